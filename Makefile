@@ -1,0 +1,71 @@
+# Tenant assistant for Brussels social housing. `make run` and `make test` are all a
+# newcomer needs: they set up the environment and train the model when needed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+RASA_VENV := .venv-rasa
+PY := $(RASA_VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+MODEL := models/tenant-assistant.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data bot/nlu bot/lexicon -name '*.yml' -o -name '*.py' 2>/dev/null | sort)
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup train run chat test test-unit test-stories validate bench lint clean
+
+help:
+	@echo "make run    set up, train if needed, start Rasa + action server (embedded defaults)"
+	@echo "make chat   talk to the running assistant in this terminal"
+	@echo "make test   set up, train if needed, run every test"
+	@echo "make bench  NLU quality and speed against Rasa's default pipeline"
+	@echo "make setup | train | lint | clean"
+
+setup: $(RASA_VENV)/.installed
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@PYTHON310=$$(scripts/find-python310) && \
+	  { [ -x $(PY) ] || $$PYTHON310 -m venv $(RASA_VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip<24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/rasa.lock
+	$(PY) -m pip check
+	@touch $@
+
+train: $(MODEL)
+
+# Rasa's own fingerprinting needs TensorFlow loaded to say "nothing changed"; a make
+# stamp on the training inputs answers at once.
+$(MODEL): $(RASA_VENV)/.installed $(TRAINING_INPUTS)
+	@mkdir -p models var
+	$(RASA) train --quiet --fixed-model-name tenant-assistant --out models
+	@touch $@
+
+run: $(MODEL)
+	@mkdir -p var
+	$(RASA_VENV)/bin/honcho start -f Procfile
+
+chat: $(RASA_VENV)/.installed
+	$(PY) -m bot.chat
+
+validate: $(RASA_VENV)/.installed
+	$(PY) scripts/validate_data.py
+
+test-unit: $(RASA_VENV)/.installed
+	$(PY) -m pytest tests/unit -q
+
+test-stories: $(MODEL)
+	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out var/results/core --quiet
+
+test: $(MODEL) lint validate
+	$(PY) -m pytest tests -q
+	$(MAKE) --no-print-directory test-stories
+
+bench: $(RASA_VENV)/.installed
+	$(PY) -m benchmarks.run
+
+lint: $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/ruff check .
+	$(RASA_VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf models var .pytest_cache

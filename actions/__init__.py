@@ -1,0 +1,1 @@
+"""Custom actions of the tenant assistant (rasa-sdk action server)."""

@@ -1,0 +1,60 @@
+"""Two-stage fallback: first offer the likeliest topics as choices, then a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.tracker_utils import language
+from bot.lexicon import topic_labels
+
+FAILURES_BEFORE_PERSON = 2
+MAX_CHOICES = 3
+MIN_CHOICE_CONFIDENCE = 0.05
+
+
+def likely_topics(intent_ranking: list[dict[str, Any]]) -> list[str]:
+    """The likeliest intents that are topics a tenant can pick, best first."""
+    labels = topic_labels()
+    picked = [
+        row["name"]
+        for row in intent_ranking
+        if row.get("name") in labels
+        and row["name"] != "human_handoff"
+        and row.get("confidence", 0) >= MIN_CHOICE_CONFIDENCE
+    ]
+    return picked[:MAX_CHOICES]
+
+
+def choice_buttons(intents: list[str], lang: str) -> list[dict[str, str]]:
+    labels = topic_labels()
+    return [
+        {"title": labels[intent][lang], "payload": f"/{intent}"}
+        for intent in [*intents, "human_handoff"]
+    ]
+
+
+class ActionFallbackChoices(Action):
+    def name(self) -> str:
+        return "action_fallback_choices"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        failures = int(tracker.get_slot("failed_turns") or 0) + 1
+        if failures >= FAILURES_BEFORE_PERSON:
+            dispatcher.utter_message(response="utter_offer_person_after_failures")
+            return [
+                SlotSet("failed_turns", 0.0),
+                SlotSet("pending_offer", "handoff"),
+                SlotSet("handoff_reason", "not_understood"),
+            ]
+        topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
+        dispatcher.utter_message(
+            response="utter_fallback_choices",
+            buttons=choice_buttons(topics, language(tracker)),
+        )
+        return [SlotSet("failed_turns", float(failures))]

@@ -1,0 +1,112 @@
+"""Offers of a person and the handoff request to the gateway (issue 5 owns the queue).
+When the gateway cannot be reached the tenant is told how to reach a person directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import gateway
+from actions.tracker_utils import language, latest_intent, latest_metadata
+
+SUMMARY_SLOTS = ("commune", "activity_category", "weekday", "audience", "danger", "site")
+
+
+def handoff_payload(tracker: Tracker, reason: str, urgent: bool) -> dict[str, Any]:
+    """What the caseworker's queue needs: no message text, only what the bot collected."""
+    slots = {name: tracker.get_slot(name) for name in SUMMARY_SLOTS}
+    return {
+        "sender_id": tracker.sender_id,
+        "reason": reason,
+        "urgent": urgent or bool(tracker.get_slot("urgent")),
+        "language": language(tracker),
+        "channel": latest_metadata(tracker).get("channel"),
+        "summary": {name: value for name, value in slots.items() if value is not None},
+    }
+
+
+async def request_handoff(tracker: Tracker, reason: str, urgent: bool = False) -> bool:
+    """Ask the gateway to open a handoff; False when it could not be reached."""
+    try:
+        await gateway.open_handoff(handoff_payload(tracker, reason, urgent))
+    except gateway.GatewayUnavailable:
+        return False
+    return True
+
+
+async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+    opened = await request_handoff(tracker, reason)
+    dispatcher.utter_message(
+        response="utter_handoff_opened" if opened else "utter_handoff_unavailable"
+    )
+
+
+class ActionHumanHandoff(Action):
+    def name(self) -> str:
+        return "action_human_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        await hand_over(dispatcher, tracker, reason="asked")
+        return [SlotSet("pending_offer", None), SlotSet("handoff_reason", "asked")]
+
+
+class ActionOfferHandoff(Action):
+    """After general guidance on a tenant question: offer a person for the tenant's file."""
+
+    def name(self) -> str:
+        return "action_offer_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_offer_handoff")
+        return [
+            SlotSet("pending_offer", "handoff"),
+            SlotSet("handoff_reason", latest_intent(tracker)),
+        ]
+
+
+class ActionAskDelete(Action):
+    def name(self) -> str:
+        return "action_ask_delete"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_confirm_delete")
+        return [SlotSet("pending_offer", "erase")]
+
+
+class ActionResolveOffer(Action):
+    """A yes or a no answers the last offer: a person, or erasure. Without an open offer,
+    a yes or a no just shows the menu."""
+
+    def name(self) -> str:
+        return "action_resolve_offer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        offer = tracker.get_slot("pending_offer")
+        accepted = latest_intent(tracker) == "affirm"
+        events: list[EventType] = [SlotSet("pending_offer", None)]
+        if offer == "handoff" and accepted:
+            await hand_over(dispatcher, tracker, tracker.get_slot("handoff_reason") or "asked")
+        elif offer == "erase" and accepted:
+            try:
+                await gateway.erase_conversation(tracker.sender_id)
+            except gateway.GatewayUnavailable:
+                dispatcher.utter_message(response="utter_delete_unavailable")
+            else:
+                dispatcher.utter_message(response="utter_delete_done")
+        elif offer == "erase":
+            dispatcher.utter_message(response="utter_delete_cancelled")
+        else:
+            dispatcher.utter_message(response="utter_ok")
+            dispatcher.utter_message(response="utter_menu")
+        return events

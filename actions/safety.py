@@ -1,0 +1,47 @@
+"""The safety message (../shared/CONTENT.md): 112 first, then the line for the situation,
+in the tenant's language, at once, whatever the conversation was doing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import request_handoff
+from actions.tracker_utils import latest_entity
+# One literal response name per situation (scripts/validate_data.py reads them).
+SAFETY_RESPONSES = {
+    "violence": "utter_urgent_violence",
+    "suicide": "utter_urgent_suicide",
+    "medical": "utter_urgent_medical",
+    "fire": "utter_urgent_fire",
+    "gas": "utter_urgent_gas",
+    "co": "utter_urgent_co",
+    "poison": "utter_urgent_poison",
+    "other": "utter_urgent_other",
+}
+
+
+class ActionUrgentHelp(Action):
+    def name(self) -> str:
+        return "action_urgent_help"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        danger = latest_entity(tracker, "danger") or "other"
+        if danger not in SAFETY_RESPONSES:
+            danger = "other"
+        dispatcher.utter_message(response=SAFETY_RESPONSES[danger])
+        events: list[EventType] = [
+            SlotSet("urgent", True),
+            SlotSet("danger", danger),
+            SlotSet("handoff_reason", "danger"),
+            SlotSet("pending_offer", None),
+        ]
+        opened = await request_handoff(tracker, reason="danger", urgent=True)
+        if opened:
+            dispatcher.utter_message(response="utter_urgent_handoff")
+        return events

@@ -1,0 +1,32 @@
+"""Small readers of the tracker shared by the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+DEFAULT_LANGUAGE = "fr"
+
+
+def language(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or DEFAULT_LANGUAGE
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    """The last value of an entity in the latest message."""
+    values = [row.get("value") for row in tracker.latest_message.get("entities") or []
+              if row.get("entity") == entity]
+    return values[-1] if values else None
+
+
+def latest_metadata(tracker: Tracker) -> dict[str, Any]:
+    return tracker.latest_message.get("metadata") or {}
+
+
+def user_message_count(tracker: Tracker) -> int:
+    return sum(1 for event in tracker.events if event.get("event") == "user")

@@ -1,0 +1,75 @@
+"""Bookkeeping that runs on every tenant message and at the start of a session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.language_rules import TurnLanguage, is_unsupported_language, next_language
+from actions.tracker_utils import (
+    language,
+    latest_entity,
+    latest_intent,
+    latest_metadata,
+    user_message_count,
+)
+from bot.lexicon.folding import folded_words
+
+SUPPORTED_HINTS = ("fr", "nl")
+
+
+class ActionTrackTurn(Action):
+    """Custom slot mapping run by action_extract_slots after each tenant message:
+    applies the language rules and resets the fallback counter on an understood turn."""
+
+    def name(self) -> str:
+        return "action_track_turn"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        message = tracker.latest_message
+        guess = message.get("language") or {}
+        intent = latest_intent(tracker)
+        turn = TurnLanguage(
+            current=language(tracker),
+            intent=intent,
+            guess=guess,
+            target_entity=latest_entity(tracker, "target_language"),
+            hint=latest_metadata(tracker).get("language_hint"),
+            first_message=user_message_count(tracker) <= 1,
+            words=tuple(folded_words(message.get("text") or "")),
+        )
+        events: list[EventType] = [SlotSet("language", next_language(turn))]
+        if intent != "nlu_fallback":
+            events.append(SlotSet("failed_turns", 0.0))
+        if is_unsupported_language(guess):
+            dispatcher.utter_message(response="utter_language_unsupported")
+        return events
+
+
+class ActionSessionStart(Action):
+    """Starts a session; a new conversation takes its language and site from the
+    gateway's metadata."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        # carry_over_slots_to_new_session: keep what the tenant told us before
+        for key, value in tracker.current_slot_values().items():
+            if key != "session_started_metadata" and value is not None:
+                events.append(SlotSet(key, value))
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        if metadata.get("language_hint") in SUPPORTED_HINTS:
+            events.append(SlotSet("language", metadata["language_hint"]))
+        if metadata.get("site"):
+            events.append(SlotSet("site", str(metadata["site"])[:64]))
+        events.append(ActionExecuted("action_listen"))
+        return events

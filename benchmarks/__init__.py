@@ -1,0 +1,1 @@
+"""`make bench`: NLU quality and speed of our pipeline against Rasa's default pipeline."""

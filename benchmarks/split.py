@@ -1,0 +1,61 @@
+"""Deterministic held-out split of the NLU data: every fifth example of each intent and
+language is held out for evaluation; the rest trains the benchmarked models. The shipped
+model trains on everything."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NLU_DIR = ROOT / "data" / "nlu"
+LANGUAGES = ("fr", "nl")
+HOLDOUT_EVERY = 5
+_ANNOTATION = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)|\[([^\]]+)\]\{[^}]+\}")
+
+
+@dataclass(frozen=True)
+class Example:
+    language: str
+    intent: str
+    annotated: str  # as written in the training file, entity annotations included
+
+    @property
+    def text(self) -> str:
+        return _ANNOTATION.sub(lambda m: m.group(1) or m.group(2), self.annotated)
+
+
+def load_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
+    examples = []
+    for language in LANGUAGES:
+        for path in sorted((nlu_dir / language).glob("*.yml")):
+            for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+                for line in block["examples"].strip().splitlines():
+                    examples.append(Example(language, block["intent"], line[2:].strip()))
+    return examples
+
+
+def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
+    train, test = [], []
+    counters: dict[tuple[str, str], int] = {}
+    for example in examples:
+        key = (example.language, example.intent)
+        counters[key] = counters.get(key, 0) + 1
+        (test if counters[key] % HOLDOUT_EVERY == 0 else train).append(example)
+    return train, test
+
+
+def write_training_file(examples: list[Example], path: Path) -> None:
+    by_intent: dict[str, list[str]] = {}
+    for example in examples:
+        by_intent.setdefault(example.intent, []).append(example.annotated)
+    lines = ['version: "3.1"', "nlu:"]
+    for intent, texts in by_intent.items():
+        lines.append(f"- intent: {intent}")
+        lines.append("  examples: |")
+        lines.extend(f"    - {text}" for text in texts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

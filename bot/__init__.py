@@ -1,0 +1,1 @@
+"""Tenant assistant: the gateway, the shared lexicon and the custom Rasa NLU components."""

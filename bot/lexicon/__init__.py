@@ -1,0 +1,122 @@
+"""The assistant's shared vocabulary: communes, postcodes, activity categories, audiences,
+weekdays, language names and danger phrases, loaded once from the YAML files beside this
+module. Used by the NLU components, the actions and the gateway's directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.lexicon.folding import fold
+
+LEXICON_DIR = Path(__file__).parent
+
+
+def _load(name: str) -> Any:
+    with open(LEXICON_DIR / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@dataclass(frozen=True)
+class Commune:
+    id: str
+    fr: str
+    nl: str
+    postcodes: tuple[int, ...]
+    aliases: tuple[str, ...]
+
+    def name(self, language: str) -> str:
+        return self.nl if language == "nl" else self.fr
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    fr: str
+    nl: str
+    parent: str | None
+    words: tuple[str, ...]
+
+    def label(self, language: str) -> str:
+        return self.nl if language == "nl" else self.fr
+
+
+@lru_cache(maxsize=None)
+def communes() -> dict[str, Commune]:
+    return {
+        row["id"]: Commune(
+            id=row["id"],
+            fr=row["fr"],
+            nl=row["nl"],
+            postcodes=tuple(row["postcodes"]),
+            aliases=tuple(row.get("aliases", [])),
+        )
+        for row in _load("communes.yml")
+    }
+
+
+@lru_cache(maxsize=None)
+def commune_by_postcode() -> dict[int, str]:
+    return {code: commune.id for commune in communes().values() for code in commune.postcodes}
+
+
+@lru_cache(maxsize=None)
+def categories() -> dict[str, Category]:
+    return {
+        row["id"]: Category(
+            id=row["id"],
+            fr=row["fr"],
+            nl=row["nl"],
+            parent=row.get("parent"),
+            words=tuple(row.get("words", [])),
+        )
+        for row in _load("categories.yml")
+    }
+
+
+@lru_cache(maxsize=None)
+def audiences() -> dict[str, tuple[str, ...]]:
+    return {key: tuple(words) for key, words in _load("audiences.yml").items()}
+
+
+@lru_cache(maxsize=None)
+def weekdays() -> dict[str, tuple[str, ...]]:
+    return {key: tuple(words) for key, words in _load("weekdays.yml").items()}
+
+
+@lru_cache(maxsize=None)
+def language_words() -> dict[str, tuple[str, ...]]:
+    return {key: tuple(words) for key, words in _load("languages.yml")["names"].items()}
+
+
+@lru_cache(maxsize=None)
+def language_short_words() -> dict[str, frozenset[str]]:
+    return {
+        key: frozenset(fold(word) for word in words)
+        for key, words in _load("languages.yml")["short_words"].items()
+    }
+
+
+@lru_cache(maxsize=None)
+def danger_patterns() -> dict[str, tuple[str, ...]]:
+    return {key: tuple(patterns) for key, patterns in _load("danger.yml").items()}
+
+
+def explicit_language_request(text: str) -> str | None:
+    """The language a message asks for when the whole message is a language name
+    ("FR", "Nederlands", "en français"), else None."""
+    folded = fold(text)
+    for code, words in language_words().items():
+        if folded in {fold(word) for word in words}:
+            return code
+    return None
+
+
+@lru_cache(maxsize=None)
+def topic_labels() -> dict[str, dict[str, str]]:
+    """intent -> {"fr": label, "nl": label}, for choices offered to the tenant."""
+    return _load("topics.yml")

@@ -1,0 +1,112 @@
+"""Rasa components that run after the classifiers and may overrule them.
+
+SafetyLayer: the deterministic danger detector (bot.safety) and the classifier each raise
+`urgent_help`; the classifier can never lower an alarm the detector raised, and a fallback
+never hides one. The situation goes into a `danger` entity, which picks the help numbers.
+
+ExplicitLanguageRequest: a message that is only a language's name ("NL", "Français") is a
+request to switch language, whatever the classifier thought."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.lexicon import explicit_language_request
+from bot.safety import detect_danger
+
+URGENT_INTENT = "urgent_help"
+CHANGE_LANGUAGE_INTENT = "change_language"
+
+
+def _force_intent(message: Message, intent: str) -> None:
+    """Make `intent` the top intent with full confidence, keeping the rest of the ranking."""
+    ranking = [row for row in message.get(INTENT_RANKING_KEY) or [] if row["name"] != intent]
+    top = {"name": intent, "confidence": 1.0}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
+def _add_entity(message: Message, entity: str, value: str, extractor: str) -> None:
+    entities = [row for row in message.get(ENTITIES) or [] if row["entity"] != entity]
+    entities.append(
+        {"entity": entity, "value": value, "extractor": extractor, "confidence_entity": 1.0}
+    )
+    message.set(ENTITIES, entities, add_to_output=True)
+
+
+class _Override(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> _Override:
+        return cls(config)
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class SafetyLayer(_Override):
+    """Raises `urgent_help` on danger phrases or on a classifier that sees danger."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # The classifier raises the alarm when urgent_help has at least this confidence,
+        # even if another intent ranks first: a false alarm costs less than a missed one.
+        return {"classifier_threshold": 0.25}
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        name = self.__class__.__name__
+        threshold = self._config["classifier_threshold"]
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str):
+                continue
+            signal = detect_danger(text)
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            classifier_alarm = any(
+                row["name"] == URGENT_INTENT and row["confidence"] >= threshold
+                for row in ranking
+            )
+            if signal is None and not classifier_alarm:
+                continue
+            _force_intent(message, URGENT_INTENT)
+            _add_entity(message, "danger", signal.category if signal else "other", name)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class ExplicitLanguageRequest(_Override):
+    """"FR", "NL", "Nederlands", "en français" alone switch the language."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        name = self.__class__.__name__
+        for message in messages:
+            text = message.get(TEXT)
+            requested = explicit_language_request(text) if isinstance(text, str) else None
+            if requested is None:
+                continue
+            if (message.get(INTENT) or {}).get("name") == URGENT_INTENT:
+                continue
+            _force_intent(message, CHANGE_LANGUAGE_INTENT)
+            _add_entity(message, "target_language", requested, name)
+        return messages

@@ -1,0 +1,84 @@
+"""Rasa component: tokenizes with a blank spaCy pipeline of the message's language
+(French or Dutch) and lookup lemmas from spacy-lookups-data. Pretrained models cannot be
+downloaded here; the blank pipelines bring the language's tokenizer rules (elision in
+"l'école", Dutch clitics) and the lemma tables bring "enfants" -> "enfant".
+
+Lemmas are folded (lower case, no accents), so "école", "ecole" and "ECOLE" give the
+featurizers one feature: tenants often type without accents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import spacy
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.language_id import SUPPORTED
+from bot.lexicon.folding import fold
+from bot.nlu.language_identifier import LANGUAGE
+
+DEFAULT_LANGUAGE = "fr"
+
+
+def load_pipeline(language: str) -> spacy.language.Language:
+    """A blank spaCy pipeline with the lookup lemmatizer (tables from spacy-lookups-data)."""
+    nlp = spacy.blank(language)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def message_language(message: Message) -> str:
+    """The language to tokenize with: the identified one, else the channel's hint."""
+    guess = message.get(LANGUAGE) or {}
+    if guess.get("code") in SUPPORTED:
+        return guess["code"]
+    hint = (message.get("metadata") or {}).get("language_hint")
+    return hint if hint in SUPPORTED else DEFAULT_LANGUAGE
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class BilingualSpacyTokenizer(Tokenizer):
+    """Tokenizer that follows the language set by LanguageIdentifier."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self._pipelines = {language: load_pipeline(language) for language in SUPPORTED}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> BilingualSpacyTokenizer:
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        text = message.get(attribute) or ""
+        doc = self._pipelines[message_language(message)](text)
+        tokens = [
+            Token(token.text, token.idx, lemma=fold(token.lemma_ or token.text) or token.text)
+            for token in doc
+            if not (token.is_space or token.is_punct)
+        ]
+        if not tokens:
+            tokens = [Token(text, 0)]
+        return self._apply_token_pattern(tokens)
