@@ -44,6 +44,8 @@ class ValidateActivityForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         commune = _last(value)
+        if commune is None:  # extract_commune already told the tenant
+            return {"commune": None}
         if commune in lexicon.communes():
             return {"commune": commune}
         dispatcher.utter_message(response="utter_unknown_commune")

@@ -32,11 +32,13 @@ def _headers() -> dict[str, str]:
 async def _request(method: str, path: str, **kwargs: Any) -> Any:
     url = f"{gateway_url()}{path}"
     try:
-        async with aiohttp.ClientSession(timeout=TIMEOUT, headers=_headers()) as session:
-            async with session.request(method, url, **kwargs) as response:
-                if response.status >= 400:
-                    raise GatewayUnavailable(f"{method} {path}: HTTP {response.status}")
-                return await response.json()
+        async with (
+            aiohttp.ClientSession(timeout=TIMEOUT, headers=_headers()) as session,
+            session.request(method, url, **kwargs) as response,
+        ):
+            if response.status >= 400:
+                raise GatewayUnavailable(f"{method} {path}: HTTP {response.status}")
+            return await response.json()
     except (aiohttp.ClientError, TimeoutError) as error:
         # Logged without the payload: it can hold a tenant's conversation summary.
         logger.warning("gateway %s %s failed: %s", method, path, type(error).__name__)

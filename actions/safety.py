@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import request_handoff
 from actions.tracker_utils import latest_entity
+
 # One literal response name per situation (scripts/validate_data.py reads them).
 SAFETY_RESPONSES = {
     "violence": "utter_urgent_violence",

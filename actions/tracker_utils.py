@@ -19,8 +19,11 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
     """The last value of an entity in the latest message."""
-    values = [row.get("value") for row in tracker.latest_message.get("entities") or []
-              if row.get("entity") == entity]
+    values = [
+        row.get("value")
+        for row in tracker.latest_message.get("entities") or []
+        if row.get("entity") == entity
+    ]
     return values[-1] if values else None
 
 

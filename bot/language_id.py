@@ -58,9 +58,7 @@ class LanguageGuess:
 @lru_cache(maxsize=1)
 def _detector() -> LanguageDetector:
     return (
-        LanguageDetectorBuilder.from_languages(*_EXPECTED)
-        .with_preloaded_language_models()
-        .build()
+        LanguageDetectorBuilder.from_languages(*_EXPECTED).with_preloaded_language_models().build()
     )
 
 

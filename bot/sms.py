@@ -4,8 +4,8 @@ buttons. See ../shared/CONTENT.md, "SMS budget"."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import smsutil
 

@@ -5,7 +5,7 @@ module. Used by the NLU components, the actions and the gateway's directory."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ class Category:
         return self.nl if language == "nl" else self.fr
 
 
-@lru_cache(maxsize=None)
+@cache
 def communes() -> dict[str, Commune]:
     return {
         row["id"]: Commune(
@@ -59,12 +59,12 @@ def communes() -> dict[str, Commune]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def commune_by_postcode() -> dict[int, str]:
     return {code: commune.id for commune in communes().values() for code in commune.postcodes}
 
 
-@lru_cache(maxsize=None)
+@cache
 def categories() -> dict[str, Category]:
     return {
         row["id"]: Category(
@@ -78,22 +78,22 @@ def categories() -> dict[str, Category]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def audiences() -> dict[str, tuple[str, ...]]:
     return {key: tuple(words) for key, words in _load("audiences.yml").items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def weekdays() -> dict[str, tuple[str, ...]]:
     return {key: tuple(words) for key, words in _load("weekdays.yml").items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_words() -> dict[str, tuple[str, ...]]:
     return {key: tuple(words) for key, words in _load("languages.yml")["names"].items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_short_words() -> dict[str, frozenset[str]]:
     return {
         key: frozenset(fold(word) for word in words)
@@ -101,7 +101,7 @@ def language_short_words() -> dict[str, frozenset[str]]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def danger_patterns() -> dict[str, tuple[str, ...]]:
     return {key: tuple(patterns) for key, patterns in _load("danger.yml").items()}
 
@@ -116,7 +116,7 @@ def explicit_language_request(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def topic_labels() -> dict[str, dict[str, str]]:
     """intent -> {"fr": label, "nl": label}, for choices offered to the tenant."""
     return _load("topics.yml")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SEPARATORS = re.compile(r"[\s'’‘`´\-_/.,;:!?¿¡()\[\]{}\"«»“”…]+")
+# Whitespace, punctuation, apostrophes, quotes and dashes of every kind separate words.
+_SEPARATORS = re.compile(r"[\s'’‘`´\-‐‑–—_/.,;:!?¿¡()\[\]{}\"«»“”„…*+=<>|~^@#%&$€]+")
 
 
 def strip_accents(text: str) -> str:

@@ -111,7 +111,7 @@ def _postcodes(text: str) -> list[Match]:
     by_postcode = lexicon.commune_by_postcode()
     for found in _POSTCODE.finditer(text):
         code = int(found.group(1))
-        if code not in by_postcode or _MONEY_AFTER.match(text[found.end():]):
+        if code not in by_postcode or _MONEY_AFTER.match(text[found.end() :]):
             continue
         start, end = found.span(1)
         matches.append(Match("postcode", str(code), start, end, found.group(1)))

@@ -16,9 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.lexicon.gazetteer import find_entities
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class LexiconEntityExtractor(GraphComponent):
     """Deterministic extractor for the closed vocabularies of the lexicon."""
 

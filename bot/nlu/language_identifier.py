@@ -19,9 +19,7 @@ from bot.language_id import identify, warm_up
 LANGUAGE = "language"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class LanguageIdentifier(GraphComponent):
     """Sets `language` on every message that has text."""
 

@@ -25,12 +25,27 @@ from bot.nlu.language_identifier import LANGUAGE
 DEFAULT_LANGUAGE = "fr"
 
 
-def load_pipeline(language: str) -> spacy.language.Language:
-    """A blank spaCy pipeline with the lookup lemmatizer (tables from spacy-lookups-data)."""
-    nlp = spacy.blank(language)
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
+class BlankPipeline:
+    """A blank spaCy pipeline's tokenizer and the language's lemma lookup table
+    (spacy-lookups-data). Lemmas are looked up in lower case: the tables are
+    case-sensitive and tenants' capitals are not meaningful ("LES ENFANTS")."""
+
+    def __init__(self, language: str) -> None:
+        self.nlp = spacy.blank(language)
+        lemmatizer = self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        self.nlp.initialize()
+        self._lemmas = lemmatizer.lookups.get_table("lemma_lookup")
+
+    def tokens(self, text: str) -> list[Token]:
+        tokens = []
+        for token in self.nlp.make_doc(text):
+            if token.is_space or token.is_punct:
+                continue
+            lemma = self._lemmas.get(token.lower_, token.lower_)
+            if isinstance(lemma, list):  # some tables list several candidates
+                lemma = lemma[0] if lemma else token.lower_
+            tokens.append(Token(token.text, token.idx, lemma=fold(lemma) or token.lower_))
+        return tokens
 
 
 def message_language(message: Message) -> str:
@@ -42,9 +57,7 @@ def message_language(message: Message) -> str:
     return hint if hint in SUPPORTED else DEFAULT_LANGUAGE
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class BilingualSpacyTokenizer(Tokenizer):
     """Tokenizer that follows the language set by LanguageIdentifier."""
 
@@ -59,7 +72,7 @@ class BilingualSpacyTokenizer(Tokenizer):
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
-        self._pipelines = {language: load_pipeline(language) for language in SUPPORTED}
+        self._pipelines = {language: BlankPipeline(language) for language in SUPPORTED}
 
     @classmethod
     def create(
@@ -73,12 +86,7 @@ class BilingualSpacyTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute) or ""
-        doc = self._pipelines[message_language(message)](text)
-        tokens = [
-            Token(token.text, token.idx, lemma=fold(token.lemma_ or token.text) or token.text)
-            for token in doc
-            if not (token.is_space or token.is_punct)
-        ]
+        tokens = self._pipelines[message_language(message)].tokens(text)
         if not tokens:
             tokens = [Token(text, 0)]
         return self._apply_token_pattern(tokens)

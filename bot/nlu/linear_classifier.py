@@ -1,0 +1,170 @@
+"""Rasa component: intent classifier on the folded lemmas of our tokenizer: word 1-2-grams
+and character 2-5-grams (within words), each TF-IDF weighted and normalised on its own,
+then a linear SVM whose scores are calibrated into probabilities.
+
+Why not DIET, and why its own features rather than Rasa's featurizers: on the held-out
+split this scored higher than DIET and than a classifier over Rasa's concatenated count
+features (where character n-grams swamp the words), and it trains in seconds on two
+cores (README, "Benchmark"). Calibrated probabilities keep the FallbackClassifier's
+threshold meaningful."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import skops.io as sio
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOKENS
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+logger = logging.getLogger(__name__)
+
+# Types the persisted model may contain besides plain containers; anything else refuses
+# to load (skops instead of pickle: a model file cannot run code).
+_TRUSTED_TYPES = [
+    "builtins.function",
+    "numpy.float64",
+    "numpy.int64",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._label.LabelEncoder",
+    "sklearn.svm._classes.LinearSVC",
+]
+
+
+class ModelNotLoadable(RuntimeError):
+    """The stored classifier holds types we do not trust."""
+
+
+def lemma_text(message: Message) -> str:
+    """The message as our tokenizer's folded lemmas, separated by spaces."""
+    tokens = message.get(TEXT_TOKENS) or []
+    return " ".join(token.lemma for token in tokens)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
+    """Linear SVM on TF-IDF word and character n-grams of folded lemmas."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "C": 0.5,
+            "word_ngrams": [1, 2],
+            "char_ngrams": [2, 5],
+            "char_min_df": 2,
+            "calibration_folds": 3,
+            "random_state": 42,
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.clf: Pipeline | None = None
+
+    def _new_pipeline(self) -> Pipeline:
+        config = self.config
+        features = FeatureUnion(
+            [
+                (
+                    "words",
+                    TfidfVectorizer(ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True),
+                ),
+                (
+                    "chars",
+                    TfidfVectorizer(
+                        analyzer="char_wb",
+                        ngram_range=tuple(config["char_ngrams"]),
+                        min_df=config["char_min_df"],
+                        sublinear_tf=True,
+                    ),
+                ),
+            ]
+        )
+        svm = LinearSVC(C=config["C"], class_weight="balanced", random_state=config["random_state"])
+        calibrated = CalibratedClassifierCV(
+            svm, cv=config["calibration_folds"], method="sigmoid", ensemble=False
+        )
+        return Pipeline([("features", features), ("svm", calibrated)])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CalibratedLinearIntentClassifier:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        if not examples:
+            return self._resource
+        self.clf = self._new_pipeline()
+        # An array, not a list: sklearn 1.1's calibration counts labels with `y == label`.
+        labels = np.asarray([e.get(INTENT) for e in examples])
+        self.clf.fit([lemma_text(e) for e in examples], labels)
+        with self._model_storage.write_to(self._resource) as model_dir:
+            sio.dump(self.clf, model_dir / "intent_classifier.skops")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> CalibratedLinearIntentClassifier:
+        component = cls(config, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                path = model_dir / "intent_classifier.skops"
+                untrusted = set(sio.get_untrusted_types(file=path)) - set(_TRUSTED_TYPES)
+                if untrusted:
+                    raise ModelNotLoadable(f"untrusted types in {path}: {sorted(untrusted)}")
+                component.clf = sio.load(path, trusted=_TRUSTED_TYPES)
+        except ValueError:
+            logger.warning("The model has no trained intent classifier (no intent data).")
+        return component
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.clf is None:
+            return messages
+        texts = [lemma_text(message) for message in messages]
+        probabilities = self.clf.predict_proba(texts)
+        classes = self.clf.classes_
+        for message, row in zip(messages, probabilities, strict=True):
+            order = np.argsort(row)[::-1][: self.config["ranking_length"]]
+            ranking = [{"name": str(classes[i]), "confidence": float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,318 @@
+"""The custom actions, run as the action server runs them, against a loopback server that
+stands in for the gateway's internal API (or nothing, for "gateway down")."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from aiohttp import web
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.activities import ValidateActivityForm, search_parameters
+from actions.fallback import ActionFallbackChoices
+from actions.handoff import ActionHumanHandoff, ActionOfferHandoff, ActionResolveOffer
+from actions.safety import ActionUrgentHelp
+from actions.turn import ActionSessionStart, ActionTrackTurn
+from bot.language_id import identify
+
+
+def make_tracker(
+    *,
+    slots: dict[str, Any] | None = None,
+    intent: str = "greet",
+    text: str = "",
+    entities: list[dict] | None = None,
+    ranking: list[dict] | None = None,
+    metadata: dict | None = None,
+    user_messages: int = 2,
+    events_after: list[dict] | None = None,
+) -> Tracker:
+    latest = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": ranking or [],
+        "entities": entities or [],
+        "text": text,
+        "metadata": metadata or {},
+        "language": identify(text).as_dict() if text else {},
+    }
+    events = [{"event": "user", "text": "x"} for _ in range(user_messages)]
+    events += events_after or []
+    return Tracker("sender-hmac-123", slots or {}, latest, events, False, None, {}, "action_listen")
+
+
+def run(action, tracker: Tracker) -> tuple[list[str], list[dict], list]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return [m.get("response") for m in dispatcher.messages], dispatcher.messages, events
+
+
+def slot_events(events: list) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def gateway_down(monkeypatch):
+    monkeypatch.setenv("GATEWAY_URL", f"http://127.0.0.1:{closed_port()}")
+
+
+@asynccontextmanager
+async def loopback_gateway(received: list[dict], status: int = 201):
+    async def handoffs(request: web.Request) -> web.Response:
+        received.append({"auth": request.headers.get("Authorization"), **await request.json()})
+        return web.json_response({"id": 1}, status=status)
+
+    app = web.Application()
+    app.router.add_post("/internal/handoffs", handoffs)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+def run_with_gateway(action, tracker, monkeypatch, status: int = 201):
+    received: list[dict] = []
+
+    async def scenario():
+        async with loopback_gateway(received, status) as url:
+            monkeypatch.setenv("GATEWAY_URL", url)
+            dispatcher = CollectingDispatcher()
+            events = await action.run(dispatcher, tracker, {})
+            return [m.get("response") for m in dispatcher.messages], events
+
+    responses, events = asyncio.run(scenario())
+    return responses, events, received
+
+
+# --- language and turn bookkeeping -------------------------------------------------
+
+
+def test_track_turn_keeps_the_language_on_a_short_message():
+    _, _, events = run(ActionTrackTurn(), make_tracker(slots={"language": "nl"}, text="ok"))
+    assert slot_events(events)["language"] == "nl"
+
+
+def test_track_turn_switches_on_a_long_clear_message():
+    tracker = make_tracker(slots={"language": "fr"}, text="ik heb een vraag over mijn huur")
+    _, _, events = run(ActionTrackTurn(), tracker)
+    assert slot_events(events)["language"] == "nl"
+
+
+def test_track_turn_uses_the_hint_on_the_first_message():
+    tracker = make_tracker(text="ok", metadata={"language_hint": "nl"}, user_messages=1)
+    _, _, events = run(ActionTrackTurn(), tracker)
+    assert slot_events(events)["language"] == "nl"
+
+
+def test_track_turn_resets_the_failure_count_on_an_understood_turn():
+    tracker = make_tracker(slots={"failed_turns": 1.0}, intent="rent_question", text="loyer")
+    _, _, events = run(ActionTrackTurn(), tracker)
+    assert slot_events(events)["failed_turns"] == 0.0
+    tracker = make_tracker(slots={"failed_turns": 1.0}, intent="nlu_fallback", text="xyz")
+    _, _, events = run(ActionTrackTurn(), tracker)
+    assert "failed_turns" not in slot_events(events)
+
+
+def test_a_message_in_another_language_is_answered_in_ours():
+    tracker = make_tracker(text="hello I need some help with my rent please")
+    responses, _, events = run(ActionTrackTurn(), tracker)
+    assert responses == ["utter_language_unsupported"]
+    assert slot_events(events)["language"] == "fr"
+
+
+def test_session_start_takes_language_and_site_from_metadata():
+    tracker = make_tracker(
+        slots={"session_started_metadata": {"language_hint": "nl", "site": "X1"}}
+    )
+    _, _, events = run(ActionSessionStart(), tracker)
+    assert slot_events(events)["language"] == "nl"
+    assert slot_events(events)["site"] == "X1"
+    assert events[0]["event"] == "session_started"
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+
+
+# --- safety -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("danger", "response"),
+    [
+        ("gas", "utter_urgent_gas"),
+        ("suicide", "utter_urgent_suicide"),
+        (None, "utter_urgent_other"),
+        ("nonsense", "utter_urgent_other"),
+    ],
+)
+def test_urgent_help_sends_the_message_for_the_situation(gateway_down, danger, response):
+    entities = [{"entity": "danger", "value": danger}] if danger else []
+    responses, _, events = run(
+        ActionUrgentHelp(), make_tracker(intent="urgent_help", entities=entities)
+    )
+    assert responses[0] == response
+    assert slot_events(events)["urgent"] is True
+
+
+def test_urgent_help_opens_an_urgent_handoff_when_the_gateway_answers(monkeypatch):
+    tracker = make_tracker(
+        intent="urgent_help",
+        entities=[{"entity": "danger", "value": "fire"}],
+        text="au feu",
+        slots={"language": "fr"},
+    )
+    responses, _, received = run_with_gateway(ActionUrgentHelp(), tracker, monkeypatch)
+    assert responses == ["utter_urgent_fire", "utter_urgent_handoff"]
+    assert received[0]["urgent"] is True
+    assert received[0]["reason"] == "danger"
+    assert received[0]["auth"].startswith("Bearer ")
+
+
+# --- handoff and offers ---------------------------------------------------------------
+
+
+def test_handoff_payload_carries_what_the_bot_collected_but_no_message_text(monkeypatch):
+    tracker = make_tracker(
+        intent="human_handoff",
+        text="je veux parler à mon assistante sociale",
+        slots={"language": "fr", "commune": "jette"},
+        metadata={"channel": "sms"},
+    )
+    responses, _, received = run_with_gateway(ActionHumanHandoff(), tracker, monkeypatch)
+    assert responses == ["utter_handoff_opened"]
+    payload = received[0]
+    assert payload["sender_id"] == "sender-hmac-123"
+    assert payload["channel"] == "sms" and payload["language"] == "fr"
+    assert payload["summary"] == {"commune": "jette"}
+    assert "assistante" not in str(payload)
+
+
+def test_handoff_tells_how_to_reach_a_person_when_the_gateway_is_down(gateway_down):
+    responses, _, _ = run(ActionHumanHandoff(), make_tracker(intent="human_handoff"))
+    assert responses == ["utter_handoff_unavailable"]
+
+
+def test_handoff_error_status_counts_as_unavailable(monkeypatch):
+    responses, _, _ = run_with_gateway(ActionHumanHandoff(), make_tracker(), monkeypatch, 500)
+    assert responses == ["utter_handoff_unavailable"]
+
+
+def test_an_offer_remembers_the_topic_and_a_yes_hands_over(monkeypatch):
+    _, _, events = run(ActionOfferHandoff(), make_tracker(intent="rent_question"))
+    assert slot_events(events) == {"pending_offer": "handoff", "handoff_reason": "rent_question"}
+    tracker = make_tracker(
+        intent="affirm", slots={"pending_offer": "handoff", "handoff_reason": "rent_question"}
+    )
+    responses, events, received = run_with_gateway(ActionResolveOffer(), tracker, monkeypatch)
+    assert responses == ["utter_handoff_opened"]
+    assert received[0]["reason"] == "rent_question"
+    assert slot_events(events)["pending_offer"] is None
+
+
+def test_a_no_to_the_offer_shows_the_menu():
+    tracker = make_tracker(intent="deny", slots={"pending_offer": "handoff"})
+    responses, _, _ = run(ActionResolveOffer(), tracker)
+    assert responses == ["utter_ok", "utter_menu"]
+
+
+def test_erasure_needs_a_yes_and_reports_honestly(gateway_down):
+    no = make_tracker(intent="deny", slots={"pending_offer": "erase"})
+    assert run(ActionResolveOffer(), no)[0] == ["utter_delete_cancelled"]
+    yes = make_tracker(intent="affirm", slots={"pending_offer": "erase"})
+    assert run(ActionResolveOffer(), yes)[0] == ["utter_delete_unavailable"]
+
+
+# --- two-stage fallback ------------------------------------------------------------
+
+
+def test_first_failure_offers_the_likeliest_topics_in_the_tenant_language():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "rent_question", "confidence": 0.3},
+        {"name": "affirm", "confidence": 0.2},
+        {"name": "payment_difficulty", "confidence": 0.2},
+        {"name": "report_repair", "confidence": 0.1},
+        {"name": "housing_transfer", "confidence": 0.06},
+    ]
+    tracker = make_tracker(intent="nlu_fallback", ranking=ranking, slots={"language": "nl"})
+    responses, messages, events = run(ActionFallbackChoices(), tracker)
+    assert responses == ["utter_fallback_choices"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ["/rent_question", "/payment_difficulty", "/report_repair", "/human_handoff"]
+    assert messages[0]["buttons"][0]["title"] == "De huur"
+    assert slot_events(events)["failed_turns"] == 1.0
+
+
+def test_second_failure_offers_a_person():
+    tracker = make_tracker(intent="nlu_fallback", slots={"failed_turns": 1.0})
+    responses, _, events = run(ActionFallbackChoices(), tracker)
+    assert responses == ["utter_offer_person_after_failures"]
+    assert slot_events(events) == {
+        "failed_turns": 0.0,
+        "pending_offer": "handoff",
+        "handoff_reason": "not_understood",
+    }
+
+
+# --- activity form ------------------------------------------------------------------
+
+
+def validate(tracker: Tracker) -> tuple[list[str], dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(
+        ValidateActivityForm().run(
+            dispatcher,
+            tracker,
+            {"forms": {"activity_form": {"required_slots": ["commune", "activity_category"]}}},
+        )
+    )
+    return [m.get("response") for m in dispatcher.messages], slot_events(events)
+
+
+def test_an_answer_without_a_brussels_commune_is_refused_and_asked_again():
+    tracker = make_tracker(intent="inform", text="Paris", slots={"requested_slot": "commune"})
+    responses, slots = validate(tracker)
+    assert responses == ["utter_unknown_commune"]
+    assert slots["commune"] is None
+
+
+def test_a_correction_keeps_the_last_commune_named():
+    tracker = make_tracker(
+        intent="inform",
+        text="pas Jette, Evere",
+        slots={"requested_slot": "activity_category", "commune": ["jette", "evere"]},
+        entities=[{"entity": "commune", "value": "jette"}, {"entity": "commune", "value": "evere"}],
+        events_after=[{"event": "slot", "name": "commune", "value": ["jette", "evere"]}],
+    )
+    _, slots = validate(tracker)
+    assert slots["commune"] == "evere"
+
+
+def test_search_parameters_follow_the_collected_slots():
+    tracker = make_tracker(
+        slots={
+            "commune": "jette",
+            "activity_category": "sport",
+            "weekday": ["SA", "SU"],
+            "language": "nl",
+        }
+    )
+    assert search_parameters(tracker) == {
+        "commune": "jette",
+        "taxonomy_term": "sport",
+        "weekday": "SA,SU",
+        "language": "nl",
+    }

@@ -1,0 +1,71 @@
+"""The deterministic safety layer: danger phrases in French and Dutch, with and without
+accents, with misspellings. A missed alarm is not acceptable; false alarms are."""
+
+import pytest
+
+from bot.safety import detect_danger
+
+DANGER = [
+    ("je veux mourir", "suicide"),
+    ("jveu mourir", "suicide"),
+    ("J'AI PLUS ENVIE DE VIVRE", "suicide"),
+    ("je vais me suicider", "suicide"),
+    ("j'ai écrit une lettre d'adieu", "suicide"),
+    ("ik wil dood", "suicide"),
+    ("ik wil niet meer leven", "suicide"),
+    ("ik ga er een einde aan maken", "suicide"),
+    ("zelfmoord", "suicide"),
+    ("mon mari me frappe", "violence"),
+    ("il m'a encore tapé", "violence"),
+    ("le voisin a un couteau", "violence"),
+    ("il menace de me tuer", "violence"),
+    ("hij slaat mij", "violence"),
+    ("mijn ex bedreigt mij met een mes", "violence"),
+    ("ik zit verstopt in de badkamer", "violence"),
+    ("il respire plus", "medical"),
+    ("mon père est tombé et ne bouge plus", "medical"),
+    ("ze is flauwgevallen", "medical"),
+    ("hartaanval", "medical"),
+    ("au feu", "fire"),
+    ("il y a le feu dans la cuisine", "fire"),
+    ("brand in het gebouw", "fire"),
+    ("ça sent le gaz", "gas"),
+    ("ca sent le gaz", "gas"),
+    ("odeur de gaz dans l'escalier", "gas"),
+    ("ik ruik gas", "gas"),
+    ("l'alarme CO sonne", "co"),
+    ("de koolmonoxide melder piept", "co"),
+    ("mon fils a bu de l'eau de javel", "poison"),
+    ("mijn kind heeft pillen ingeslikt", "poison"),
+    ("AU SECOURS", "other"),
+    ("ik ben in gevaar", "other"),
+]
+
+SAFE = [
+    "ma facture de gaz est trop chère",
+    "le chauffage ne marche pas",
+    "je cherche un cours de français",
+    "mijn lift is kapot",
+    "merci",
+    "ok",
+    "1",
+    "ma société ne répond pas au téléphone",
+    "",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), DANGER)
+def test_danger_is_detected_with_its_situation(text, category):
+    signal = detect_danger(text)
+    assert signal is not None, text
+    assert signal.category == category
+
+
+@pytest.mark.parametrize("text", SAFE)
+def test_ordinary_messages_raise_no_alarm(text):
+    assert detect_danger(text) is None
+
+
+def test_accents_case_and_spacing_do_not_matter():
+    assert detect_danger("ÇA  SENT   LE GAZ!!!") is not None
+    assert detect_danger("Ça sent le gaz") is not None
