@@ -1,4 +1,6 @@
-"""Two-stage fallback: first offer the likeliest topics as choices, then a person."""
+"""Two-stage fallback: a turn the assistant could not serve (not understood, or out of
+its scope) first gets choices (the likeliest topics, or the menu); the second failure in
+a row gets the offer of a person."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_utils import language
+from actions.tracker_utils import language, latest_intent
 from bot.lexicon import topic_labels
 
 FAILURES_BEFORE_PERSON = 2
@@ -37,9 +39,9 @@ def choice_buttons(intents: list[str], lang: str) -> list[dict[str, str]]:
     ]
 
 
-class ActionFallbackChoices(Action):
+class ActionNotUnderstood(Action):
     def name(self) -> str:
-        return "action_fallback_choices"
+        return "action_not_understood"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -52,6 +54,10 @@ class ActionFallbackChoices(Action):
                 SlotSet("pending_offer", "handoff"),
                 SlotSet("handoff_reason", "not_understood"),
             ]
+        if latest_intent(tracker) == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+            dispatcher.utter_message(response="utter_menu")
+            return [SlotSet("failed_turns", float(failures))]
         topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
         dispatcher.utter_message(
             response="utter_fallback_choices",

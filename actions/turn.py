@@ -19,6 +19,8 @@ from actions.tracker_utils import (
 from bot.lexicon.folding import folded_words
 
 SUPPORTED_HINTS = ("fr", "nl")
+# Turns that count towards the offer of a person (actions/fallback.py).
+NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
 
 
 class ActionTrackTurn(Action):
@@ -44,7 +46,7 @@ class ActionTrackTurn(Action):
             words=tuple(folded_words(message.get("text") or "")),
         )
         events: list[EventType] = [SlotSet("language", next_language(turn))]
-        if intent != "nlu_fallback":
+        if intent not in NOT_UNDERSTOOD:
             events.append(SlotSet("failed_turns", 0.0))
         if is_unsupported_language(guess):
             dispatcher.utter_message(response="utter_language_unsupported")

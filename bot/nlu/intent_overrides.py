@@ -5,7 +5,11 @@ SafetyLayer: the deterministic danger detector (bot.safety) and the classifier e
 never hides one. The situation goes into a `danger` entity, which picks the help numbers.
 
 ExplicitLanguageRequest: a message that is only a language's name ("NL", "Français") is a
-request to switch language, whatever the classifier thought."""
+request to switch language, whatever the classifier thought.
+
+SameFlowIntents (before the FallbackClassifier): intents that lead to the same flow
+("huiswerkbegeleiding in Molenbeek" is find_activity or inform: both start the activity
+search) pool their confidence, so that a split between them is not taken for doubt."""
 
 from __future__ import annotations
 
@@ -105,4 +109,30 @@ class ExplicitLanguageRequest(_Override):
                 continue
             _force_intent(message, CHANGE_LANGUAGE_INTENT)
             _add_entity(message, "target_language", requested, name)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SameFlowIntents(_Override):
+    """The top intent takes the confidence of the intents of its group."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"groups": [["find_activity", "inform"]]}
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        groups = [set(group) for group in self._config["groups"]]
+        for message in messages:
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            if not ranking:
+                continue
+            top = ranking[0]
+            group = next((g for g in groups if top["name"] in g), None)
+            if group is None:
+                continue
+            pooled = sum(row["confidence"] for row in ranking if row["name"] in group)
+            merged = {"name": top["name"], "confidence": pooled}
+            rest = [row for row in ranking[1:] if row["name"] not in group]
+            message.set(INTENT, merged, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [merged, *rest], add_to_output=True)
         return messages

@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.activities import ValidateActivityForm, search_parameters
-from actions.fallback import ActionFallbackChoices
+from actions.fallback import ActionNotUnderstood
 from actions.handoff import ActionHumanHandoff, ActionOfferHandoff, ActionResolveOffer
 from actions.safety import ActionUrgentHelp
 from actions.turn import ActionSessionStart, ActionTrackTurn
@@ -248,7 +248,7 @@ def test_first_failure_offers_the_likeliest_topics_in_the_tenant_language():
         {"name": "housing_transfer", "confidence": 0.06},
     ]
     tracker = make_tracker(intent="nlu_fallback", ranking=ranking, slots={"language": "nl"})
-    responses, messages, events = run(ActionFallbackChoices(), tracker)
+    responses, messages, events = run(ActionNotUnderstood(), tracker)
     assert responses == ["utter_fallback_choices"]
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ["/rent_question", "/payment_difficulty", "/report_repair", "/human_handoff"]
@@ -256,9 +256,18 @@ def test_first_failure_offers_the_likeliest_topics_in_the_tenant_language():
     assert slot_events(events)["failed_turns"] == 1.0
 
 
+def test_out_of_scope_says_so_shows_the_menu_and_counts_as_a_failure():
+    tracker = make_tracker(intent="out_of_scope", slots={"failed_turns": 0.0})
+    responses, _, events = run(ActionNotUnderstood(), tracker)
+    assert responses == ["utter_out_of_scope", "utter_menu"]
+    assert slot_events(events)["failed_turns"] == 1.0
+    again = make_tracker(intent="out_of_scope", slots={"failed_turns": 1.0})
+    assert run(ActionNotUnderstood(), again)[0] == ["utter_offer_person_after_failures"]
+
+
 def test_second_failure_offers_a_person():
     tracker = make_tracker(intent="nlu_fallback", slots={"failed_turns": 1.0})
-    responses, _, events = run(ActionFallbackChoices(), tracker)
+    responses, _, events = run(ActionNotUnderstood(), tracker)
     assert responses == ["utter_offer_person_after_failures"]
     assert slot_events(events) == {
         "failed_turns": 0.0,

@@ -196,3 +196,29 @@ def test_classifier_trains_persists_and_loads(storage, language_identifier, toke
     assert message.get("intent")["name"] == "rent_question"
     ranking = message.get("intent_ranking")
     assert abs(sum(row["confidence"] for row in ranking) - 1.0) < 1e-6
+
+
+def test_intents_of_the_same_flow_pool_their_confidence(storage):
+    from bot.nlu.intent_overrides import SameFlowIntents
+
+    component = create(SameFlowIntents, storage)
+    ranking = [
+        {"name": "find_activity", "confidence": 0.48},
+        {"name": "rent_question", "confidence": 0.04},
+        {"name": "inform", "confidence": 0.45},
+    ]
+    message = classified("huiswerkbegeleiding in Molenbeek", "find_activity", ranking)
+    component.process([message])
+    assert message.get("intent")["name"] == "find_activity"
+    assert message.get("intent")["confidence"] == pytest.approx(0.93)
+    assert [row["name"] for row in message.get("intent_ranking")] == [
+        "find_activity",
+        "rent_question",
+    ]
+    other = classified(
+        "loyer",
+        "rent_question",
+        [{"name": "rent_question", "confidence": 0.5}, {"name": "inform", "confidence": 0.4}],
+    )
+    component.process([other])
+    assert other.get("intent")["confidence"] == 0.5

@@ -69,3 +69,9 @@ def test_ordinary_messages_raise_no_alarm(text):
 def test_accents_case_and_spacing_do_not_matter():
     assert detect_danger("ÇA  SENT   LE GAZ!!!") is not None
     assert detect_danger("Ça sent le gaz") is not None
+
+
+def test_children_left_alone_for_days_raise_an_alarm():
+    assert detect_danger("les enfants d'à côté sont seuls depuis 2 jours") is not None
+    assert detect_danger("de kinderen van hiernaast zijn al twee dagen alleen") is not None
+    assert detect_danger("mes enfants sont seuls le mercredi matin") is None

@@ -1,0 +1,127 @@
+"""Conversations with the real Rasa server and action server, in French and Dutch."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import buttons, texts
+
+
+def joined(replies: list[dict]) -> str:
+    return "\n".join(texts(replies))
+
+
+def test_french_greeting_says_automatic_assistant_and_shows_the_menu(assistant):
+    replies = assistant.say(assistant.new_sender(), "bonjour")
+    assert "assistant automatique" in joined(replies)
+    assert "112" in joined(replies)
+    assert buttons(replies) == ["/find_activity", "/digital_help", "/housing_question",
+                                "/human_handoff"]  # fmt: skip
+
+
+def test_dutch_greeting_is_answered_in_dutch(assistant):
+    replies = assistant.say(assistant.new_sender(), "goeiedag")
+    assert "automatische assistent" in joined(replies)
+
+
+def test_language_stays_on_short_words_and_switches_on_request(assistant):
+    sender = assistant.new_sender()
+    assert "automatische assistent" in joined(assistant.say(sender, "hallo"))
+    # "ok" and "merci" are not reasons to switch back to French
+    assert "Oké" in joined(assistant.say(sender, "ok"))
+    assert "Graag gedaan" in joined(assistant.say(sender, "merci"))
+    assert "je continue en français" in joined(assistant.say(sender, "FR"))
+    assert "Avec plaisir" in joined(assistant.say(sender, "merci"))
+    # a long, clearly Dutch message switches back
+    replies = assistant.say(sender, "waarom is mijn huur dit jaar zo veel hoger geworden")
+    assert "huisvestingsmaatschappij" in joined(replies)
+
+
+def test_a_channel_language_hint_sets_a_new_conversation(assistant):
+    replies = assistant.say(assistant.new_sender(), "hello", language_hint="nl", channel="sms")
+    assert "automatische assistent" in joined(replies) or "Ik spreek" in joined(replies)
+
+
+def test_a_tenant_question_gets_guidance_then_the_offer_of_a_person(assistant):
+    sender = assistant.new_sender()
+    replies = assistant.say(sender, "pq mon loyer a augmenté ??")
+    assert "revenus" in joined(replies)
+    assert buttons(replies) == ["/affirm", "/deny"]
+    # the gateway is not running: the tenant is told how to reach a person directly
+    assert "Appelez votre société de logement" in joined(assistant.say(sender, "oui"))
+
+
+def test_activity_search_collects_commune_then_category(assistant):
+    sender = assistant.new_sender()
+    assert "Dans quelle commune" in joined(assistant.say(sender, "je cherche une activité"))
+    replies = assistant.say(sender, "Paris")
+    assert "Je ne trouve pas cette commune" in joined(replies)
+    assert "Dans quelle commune" in joined(replies)
+    replies = assistant.say(sender, "1030")
+    assert "Quel type d'activité" in joined(replies)
+    replies = assistant.say(sender, '/inform{"activity_category": "sport"}')
+    assert "Je cherche : Sport à Schaerbeek." in joined(replies)
+    slots = assistant.tracker(sender)["slots"]
+    assert (slots["commune"], slots["activity_category"]) == ("schaerbeek", "sport")
+
+
+def test_dutch_search_with_everything_in_one_message(assistant):
+    sender = assistant.new_sender()
+    replies = assistant.say(sender, "huiswerkbegeleiding in Molenbeek")
+    assert "Ik zoek: Huiswerkbegeleiding in Sint-Jans-Molenbeek." in joined(replies)
+
+
+def test_a_form_accepts_a_correction(assistant):
+    sender = assistant.new_sender()
+    assistant.say(sender, "je cherche une activité")
+    assistant.say(sender, "Jette")
+    assistant.say(sender, "non plutôt à Evere")
+    assert assistant.tracker(sender)["slots"]["commune"] == "evere"
+
+
+def test_danger_in_the_middle_of_a_form_gets_the_safety_message_at_once(assistant):
+    sender = assistant.new_sender()
+    assistant.say(sender, "je cherche une activité")
+    replies = assistant.say(sender, "attendez ça sent le gaz dans la cuisine")
+    first = texts(replies)[0]
+    assert "112" in first and "0800 19 400" in first
+    tracker = assistant.tracker(sender)
+    assert tracker["slots"]["urgent"] is True
+    assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("je veux mourir", "0800 32 123"),
+        ("ik wil niet meer leven", "1813"),
+        ("mon mari me frappe", "101"),
+        ("ik ruik gas in de keuken", "0800 19 400"),
+    ],
+)
+def test_safety_messages_give_112_and_the_right_line(assistant, text, expected):
+    first = texts(assistant.say(assistant.new_sender(), text))[0]
+    assert first.index("112") < first.index(expected)
+
+
+def test_two_failures_end_in_the_offer_of_a_person(assistant):
+    sender = assistant.new_sender()
+    first = assistant.say(sender, "zxqv blorp")
+    assert "pas bien compris" in joined(first)
+    assert "/human_handoff" in buttons(first)
+    second = assistant.say(sender, "qsdfg hjklm")
+    assert "parler à une personne" in joined(second)
+    assert buttons(second) == ["/affirm", "/deny"]
+    assert "Appelez votre société de logement" in joined(assistant.say(sender, "oui"))
+
+
+def test_erasure_asks_for_confirmation_and_never_pretends(assistant):
+    sender = assistant.new_sender()
+    assert "effacer" in joined(assistant.say(sender, "supprimez mes données svp"))
+    assert "Je ne peux pas effacer" in joined(assistant.say(sender, "oui"))
+
+
+@pytest.mark.parametrize("text", ["👍", "🙏🙏🙏", "a" * 2000, "?", "   "])
+def test_odd_messages_get_an_answer_not_an_error(assistant, text):
+    replies = assistant.say(assistant.new_sender(), text)
+    assert isinstance(replies, list)
