@@ -45,7 +45,7 @@ run: $(MODEL)
 	$(RASA_VENV)/bin/honcho start -f Procfile
 
 chat: $(RASA_VENV)/.installed
-	$(PY) -m bot.chat
+	$(PY) -m bot.chat $(ARGS)
 
 validate: $(RASA_VENV)/.installed
 	$(PY) scripts/validate_data.py

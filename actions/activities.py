@@ -92,9 +92,7 @@ class ActionSearchActivities(Action):
             await gateway.search_services(search_parameters(tracker))
         except gateway.GatewayUnavailable:
             dispatcher.utter_message(response="utter_search_unavailable")
-            dispatcher.utter_message(response="utter_offer_handoff")
+            dispatcher.utter_message(response="utter_offer_person")
             return [SlotSet("pending_offer", "handoff"), SlotSet("handoff_reason", "search_failed")]
-        # Results are rendered by issue 3's directory search; until the gateway serves
-        # them, a reachable gateway without results is reported like an unavailable one.
-        dispatcher.utter_message(response="utter_search_unavailable")
+        # The results are rendered by the directory search (issue 3).
         return []

@@ -46,16 +46,16 @@ def nlu_only_config(source: Path, target: Path) -> Path:
     return target
 
 
-def train(name: str, config: Path, data: Path) -> Trained:
+def train(name: str, config: Path, data: Path, workdir: Path = OUT) -> Trained:
     """Train in a child process; its own peak memory comes from wait4's rusage."""
-    out = OUT / "models" / name
+    out = workdir / "models" / name
     command = [
         str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--quiet",
-        "-c", str(nlu_only_config(config, OUT / f"{name}_config.yml")),
+        "-c", str(nlu_only_config(config, workdir / f"{name}_config.yml")),
         "--nlu", str(data), "--out", str(out), "--fixed-model-name", name,
     ]  # fmt: skip
     started = time.perf_counter()
-    log = (OUT / f"{name}_train.log").open("w")
+    log = (workdir / f"{name}_train.log").open("w")
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -61,6 +61,9 @@ def test_activity_search_collects_commune_then_category(assistant):
     assert "Quel type d'activité" in joined(replies)
     replies = assistant.say(sender, '/inform{"activity_category": "sport"}')
     assert "Je cherche : Sport à Schaerbeek." in joined(replies)
+    # the directory comes with the gateway: until it answers, say so and offer a person
+    assert "Je ne peux pas chercher les activités maintenant" in joined(replies)
+    assert buttons(replies) == ["/affirm", "/deny"]
     slots = assistant.tracker(sender)["slots"]
     assert (slots["commune"], slots["activity_category"]) == ("schaerbeek", "sport")
 

@@ -121,7 +121,7 @@ TURNS = [
     ["utter_form_stopped", "utter_menu"],
     ["utter_language_changed", "utter_ask_commune"],
     ["utter_unknown_commune", "utter_ask_commune"],
-    ["utter_search_summary", "utter_search_unavailable", "utter_offer_handoff"],
+    ["utter_search_summary", "utter_search_unavailable", "utter_offer_person"],
     *[
         [f"utter_{topic}", "utter_offer_handoff"]
         for topic in (
