@@ -4,31 +4,17 @@ audience and target_language."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.lexicon.gazetteer import find_entities
+from bot.nlu.component import ConfiguredComponent
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LexiconEntityExtractor(GraphComponent):
+class LexiconEntityExtractor(ConfiguredComponent):
     """Deterministic extractor for the closed vocabularies of the lexicon."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LexiconEntityExtractor:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         name = self.__class__.__name__

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.lexicon import explicit_language_request
+from bot.nlu.component import ConfiguredComponent
 from bot.safety import detect_danger
 
 URGENT_INTENT = "urgent_help"
@@ -45,23 +43,8 @@ def _add_entity(message: Message, entity: str, value: str, extractor: str) -> No
     message.set(ENTITIES, entities, add_to_output=True)
 
 
-class _Override(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> _Override:
-        return cls(config)
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self._config = {**self.get_default_config(), **config}
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyLayer(_Override):
+class SafetyLayer(ConfiguredComponent):
     """Raises `urgent_help` on danger phrases or on a classifier that sees danger."""
 
     @staticmethod
@@ -91,12 +74,8 @@ class SafetyLayer(_Override):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ExplicitLanguageRequest(_Override):
+class ExplicitLanguageRequest(ConfiguredComponent):
     """ "FR", "NL", "Nederlands", "en français" alone switch the language."""
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
 
     def process(self, messages: list[Message]) -> list[Message]:
         name = self.__class__.__name__
@@ -113,7 +92,7 @@ class ExplicitLanguageRequest(_Override):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SameFlowIntents(_Override):
+class SameFlowIntents(ConfiguredComponent):
     """The top intent takes the confidence of the intents of its group."""
 
     @staticmethod

@@ -6,33 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language_id import identify, warm_up
+from bot.nlu.component import ConfiguredComponent
 
 LANGUAGE = "language"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class LanguageIdentifier(GraphComponent):
+class LanguageIdentifier(ConfiguredComponent):
     """Sets `language` on every message that has text."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageIdentifier:
-        warm_up()
-        return cls()
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        warm_up()  # load lingua's models now, not on the first tenant message
 
     def _identify(self, message: Message) -> None:
         text = message.get(TEXT)
