@@ -38,8 +38,11 @@ def test_language_stays_on_short_words_and_switches_on_request(assistant):
 
 
 def test_a_channel_language_hint_sets_a_new_conversation(assistant):
-    replies = assistant.say(assistant.new_sender(), "hello", language_hint="nl", channel="sms")
-    assert "automatische assistent" in joined(replies) or "Ik spreek" in joined(replies)
+    # "ok" alone says nothing about the language: the channel's hint decides
+    replies = assistant.say(assistant.new_sender(), "ok", language_hint="nl", channel="sms")
+    assert "Wat wilt u doen?" in joined(replies)
+    replies = assistant.say(assistant.new_sender(), "ok", language_hint="fr", channel="sms")
+    assert "Que voulez-vous faire ?" in joined(replies)
 
 
 def test_a_tenant_question_gets_guidance_then_the_offer_of_a_person(assistant):
@@ -124,7 +127,7 @@ def test_erasure_asks_for_confirmation_and_never_pretends(assistant):
     assert "Je ne peux pas effacer" in joined(assistant.say(sender, "oui"))
 
 
-@pytest.mark.parametrize("text", ["👍", "🙏🙏🙏", "a" * 2000, "?", "   "])
+@pytest.mark.parametrize("text", ["👍", "🙏🙏🙏", "a" * 2000, "?", "ok " * 700])
 def test_odd_messages_get_an_answer_not_an_error(assistant, text):
     replies = assistant.say(assistant.new_sender(), text)
-    assert isinstance(replies, list)
+    assert replies and all(reply.get("text") for reply in replies)
