@@ -4,7 +4,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 RASA_VENV := .venv-rasa
+GATEWAY_VENV := .venv-gateway
 PY := $(RASA_VENV)/bin/python
+GATEWAY_PY := $(GATEWAY_VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 MODEL := models/tenant-assistant.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data bot/nlu bot/lexicon -name '*.yml' -o -name '*.py' 2>/dev/null | sort)
@@ -12,16 +14,16 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run chat test test-unit test-stories validate bench lint clean
+.PHONY: help setup train run chat test test-unit test-gateway test-stories validate bench lint clean
 
 help:
-	@echo "make run    set up, train if needed, start Rasa + action server (embedded defaults)"
+	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
 	@echo "make chat   talk to the running assistant in this terminal"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  NLU quality and speed against Rasa's default pipeline"
 	@echo "make setup | train | lint | clean"
 
-setup: $(RASA_VENV)/.installed
+setup: $(RASA_VENV)/.installed $(GATEWAY_VENV)/.installed
 
 $(RASA_VENV)/.installed: requirements/rasa.lock
 	@PYTHON310=$$(scripts/find-python310) && \
@@ -29,6 +31,15 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check "pip<24"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/rasa.lock
 	$(PY) -m pip check
+	@touch $@
+
+# The gateway has its own dependency set, not held to Rasa's pins.
+$(GATEWAY_VENV)/.installed: requirements/gateway.lock
+	@PYTHON310=$$(scripts/find-python310) && \
+	  { [ -x $(GATEWAY_PY) ] || $$PYTHON310 -m venv $(GATEWAY_VENV); }
+	$(GATEWAY_PY) -m pip install --quiet --disable-pip-version-check "pip<25"
+	$(GATEWAY_PY) -m pip install --quiet --disable-pip-version-check -r requirements/gateway.lock
+	$(GATEWAY_PY) -m pip check
 	@touch $@
 
 train: $(MODEL)
@@ -40,7 +51,7 @@ $(MODEL): $(RASA_VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --quiet --fixed-model-name tenant-assistant --out models
 	@touch $@
 
-run: $(MODEL)
+run: $(MODEL) $(GATEWAY_VENV)/.installed
 	@mkdir -p var
 	$(RASA_VENV)/bin/honcho start -f Procfile
 
@@ -53,11 +64,14 @@ validate: $(RASA_VENV)/.installed
 test-unit: $(RASA_VENV)/.installed
 	$(PY) -m pytest tests/unit -q
 
+test-gateway: $(GATEWAY_VENV)/.installed
+	$(GATEWAY_PY) -m pytest tests/gateway -q -p no:cacheprovider
+
 test-stories: $(MODEL)
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out var/results/core --quiet
 
-test: $(MODEL) lint validate
-	$(PY) -m pytest tests -q
+test: $(MODEL) lint validate test-gateway
+	$(PY) -m pytest tests -q --ignore=tests/gateway
 	$(MAKE) --no-print-directory test-stories
 
 bench: $(RASA_VENV)/.installed

@@ -1,0 +1,17 @@
+"""Alembic environment: the URL comes from bot.gateway.migrate (or DATABASE_URL)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from bot.gateway.db import Base, make_engine
+from bot.gateway.settings import Settings
+
+url = context.config.get_main_option("sqlalchemy.url") or Settings().database_url
+engine = make_engine(url)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata,
+                      render_as_batch=url.startswith("sqlite"))  # fmt: skip
+    with context.begin_transaction():
+        context.run_migrations()
+engine.dispose()

@@ -1,0 +1,46 @@
+"""Async client for the Rasa server: its REST channel for tenant messages and its HTTP API
+for status (and, later, pause/resume and transcripts). Every call has a timeout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer in time, or answered with an error."""
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout_seconds: float) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), timeout=httpx.Timeout(timeout_seconds)
+        )
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._client.request(method, path, **kwargs)
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(f"{method} {path}: {type(error).__name__}") from error
+        return response.json()
+
+    async def send_message(
+        self, sender_id: str, text: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """One tenant message through the REST channel; the bot's replies."""
+        body = {"sender": sender_id, "message": text, "metadata": metadata}
+        return await self._call("POST", "/webhooks/rest/webhook", json=body)
+
+    async def status(self) -> dict[str, Any]:
+        return await self._call("GET", "/status")
+
+    async def answers(self) -> bool:
+        try:
+            return bool((await self.status()).get("model_id"))
+        except RasaUnavailable:
+            return False
