@@ -25,22 +25,22 @@ help:
 
 setup: $(RASA_VENV)/.installed $(GATEWAY_VENV)/.installed
 
-$(RASA_VENV)/.installed: requirements/rasa.lock
+# A virtual environment at $(@D) with Python 3.10 and exactly the pins of the lock file.
+define install_venv
 	@PYTHON310=$$(scripts/find-python310) && \
-	  { [ -x $(PY) ] || $$PYTHON310 -m venv $(RASA_VENV); }
-	$(PY) -m pip install --quiet --disable-pip-version-check "pip<24"
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/rasa.lock
-	$(PY) -m pip check
+	  { [ -x $(@D)/bin/python ] || $$PYTHON310 -m venv $(@D); }
+	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check "pip<24"
+	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	$(@D)/bin/python -m pip check
 	@touch $@
+endef
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	$(install_venv)
 
 # The gateway has its own dependency set, not held to Rasa's pins.
 $(GATEWAY_VENV)/.installed: requirements/gateway.lock
-	@PYTHON310=$$(scripts/find-python310) && \
-	  { [ -x $(GATEWAY_PY) ] || $$PYTHON310 -m venv $(GATEWAY_VENV); }
-	$(GATEWAY_PY) -m pip install --quiet --disable-pip-version-check "pip<25"
-	$(GATEWAY_PY) -m pip install --quiet --disable-pip-version-check -r requirements/gateway.lock
-	$(GATEWAY_PY) -m pip check
-	@touch $@
+	$(install_venv)
 
 train: $(MODEL)
 

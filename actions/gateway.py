@@ -10,10 +10,11 @@ from typing import Any
 
 import aiohttp
 
+from bot.dev_defaults import DEV_GATEWAY_SECRET
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_GATEWAY_URL = "http://127.0.0.1:8000"
-DEV_GATEWAY_SECRET = "dev-gateway-secret-change-me"
 TIMEOUT = aiohttp.ClientTimeout(total=4)
 
 

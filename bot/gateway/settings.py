@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_GATEWAY_SECRET = "dev-gateway-secret-change-me"  # the action server's default too
+from bot.dev_defaults import DEV_GATEWAY_SECRET
 
 
 class InsecureSettings(RuntimeError):

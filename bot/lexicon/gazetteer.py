@@ -97,6 +97,12 @@ def _fuzzy_vocabulary() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _fuzzy_words() -> tuple[str, ...]:
+    """The fuzzy vocabulary's words, built once rather than on every lookup."""
+    return tuple(_fuzzy_vocabulary())
+
+
 def _spans(text: str) -> list[_Span]:
     spans = []
     for match in _WORD.finditer(text):
@@ -136,7 +142,7 @@ def find_entities(text: str) -> list[Match]:
         if found is None and len(spans[index].folded) >= _FUZZY_MIN_LENGTH:
             best = process.extractOne(
                 spans[index].folded,
-                list(_fuzzy_vocabulary()),
+                _fuzzy_words(),
                 scorer=fuzz.ratio,
                 score_cutoff=_FUZZY_MIN_SCORE,
             )

@@ -49,12 +49,15 @@ class BlankPipeline:
 
 
 def message_language(message: Message) -> str:
-    """The language to tokenize with: the identified one, else the channel's hint."""
+    """The language to tokenize with: a clearly identified one, else the channel's hint
+    (the conversation's language), else the best guess, else French."""
     guess = message.get(LANGUAGE) or {}
-    if guess.get("code") in SUPPORTED:
-        return guess["code"]
     hint = (message.get("metadata") or {}).get("language_hint")
-    return hint if hint in SUPPORTED else DEFAULT_LANGUAGE
+    if guess.get("reliable") and guess.get("code") in SUPPORTED:
+        return guess["code"]
+    if hint in SUPPORTED:
+        return hint
+    return guess["code"] if guess.get("code") in SUPPORTED else DEFAULT_LANGUAGE
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)

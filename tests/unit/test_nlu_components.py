@@ -14,7 +14,7 @@ from bot.nlu.entity_extractor import LexiconEntityExtractor
 from bot.nlu.intent_overrides import ExplicitLanguageRequest, SafetyLayer
 from bot.nlu.language_identifier import LanguageIdentifier
 from bot.nlu.linear_classifier import CalibratedLinearIntentClassifier
-from bot.nlu.tokenizer import BilingualSpacyTokenizer
+from bot.nlu.tokenizer import BilingualSpacyTokenizer, message_language
 
 
 @pytest.fixture
@@ -80,8 +80,21 @@ def test_tokenizer_uses_dutch_rules_for_dutch(language_identifier, tokenizer):
 def test_tokenizer_follows_the_channel_hint_when_the_language_is_unclear(
     language_identifier, tokenizer
 ):
-    message = prepared("ok", language_identifier, tokenizer, metadata={"language_hint": "nl"})
-    assert [t.text for t in message.get(TEXT_TOKENS)] == ["ok"]
+    # "kinderen" is lemmatised only by the Dutch table, "enfants" only by the French one
+    dutch = prepared(
+        "les kinderen", language_identifier, tokenizer, metadata={"language_hint": "nl"}
+    )
+    french = prepared(
+        "les kinderen", language_identifier, tokenizer, metadata={"language_hint": "fr"}
+    )
+    assert message_language(dutch) == "nl" and message_language(french) == "fr"
+    long_dutch = "goeiedag ik zoek huiswerkbegeleiding voor mijn kinderen"
+    assert (
+        message_language(
+            prepared(long_dutch, language_identifier, tokenizer, metadata={"language_hint": "fr"})
+        )
+        == "nl"
+    )
 
 
 @pytest.mark.parametrize("text", ["👍", "!!!", "   ", "a" * 2000, "é" * 10])
