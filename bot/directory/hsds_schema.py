@@ -33,19 +33,25 @@ class SchemaProblem:
 
 @cache
 def _registry() -> Registry:
+    paths = [*SCHEMA_DIR.glob("*.json"), *SCHEMA_DIR.glob("compiled/*.json")]
     resources = [
-        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8")),
-                                           default_specification=DRAFT202012))
-        for path in SCHEMA_DIR.glob("*.json")
+        (str(path.relative_to(SCHEMA_DIR)),
+         Resource.from_contents(json.loads(path.read_text(encoding="utf-8")),
+                                default_specification=DRAFT202012))
+        for path in paths
     ]  # fmt: skip
     return Registry().with_resources(resources)
 
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    """The validator of one HSDS object kind ("service", "organization", ...)."""
+    """The validator of one HSDS object kind ("service", "organization", ...), or of a list
+    item ("compiled/service_list": the one-to-one fields the list endpoints return)."""
     schema = _registry().contents(f"{kind}.json")
-    return Draft202012Validator(schema, registry=_registry())
+    # The format checker makes "format: uuid", "email" and "date-time" count, as HSDS means.
+    return Draft202012Validator(
+        schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def problems(kind: str, record: Any) -> list[SchemaProblem]:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from bot.directory import api as directory_api
 from bot.gateway.db import database_answers, make_engine, make_session_factory
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.settings import Settings, get_settings
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.engine.dispose()
 
     app = FastAPI(title="Tenant assistant gateway", lifespan=lifespan)
+    app.include_router(directory_api.router)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
@@ -16,9 +16,28 @@ class Base(DeclarativeBase):
 
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    _use_real_sqlite_transactions(engine)
+    return engine
+
+
+def _use_real_sqlite_transactions(engine: Engine) -> None:
+    """pysqlite opens transactions late and its RELEASE of a savepoint commits, so a
+    "rolled back" dry run or a failed record could stay written. SQLAlchemy's documented
+    recipe: let SQLAlchemy emit BEGIN itself (and turn on foreign keys while at it)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

@@ -120,3 +120,9 @@ def explicit_language_request(text: str) -> str | None:
 def topic_labels() -> dict[str, dict[str, str]]:
     """intent -> {"fr": label, "nl": label}, for choices offered to the tenant."""
     return _load("topics.yml")
+
+
+@cache
+def neighbours() -> dict[str, tuple[str, ...]]:
+    """commune id -> the Brussels communes that share a border with it (symmetric)."""
+    return {commune: tuple(others) for commune, others in _load("neighbours.yml").items()}

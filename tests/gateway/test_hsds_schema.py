@@ -12,12 +12,20 @@ from bot.directory.hsds_schema import problems
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "tests" / "data" / "hsds"  # the official examples, copied
+SERVICE_ID = "8d3b8f7e-3c51-4f43-9a63-2f7f4f0c1a00"
 SERVICE = {
-    "id": "svc-1",
+    "id": SERVICE_ID,
     "name": "École de devoirs (exemple)",
     "status": "active",
-    "phones": [{"id": "ph-1", "number": "02 000 00 00"}],
-    "schedules": [{"id": "sch-1", "freq": "WEEKLY", "byday": "WE", "opens_at": "14:00"}],
+    "phones": [{"id": "8d3b8f7e-3c51-4f43-9a63-2f7f4f0c1a01", "number": "02 000 00 00"}],
+    "schedules": [
+        {
+            "id": "8d3b8f7e-3c51-4f43-9a63-2f7f4f0c1a02",
+            "freq": "WEEKLY",
+            "byday": "WE",
+            "opens_at": "14:00",
+        }
+    ],
 }
 
 
@@ -32,6 +40,11 @@ def test_the_official_examples_validate(kind, file):
     assert problems(kind, json.loads((EXAMPLES / file).read_text())) == []
 
 
+def test_ids_must_be_uuids_as_hsds_says():
+    found = problems("service", {**SERVICE, "id": "svc-1"})
+    assert [(p.field, p.message) for p in found] == [("id", "'svc-1' is not a 'uuid'")]
+
+
 def test_problems_name_the_record_and_the_field():
     broken = copy.deepcopy(SERVICE)
     del broken["name"]
@@ -39,6 +52,6 @@ def test_problems_name_the_record_and_the_field():
     broken["phones"][0]["number"] = 2025550123
     found = problems("service", broken)
     assert [p.field for p in found] == ["", "phones/0/number", "status"]
-    assert all(p.record_id == "svc-1" for p in found)
+    assert all(p.record_id == SERVICE_ID for p in found)
     assert "'name' is a required property" in str(found[0])
-    assert str(found[1]).startswith("record 'svc-1' field 'phones/0/number'")
+    assert str(found[1]).startswith(f"record '{SERVICE_ID}' field 'phones/0/number'")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import bot.directory.models  # noqa: F401  (registers the directory's tables)
 from bot.gateway.db import Base, make_engine
 from bot.gateway.settings import Settings
 

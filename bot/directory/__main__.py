@@ -1,0 +1,92 @@
+"""Command line of the directory.
+
+    python -m bot.directory import PATH [--dry-run]   HSDS JSON or a tabular package (dir)
+    python -m bot.directory export PATH [--tabular]   HSDS JSON, or CSV + datapackage.json
+
+The database is the gateway's (DATABASE_URL, SQLite under var/ by default), migrated first."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.directory.exporter import export_services
+from bot.directory.importer import ImportReport, SourceError, import_records, read_source
+from bot.directory.tabular import TabularError, write_package
+from bot.gateway.db import make_engine, make_session_factory
+from bot.gateway.migrate import upgrade_to_head
+from bot.gateway.settings import get_settings
+
+MAX_LISTED_PROBLEMS = 50
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    database_url = arguments.database_url or get_settings().database_url
+    upgrade_to_head(database_url)
+    sessions = make_session_factory(make_engine(database_url))
+    if arguments.command == "import":
+        return _import(sessions, Path(arguments.path), arguments.dry_run)
+    return _export(sessions, Path(arguments.path), arguments.tabular)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot.directory")
+    parser.add_argument("--database-url", help="default: DATABASE_URL or the gateway's")
+    commands = parser.add_subparsers(dest="command", required=True)
+    importing = commands.add_parser("import", help="import HSDS JSON or a tabular package")
+    importing.add_argument("path")
+    importing.add_argument("--dry-run", action="store_true", help="check, write nothing")
+    exporting = commands.add_parser("export", help="export the directory as HSDS")
+    exporting.add_argument("path")
+    exporting.add_argument("--tabular", action="store_true", help="CSV + datapackage.json")
+    return parser
+
+
+def _import(sessions, path: Path, dry_run: bool) -> int:  # noqa: ANN001
+    try:
+        metadata, records, unused = read_source(path)
+    except (SourceError, TabularError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    with tqdm(total=len(records), unit="service", disable=len(records) < 200,
+              file=sys.stderr) as bar:  # fmt: skip
+        report = import_records(sessions, records, dry_run=dry_run, progress=bar.update)
+    report.metadata, report.unused_tables = metadata, unused
+    _print_report(report)
+    return 1 if report.rejected else 0
+
+
+def _print_report(report: ImportReport) -> None:
+    verb = "would import" if report.dry_run else "imported"
+    print(f"{verb} {report.imported} of {report.read} services; "
+          f"rejected {len(report.rejected_ids)}")  # fmt: skip
+    if report.metadata.get("sample"):
+        print("note: this is SAMPLE data (fictional), not for referring tenants")
+    for table in report.unused_tables:
+        print(f"skipped {table}: not used by the directory")
+    for problem in report.rejected[:MAX_LISTED_PROBLEMS]:
+        print(f"  {problem}", file=sys.stderr)
+    if len(report.rejected) > MAX_LISTED_PROBLEMS:
+        print(f"  ... and {len(report.rejected) - MAX_LISTED_PROBLEMS} more", file=sys.stderr)
+
+
+def _export(sessions, path: Path, tabular: bool) -> int:  # noqa: ANN001
+    with sessions() as session:
+        services = export_services(session)
+    if tabular:
+        write_package(services, path, {"name": "tenant-assistant-directory",
+                                       "profile": "tabular-data-package"})  # fmt: skip
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(services, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"exported {len(services)} services to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Fixtures of the gateway tests: a migrated SQLite database per test, and the sample
+directory imported once per session (read-only tests share it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from bot.directory.importer import import_records, read_source
+from bot.gateway.db import make_engine, make_session_factory
+from bot.gateway.migrate import upgrade_to_head
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "activities" / "sample-directory.json"
+
+
+def migrated_sessions(path: Path) -> tuple[str, sessionmaker]:
+    url = f"sqlite:///{path}"
+    upgrade_to_head(url)
+    return url, make_session_factory(make_engine(url))
+
+
+@pytest.fixture
+def sessions(tmp_path: Path) -> sessionmaker:
+    return migrated_sessions(tmp_path / "gateway.db")[1]
+
+
+@pytest.fixture(scope="session")
+def sample_services() -> list[dict]:
+    return json.loads(SAMPLE.read_text(encoding="utf-8"))["services"]
+
+
+@pytest.fixture(scope="session")
+def sample_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, sessionmaker]:
+    """The sample directory in a database of its own; tests must not write to it."""
+    url, factory = migrated_sessions(tmp_path_factory.mktemp("sample") / "gateway.db")
+    _, records, _ = read_source(SAMPLE)
+    report = import_records(factory, records)
+    assert report.imported == len(records) and not report.rejected
+    return url, factory
