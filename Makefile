@@ -9,6 +9,8 @@ PY := $(RASA_VENV)/bin/python
 GATEWAY_PY := $(GATEWAY_VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 MODEL := models/tenant-assistant.tar.gz
+# The activities directory `make run` serves (HSDS JSON or a tabular package directory).
+DIRECTORY_DATA ?= data/activities/sample-directory.json
 TRAINING_INPUTS := config.yml domain.yml $(shell find data bot/nlu bot/lexicon -name '*.yml' -o -name '*.py' 2>/dev/null | sort)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -51,8 +53,10 @@ $(MODEL): $(RASA_VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --quiet --fixed-model-name tenant-assistant --out models
 	@touch $@
 
+# Importing is idempotent: the directory is brought up to date with DIRECTORY_DATA each run.
 run: $(MODEL) $(GATEWAY_VENV)/.installed
 	@mkdir -p var
+	$(GATEWAY_PY) -m bot.directory import $(DIRECTORY_DATA)
 	$(RASA_VENV)/bin/honcho start -f Procfile
 
 chat: $(RASA_VENV)/.installed

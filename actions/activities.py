@@ -6,13 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import gateway
-from actions.tracker_utils import language, latest_entity, latest_intent
+from actions.activity_text import results_block, what_label
+from actions.tracker_utils import (
+    language,
+    latest_entity,
+    latest_intent,
+    latest_metadata,
+    response_buttons,
+    response_text,
+)
 from bot import lexicon
+
+MAX_RESULTS = 30  # fetched once per search; "more" pages through them
 
 # Intents whose message answers the form's question even when we find no commune in it.
 ANSWER_INTENTS = {"inform", "nlu_fallback", "out_of_scope", "find_activity"}
@@ -26,6 +36,13 @@ def _last(value: Any) -> Any:
 class ValidateActivityForm(FormValidationAction):
     def name(self) -> str:
         return "validate_activity_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:  # fmt: skip
+        """An audience ("for children") is enough to search without a category."""
+        if tracker.get_slot("audience") and not tracker.get_slot("activity_category"):
+            return [slot for slot in domain_slots if slot != "activity_category"]
+        return domain_slots
 
     async def extract_commune(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -64,7 +81,8 @@ def search_parameters(tracker: Tracker) -> dict[str, str]:
         "commune": tracker.get_slot("commune"),
         "taxonomy_term": tracker.get_slot("activity_category"),
         "audience": tracker.get_slot("audience"),
-        "language": language(tracker),
+        "full": "true",
+        "per_page": str(MAX_RESULTS),
     }
     weekdays = tracker.get_slot("weekday") or []
     if weekdays:
@@ -73,6 +91,12 @@ def search_parameters(tracker: Tracker) -> dict[str, str]:
 
 
 class ActionSearchActivities(Action):
+    """Searches the directory, or shows the next results when the tenant asks for more.
+
+    With no result on the asked days, it searches all days and says so; the gateway adds
+    the neighbouring communes when the commune has too few results. Nothing at all: say
+    so and offer a person."""
+
     def name(self) -> str:
         return "action_search_activities"
 
@@ -81,18 +105,57 @@ class ActionSearchActivities(Action):
     ) -> list[EventType]:
         lang = language(tracker)
         commune = lexicon.communes().get(tracker.get_slot("commune") or "")
-        category = lexicon.categories().get(tracker.get_slot("activity_category") or "")
-        if commune and category:
-            dispatcher.utter_message(
-                response="utter_search_summary",
-                activity_label=category.label(lang),
-                commune_name=commune.name(lang),
-            )
+        label = what_label(tracker.get_slot("activity_category"), tracker.get_slot("audience"),
+                           lang)  # fmt: skip
+        if commune is None or label is None:  # "more" before any search: ask first
+            return [FollowupAction("activity_form")]
+        more = latest_intent(tracker) == "more_results"
+        offset = int(tracker.get_slot("search_offset") or 0) if more else 0
+        params = search_parameters(tracker)
         try:
-            await gateway.search_services(search_parameters(tracker))
+            page = await gateway.search_services(params)
+            other_days = bool(not page.get("contents") and "weekday" in params)
+            if other_days:
+                page = await gateway.search_services({**params, "weekday": ""})
         except gateway.GatewayUnavailable:
             dispatcher.utter_message(response="utter_search_unavailable")
             dispatcher.utter_message(response="utter_offer_person")
             return [SlotSet("pending_offer", "handoff"), SlotSet("handoff_reason", "search_failed")]
-        # The results are rendered by the directory search (issue 3).
-        return []
+        services = page.get("contents") or []
+        names = {"activity_label": label, "commune_name": commune.name(lang)}
+        if not services:
+            dispatcher.utter_message(response="utter_search_no_results", **names)
+            dispatcher.utter_message(response="utter_offer_person")
+            return [SlotSet("pending_offer", "handoff"), SlotSet("handoff_reason", "no_results"),
+                    SlotSet("search_offset", 0)]  # fmt: skip
+        if offset >= len(services):
+            dispatcher.utter_message(response="utter_no_more_results")
+            return [SlotSet("search_offset", 0)]
+        explanation = None if more else self._explanation(page, other_days)
+        if explanation:
+            dispatcher.utter_message(response=explanation, **names)
+        header = response_text(domain, "utter_search_results", lang, **names, results="")
+        header += "".join(f"\n9 {title}" for title in response_buttons(domain,
+                          "utter_search_results_more", lang))  # fmt: skip
+        if explanation:
+            header = f"{response_text(domain, explanation, lang, **names)}\n{header}"
+        return self._show(dispatcher, tracker, services, offset, names, lang, header)
+
+    @staticmethod
+    def _explanation(page: dict[str, Any], other_days: bool) -> str | None:
+        if other_days:
+            return "utter_search_other_days"
+        if (page.get("search") or {}).get("neighbours_added"):
+            return "utter_search_nearby"
+        return None
+
+    @staticmethod
+    def _show(dispatcher: CollectingDispatcher, tracker: Tracker,
+              services: list[dict[str, Any]], offset: int, names: dict[str, str],
+              lang: str, header: str) -> list[EventType]:  # fmt: skip
+        sms_budget = latest_metadata(tracker).get("channel") != "telegram"
+        text, shown = results_block(services[offset:], offset + 1, lang, header, sms_budget)
+        seen = offset + shown
+        response = "utter_search_results_more" if seen < len(services) else "utter_search_results"
+        dispatcher.utter_message(response=response, results=text, **names)
+        return [SlotSet("search_offset", float(seen))]

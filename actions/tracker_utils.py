@@ -33,3 +33,24 @@ def latest_metadata(tracker: Tracker) -> dict[str, Any]:
 
 def user_message_count(tracker: Tracker) -> int:
     return sum(1 for event in tracker.events if event.get("event") == "user")
+
+
+def _variation(domain: dict[str, Any], name: str, lang: str) -> dict[str, Any]:
+    for variation in (domain.get("responses") or {}).get(name, []):
+        conditions = variation.get("condition") or []
+        if all(c.get("name") != "language" or c.get("value") == lang for c in conditions):
+            return variation
+    return {}
+
+
+def response_text(domain: dict[str, Any], name: str, lang: str, **values: Any) -> str:
+    """The text of a domain response in a language, filled in (to measure a reply)."""
+    text = _variation(domain, name, lang).get("text") or ""
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError):
+        return text
+
+
+def response_buttons(domain: dict[str, Any], name: str, lang: str) -> list[str]:
+    return [button["title"] for button in _variation(domain, name, lang).get("buttons", [])]

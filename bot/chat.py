@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 import uuid
 
-from bot.sms import measure, render
+from bot.sms import measure, menu_keys, render
 
 _DIGIT = re.compile(r"^\s*(\d)\s*\.?\s*$")
 
@@ -35,7 +35,7 @@ def main() -> int:
     args = parser.parse_args()
     sender = f"terminal-{uuid.uuid4().hex[:12]}"
     print("Écrivez un message / Schrijf een bericht. Ctrl-D pour quitter / om te stoppen.")
-    options: list[str] = []
+    options: dict[str, str] = {}
     while True:
         try:
             text = input("> ")
@@ -43,18 +43,21 @@ def main() -> int:
             print()
             return 0
         digit = _DIGIT.match(text)
-        if digit and 0 < int(digit.group(1)) <= len(options):
-            text = options[int(digit.group(1)) - 1]
+        if digit and digit.group(1) in options:
+            text = options[digit.group(1)]
         try:
             replies = send(args.url, sender, text, args.language)
         except (urllib.error.URLError, TimeoutError) as error:
             print(f"[the assistant is not reachable at {args.url}: {error}. Run `make run`.]")
             continue
-        options = []
+        options = {}
         for reply in replies:
             buttons = reply.get("buttons") or []
-            options = [button["payload"] for button in buttons] or options
-            shown = render(reply.get("text", ""), [button["title"] for button in buttons])
+            keys = menu_keys(button["payload"] for button in buttons)
+            options = {
+                key: button["payload"] for key, button in zip(keys, buttons, strict=True)
+            } or options
+            shown = render(reply.get("text", ""), [button["title"] for button in buttons], keys)
             size = measure(shown)
             print(f"{shown}\n   [{size.segments} SMS, {'GSM-7' if size.gsm7 else 'Unicode'}]")
 

@@ -4,12 +4,14 @@ buttons. See ../shared/CONTENT.md, "SMS budget"."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import smsutil
 
 MAX_SEGMENTS = 2  # a reply to one tenant message; 3 only when unavoidable
+HARD_MAX_SEGMENTS = 3
 GSM7 = "gsm0338"
 
 # Typographic characters outside GSM-7 that have a plain GSM-7 equivalent.
@@ -50,18 +52,65 @@ def normalise(text: str) -> str:
     return text.translate(_TYPOGRAPHY)
 
 
+_LIGATURES = {"œ": "oe", "Œ": "OE"}
+
+
+def _in_gsm7(character: str) -> bool:
+    try:
+        character.encode(GSM7)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def to_gsm7(text: str) -> str:
+    """Text from data (names, addresses) made cheap for SMS: typography normalised, and
+    accented letters that GSM-7 lacks (ê ç î ô û ë ï) written without their accent, so one
+    "Chêne" does not turn a whole reply into Unicode (70 characters per segment)."""
+    folded = []
+    for character in normalise(text):
+        if _in_gsm7(character):
+            folded.append(character)
+            continue
+        plain = _LIGATURES.get(character) or "".join(
+            part for part in unicodedata.normalize("NFKD", character)
+            if not unicodedata.combining(part)
+        )  # fmt: skip
+        folded.append(plain if plain and all(_in_gsm7(part) for part in plain) else character)
+    return "".join(folded)
+
+
 def measure(text: str) -> SmsSize:
     """Encoding and number of segments the text costs as one SMS."""
     split = smsutil.split(text)
     return SmsSize(split.encoding, len(split.parts))
 
 
-def numbered_menu(titles: Iterable[str]) -> str:
-    """Buttons as an SMS menu: one option per line, digits from 1."""
-    return "\n".join(f"{number} {title}" for number, title in enumerate(titles, start=1))
+# Options that keep the same digit wherever they appear (CONTENT.md: 0 is the menu).
+RESERVED_KEYS = {"/more_results": "9"}
 
 
-def render(text: str, button_titles: Iterable[str] = ()) -> str:
+def menu_keys(payloads: Iterable[str]) -> list[str]:
+    """The digit a tenant types for each option: 1, 2, 3... and the reserved ones."""
+    keys, number = [], 0
+    for payload in payloads:
+        if payload in RESERVED_KEYS:
+            keys.append(RESERVED_KEYS[payload])
+        else:
+            number += 1
+            keys.append(str(number))
+    return keys
+
+
+def numbered_menu(titles: Iterable[str], keys: Iterable[str] | None = None) -> str:
+    """Buttons as an SMS menu: one option per line, digits from 1 (or the given keys)."""
+    titles = list(titles)
+    keys = list(keys) if keys is not None else [str(n) for n in range(1, len(titles) + 1)]
+    return "\n".join(f"{key} {title}" for key, title in zip(keys, titles, strict=True))
+
+
+def render(text: str, button_titles: Iterable[str] = (),
+           keys: Iterable[str] | None = None) -> str:  # fmt: skip
     """A bot message as the tenant's phone shows it."""
-    menu = numbered_menu(button_titles)
+    menu = numbered_menu(button_titles, keys)
     return normalise("\n".join(part for part in (text, menu) if part))

@@ -1,7 +1,7 @@
 """One real Rasa server and one real action server for the whole test session, on free
-loopback ports, with a throwaway SQLite tracker store. The model is the one `make train`
-built; the gateway is not running (its tests come with it), so the actions meet the
-"gateway unreachable" paths."""
+loopback ports, with a throwaway SQLite tracker store, and the real gateway serving the
+sample directory (tests/conftest.py). The model is the one `make train` built. The
+gateway's handoff API comes with issue 5: until then handoffs meet "unavailable"."""
 
 from __future__ import annotations
 
@@ -72,11 +72,11 @@ class Assistant:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory) -> Assistant:
+def assistant(tmp_path_factory, gateway_url) -> Assistant:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
     workdir = tmp_path_factory.mktemp("rasa")
-    rasa_port, actions_port, gateway_port = free_port(), free_port(), free_port()
+    rasa_port, actions_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
@@ -85,7 +85,7 @@ def assistant(tmp_path_factory) -> Assistant:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
-        "GATEWAY_URL": f"http://127.0.0.1:{gateway_port}",  # nothing listens there
+        "GATEWAY_URL": gateway_url,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import buttons, texts
@@ -54,27 +56,52 @@ def test_a_tenant_question_gets_guidance_then_the_offer_of_a_person(assistant):
     assert "Appelez votre société de logement" in joined(assistant.say(sender, "oui"))
 
 
+DAY = r"(Lundi|Mardi|Mercredi|Jeudi|Vendredi|Samedi|Dimanche) \d+/\d+, \d+h\d\d"
+DAG = r"(Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag) \d+/\d+, \d+\.\d\d"
+
+
 def test_activity_search_collects_commune_then_category(assistant):
     sender = assistant.new_sender()
     assert "Dans quelle commune" in joined(assistant.say(sender, "je cherche une activité"))
     replies = assistant.say(sender, "Paris")
     assert "Je ne trouve pas cette commune" in joined(replies)
     assert "Dans quelle commune" in joined(replies)
-    replies = assistant.say(sender, "1030")
+    replies = assistant.say(sender, "1030")  # a postcode is a commune
     assert "Quel type d'activité" in joined(replies)
     replies = assistant.say(sender, '/inform{"activity_category": "sport"}')
-    assert "Je cherche : Sport à Schaerbeek." in joined(replies)
-    # the directory comes with the gateway: until it answers, say so and offer a person
-    assert "Je ne peux pas chercher les activités maintenant" in joined(replies)
-    assert buttons(replies) == ["/affirm", "/deny"]
+    answer = joined(replies)
+    assert "Sport à Schaerbeek :\n1. " in answer  # from the sample directory
+    assert re.search(DAY, answer) and "Tél. 02 000 " in answer
     slots = assistant.tracker(sender)["slots"]
     assert (slots["commune"], slots["activity_category"]) == ("schaerbeek", "sport")
 
 
-def test_dutch_search_with_everything_in_one_message(assistant):
+def test_newcomer_asks_for_childrens_activities_in_schaerbeek(assistant):
+    sender = assistant.new_sender()
+    answer = joined(assistant.say(sender, "activités pour enfants à Schaerbeek"))
+    assert "Activités pour enfants à Schaerbeek :\n1. " in answer
+    assert re.search(DAY, answer) and "Schaerbeek" in answer.split("1. ", 1)[1]
+
+
+def test_dutch_search_in_one_message_then_more(assistant):
     sender = assistant.new_sender()
     replies = assistant.say(sender, "huiswerkbegeleiding in Molenbeek")
-    assert "Ik zoek: Huiswerkbegeleiding in Sint-Jans-Molenbeek." in joined(replies)
+    answer = joined(replies)
+    assert "Huiswerkbegeleiding in Sint-Jans-Molenbeek:\n1. " in answer
+    assert re.search(DAG, answer) and "Tel. 02 000 " in answer
+    assert buttons(replies) == ["/more_results"]
+    shown = int(assistant.tracker(sender)["slots"]["search_offset"])
+    more = joined(assistant.say(sender, "meer"))
+    assert f"\n{shown + 1}. " in more and "\n1. " not in more
+
+
+def test_a_search_with_no_result_says_so_and_offers_a_person(assistant):
+    sender = assistant.new_sender()
+    # the sample has no homework school in Auderghem nor next to it
+    replies = assistant.say(sender, "une école de devoirs à Auderghem")
+    assert "Je n'ai rien trouvé à Auderghem, ni tout près." in joined(replies)
+    assert buttons(replies) == ["/affirm", "/deny"]
+    assert assistant.tracker(sender)["slots"]["handoff_reason"] == "no_results"
 
 
 def test_a_form_accepts_a_correction(assistant):

@@ -4,21 +4,26 @@ stands in for the gateway's internal API (or nothing, for "gateway down")."""
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from aiohttp import web
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.activities import ValidateActivityForm, search_parameters
+from actions.activities import ActionSearchActivities, ValidateActivityForm, search_parameters
 from actions.fallback import ActionNotUnderstood
 from actions.handoff import ActionHumanHandoff, ActionOfferHandoff, ActionResolveOffer
 from actions.safety import ActionUrgentHelp
+from actions.tracker_utils import response_text
 from actions.turn import ActionSessionStart, ActionTrackTurn
 from bot.language_id import identify
+from bot.sms import measure, to_gsm7
 
 
 def make_tracker(
@@ -45,9 +50,9 @@ def make_tracker(
     return Tracker("sender-hmac-123", slots or {}, latest, events, False, None, {}, "action_listen")
 
 
-def run(action, tracker: Tracker) -> tuple[list[str], list[dict], list]:
+def run(action, tracker: Tracker, domain: dict | None = None) -> tuple[list[str], list[dict], list]:
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    events = asyncio.run(action.run(dispatcher, tracker, domain or {}))
     return [m.get("response") for m in dispatcher.messages], dispatcher.messages, events
 
 
@@ -323,5 +328,112 @@ def test_search_parameters_follow_the_collected_slots():
         "commune": "jette",
         "taxonomy_term": "sport",
         "weekday": "SA,SU",
-        "language": "nl",
+        "full": "true",
+        "per_page": "30",
     }
+
+
+# --- activity search, against the real gateway serving the sample directory ----------
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
+
+
+def search_in(gateway_url, monkeypatch, *, intent: str = "find_activity", channel: str = "sms",
+              **slots: Any) -> tuple[list[str], list[dict], dict[str, Any]]:  # fmt: skip
+    monkeypatch.setenv("GATEWAY_URL", gateway_url)
+    tracker = make_tracker(slots={"language": "fr", **slots}, intent=intent,
+                           metadata={"channel": channel})  # fmt: skip
+    responses, messages, events = run(ActionSearchActivities(), tracker, DOMAIN)
+    return responses, messages, slot_events(events)
+
+
+def test_results_show_name_next_session_place_phone_and_price(gateway_url, monkeypatch):
+    responses, messages, slots = search_in(gateway_url, monkeypatch, commune="schaerbeek",
+                                           activity_category="homework_help")  # fmt: skip
+    assert responses[-1] in ("utter_search_results", "utter_search_results_more")
+    results = messages[-1]["results"]
+    assert results.startswith("1. ")
+    assert re.search(r"(Lundi|Mardi|Mercredi|Jeudi|Vendredi|Samedi|Dimanche) \d+/\d+, \d+h\d\d",
+                     results)  # fmt: skip
+    assert "Tél. 02 000 " in results and "Schaerbeek" in results
+    assert "Gratuit" in results or "euros" in results
+    assert messages[-1]["commune_name"] == "Schaerbeek"
+    assert slots["search_offset"] == results.count("Tél.")
+
+
+def test_results_fit_two_sms_segments_in_both_languages(gateway_url, monkeypatch):
+    for language, commune, category in [("fr", "schaerbeek", "sport"),
+                                        ("nl", "molenbeek-saint-jean", "homework_help"),
+                                        ("fr", "anderlecht", "language_courses")]:  # fmt: skip
+        _, messages, _ = search_in(gateway_url, monkeypatch, language=language, commune=commune,
+                                   activity_category=category)  # fmt: skip
+        # the SMS channel joins the turn's messages and writes data text in GSM-7 letters
+        reply = to_gsm7("\n".join(response_text(DOMAIN, m["response"], language, **m)
+                                   for m in messages))  # fmt: skip
+        assert "{" not in reply and "1. " in reply
+        # two segments; the third only to show a second result rather than one alone
+        size = measure(reply).segments
+        assert size <= 2 or (size == 3 and "\n2. " in reply and "\n3. " not in reply), reply
+
+
+def test_more_goes_on_where_the_last_page_stopped(gateway_url, monkeypatch):
+    _, first, slots = search_in(gateway_url, monkeypatch, commune="molenbeek-saint-jean",
+                                activity_category="homework_help")  # fmt: skip
+    shown = int(slots["search_offset"])
+    responses, more, slots = search_in(
+        gateway_url, monkeypatch, intent="more_results", commune="molenbeek-saint-jean",
+        activity_category="homework_help", search_offset=shown,
+    )  # fmt: skip
+    assert more[-1]["results"].startswith(f"{shown + 1}. ")
+    assert more[-1]["results"].split("\n")[0] not in first[-1]["results"]
+    assert slots["search_offset"] > shown
+    responses, _, slots = search_in(
+        gateway_url, monkeypatch, intent="more_results", commune="molenbeek-saint-jean",
+        activity_category="homework_help", search_offset=99,
+    )  # fmt: skip
+    assert responses == ["utter_no_more_results"] and slots["search_offset"] == 0
+
+
+def test_no_result_on_that_day_shows_other_days(gateway_url, monkeypatch):
+    responses, messages, _ = search_in(
+        gateway_url, monkeypatch, commune="molenbeek-saint-jean",
+        activity_category="homework_help", weekday=["SU"],
+    )  # fmt: skip
+    assert responses[0] == "utter_search_other_days"
+    assert messages[-1]["results"].startswith("1. ")
+
+
+def test_nothing_nearby_says_so_and_offers_a_person(gateway_url, monkeypatch):
+    # the sample has no homework school in Auderghem nor in the communes around it
+    responses, messages, slots = search_in(gateway_url, monkeypatch, language="nl",
+                                           commune="auderghem",
+                                           activity_category="homework_help")  # fmt: skip
+    assert responses == ["utter_search_no_results", "utter_offer_person"]
+    assert messages[0]["commune_name"] == "Oudergem"
+    assert slots["pending_offer"] == "handoff" and slots["handoff_reason"] == "no_results"
+
+
+def test_few_results_in_the_commune_bring_the_neighbours_and_say_so(gateway_url, monkeypatch):
+    responses, messages, _ = search_in(gateway_url, monkeypatch, commune="anderlecht",
+                                       activity_category="digital_help")  # fmt: skip
+    assert responses[0] == "utter_search_nearby"
+    results = messages[-1]["results"]
+    assert any(name in results for name in ("Bruxelles", "Forest", "Molenbeek", "Saint-Gilles"))
+
+
+def test_an_audience_is_enough_to_search(gateway_url, monkeypatch):
+    responses, messages, _ = search_in(gateway_url, monkeypatch, commune="schaerbeek",
+                                       audience="children")  # fmt: skip
+    assert responses[-1].startswith("utter_search_results")
+    assert messages[-1]["activity_label"] == "Activités pour enfants"
+    assert messages[-1]["results"].startswith("1. ")
+
+
+def test_the_form_needs_no_category_when_an_audience_is_known():
+    form = ValidateActivityForm()
+    slots = ["commune", "activity_category"]
+    with_audience = make_tracker(slots={"audience": "children"})
+    required = asyncio.run(form.required_slots(slots, CollectingDispatcher(), with_audience, {}))
+    assert required == ["commune"]
+    nothing = make_tracker(slots={})
+    assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), nothing, {})) == slots

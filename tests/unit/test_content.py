@@ -44,7 +44,9 @@ def variation(name: str, language: str) -> dict:
 def shown(name: str, language: str) -> str:
     """The response as the SMS channel renders it, placeholders at their longest."""
     chosen = variation(name, language)
-    text = chosen["text"].format(activity_label=LONGEST_LABEL, commune_name=LONGEST_COMMUNE)
+    # results: the action fits them in what is left (tests/unit/test_actions.py)
+    text = chosen["text"].format(activity_label=LONGEST_LABEL, commune_name=LONGEST_COMMUNE,
+                                 results="")  # fmt: skip
     return render(text, [button["title"] for button in chosen.get("buttons", [])])
 
 
@@ -121,7 +123,11 @@ TURNS = [
     ["utter_form_stopped", "utter_menu"],
     ["utter_language_changed", "utter_ask_commune"],
     ["utter_unknown_commune", "utter_ask_commune"],
-    ["utter_search_summary", "utter_search_unavailable", "utter_offer_person"],
+    ["utter_search_unavailable", "utter_offer_person"],
+    ["utter_search_no_results", "utter_offer_person"],
+    ["utter_search_nearby", "utter_search_results_more"],
+    ["utter_search_other_days", "utter_search_results_more"],
+    ["utter_no_more_results"],
     *[
         [f"utter_{topic}", "utter_offer_handoff"]
         for topic in (
