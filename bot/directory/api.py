@@ -88,9 +88,11 @@ async def list_services(
     age: Annotated[int | None, Query(ge=0, le=120)] = None,
     language: Annotated[str | None, Query(max_length=8)] = None,
     free: bool | None = None,
-    assured_within_months: Annotated[int, Query(ge=1, le=120)] = 12,
+    assured_within_months: Annotated[int | None, Query(ge=1, le=120)] = None,
 ) -> dict[str, Any]:
     sessions = _sessions(request)
+    settings = request.app.state.settings
+    assured_within_months = assured_within_months or settings.directory_assured_within_months
     if taxonomy_term_id and not taxonomy_term:
         taxonomy_term = await run_in_threadpool(_term_code, sessions, taxonomy_term_id)
     query = _search_query(commune, postcode, taxonomy_term, audience, weekday, age, language,
@@ -187,8 +189,9 @@ async def list_service_at_locations(
     commune: str | None = None,
     postcode: Annotated[int | None, Query(ge=1000, le=9999)] = None,
 ) -> dict[str, Any]:
+    months = request.app.state.settings.directory_assured_within_months
     query = _search_query(commune, postcode, taxonomy_term, None, None, None, None, None,
-                          None, 12)  # fmt: skip
+                          None, months)  # fmt: skip
 
     def run() -> dict[str, Any]:
         with _sessions(request)() as db:

@@ -18,9 +18,6 @@ def search_columns(kind: str, document: dict[str, Any], rows: list[Row]) -> dict
         return _location_columns(document, rows)
     if kind == "service_at_location":
         return {"location_id": document.get("location_id")}
-    if kind == "language":
-        code = document.get("code")
-        return {"code": code.lower() if isinstance(code, str) else None}
     if kind == "attribute":
         return {"link_type": document.get("link_type"),
                 "taxonomy_term_id": document.get("taxonomy_term_id")}  # fmt: skip

@@ -5,7 +5,7 @@ not query, extension properties (the Brussels profile's `translations`) and nest
 do not model (contacts, funding...) survive an import-export round trip. Nested objects of
 the modelled kinds are stripped from the document and stored in their own table, linked to
 their owner (`owner_kind`, `owner_id`) in their original order (`position`). The fields that
-search filters on are copied into typed, indexed columns at import."""
+search filters on are gathered, per service and place, in `hsds_search_entry` at import."""
 
 from __future__ import annotations
 
@@ -107,8 +107,6 @@ class Phone(OwnedRecord, Base):
 
 class Language(OwnedRecord, Base):
     __tablename__ = "hsds_language"
-    code: Mapped[str | None] = mapped_column(String(16))
-    __table_args__ = (Index("ix_hsds_language_code_owner", "code", "owner_id"),)
 
 
 class CostOption(OwnedRecord, Base):

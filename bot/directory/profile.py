@@ -114,19 +114,6 @@ def audience_term(code: str) -> dict[str, Any]:
     return taxonomy_terms()[term_id(AUDIENCE_TAXONOMY, code)]
 
 
-def category_with_children(code: str) -> set[str]:
-    """A category and every term under it (a parent includes its children)."""
-    found = {code}
-    changed = True
-    while changed:
-        changed = False
-        for category in categories().values():
-            if category.parent in found and category.id not in found:
-                found.add(category.id)
-                changed = True
-    return found
-
-
 def translated(record: dict[str, Any], field: str, language: str) -> Any:
     """A field in the wanted language, falling back to the record's own (French) text."""
     if language != "fr":

@@ -6,7 +6,7 @@ fewer than `enough` results, services in the neighbouring communes follow, marke
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -146,7 +146,3 @@ def _schedules_by_owner(db: DbSession, owner_ids: set[str]) -> dict[str, list[di
         for owner_id, document in db.execute(query):
             found[owner_id].append(document)
     return found
-
-
-def without_weekdays(query: Query) -> Query:
-    return replace(query, weekdays=frozenset())

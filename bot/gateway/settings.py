@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/gateway.db"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
+    # The directory finds only services confirmed (HSDS assured_date) this recently.
+    directory_assured_within_months: int = 12
     # Signs pseudonymous sender ids and authenticates the action server on /internal.
     gateway_secret: SecretStr = SecretStr(DEV_GATEWAY_SECRET)
 

@@ -108,3 +108,13 @@ def test_service_at_locations_validate(client):
 def test_bad_parameters_get_a_clear_422(client, params, message):
     response = client.get("/hsds/services", params=params)
     assert response.status_code == 422 and message in response.text
+
+
+def test_the_freshness_window_is_a_setting(sample_database, client):
+    url, _ = sample_database
+    settings = Settings(_env_file=None, database_url=url, rasa_url="http://127.0.0.1:9",
+                        directory_assured_within_months=48)  # fmt: skip
+    default_total = client.get("/hsds/services").json()["total_items"]
+    with TestClient(create_app(settings)) as wide:
+        # the sample holds two services last confirmed in March 2024
+        assert wide.get("/hsds/services").json()["total_items"] == default_total + 2

@@ -1,4 +1,4 @@
-"""directory
+"""The directory: one table per HSDS object kind, and the search index.
 
 Revision ID: 0002
 Revises: 0001
@@ -66,7 +66,6 @@ def upgrade() -> None:
 
     op.create_table(
         "hsds_language",
-        sa.Column("code", sa.String(length=16), nullable=True),
         sa.Column("owner_kind", sa.String(length=32), nullable=False),
         sa.Column("owner_id", sa.String(length=64), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -76,7 +75,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("hsds_language", schema=None) as batch_op:
-        batch_op.create_index("ix_hsds_language_code_owner", ["code", "owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_hsds_language_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_hsds_language_root_id"), ["root_id"], unique=False)
 
@@ -247,7 +245,6 @@ def downgrade() -> None:
     with op.batch_alter_table("hsds_language", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hsds_language_root_id"))
         batch_op.drop_index(batch_op.f("ix_hsds_language_owner_id"))
-        batch_op.drop_index("ix_hsds_language_code_owner")
 
     op.drop_table("hsds_language")
     with op.batch_alter_table("hsds_cost_option", schema=None) as batch_op:
