@@ -145,8 +145,11 @@ class ActionSearchActivities(Action):
     def _explanation(page: dict[str, Any], other_days: bool) -> str | None:
         if other_days:
             return "utter_search_other_days"
-        if (page.get("search") or {}).get("neighbours_added"):
-            return "utter_search_nearby"
+        summary = page.get("search") or {}
+        if summary.get("neighbours_added"):
+            return (
+                "utter_search_nearby" if summary.get("in_commune") else "utter_search_only_nearby"
+            )
         return None
 
     @staticmethod

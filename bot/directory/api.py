@@ -144,7 +144,8 @@ def _one_to_one(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _search_summary(result: SearchResult) -> dict[str, Any]:
-    return {"commune": result.commune, "neighbours_added": result.neighbours_added}
+    return {"commune": result.commune, "neighbours_added": result.neighbours_added,
+            "in_commune": result.in_commune}  # fmt: skip
 
 
 @router.get("/services/{service_id}")

@@ -51,6 +51,7 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     commune: str | None = None
     neighbours_added: bool = False
+    in_commune: int = 0  # results in the commune itself (the rest are neighbours')
 
 
 def effective_commune(query: Query) -> str | None:
@@ -68,6 +69,7 @@ def search(db: DbSession, query: Query, now: datetime | None = None) -> SearchRe
         return SearchResult(commune=None)  # a postcode outside Brussels: nothing here
     rows = db.execute(_candidates(query, now, [commune] if commune else None)).all()
     hits = _with_sessions(db, rows, query, now, commune)
+    in_commune = len(hits)
     if commune and len(hits) < query.enough:  # too few here: the neighbours' come after
         here = {hit.service_id for hit in hits}
         nearby = list(neighbours().get(commune, ()))
@@ -76,7 +78,8 @@ def search(db: DbSession, query: Query, now: datetime | None = None) -> SearchRe
         hits += _with_sessions(db, near_rows, query, now, commune)
     hits.sort(key=lambda hit: (hit.neighbour, _session_key(hit), hit.name))
     added = any(hit.neighbour for hit in hits)
-    return SearchResult(hits=hits, commune=commune, neighbours_added=added)
+    return SearchResult(hits=hits, commune=commune, neighbours_added=added,
+                        in_commune=in_commune)  # fmt: skip
 
 
 def _session_key(hit: Hit) -> tuple[int, float]:

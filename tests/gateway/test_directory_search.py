@@ -63,7 +63,7 @@ def test_too_few_in_the_commune_adds_the_neighbours_after_and_marks_them(directo
     found = [(hit.name.removeprefix("Activité "), hit.neighbour) for hit in result.hits]
     # Evere borders Schaerbeek; Uccle does not
     assert found == [("homework-schaerbeek", False), ("homework-evere", True)]
-    assert result.neighbours_added
+    assert result.neighbours_added and result.in_commune == 1
 
 
 def test_enough_in_the_commune_means_no_neighbours(directory):

@@ -414,11 +414,11 @@ def test_nothing_nearby_says_so_and_offers_a_person(gateway_url, monkeypatch):
 
 
 def test_few_results_in_the_commune_bring_the_neighbours_and_say_so(gateway_url, monkeypatch):
+    # the sample has fewer than three homework schools in Anderlecht
     responses, messages, _ = search_in(gateway_url, monkeypatch, commune="anderlecht",
-                                       activity_category="digital_help")  # fmt: skip
+                                       activity_category="homework_help")  # fmt: skip
     assert responses[0] == "utter_search_nearby"
-    results = messages[-1]["results"]
-    assert any(name in results for name in ("Bruxelles", "Forest", "Molenbeek", "Saint-Gilles"))
+    assert "Anderlecht" in messages[-1]["results"].split("\n2. ")[0]  # its own come first
 
 
 def test_an_audience_is_enough_to_search(gateway_url, monkeypatch):
@@ -437,3 +437,11 @@ def test_the_form_needs_no_category_when_an_audience_is_known():
     assert required == ["commune"]
     nothing = make_tracker(slots={})
     assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), nothing, {})) == slots
+
+
+def test_none_in_the_commune_says_so_before_the_neighbours(gateway_url, monkeypatch):
+    # no Dutch course in Auderghem in the sample, one in Etterbeek next door
+    responses, messages, _ = search_in(gateway_url, monkeypatch, commune="auderghem",
+                                       activity_category="dutch_courses")  # fmt: skip
+    assert responses[0] == "utter_search_only_nearby"
+    assert "Etterbeek" in messages[-1]["results"]

@@ -126,6 +126,7 @@ TURNS = [
     ["utter_search_unavailable", "utter_offer_person"],
     ["utter_search_no_results", "utter_offer_person"],
     ["utter_search_nearby", "utter_search_results_more"],
+    ["utter_search_only_nearby", "utter_search_results_more"],
     ["utter_search_other_days", "utter_search_results_more"],
     ["utter_no_more_results"],
     *[
