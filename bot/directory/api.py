@@ -171,7 +171,8 @@ async def list_taxonomy_terms(
     def run() -> dict[str, Any]:
         with _sessions(request)() as db:
             statement = select(TaxonomyTerm).order_by(TaxonomyTerm.taxonomy, TaxonomyTerm.code)
-            terms = [term.document for term in db.scalars(statement)]
+            terms = list(load(db, "taxonomy_term", db.scalars(statement.with_only_columns(
+                TaxonomyTerm.id))).values())  # fmt: skip
         terms = [term for term in terms
                  if (taxonomy_id is None or term.get("taxonomy_id") == taxonomy_id)
                  and (parent_id is None or term.get("parent_id") == parent_id)]  # fmt: skip

@@ -17,8 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.directory.hsds_schema import SchemaProblem, problems
+from bot.directory.profile import taxonomies, taxonomy_terms
 from bot.directory.profile_checks import profile_problems
-from bot.directory.store import save
+from bot.directory.store import fingerprint, save
 from bot.directory.tabular import read_package
 
 BATCH = 500  # services per flush; keeps memory flat on large imports
@@ -72,6 +73,7 @@ def import_records(sessions: sessionmaker, records: Iterable[Any], *, dry_run: b
     report = ImportReport(dry_run=dry_run)
     unchanged: set[str] = set()  # shared records (organizations, terms...) written as they are
     with sessions() as session:
+        unchanged |= _store_profile_taxonomies(session)
         for record in records:
             report.read += 1
             found = check(record)
@@ -89,6 +91,16 @@ def import_records(sessions: sessionmaker, records: Iterable[Any], *, dry_run: b
         else:
             session.commit()
     return report
+
+
+def _store_profile_taxonomies(session: Session) -> set[str]:
+    """The Brussels profile's two taxonomies and all their terms, used or not yet, so that
+    /hsds/taxonomy_terms lists the whole local taxonomy. Returns their fingerprints."""
+    for taxonomy in taxonomies():
+        save(session, "taxonomy", taxonomy)
+    for term in taxonomy_terms().values():
+        save(session, "taxonomy_term", term)
+    return {fingerprint("taxonomy_term", term) for term in taxonomy_terms().values()}
 
 
 def _save_one(session: Session, record: dict[str, Any], report: ImportReport,

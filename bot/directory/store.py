@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.directory.indexing import search_columns
 from bot.directory.models import MODELS, OwnedRecord
 from bot.directory.search_index import index_service, relocate
-from bot.directory.structure import ARRAYS, REFERENCES, Row, decompose
+from bot.directory.structure import ARRAYS, EMBEDDED, REFERENCES, Row, decompose
 
 OWNED_MODELS = [model for model in MODELS.values() if issubclass(model, OwnedRecord)]
 
@@ -115,12 +115,15 @@ def _complete(session: Session, kind: str, records: dict[str, dict[str, Any]]) -
         for owner_id, child_ids in owners.items():
             records[owner_id][field] = [children[child_id] for child_id in child_ids]
     for field, (ref_kind, id_field) in REFERENCES.get(kind, {}).items():
-        ref_ids = {record[id_field] for record in records.values() if record.get(id_field)}
-        references = load(session, ref_kind, ref_ids)
-        for record in records.values():
-            reference = references.get(record.get(id_field, ""))
+        embedding = [record for record in records.values()
+                     if field in record.get(EMBEDDED, ()) and record.get(id_field)]  # fmt: skip
+        references = load(session, ref_kind, {record[id_field] for record in embedding})
+        for record in embedding:
+            reference = references.get(record[id_field])
             if reference is not None:
                 record[field] = copy.deepcopy(reference)
+    for record in records.values():
+        record.pop(EMBEDDED, None)
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:

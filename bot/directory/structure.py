@@ -44,6 +44,9 @@ REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
     "taxonomy_term": {"taxonomy_detail": ("taxonomy", "taxonomy_id")},
 }
 
+# Stored documents list the references that came embedded, so export embeds the same ones.
+EMBEDDED = "_embedded"
+
 SHARED_KINDS = frozenset({"service", "organization", "location", "taxonomy_term", "taxonomy"})
 
 
@@ -79,6 +82,7 @@ def _decompose(kind: str, record: dict[str, Any], owner_kind: str | None,
         if isinstance(embedded, dict) and "id" in embedded:
             del document[field]
             document.setdefault(id_field, embedded["id"])
+            document[EMBEDDED] = [*document.get(EMBEDDED, []), field]
             if not skip(ref_kind, embedded):
                 _decompose(ref_kind, embedded, None, None, 0, None, rows, skip)
     row = Row(kind, record_id, document, owner_kind, owner_id, position, root_id)
