@@ -2,3 +2,7 @@
 both environments import it). The production profile refuses them."""
 
 DEV_GATEWAY_SECRET = "dev-gateway-secret-change-me"
+# `make chat` signs its Twilio webhooks with this token when none is configured.
+DEV_TWILIO_AUTH_TOKEN = "dev-twilio-auth-token"
+DEV_TELEGRAM_BOT_TOKEN = "123456:dev-telegram-token"
+DEV_TELEGRAM_SECRET_TOKEN = "dev-telegram-secret"

@@ -1,8 +1,10 @@
-"""The gateway web app (FastAPI). This first part holds the foundation: settings, database,
-Rasa client and /healthz; channels, directory, handoff and signals mount here."""
+"""The gateway web app (FastAPI): settings, database, Rasa client and /healthz; the
+directory's HSDS API; the SMS and Telegram webhooks and the outbox worker that sends what
+is not answered in a webhook's response. Handoff and signals mount here later."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,8 +12,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from bot.channels import sms, telegram
+from bot.channels.common import Services
+from bot.channels.telegram_sender import TelegramSender, make_bot
+from bot.channels.twilio_sender import TwilioSender
 from bot.directory import api as directory_api
 from bot.gateway.db import database_answers, make_engine, make_session_factory
+from bot.gateway.outbox import OutboxWorker
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.settings import Settings, get_settings
 
@@ -25,14 +32,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = make_engine(settings.database_url)
         app.state.sessions = make_session_factory(app.state.engine)
         app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        app.state.telegram_bot = make_bot(settings.telegram_bot_token.get_secret_value(),
+                                          settings.telegram_api_url)  # fmt: skip
+        twilio = TwilioSender(
+            settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_number, f"{settings.public_url.rstrip('/')}/webhooks/sms/status",
+            settings.twilio_api_url,
+        )  # fmt: skip
+        outbox = OutboxWorker(app.state.sessions, {
+            "sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)})  # fmt: skip
+        app.state.services = Services(settings, app.state.sessions, app.state.rasa, outbox, set())
+        worker = asyncio.create_task(outbox.run())
         try:
             yield
         finally:
+            outbox.stop()
+            await worker
+            for task in list(app.state.services.background):
+                task.cancel()
+            await twilio.close()
+            await app.state.telegram_bot.shutdown()
             await app.state.rasa.close()
             app.state.engine.dispose()
 
     app = FastAPI(title="Tenant assistant gateway", lifespan=lifespan)
     app.include_router(directory_api.router)
+    app.include_router(sms.router)
+    app.include_router(telegram.router)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

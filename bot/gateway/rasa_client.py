@@ -36,6 +36,12 @@ class RasaClient:
         body = {"sender": sender_id, "message": text, "metadata": metadata}
         return await self._call("POST", "/webhooks/rest/webhook", json=body)
 
+    async def slots(self, sender_id: str) -> dict[str, Any]:
+        """The conversation's slots (the tracker without its events)."""
+        tracker = await self._call("GET", f"/conversations/{sender_id}/tracker",
+                                   params={"include_events": "NONE"})  # fmt: skip
+        return tracker.get("slots") or {}
+
     async def status(self) -> dict[str, Any]:
         return await self._call("GET", "/status")
 

@@ -11,7 +11,12 @@ from typing import Literal
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.dev_defaults import DEV_GATEWAY_SECRET
+from bot.dev_defaults import (
+    DEV_GATEWAY_SECRET,
+    DEV_TELEGRAM_BOT_TOKEN,
+    DEV_TELEGRAM_SECRET_TOKEN,
+    DEV_TWILIO_AUTH_TOKEN,
+)
 
 
 class InsecureSettings(RuntimeError):
@@ -33,11 +38,31 @@ class Settings(BaseSettings):
     directory_assured_within_months: int = 12
     # Signs pseudonymous sender ids and authenticates the action server on /internal.
     gateway_secret: SecretStr = SecretStr(DEV_GATEWAY_SECRET)
+    # SMS over Twilio. Without credentials `make run` still accepts webhooks signed with the
+    # development token (as `make chat` sends them); sending later replies then fails, logged.
+    twilio_account_sid: str = "AC" + "0" * 32
+    twilio_auth_token: SecretStr = SecretStr(DEV_TWILIO_AUTH_TOKEN)
+    twilio_number: str = "+32460000000"
+    twilio_api_url: str = "https://api.twilio.com"  # tests point it at a loopback server
+    # Answer in the webhook's response when Rasa replies within this time (Twilio waits 15 s);
+    # later replies go out through the outbox.
+    sms_reply_deadline_seconds: float = 8.0
+    # Telegram (python-telegram-bot); the secret token authenticates Telegram's webhook calls.
+    telegram_bot_token: SecretStr = SecretStr(DEV_TELEGRAM_BOT_TOKEN)
+    telegram_secret_token: SecretStr = SecretStr(DEV_TELEGRAM_SECRET_TOKEN)
+    telegram_api_url: str = "https://api.telegram.org/bot"  # tests point it at a loopback
 
     def check(self) -> Settings:
         if self.profile == "production":
             if self.gateway_secret.get_secret_value() == DEV_GATEWAY_SECRET:
                 raise InsecureSettings("GATEWAY_SECRET must be set in production")
+            for name, value, default in (
+                ("TWILIO_AUTH_TOKEN", self.twilio_auth_token, DEV_TWILIO_AUTH_TOKEN),
+                ("TELEGRAM_BOT_TOKEN", self.telegram_bot_token, DEV_TELEGRAM_BOT_TOKEN),
+                ("TELEGRAM_SECRET_TOKEN", self.telegram_secret_token, DEV_TELEGRAM_SECRET_TOKEN),
+            ):
+                if value.get_secret_value() == default:
+                    raise InsecureSettings(f"{name} must be set in production")
             if self.database_url.startswith("sqlite"):
                 raise InsecureSettings("production needs DATABASE_URL on PostgreSQL")
         return self

@@ -41,3 +41,6 @@ def sample_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, sess
     report = import_records(factory, records)
     assert report.imported == len(records) and not report.rejected
     return url, factory
+
+
+from tests.gateway.channel_fixtures import channels  # noqa: E402, F401  (a fixture)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import bot.directory.models  # noqa: F401  (registers the directory's tables)
+import bot.gateway.models  # noqa: F401  (contacts, outbox...)
 from bot.gateway.db import Base, make_engine
 from bot.gateway.settings import Settings
 

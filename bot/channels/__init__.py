@@ -1,0 +1,1 @@
+"""The tenants' channels, owned by the gateway: SMS (Twilio) and Telegram."""

@@ -1,0 +1,31 @@
+"""SMS keywords. They count only as the whole message (any case, accents, spaces and a
+final dot allowed): "stop" inside a sentence is not an opt-out."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from bot.lexicon.folding import fold
+
+
+class Keyword(Enum):
+    OPT_OUT = "opt_out"
+    OPT_IN = "opt_in"
+    HELP = "help"
+    FRENCH = "fr"
+    DUTCH = "nl"
+    MENU = "menu"
+
+
+WORDS: dict[str, Keyword] = {
+    **dict.fromkeys(("stop", "arret", "stoppen", "uit", "unsubscribe"), Keyword.OPT_OUT),
+    **dict.fromkeys(("start", "debut", "begin", "unstop"), Keyword.OPT_IN),
+    **dict.fromkeys(("aide", "hulp", "help", "info"), Keyword.HELP),
+    "fr": Keyword.FRENCH,
+    "nl": Keyword.DUTCH,
+    **dict.fromkeys(("0", "menu"), Keyword.MENU),
+}
+
+
+def keyword(text: str) -> Keyword | None:
+    return WORDS.get(fold(text))

@@ -1,0 +1,181 @@
+"""SMS over Twilio: POST /webhooks/sms (incoming messages) and /webhooks/sms/status
+(delivery reports), both signed by Twilio and checked with its RequestValidator against
+the gateway's public URL (behind a reverse proxy, PUBLIC_URL is the URL Twilio calls).
+
+The reply goes back in the webhook's TwiML when Rasa answers within the deadline; a later
+reply goes out through the outbox. A retried webhook (same MessageSid) makes no second turn."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channels.common import Services, ask_rasa, in_background, in_session
+from bot.channels.keywords import Keyword, keyword
+from bot.channels.sms_render import SmsReply, render_turn
+from bot.channels.texts import text
+from bot.gateway import contacts
+from bot.gateway.contacts import ContactView
+from bot.gateway.outbox import enqueue, record_delivery_status
+from bot.gateway.rasa_client import RasaUnavailable
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+CHANNEL = "sms"
+MENU_PAYLOAD = "/ask_capabilities"  # what the capabilities rule answers: who I am + menu
+DIGIT = re.compile(r"^\s*(\d)\s*\.?\s*$")
+MAX_BODY = 2000  # longer messages are cut; Twilio's own limit is 1,600 characters
+
+
+@dataclass(frozen=True)
+class Incoming:
+    message_sid: str
+    sender: str
+    body: str
+    media: int
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services
+
+
+def signed_url(request: Request) -> str:
+    base = services_of(request).settings.public_url.rstrip("/")
+    query = f"?{request.url.query}" if request.url.query else ""
+    return f"{base}{request.url.path}{query}"
+
+
+async def signed_form(request: Request) -> dict[str, str] | None:
+    """The form if Twilio signed it, else None."""
+    try:
+        form = await request.form()
+    except Exception:  # a body that is no form at all: treated like a bad signature
+        return None
+    params = {key: str(value) for key, value in form.multi_items()}
+    token = services_of(request).settings.twilio_auth_token.get_secret_value()
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not RequestValidator(token).validate(signed_url(request), params,
+                                                             signature):  # fmt: skip
+        return None
+    return params
+
+
+def twiml(parts: list[str]) -> Response:
+    response = MessagingResponse()
+    for part in parts:
+        response.message(part)
+    return Response(str(response), media_type="application/xml")
+
+
+@router.post("/webhooks/sms")
+async def incoming_sms(request: Request) -> Response:
+    params = await signed_form(request)
+    if params is None:
+        log.warning("sms: rejected a request without a valid Twilio signature")
+        return PlainTextResponse("invalid signature", status_code=403)
+    if not params.get("MessageSid") or not params.get("From"):
+        return PlainTextResponse("MessageSid and From are required", status_code=400)
+    incoming = Incoming(params["MessageSid"], params["From"], params.get("Body", "")[:MAX_BODY],
+                        _int(params.get("NumMedia")))  # fmt: skip
+    services = services_of(request)
+    if not await in_session(services, contacts.first_time, CHANNEL, incoming.message_sid):
+        log.info("sms: duplicate webhook ignored")
+        return twiml([])
+    contact = await in_session(services, contacts.contact_for,
+                               services.settings.gateway_secret.get_secret_value(),
+                               CHANNEL, incoming.sender)  # fmt: skip
+    return twiml(await reply_to(services, contact, incoming))
+
+
+async def reply_to(services: Services, contact: ContactView, incoming: Incoming) -> list[str]:
+    """The SMS parts to answer with now (an empty list: nothing now)."""
+    found = keyword(incoming.body)
+    if contact.opted_out:
+        if found is not Keyword.OPT_IN:
+            return []  # nothing is sent to an opted-out number, not even an answer
+        await in_session(services, contacts.set_opted_out, contact.id, False)
+        return [text("opted_in", contact.language)]
+    if found is Keyword.OPT_OUT:
+        await in_session(services, contacts.set_opted_out, contact.id, True)
+        log.info("sms: %s opted out", contact.pseudonym)
+        return [text("opted_out", contact.language)]
+    if found is Keyword.HELP:
+        return [text("help", contact.language)]
+    if found in (Keyword.FRENCH, Keyword.DUTCH):
+        await in_session(services, contacts.set_language, contact.id, found.value)
+    notes = [text("text_only", contact.language)] if incoming.media else []
+    message = await _message_for_rasa(services, contact, incoming.body, found)
+    if message is None:
+        return notes or [text("empty", contact.language)]
+    return notes + await _turn_within_deadline(services, contact, message)
+
+
+async def _message_for_rasa(services: Services, contact: ContactView, body: str,
+                            found: Keyword | None) -> str | None:  # fmt: skip
+    if found is Keyword.MENU:
+        return MENU_PAYLOAD
+    digit = DIGIT.match(body)
+    if digit:
+        payload = await in_session(services, contacts.menu_payload, contact.id, digit.group(1))
+        if payload:
+            return payload
+    return body if body.strip() else None
+
+
+async def _turn_within_deadline(services: Services, contact: ContactView,
+                                message: str) -> list[str]:  # fmt: skip
+    turn = asyncio.create_task(_turn(services, contact, message))
+    try:
+        reply = await asyncio.wait_for(asyncio.shield(turn),
+                                       services.settings.sms_reply_deadline_seconds)  # fmt: skip
+    except asyncio.TimeoutError:
+        log.warning("sms: Rasa slower than the deadline; the reply goes through the outbox")
+        in_background(services, _deliver_later(services, contact, turn))
+        return []
+    return reply.parts
+
+
+async def _turn(services: Services, contact: ContactView, message: str) -> SmsReply:
+    try:
+        replies = await ask_rasa(services, contact, message)
+    except RasaUnavailable:
+        log.error("sms: Rasa unavailable")
+        return SmsReply([text("unavailable", contact.language)])
+    reply = render_turn(replies)
+    if reply.options:
+        await in_session(services, contacts.replace_menu, contact.id, reply.options)
+    return reply
+
+
+async def _deliver_later(services: Services, contact: ContactView,
+                         turn: asyncio.Task[SmsReply]) -> None:  # fmt: skip
+    reply = await turn
+    for part in reply.parts:
+        await in_session(services, enqueue, contact.id, CHANNEL, part)
+    services.outbox.wake()
+
+
+@router.post("/webhooks/sms/status")
+async def sms_status(request: Request) -> Response:
+    params = await signed_form(request)
+    if params is None:
+        return PlainTextResponse("invalid signature", status_code=403)
+    sid, status = params.get("MessageSid"), params.get("MessageStatus")
+    if not sid or not status:
+        return PlainTextResponse("MessageSid and MessageStatus are required", status_code=400)
+    await in_session(services_of(request), record_delivery_status, sid, status[:32])
+    return Response(status_code=204)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0

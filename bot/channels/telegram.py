@@ -1,0 +1,128 @@
+"""Telegram: POST /webhooks/telegram. Telegram sends the secret token we gave it in
+X-Telegram-Bot-Api-Secret-Token; anything else gets 403. Updates are parsed with
+python-telegram-bot and handled once per update_id; replies go out through the outbox."""
+
+from __future__ import annotations
+
+import hmac
+import html
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from telegram import Bot, Message, Update
+
+from bot.channels.common import Services, ask_rasa, in_session
+from bot.channels.telegram_render import TelegramTurn, render_turn
+from bot.channels.texts import text
+from bot.gateway import contacts
+from bot.gateway.contacts import ContactView
+from bot.gateway.outbox import enqueue
+from bot.gateway.rasa_client import RasaUnavailable
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+CHANNEL = "telegram"
+START_PAYLOAD = "/greet"
+MAX_TEXT_IN = 2000
+
+
+def _services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def _bot(request: Request) -> Bot:
+    return request.app.state.telegram_bot
+
+
+@router.post("/webhooks/telegram")
+async def incoming_update(request: Request) -> Response:
+    services = _services(request)
+    expected = services.settings.telegram_secret_token.get_secret_value()
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        log.warning("telegram: rejected an update without the secret token")
+        return PlainTextResponse("invalid secret token", status_code=403)
+    try:
+        data = await request.json()
+        update = Update.de_json(data, _bot(request))
+    except Exception:  # not JSON, or not an Update: say so, keep nothing
+        return PlainTextResponse("not a Telegram update", status_code=400)
+    if update is None or not isinstance(data, dict) or "update_id" not in data:
+        return PlainTextResponse("not a Telegram update", status_code=400)
+    await handle_update(services, _bot(request), update)
+    return JSONResponse({})
+
+
+async def handle_update(services: Services, bot: Bot, update: Update) -> None:
+    """The same for the webhook and for polling (python -m bot.telegram poll)."""
+    if not await in_session(services, contacts.first_time, CHANNEL, str(update.update_id)):
+        log.info("telegram: duplicate update ignored")
+        return
+    if update.callback_query is not None:
+        await _callback(services, bot, update)
+        return
+    message = update.message or update.edited_message
+    if message is None or message.chat is None:
+        return  # channel posts, polls...: nothing for the assistant
+    contact = await _contact(services, message, site=None)
+    if not message.text:
+        await _send(services, contact, [text("text_only", contact.language)])
+        return
+    body = message.text[:MAX_TEXT_IN]
+    if body.startswith("/start"):
+        site = body.split(maxsplit=1)[1][:64] if " " in body.strip() else None
+        contact = await _contact(services, message, site=site)
+        body = START_PAYLOAD
+    await _turn(services, contact, body)
+
+
+async def _callback(services: Services, bot: Bot, update: Update) -> None:
+    query = update.callback_query
+    try:
+        await query.answer()  # stops the button's spinner
+    except Exception:  # an answer that fails changes nothing for the conversation
+        log.warning("telegram: could not answer a callback query")
+    message = query.message
+    if message is None or not query.data:
+        return
+    contact = await _contact(services, message, site=None, user=query.from_user)
+    payload = await in_session(services, contacts.menu_payload, contact.id, query.data)
+    if payload is None:
+        log.info("telegram: unknown or expired button")
+        return
+    await _turn(services, contact, payload)
+
+
+async def _contact(services: Services, message: Message, site: str | None,
+                   user: Any = None) -> ContactView:  # fmt: skip
+    user = user or message.from_user
+    code = (getattr(user, "language_code", None) or "")[:2].lower()
+    return await in_session(services, contacts.contact_for,
+                            services.settings.gateway_secret.get_secret_value(), CHANNEL,
+                            str(message.chat.id), code or None, site)  # fmt: skip
+
+
+async def _turn(services: Services, contact: ContactView, body: str) -> None:
+    try:
+        replies = await ask_rasa(services, contact, body)
+    except RasaUnavailable:
+        await _send(services, contact, [text("unavailable", contact.language)])
+        return
+    await _send_turn(services, contact, render_turn(replies))
+
+
+async def _send_turn(services: Services, contact: ContactView, turn: TelegramTurn) -> None:
+    if turn.options:
+        await in_session(services, contacts.add_menu, contact.id, turn.options)
+    for message in turn.messages:
+        await in_session(services, enqueue, contact.id, CHANNEL, message.text,
+                         [list(button) for button in message.buttons] or None)  # fmt: skip
+    services.outbox.wake()
+
+
+async def _send(services: Services, contact: ContactView, texts: list[str]) -> None:
+    for body in texts:
+        await in_session(services, enqueue, contact.id, CHANNEL, html.escape(body, quote=False))
+    services.outbox.wake()

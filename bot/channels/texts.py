@@ -1,0 +1,39 @@
+"""What the gateway itself says (keywords, media, opt-out), in plain French and Dutch.
+GSM-7 only and one SMS segment each (tests check)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "opted_out": {
+        "fr": "C'est noté. Vous ne recevrez plus de SMS de l'assistant. "
+        "Pour recommencer, envoyez START.",
+        "nl": "Genoteerd. U krijgt geen sms meer van de assistent. "
+        "Om opnieuw te beginnen, stuur START.",
+    },
+    "opted_in": {
+        "fr": "Bienvenue. L'assistant peut de nouveau vous écrire. Envoyez 0 pour le menu.",
+        "nl": "Welkom terug. De assistent kan u weer schrijven. Stuur 0 voor het menu.",
+    },
+    "help": {
+        "fr": "Assistant automatique du logement social. Une personne: envoyez 0, puis "
+        "choisissez dans le menu. Urgence: 112. Plus de SMS: STOP.",
+        "nl": "Automatische assistent van de sociale huisvesting. Een mens: stuur 0 en kies in "
+        "het menu. Nood: 112. Geen sms meer: STOP.",
+    },
+    "text_only": {
+        "fr": "Je peux lire seulement du texte. Écrivez votre question avec des mots.",
+        "nl": "Ik kan alleen tekst lezen. Schrijf uw vraag in woorden.",
+    },
+    "unavailable": {
+        "fr": "L'assistant ne répond pas pour le moment. Réessayez plus tard. Urgence: 112.",
+        "nl": "De assistent antwoordt nu niet. Probeer later opnieuw. Nood: 112.",
+    },
+    "empty": {
+        "fr": "Votre message est vide. Écrivez votre question, ou 0 pour le menu.",
+        "nl": "Uw bericht is leeg. Schrijf uw vraag, of 0 voor het menu.",
+    },
+}
+
+
+def text(name: str, language: str | None) -> str:
+    return TEXTS[name]["nl" if language == "nl" else "fr"]

@@ -1,0 +1,61 @@
+"""Sending SMS through Twilio's REST API (the twilio library, async), for the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from bot.gateway.outbox import Delivery, PermanentFailure, TemporaryFailure
+
+TWILIO_API = "https://api.twilio.com"
+SEND_TIMEOUT_SECONDS = 10.0
+
+# The library logs each request's form (phone numbers, message text) at INFO.
+logging.getLogger("twilio").setLevel(logging.WARNING)
+
+
+class RoutedHttpClient(AsyncTwilioHttpClient):
+    """Twilio's own async HTTP layer, sending to `api_url` instead of api.twilio.com (a
+    regional proxy, or the loopback server that stands in for Twilio in tests)."""
+
+    def __init__(self, api_url: str) -> None:
+        super().__init__(timeout=SEND_TIMEOUT_SECONDS)
+        self.api_url = api_url.rstrip("/")
+
+    async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        if url.startswith(TWILIO_API):
+            url = self.api_url + url[len(TWILIO_API) :]
+        return await super().request(method, url, *args, **kwargs)
+
+
+class TwilioSender:
+    def __init__(self, account_sid: str, auth_token: str, from_number: str,
+                 status_callback: str, api_url: str = TWILIO_API) -> None:  # fmt: skip
+        self.http = RoutedHttpClient(api_url)
+        self.client = Client(account_sid, auth_token, http_client=self.http)
+        self.from_number = from_number
+        self.status_callback = status_callback
+
+    async def send(self, delivery: Delivery) -> str:
+        try:
+            message = await self.client.messages.create_async(
+                to=delivery.address, from_=self.from_number, body=delivery.body,
+                status_callback=self.status_callback,
+            )  # fmt: skip
+        except TwilioRestException as error:
+            if error.status >= 500 or error.status == 429:
+                raise TemporaryFailure(f"Twilio {error.status}") from error
+            raise PermanentFailure(f"Twilio {error.status} code {error.code}") from error
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            raise TemporaryFailure(f"Twilio unreachable: {type(error).__name__}") from error
+        return str(message.sid)
+
+    async def close(self) -> None:
+        await self.http.close()

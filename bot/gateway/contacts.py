@@ -1,0 +1,91 @@
+"""Contacts and what the gateway remembers per contact (synchronous; call from a thread)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.gateway.models import Contact, InboundMessage, MenuOption, utcnow
+from bot.gateway.pseudonyms import pseudonym
+
+LANGUAGES = ("fr", "nl")
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """What request handlers need of a contact, detached from the database session."""
+
+    id: int
+    channel: str
+    address: str
+    pseudonym: str
+    language: str | None
+    site: str | None
+    opted_out: bool
+    is_new: bool
+
+
+def _view(contact: Contact, is_new: bool) -> ContactView:
+    return ContactView(contact.id, contact.channel, contact.address, contact.pseudonym,
+                       contact.language, contact.site, contact.opted_out, is_new)  # fmt: skip
+
+
+def first_time(session: Session, channel: str, external_id: str) -> bool:
+    """Record a provider's message id; False when it was seen before (a retried webhook)."""
+    try:
+        with session.begin_nested():
+            session.add(InboundMessage(channel=channel, external_id=external_id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def contact_for(session: Session, secret: str, channel: str, address: str,
+                language: str | None = None, site: str | None = None) -> ContactView:  # fmt: skip
+    """The contact behind an address, created on first contact (with the channel's language
+    when it is French or Dutch). A site code given later replaces the earlier one."""
+    contact = session.scalar(
+        select(Contact).where(Contact.channel == channel, Contact.address == address)
+    )
+    is_new = contact is None
+    if contact is None:
+        contact = Contact(channel=channel, address=address,
+                          pseudonym=pseudonym(secret, channel, address),
+                          language=language if language in LANGUAGES else None)  # fmt: skip
+        session.add(contact)
+    contact.last_seen_at = utcnow()
+    if site:
+        contact.site = site
+    session.flush()
+    return _view(contact, is_new)
+
+
+def set_language(session: Session, contact_id: int, language: str) -> None:
+    if language in LANGUAGES:
+        session.get_one(Contact, contact_id).language = language
+
+
+def set_opted_out(session: Session, contact_id: int, opted_out: bool) -> None:
+    session.get_one(Contact, contact_id).opted_out_at = utcnow() if opted_out else None
+
+
+def replace_menu(session: Session, contact_id: int,
+                 options: list[tuple[str, str, str]]) -> None:  # fmt: skip
+    """The digits of the latest SMS menu: (key, payload, title), replacing the last menu."""
+    session.execute(delete(MenuOption).where(MenuOption.contact_id == contact_id))
+    session.add_all(MenuOption(contact_id=contact_id, key=key, payload=payload, title=title)
+                    for key, payload, title in options)  # fmt: skip
+
+
+def add_menu(session: Session, contact_id: int, options: list[tuple[str, str, str]]) -> None:
+    """Telegram buttons stay pressable in older messages: their tokens are added."""
+    session.add_all(MenuOption(contact_id=contact_id, key=key, payload=payload, title=title)
+                    for key, payload, title in options)  # fmt: skip
+
+
+def menu_payload(session: Session, contact_id: int, key: str) -> str | None:
+    return session.scalar(select(MenuOption.payload).where(
+        MenuOption.contact_id == contact_id, MenuOption.key == key))  # fmt: skip

@@ -1,0 +1,80 @@
+"""The gateway's own records: contacts, seen inbound messages, menu options, the outbox.
+
+A contact's address (phone number, Telegram chat id) is stored only here, because replies
+must reach it; everywhere else (Rasa, logs, signals) the contact is its pseudonym."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.gateway.db import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))  # "sms" | "telegram"
+    address: Mapped[str] = mapped_column(String(64))  # E.164 number or Telegram chat id
+    pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str | None] = mapped_column(String(2))
+    site: Mapped[str | None] = mapped_column(String(64))
+    opted_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_contact_address"),)
+
+    @property
+    def opted_out(self) -> bool:
+        return self.opted_out_at is not None
+
+
+class InboundMessage(Base):
+    """Each provider message id once: a webhook retried by Twilio or Telegram is dropped."""
+
+    __tablename__ = "inbound_message"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_inbound_external"),)
+
+
+class MenuOption(Base):
+    """What a digit (SMS) or a callback token (Telegram) stands for, per contact."""
+
+    __tablename__ = "menu_option"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (UniqueConstraint("contact_id", "key", name="uq_menu_option_key"),)
+
+
+class OutboxMessage(Base):
+    """A message to send to a contact, kept until the provider accepted it (or gave up)."""
+
+    __tablename__ = "outbox_message"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    # Telegram: inline keyboard rows of (title, callback token); SMS: none (menu in body)
+    buttons: Mapped[list[Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)

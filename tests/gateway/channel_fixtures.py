@@ -1,0 +1,111 @@
+"""The gateway with its channels, against loopback Twilio and Telegram servers and a
+scripted Rasa; helpers that send real signed Twilio webhooks and real Telegram updates."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import sessionmaker
+from twilio.request_validator import RequestValidator
+
+from bot.gateway.app import create_app
+from bot.gateway.settings import Settings
+from tests.gateway.conftest import migrated_sessions
+from tests.loopback import FakeTelegram, FakeTwilio, ScriptedRasa
+
+PUBLIC_URL = "https://assistant.example.org"
+TENANT = "+32470123456"
+TELEGRAM_DATA = Path(__file__).resolve().parents[1] / "data" / "telegram"
+_sids = itertools.count(1)
+
+
+def scripted_reply(sender: str, text: str) -> list[dict[str, Any]]:
+    """A stand-in conversation: a menu on "menu?", a long text on "long", else an echo."""
+    if text == "choices please":
+        return [{"recipient_id": sender, "text": "Voulez-vous qu'une personne vous aide ?",
+                 "buttons": [{"title": "Oui", "payload": "/affirm"},
+                             {"title": "Non", "payload": "/deny"}]}]  # fmt: skip
+    if text == "results?":
+        return [
+            {
+                "recipient_id": sender,
+                "text": "Sport à Jette :\n1. Club",
+                "buttons": [{"title": "Plus de résultats", "payload": "/more_results"}],
+            }
+        ]
+    if text == "long":
+        return [{"recipient_id": sender, "text": "Une phrase courte. " * 30}]
+    if text == "html":
+        return [{"recipient_id": sender, "text": "<b>Pas du HTML</b> & co. " * 300}]
+    return [{"recipient_id": sender, "text": f"echo: {text}"}]
+
+
+@dataclass
+class Channels:
+    client: TestClient
+    rasa: ScriptedRasa
+    twilio: FakeTwilio
+    telegram: FakeTelegram
+    settings: Settings
+    sessions: sessionmaker
+
+    def sms(self, body: str, *, sid: str | None = None, sender: str = TENANT, media: int = 0,
+            signed: bool = True, tamper: bool = False) -> httpx.Response:  # fmt: skip
+        params = {
+            "MessageSid": sid or f"SM{next(_sids):032x}",
+            "AccountSid": "AC" + "1" * 32,
+            "From": sender,
+            "To": "+32460000000",
+            "Body": body,
+            "NumMedia": str(media),
+        }
+        url = f"{PUBLIC_URL}/webhooks/sms"
+        token = self.settings.twilio_auth_token.get_secret_value()
+        signature = RequestValidator(token).compute_signature(url, params)
+        if tamper:
+            params["Body"] = body + " (changed on the way)"
+        headers = {"X-Twilio-Signature": signature} if signed else {}
+        return self.client.post("/webhooks/sms", data=params, headers=headers)
+
+    def telegram_update(self, name: str, *, secret: str | None = None,
+                        **changes: Any) -> httpx.Response:  # fmt: skip
+        update = json.loads((TELEGRAM_DATA / f"{name}.json").read_text())
+        update.update(changes)
+        token = self.settings.telegram_secret_token.get_secret_value() if secret is None else secret
+        return self.client.post("/webhooks/telegram", json=update,
+                                headers={"X-Telegram-Bot-Api-Secret-Token": token})  # fmt: skip
+
+
+def replies(response: httpx.Response) -> list[str]:
+    """The <Message> texts of a TwiML response."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/xml")
+    return [element.text or "" for element in ElementTree.fromstring(response.text).iter("Message")]
+
+
+@pytest.fixture
+def channels(tmp_path: Path) -> Iterator[Channels]:
+    rasa, twilio, telegram = ScriptedRasa(scripted_reply), FakeTwilio(), FakeTelegram()
+    for server in (rasa, twilio, telegram):
+        server.start()
+    url, sessions = migrated_sessions(tmp_path / "gateway.db")
+    settings = Settings(
+        _env_file=None, database_url=url, rasa_url=rasa.url, public_url=PUBLIC_URL,
+        twilio_api_url=twilio.url, telegram_api_url=f"{telegram.url}/bot",
+        sms_reply_deadline_seconds=2,
+    )  # fmt: skip
+    try:
+        with TestClient(create_app(settings)) as client:
+            yield Channels(client, rasa, twilio, telegram, settings, sessions)
+    finally:
+        for server in (rasa, twilio, telegram):
+            server.stop()

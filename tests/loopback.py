@@ -1,0 +1,186 @@
+"""Loopback servers that speak the wire formats of what tests cannot reach: Twilio's REST
+API (Messages.json) and Telegram's Bot API (sendMessage, answerCallbackQuery, getMe), plus
+a scripted stand-in for Rasa's REST channel for the gateway's own tests (the end-to-end
+tests use the real Rasa). Standard library only, so both virtual environments use them."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Handler = Callable[[str, str, dict[str, Any]], tuple[int, dict[str, Any]]]
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class LoopbackServer:
+    """A JSON/form HTTP server on 127.0.0.1 whose answers come from `handler`."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.requests: list[Recorded] = []
+        self._lock = threading.Lock()
+        outer = self
+
+        class RequestHandler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                return
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode() if length else ""
+                content_type = self.headers.get("Content-Type", "")
+                if "json" in content_type and raw:
+                    body = json.loads(raw)
+                elif raw:
+                    body = {k: v[-1] for k, v in urllib.parse.parse_qs(raw).items()}
+                else:
+                    body = {}
+                path = urllib.parse.urlsplit(self.path).path
+                with outer._lock:
+                    outer.requests.append(Recorded(self.command, path, body, dict(self.headers)))
+                status, answer = outer.handler(self.command, path, body)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _serve
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> LoopbackServer:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for(self, count: int, path_part: str = "", seconds: float = 10) -> list[Recorded]:
+        """The first `count` requests whose path contains `path_part`, waiting for them."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = [r for r in self.requests if path_part in r.path]
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise TimeoutError(f"{len(found)} of {count} requests to '{path_part}' arrived")
+
+
+class FakeTwilio(LoopbackServer):
+    """POST /2010-04-01/Accounts/{sid}/Messages.json. `fail_next` answers 500 that many times
+    first (Twilio's error JSON), then accepts."""
+
+    def __init__(self) -> None:
+        self.fail_next = 0
+        self._count = 0
+        super().__init__(self._answer)
+
+    def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
+        if not path.endswith("/Messages.json"):
+            return 404, {"code": 20404, "message": "not found", "status": 404}
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+        self._count += 1
+        sid = f"SM{self._count:032d}"
+        return 201, {"sid": sid, "status": "queued", "to": body.get("To"),
+                     "from": body.get("From"), "body": body.get("Body"),
+                     "account_sid": path.split("/")[3], "num_segments": "1"}  # fmt: skip
+
+    def sent(self) -> list[dict[str, Any]]:
+        return [r.body for r in self.requests if r.path.endswith("/Messages.json")]
+
+
+class FakeTelegram(LoopbackServer):
+    """POST /bot{token}/{method}: the Bot API's {"ok": true, "result": ...} answers."""
+
+    def __init__(self) -> None:
+        self.fail_next = 0
+        self._message_id = 0
+        super().__init__(self._answer)
+
+    def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
+        api_method = path.rsplit("/", 1)[-1]
+        if api_method == "getMe":
+            return 200, {
+                "ok": True,
+                "result": {
+                    "id": 123456,
+                    "is_bot": True,
+                    "first_name": "Assistant",
+                    "username": "bot",
+                },
+            }
+        if api_method == "answerCallbackQuery":
+            return 200, {"ok": True, "result": True}
+        if api_method == "sendMessage":
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+            self._message_id += 1
+            chat = int(body.get("chat_id", 0))
+            return 200, {
+                "ok": True,
+                "result": {
+                    "message_id": self._message_id,
+                    "date": int(time.time()),
+                    "chat": {"id": chat, "type": "private"},
+                    "text": body.get("text", ""),
+                },
+            }
+        return 404, {"ok": False, "error_code": 404, "description": "Not Found"}  # fmt: skip
+
+    def sent(self) -> list[dict[str, Any]]:
+        return [r.body for r in self.requests if r.path.endswith("/sendMessage")]
+
+
+class ScriptedRasa(LoopbackServer):
+    """Rasa's REST channel for the gateway's own tests: answers `reply(sender, text)`."""
+
+    def __init__(self, reply: Callable[[str, str], list[dict[str, Any]]],
+                 delay_seconds: float = 0.0) -> None:  # fmt: skip
+        self.reply = reply
+        self.delay_seconds = delay_seconds
+        self.languages: dict[str, str] = {}
+        super().__init__(self._answer)
+
+    def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        if path == "/webhooks/rest/webhook":
+            time.sleep(self.delay_seconds)
+            return 200, self.reply(body["sender"], body["message"])  # type: ignore[return-value]
+        if path.startswith("/conversations/") and path.endswith("/tracker"):
+            sender = path.split("/")[2]
+            return 200, {"sender_id": sender, "slots": {"language": self.languages.get(sender)}}
+        if path == "/status":
+            return 200, {"model_id": "scripted"}
+        return 404, {}
+
+    def messages(self) -> list[dict[str, Any]]:
+        return [r.body for r in self.requests if r.path == "/webhooks/rest/webhook"]
+
+
+@contextmanager
+def running(server: LoopbackServer) -> Iterator[LoopbackServer]:
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
