@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 import aiohttp
@@ -16,9 +15,6 @@ from bot.gateway.outbox import Delivery, PermanentFailure, TemporaryFailure
 
 TWILIO_API = "https://api.twilio.com"
 SEND_TIMEOUT_SECONDS = 10.0
-
-# The library logs each request's form (phone numbers, message text) at INFO.
-logging.getLogger("twilio").setLevel(logging.WARNING)
 
 
 class RoutedHttpClient(AsyncTwilioHttpClient):

@@ -18,6 +18,7 @@ from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
 from bot.directory import api as directory_api
 from bot.gateway.db import database_answers, make_engine, make_session_factory
+from bot.gateway.logs import quiet_chatty_libraries
 from bot.gateway.outbox import OutboxWorker
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.settings import Settings, get_settings
@@ -25,6 +26,7 @@ from bot.gateway.settings import Settings, get_settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = (settings or get_settings()).check()
+    quiet_chatty_libraries()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -28,16 +28,21 @@ def make_engine(database_url: str) -> Engine:
 def _use_real_sqlite_transactions(engine: Engine) -> None:
     """pysqlite opens transactions late and its RELEASE of a savepoint commits, so a
     "rolled back" dry run or a failed record could stay written. SQLAlchemy's documented
-    recipe: let SQLAlchemy emit BEGIN itself (and turn on foreign keys while at it)."""
+    recipe: let SQLAlchemy emit BEGIN itself. SQLite serves several threads (requests, the
+    outbox worker) one writer at a time; production runs on PostgreSQL."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, connection_record) -> None:  # noqa: ANN001
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a transaction takes the write lock up front, waiting for its turn,
+        # instead of failing with "database is locked" when it later wants to write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
