@@ -20,7 +20,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
-	@echo "make chat   talk to the running assistant in this terminal"
+	@echo "make chat   talk to the running assistant in this terminal, as an SMS tenant"
+	@echo "            (CHANNEL=telegram: as a Telegram tenant)"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  NLU quality and speed against Rasa's default pipeline, directory speed"
 	@echo "make setup | train | lint | clean"
@@ -59,8 +60,9 @@ run: $(MODEL) $(GATEWAY_VENV)/.installed
 	$(GATEWAY_PY) -m bot.directory import $(DIRECTORY_DATA)
 	$(RASA_VENV)/bin/honcho start -f Procfile
 
-chat: $(RASA_VENV)/.installed
-	$(PY) -m bot.chat $(ARGS)
+# A tenant in the terminal, over the gateway's SMS webhook (CHANNEL=telegram for Telegram).
+chat: $(GATEWAY_VENV)/.installed
+	$(GATEWAY_PY) -m bot.devtools.chat --channel $(or $(CHANNEL),sms) $(ARGS)
 
 validate: $(RASA_VENV)/.installed
 	$(PY) scripts/validate_data.py

@@ -6,3 +6,6 @@ DEV_GATEWAY_SECRET = "dev-gateway-secret-change-me"
 DEV_TWILIO_AUTH_TOKEN = "dev-twilio-auth-token"
 DEV_TELEGRAM_BOT_TOKEN = "123456:dev-telegram-token"
 DEV_TELEGRAM_SECRET_TOKEN = "dev-telegram-secret"
+# Where `make chat` listens as Twilio's and Telegram's APIs when no credentials are set.
+DEV_TWILIO_API_URL = "http://127.0.0.1:8025"
+DEV_TELEGRAM_API_URL = "http://127.0.0.1:8026/bot"

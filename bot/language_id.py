@@ -12,7 +12,11 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from bot.lexicon import explicit_language_request, language_short_words
+from bot.lexicon import (
+    explicit_language_request,
+    language_function_words,
+    language_short_words,
+)
 from bot.lexicon.folding import folded_words
 
 SUPPORTED = ("fr", "nl")
@@ -86,15 +90,21 @@ def identify(text: str) -> LanguageGuess:
     french, dutch = values.get("fr", 0.0), values.get("nl", 0.0)
     code = "fr" if french >= dutch else "nl"
     share = max(french, dutch) / (french + dutch) if french + dutch else 0.0
-    return LanguageGuess(code, share, reliable=long_enough and share >= RELIABLE_MIN_SHARE)
+    if share < RELIABLE_MIN_SHARE:  # unsure: grammar words may tell
+        return LanguageGuess(_vote(words, language_function_words()) or code, share,
+                             reliable=False)  # fmt: skip
+    return LanguageGuess(code, share, reliable=long_enough)
 
 
 def _short_word_language(words: list[str]) -> str | None:
     """The language whose everyday short words the message uses, if only one does."""
-    votes = {
-        code: sum(word in vocabulary for word in words)
-        for code, vocabulary in language_short_words().items()
-    }
+    return _vote(words, language_short_words())
+
+
+def _vote(words: list[str], vocabularies: dict[str, frozenset[str]]) -> str | None:
+    """The language whose words the message uses most, if one does more than the other."""
+    votes = {code: sum(word in vocabulary for word in words)
+             for code, vocabulary in vocabularies.items()}  # fmt: skip
     best = max(votes, key=votes.__getitem__)
     tied = [code for code, count in votes.items() if count == votes[best]]
     return best if votes[best] and len(tied) == 1 else None

@@ -11,6 +11,7 @@ from typing import Any
 from bot.sms import HARD_MAX_SEGMENTS, MAX_SEGMENTS, measure, menu_keys, numbered_menu, to_gsm7
 
 SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
+ITEM_START = re.compile(r"^\d+\. ")  # "2. École de devoirs": a search result begins
 
 
 @dataclass
@@ -40,11 +41,12 @@ def render_turn(messages: list[dict[str, Any]]) -> SmsReply:
 
 
 def split(body: str) -> list[str]:
-    """One message when it fits the budget; else up to three, cut at line or sentence ends,
-    each filling one segment where it can (the last takes what is left)."""
+    """One message when it fits the budget; else up to three, cut between list items
+    ("2. ..."), menu lines, lines or sentences, each filling one segment where it can
+    (the last takes what is left)."""
     if measure(body).segments <= MAX_SEGMENTS:
         return [body]
-    pieces = [piece for line in body.split("\n") for piece in _sentences(line)]
+    pieces = [piece for block in _blocks(body) for piece in _fitting(block)]
     parts: list[str] = []
     current = ""
     for piece in pieces:
@@ -58,8 +60,24 @@ def split(body: str) -> list[str]:
     return parts
 
 
-def _sentences(line: str) -> list[str]:
-    """A line, cut after its sentences only when it is too long for one segment."""
-    if measure(line).segments <= 1:
-        return [line]
-    return [sentence for sentence in SENTENCE_END.split(line) if sentence]
+def _blocks(body: str) -> list[str]:
+    """Lines grouped so that a numbered result keeps its lines together."""
+    blocks: list[str] = []
+    for line in body.split("\n"):
+        if blocks and not ITEM_START.match(line) and not ITEM_START.match(blocks[-1]):
+            blocks.append(line)
+        elif blocks and not ITEM_START.match(line):
+            blocks[-1] += f"\n{line}"
+        else:
+            blocks.append(line)
+    return blocks
+
+
+def _fitting(block: str) -> list[str]:
+    """A block cut at its lines, then its sentences, only when it is over one segment."""
+    if measure(block).segments <= 1:
+        return [block]
+    lines = block.split("\n")
+    if len(lines) > 1:
+        return [piece for line in lines for piece in _fitting(line)]
+    return [sentence for sentence in SENTENCE_END.split(block) if sentence]

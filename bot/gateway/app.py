@@ -35,11 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessions = make_session_factory(app.state.engine)
         app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         app.state.telegram_bot = make_bot(settings.telegram_bot_token.get_secret_value(),
-                                          settings.telegram_api_url)  # fmt: skip
+                                          settings.telegram_api)  # fmt: skip
         twilio = TwilioSender(
             settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
             settings.twilio_number, f"{settings.public_url.rstrip('/')}/webhooks/sms/status",
-            settings.twilio_api_url,
+            settings.twilio_api,
         )  # fmt: skip
         outbox = OutboxWorker(app.state.sessions, {
             "sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)})  # fmt: skip

@@ -13,8 +13,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dev_defaults import (
     DEV_GATEWAY_SECRET,
+    DEV_TELEGRAM_API_URL,
     DEV_TELEGRAM_BOT_TOKEN,
     DEV_TELEGRAM_SECRET_TOKEN,
+    DEV_TWILIO_API_URL,
     DEV_TWILIO_AUTH_TOKEN,
 )
 
@@ -43,14 +45,30 @@ class Settings(BaseSettings):
     twilio_account_sid: str = "AC" + "0" * 32
     twilio_auth_token: SecretStr = SecretStr(DEV_TWILIO_AUTH_TOKEN)
     twilio_number: str = "+32460000000"
-    twilio_api_url: str = "https://api.twilio.com"  # tests point it at a loopback server
+    # Empty: api.twilio.com, or, with the development token, the loopback Twilio that
+    # `make chat` runs (so late replies show up there). Tests set their own loopback.
+    twilio_api_url: str = ""
     # Answer in the webhook's response when Rasa replies within this time (Twilio waits 15 s);
     # later replies go out through the outbox.
     sms_reply_deadline_seconds: float = 8.0
     # Telegram (python-telegram-bot); the secret token authenticates Telegram's webhook calls.
     telegram_bot_token: SecretStr = SecretStr(DEV_TELEGRAM_BOT_TOKEN)
     telegram_secret_token: SecretStr = SecretStr(DEV_TELEGRAM_SECRET_TOKEN)
-    telegram_api_url: str = "https://api.telegram.org/bot"  # tests point it at a loopback
+    telegram_api_url: str = ""  # empty: api.telegram.org, or `make chat`'s loopback in dev
+
+    @property
+    def twilio_api(self) -> str:
+        if self.twilio_api_url:
+            return self.twilio_api_url
+        dev = self.twilio_auth_token.get_secret_value() == DEV_TWILIO_AUTH_TOKEN
+        return DEV_TWILIO_API_URL if dev else "https://api.twilio.com"
+
+    @property
+    def telegram_api(self) -> str:
+        if self.telegram_api_url:
+            return self.telegram_api_url
+        dev = self.telegram_bot_token.get_secret_value() == DEV_TELEGRAM_BOT_TOKEN
+        return DEV_TELEGRAM_API_URL if dev else "https://api.telegram.org/bot"
 
     def check(self) -> Settings:
         if self.profile == "production":

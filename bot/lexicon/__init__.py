@@ -102,6 +102,14 @@ def language_short_words() -> dict[str, frozenset[str]]:
 
 
 @cache
+def language_function_words() -> dict[str, frozenset[str]]:
+    return {
+        key: frozenset(fold(word) for word in words)
+        for key, words in _load("languages.yml")["function_words"].items()
+    }
+
+
+@cache
 def danger_patterns() -> dict[str, tuple[str, ...]]:
     return {key: tuple(patterns) for key, patterns in _load("danger.yml").items()}
 

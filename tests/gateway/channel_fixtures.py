@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import sessionmaker
 from twilio.request_validator import RequestValidator
 
+from bot.devtools.loopback import FakeTelegram, FakeTwilio, ScriptedRasa
 from bot.gateway.app import create_app
 from bot.gateway.settings import Settings
 from tests.gateway.conftest import migrated_sessions
-from tests.loopback import FakeTelegram, FakeTwilio, ScriptedRasa
 
 PUBLIC_URL = "https://assistant.example.org"
 TENANT = "+32470123456"

@@ -224,3 +224,18 @@ def test_every_domain_response_renders_as_sms_within_budget(name):
         assert [payload for _, payload, _ in reply.options] == payloads
         for key, _, title in reply.options:
             assert f"{key} {to_gsm7(title)}" in reply.parts[0]
+
+
+def test_search_results_are_split_between_results_not_inside_one():
+    results = "\n".join(
+        f"{n}. Ecole de devoirs - Le Colibri numero {n}\nLundi 30/11, 15h30-17h30\n"
+        f"Rue des Lucioles 83, Schaerbeek\nTel. 02 000 01 25, Gratuit" for n in (1, 2, 3)
+    )  # fmt: skip
+    reply = render_turn([{"text": f"Sport à Schaerbeek :\n{results}",
+                          "buttons": [{"title": "Plus de résultats",
+                                       "payload": "/more_results"}]}])  # fmt: skip
+    assert 1 < len(reply.parts) <= 3
+    for part in reply.parts:
+        for n in (1, 2, 3):  # a result's four lines stay in one SMS
+            assert (f"{n}. Ecole" in part) == (f"numero {n}\nLundi" in part)
+    assert reply.parts[-1].endswith("9 Plus de résultats")

@@ -75,3 +75,17 @@ def test_first_message_takes_the_channel_hint_then_its_own_guess():
     assert next_language(turn(first_message=True, guess=identify("hallo").as_dict())) == "nl"
     # a hint never overrides a later message
     assert next_language(turn(current="fr", guess=short, hint="nl")) == "fr"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("du sport à Schaerbeek", "fr"),  # lingua alone says Dutch (0.66)
+    ("sport in Jette", "nl"),
+    ("de la danse à Uccle", "fr"),
+    ("een cursus in Evere", "nl"),
+])  # fmt: skip
+def test_grammar_words_decide_short_unclear_messages(text, code):
+    assert identify(text).code == code
+
+
+def test_a_guess_from_grammar_words_never_switches_a_conversation():
+    assert not identify("du sport à Schaerbeek").reliable

@@ -1,7 +1,8 @@
-"""Loopback servers that speak the wire formats of what tests cannot reach: Twilio's REST
-API (Messages.json) and Telegram's Bot API (sendMessage, answerCallbackQuery, getMe), plus
-a scripted stand-in for Rasa's REST channel for the gateway's own tests (the end-to-end
-tests use the real Rasa). Standard library only, so both virtual environments use them."""
+"""Loopback servers that speak the wire formats of what tests and `make chat` cannot
+reach: Twilio's REST API (Messages.json) and Telegram's Bot API (sendMessage,
+answerCallbackQuery, getMe), plus a scripted stand-in for Rasa's REST channel for the
+gateway's own tests (the end-to-end tests use the real Rasa). Standard library only, so
+both virtual environments can use them."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class Recorded:
 class LoopbackServer:
     """A JSON/form HTTP server on 127.0.0.1 whose answers come from `handler`."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, port: int = 0) -> None:
         self.handler = handler
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
@@ -53,6 +54,7 @@ class LoopbackServer:
                 with outer._lock:
                     outer.requests.append(Recorded(self.command, path, body, dict(self.headers)))
                 status, answer = outer.handler(self.command, path, body)
+                outer.on_request(Recorded(self.command, path, body, dict(self.headers)))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -62,8 +64,11 @@ class LoopbackServer:
 
             do_GET = do_POST = _serve
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), RequestHandler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def on_request(self, request: Recorded) -> None:
+        """Hook for watchers (the terminal simulator prints what the gateway sends)."""
 
     def start(self) -> LoopbackServer:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -88,10 +93,10 @@ class FakeTwilio(LoopbackServer):
     """POST /2010-04-01/Accounts/{sid}/Messages.json. `fail_next` answers 500 that many times
     first (Twilio's error JSON), then accepts."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.fail_next = 0
         self._count = 0
-        super().__init__(self._answer)
+        super().__init__(self._answer, port)
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
         if not path.endswith("/Messages.json"):
@@ -112,10 +117,10 @@ class FakeTwilio(LoopbackServer):
 class FakeTelegram(LoopbackServer):
     """POST /bot{token}/{method}: the Bot API's {"ok": true, "result": ...} answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.fail_next = 0
         self._message_id = 0
-        super().__init__(self._answer)
+        super().__init__(self._answer, port)
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
         api_method = path.rsplit("/", 1)[-1]
