@@ -1,14 +1,41 @@
-"""Fixtures shared by the unit and end-to-end tests."""
+"""Fixtures shared by the unit and end-to-end tests: the real gateway (its own virtual
+environment) serving the sample directory, pointed at the Rasa port the end-to-end tests
+will use, and at loopback servers that stand in for Twilio's and Telegram's APIs."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.processes import running_gateway
+from bot.devtools.loopback import FakeTelegram, FakeTwilio
+from tests.processes import free_port, running_gateway
+
+PUBLIC_URL = "https://assistant.example.org"
 
 
 @pytest.fixture(scope="session")
-def gateway_url(tmp_path_factory) -> str:
-    """The real gateway, serving the sample directory (no Rasa behind it)."""
-    with running_gateway(tmp_path_factory.mktemp("gateway")) as url:
+def rasa_port() -> int:
+    """Chosen first: the gateway needs Rasa's address, Rasa's actions need the gateway's."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def fake_twilio() -> FakeTwilio:
+    server = FakeTwilio().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_telegram() -> FakeTelegram:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway_url(tmp_path_factory, rasa_port, fake_twilio, fake_telegram) -> str:
+    env = {"TWILIO_API_URL": fake_twilio.url, "TELEGRAM_API_URL": f"{fake_telegram.url}/bot",
+           "PUBLIC_URL": PUBLIC_URL}  # fmt: skip
+    with running_gateway(tmp_path_factory.mktemp("gateway"), f"http://127.0.0.1:{rasa_port}",
+                         env) as url:  # fmt: skip
         yield url

@@ -48,14 +48,15 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def running_gateway(workdir: Path, rasa_url: str = "http://127.0.0.1:9") -> Iterator[str]:
+def running_gateway(workdir: Path, rasa_url: str = "http://127.0.0.1:9",
+                    extra_env: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
     """The real gateway on a free port with the sample directory imported; yields its URL."""
     if not GATEWAY_PYTHON.exists():
         raise RuntimeError(f"{GATEWAY_PYTHON} is missing: run `make setup`")
     port = free_port()
     database = f"sqlite:///{workdir / 'gateway.db'}"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database,
-           "GATEWAY_PORT": str(port), "RASA_URL": rasa_url}  # fmt: skip
+           "GATEWAY_PORT": str(port), "RASA_URL": rasa_url, **(extra_env or {})}  # fmt: skip
     subprocess.run([str(GATEWAY_PYTHON), "-m", "bot.directory", "import", str(SAMPLE_DIRECTORY)],
                    cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
     log = workdir / "gateway.log"

@@ -6,40 +6,20 @@ gateway's handoff API comes with issue 5: until then handoffs meet "unavailable"
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.processes import free_port, wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "tenant-assistant.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 STARTUP_SECONDS = 240
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(check, seconds: float, what: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if check():
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise TimeoutError(f"{what} did not start in {seconds}s:\n{log.read_text()[-3000:]}")
 
 
 class Assistant:
@@ -72,11 +52,11 @@ class Assistant:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory, gateway_url) -> Assistant:
+def assistant(tmp_path_factory, gateway_url, rasa_port) -> Assistant:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
     workdir = tmp_path_factory.mktemp("rasa")
-    rasa_port, actions_port = free_port(), free_port()
+    actions_port = free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
