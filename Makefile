@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run chat test test-unit test-gateway test-stories validate bench bench-directory lint clean
+.PHONY: help setup train run chat telegram-polling test test-unit test-gateway test-stories validate bench bench-directory bench-channels lint clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -64,6 +64,10 @@ run: $(MODEL) $(GATEWAY_VENV)/.installed
 chat: $(GATEWAY_VENV)/.installed
 	$(GATEWAY_PY) -m bot.devtools.chat --channel $(or $(CHANNEL),sms) $(ARGS)
 
+# Telegram without a public URL: long-poll and feed the running gateway (`make run`).
+telegram-polling: $(GATEWAY_VENV)/.installed
+	$(GATEWAY_PY) -m bot.telegram poll
+
 validate: $(RASA_VENV)/.installed
 	$(PY) scripts/validate_data.py
 
@@ -80,8 +84,12 @@ test: $(MODEL) lint validate test-gateway
 	$(PY) -m pytest tests -q --ignore=tests/gateway
 	$(MAKE) --no-print-directory test-stories
 
-bench: bench-directory $(RASA_VENV)/.installed
+bench: bench-directory bench-channels $(RASA_VENV)/.installed
 	$(PY) -m benchmarks.run
+
+# What the gateway adds on SMS, against direct calls to Rasa (a few minutes).
+bench-channels: $(MODEL) $(GATEWAY_VENV)/.installed
+	$(PY) -m benchmarks.channels
 
 # The directory's part alone (a few minutes): import rate and search latency, 20,000 services.
 bench-directory: $(GATEWAY_VENV)/.installed

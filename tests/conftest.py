@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.devtools.loopback import FakeTelegram, FakeTwilio
-from tests.processes import free_port, running_gateway
+from bot.devtools.processes import free_port, running_gateway
 
 PUBLIC_URL = "https://assistant.example.org"
 

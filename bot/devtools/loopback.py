@@ -120,6 +120,7 @@ class FakeTelegram(LoopbackServer):
     def __init__(self, port: int = 0) -> None:
         self.fail_next = 0
         self._message_id = 0
+        self.pending_updates: list[dict[str, Any]] = []  # what getUpdates hands out
         super().__init__(self._answer, port)
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
@@ -134,8 +135,11 @@ class FakeTelegram(LoopbackServer):
                     "username": "bot",
                 },
             }
-        if api_method == "answerCallbackQuery":
+        if api_method in ("answerCallbackQuery", "setWebhook", "deleteWebhook"):
             return 200, {"ok": True, "result": True}
+        if api_method == "getUpdates":
+            updates, self.pending_updates = self.pending_updates, []
+            return 200, {"ok": True, "result": updates}
         if api_method == "sendMessage":
             if self.fail_next > 0:
                 self.fail_next -= 1

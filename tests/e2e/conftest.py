@@ -5,21 +5,12 @@ gateway's handoff API comes with issue 5: until then handoffs meet "unavailable"
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.processes import free_port, wait_until
-
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "tenant-assistant.tar.gz"
-RASA = Path(sys.executable).parent / "rasa"
-STARTUP_SECONDS = 240
+from bot.devtools.processes import MODEL, running_rasa
 
 
 class Assistant:
@@ -55,49 +46,8 @@ class Assistant:
 def assistant(tmp_path_factory, gateway_url, rasa_port) -> Assistant:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
-    workdir = tmp_path_factory.mktemp("rasa")
-    actions_port = free_port()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
-    )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "GATEWAY_URL": gateway_url,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    }
-    actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-    actions = subprocess.Popen(
-        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        cwd=ROOT, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    server = subprocess.Popen(
-        [str(RASA), "run", "--enable-api", "--port", str(rasa_port), "--model", str(MODEL),
-         "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
-        cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{rasa_port}"
-    try:
-        wait_until(
-            lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok,
-            STARTUP_SECONDS, "action server", actions, actions_log,
-        )  # fmt: skip
-        wait_until(
-            lambda: requests.get(f"{url}/status", timeout=2).json().get("model_id"),
-            STARTUP_SECONDS, "Rasa server", server, rasa_log,
-        )  # fmt: skip
+    with running_rasa(tmp_path_factory.mktemp("rasa"), rasa_port, gateway_url) as url:
         yield Assistant(url)
-    finally:
-        for process in (server, actions):
-            process.terminate()
-        for process in (server, actions):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def texts(replies: list[dict]) -> list[str]:

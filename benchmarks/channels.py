@@ -1,0 +1,150 @@
+"""`make bench` (channels part): what the gateway adds to a tenant's wait on SMS.
+
+The same scripted conversations run, in this process and against the same real Rasa server
+and action server, once as signed Twilio webhooks through the gateway (webhook to TwiML,
+with signature check, dedup, contact lookup, digit mapping and SMS rendering) and once as
+direct calls to Rasa's REST channel, at 1, 10 and 50 concurrent conversations. Reports
+p50/p95 latency per turn and the p95 ratio (goal <= 1.3), and the SMS segments per reply.
+Writes var/bench/channels.json."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+from twilio.request_validator import RequestValidator
+
+from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
+from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
+from bot.devtools.processes import free_port, running_gateway, running_rasa
+from bot.sms import measure
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "var" / "bench"
+PUBLIC_URL = "https://assistant.example.org"
+CONCURRENCY = (1, 10, 50)
+ROUNDS = 2  # conversations per concurrent tenant slot
+GOAL_P95_RATIO = 1.3
+# (what the tenant types on SMS, what the same tenant's choice is on Rasa's REST channel)
+SCRIPT = [
+    ("bonjour", "bonjour"),
+    ("1", "/find_activity"),
+    ("Schaerbeek", "Schaerbeek"),
+    ("2", '/inform{"activity_category": "sport"}'),
+    ("9", "/more_results"),
+    ("merci", "merci"),
+]
+_ids = itertools.count(1)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def sms_conversation(session: aiohttp.ClientSession, gateway: str, number: str,
+                           latencies: list[float], segments: list[int]) -> None:  # fmt: skip
+    validator = RequestValidator(DEV_TWILIO_AUTH_TOKEN)
+    for typed, _ in SCRIPT:
+        params = {
+            "MessageSid": f"SM{next(_ids):032x}",
+            "From": number,
+            "Body": typed,
+            "To": "+32460000000",
+            "NumMedia": "0",
+            "AccountSid": "AC" + "3" * 32,
+        }
+        signature = validator.compute_signature(f"{PUBLIC_URL}/webhooks/sms", params)
+        start = time.perf_counter()
+        async with session.post(
+            f"{gateway}/webhooks/sms", data=params, headers={"X-Twilio-Signature": signature}
+        ) as response:
+            body = await response.text()
+        latencies.append((time.perf_counter() - start) * 1000)
+        for message in body.split("<Message>")[1:]:
+            segments.append(measure(message.split("</Message>")[0]).segments)
+
+
+async def rasa_conversation(session: aiohttp.ClientSession, rasa: str, sender: str,
+                            latencies: list[float]) -> None:  # fmt: skip
+    for _, choice in SCRIPT:
+        body = {"sender": sender, "message": choice, "metadata": {"channel": "sms"}}
+        start = time.perf_counter()
+        async with session.post(f"{rasa}/webhooks/rest/webhook", json=body) as response:
+            await response.json()
+        latencies.append((time.perf_counter() - start) * 1000)
+
+
+async def level(concurrency: int, gateway: str, rasa: str, run: int) -> dict:
+    results: dict = {}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        for name in ("direct_rasa", "gateway_sms"):
+            latencies: list[float] = []
+            segments: list[int] = []
+            conversations = [
+                sms_conversation(session, gateway, f"+3247{run}{concurrency:03d}{n:04d}",
+                                 latencies, segments)
+                if name == "gateway_sms"
+                else rasa_conversation(session, rasa, f"bench-{run}-{concurrency}-{n}",
+                                       latencies)
+                for n in range(concurrency * ROUNDS)
+            ]  # fmt: skip
+            for start in range(0, len(conversations), concurrency):
+                await asyncio.gather(*conversations[start : start + concurrency])
+            results[name] = {"p50_ms": round(percentile(latencies, 0.5), 1),
+                             "p95_ms": round(percentile(latencies, 0.95), 1),
+                             "turns": len(latencies)}  # fmt: skip
+            if segments:
+                results["segments_per_reply"] = {
+                    "mean": round(statistics.mean(segments), 2),
+                    "max": max(segments),
+                    "share_within_2": round(sum(s <= 2 for s in segments) / len(segments), 3),
+                }
+    results["p95_ratio"] = round(results["gateway_sms"]["p95_ms"]
+                                 / results["direct_rasa"]["p95_ms"], 2)  # fmt: skip
+    return results
+
+
+def main() -> int:
+    rasa_port = free_port()
+    with tempfile.TemporaryDirectory() as workdir, running(FakeTwilio()) as twilio, \
+            running(FakeTelegram()) as telegram:  # fmt: skip
+        env = {"TWILIO_API_URL": twilio.url, "TELEGRAM_API_URL": f"{telegram.url}/bot",
+               "PUBLIC_URL": PUBLIC_URL, "SMS_REPLY_DEADLINE_SECONDS": "60"}  # fmt: skip
+        with running_gateway(Path(workdir), f"http://127.0.0.1:{rasa_port}", env) as gateway, \
+                running_rasa(Path(workdir), rasa_port, gateway) as rasa:  # fmt: skip
+            asyncio.run(level(1, gateway, rasa, 0))  # warm-up: models, caches, connections
+            results = {str(c): asyncio.run(level(c, gateway, rasa, 1)) for c in CONCURRENCY}
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "channels.json").write_text(json.dumps(results, indent=1))
+    print(table(results))
+    return 0
+
+
+def table(results: dict) -> str:
+    lines = ["SMS webhook -> TwiML through the gateway vs direct Rasa REST, same run, ms per turn",
+             f"{'concurrent':>10} {'direct p50':>11} {'p95':>7} {'gateway p50':>12} {'p95':>7}"
+             f" {'p95 ratio':>10}"]  # fmt: skip
+    for concurrency, row in results.items():
+        direct, gateway = row["direct_rasa"], row["gateway_sms"]
+        verdict = "ok" if row["p95_ratio"] <= GOAL_P95_RATIO else "over goal"
+        lines.append(f"{concurrency:>10} {direct['p50_ms']:>11} {direct['p95_ms']:>7} "
+                     f"{gateway['p50_ms']:>12} {gateway['p95_ms']:>7} "
+                     f"{row['p95_ratio']:>9}x {verdict}")  # fmt: skip
+    segments = [row["segments_per_reply"] for row in results.values()]
+    lines.append(f"SMS segments per reply: mean {segments[-1]['mean']}, max "
+                 f"{max(s['max'] for s in segments)}, within 2 segments "
+                 f"{min(s['share_within_2'] for s in segments):.0%} (goal p95 ratio <= "
+                 f"{GOAL_P95_RATIO})")  # fmt: skip
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Telegram administration: `python -m bot.telegram set-webhook | poll`."""
