@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run chat telegram-polling test test-unit test-gateway test-stories validate bench bench-directory bench-channels lint clean
+.PHONY: help setup train run chat telegram-polling test test-unit test-gateway test-browser test-stories validate bench bench-directory bench-channels lint clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -80,8 +80,13 @@ test-gateway: $(GATEWAY_VENV)/.installed
 test-stories: $(MODEL)
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out var/results/core --quiet
 
+# The console in a real browser (Playwright + Debian's chromium) with the real Rasa stack.
+test-browser: $(MODEL) $(GATEWAY_VENV)/.installed
+	$(GATEWAY_PY) -m pytest tests/browser -q -p no:cacheprovider
+
 test: $(MODEL) lint validate test-gateway
-	$(PY) -m pytest tests -q --ignore=tests/gateway
+	$(PY) -m pytest tests -q --ignore=tests/gateway --ignore=tests/browser
+	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-stories
 
 bench: bench-directory bench-channels $(RASA_VENV)/.installed

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import gateway
 from actions.tracker_utils import language, latest_intent, latest_metadata
+from bot.channels import texts
 
 SUMMARY_SLOTS = ("commune", "activity_category", "weekday", "audience", "danger", "site")
 
@@ -28,20 +29,25 @@ def handoff_payload(tracker: Tracker, reason: str, urgent: bool) -> dict[str, An
     }
 
 
-async def request_handoff(tracker: Tracker, reason: str, urgent: bool = False) -> bool:
-    """Ask the gateway to open a handoff; False when it could not be reached."""
+async def request_handoff(tracker: Tracker, reason: str,
+                          urgent: bool = False) -> dict[str, Any] | None:  # fmt: skip
+    """Ask the gateway to open a handoff; its answer, or None when it could not be reached."""
     try:
-        await gateway.open_handoff(handoff_payload(tracker, reason, urgent))
+        return await gateway.open_handoff(handoff_payload(tracker, reason, urgent))
     except gateway.GatewayUnavailable:
-        return False
-    return True
+        return None
 
 
 async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
     opened = await request_handoff(tracker, reason)
-    dispatcher.utter_message(
-        response="utter_handoff_opened" if opened else "utter_handoff_unavailable"
-    )
+    if opened is None:
+        dispatcher.utter_message(response="utter_handoff_unavailable")
+        return
+    dispatcher.utter_message(response="utter_handoff_opened")
+    when = (opened.get("next_opening_text") or {}).get(language(tracker))
+    if not opened.get("open_now", True) and when:
+        # the same words the gateway uses when the tenant writes again while waiting
+        dispatcher.utter_message(text=texts.text("out_of_hours", language(tracker), when=when))
 
 
 class ActionHumanHandoff(Action):

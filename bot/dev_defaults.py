@@ -9,3 +9,4 @@ DEV_TELEGRAM_SECRET_TOKEN = "dev-telegram-secret"
 # Where `make chat` listens as Twilio's and Telegram's APIs when no credentials are set.
 DEV_TWILIO_API_URL = "http://127.0.0.1:8025"
 DEV_TELEGRAM_API_URL = "http://127.0.0.1:8026/bot"
+DEV_CONSOLE_SECRET = "dev-console-secret-change-me"

@@ -25,6 +25,7 @@ from bot.gateway import contacts
 from bot.gateway.contacts import ContactView
 from bot.gateway.outbox import enqueue, record_delivery_status
 from bot.gateway.rasa_client import RasaUnavailable
+from bot.handoff.routing import route_to_caseworker
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -111,6 +112,10 @@ async def reply_to(services: Services, contact: ContactView, incoming: Incoming)
     if found in (Keyword.FRENCH, Keyword.DUTCH):
         await in_session(services, contacts.set_language, contact.id, found.value)
     notes = [text("text_only", contact.language)] if incoming.media else []
+    if incoming.body.strip():
+        routed = await route_to_caseworker(services, contact, incoming.body)
+        if routed is not None:  # a person owns the conversation: the bot stays silent
+            return notes + routed.replies
     message = await _message_for_rasa(services, contact, incoming.body, found)
     if message is None:
         return notes or [text("empty", contact.language)]

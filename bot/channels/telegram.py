@@ -20,6 +20,7 @@ from bot.gateway import contacts
 from bot.gateway.contacts import ContactView
 from bot.gateway.outbox import enqueue
 from bot.gateway.rasa_client import RasaUnavailable
+from bot.handoff.routing import route_to_caseworker
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -105,6 +106,10 @@ async def _contact(services: Services, message: Message, site: str | None,
 
 
 async def _turn(services: Services, contact: ContactView, body: str) -> None:
+    routed = await route_to_caseworker(services, contact, body)
+    if routed is not None:  # a person owns the conversation: the bot stays silent
+        await _send(services, contact, routed.replies)
+        return
     try:
         replies = await ask_rasa(services, contact, body)
     except RasaUnavailable:

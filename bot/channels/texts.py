@@ -28,6 +28,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "L'assistant ne répond pas pour le moment. Réessayez plus tard. Urgence: 112.",
         "nl": "De assistent antwoordt nu niet. Probeer later opnieuw. Nood: 112.",
     },
+    "out_of_hours": {
+        "fr": "Le service social est fermé maintenant. Une personne vous répond {when}. "
+        "En danger: 112. Pour parler, jour et nuit: Télé-Accueil 107.",
+        "nl": "De sociale dienst is nu gesloten. Iemand antwoordt u {when}. "
+        "In gevaar: 112. Om te praten, dag en nacht: Tele-Onthaal 106.",
+    },
+    "joined": {
+        "fr": "Une personne du service social a rejoint la conversation.",
+        "nl": "Iemand van de sociale dienst praat nu met u.",
+    },
+    "bot_back": {
+        "fr": "L'assistant automatique est de retour. Envoyez 0 pour le menu.",
+        "nl": "De automatische assistent is terug. Stuur 0 voor het menu.",
+    },
     "empty": {
         "fr": "Votre message est vide. Écrivez votre question, ou 0 pour le menu.",
         "nl": "Uw bericht is leeg. Schrijf uw vraag, of 0 voor het menu.",
@@ -35,5 +49,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def text(name: str, language: str | None) -> str:
-    return TEXTS[name]["nl" if language == "nl" else "fr"]
+def text(name: str, language: str | None, **values: str) -> str:
+    chosen = TEXTS[name]["nl" if language == "nl" else "fr"]
+    return chosen.format(**values) if values else chosen

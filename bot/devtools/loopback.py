@@ -169,21 +169,37 @@ class ScriptedRasa(LoopbackServer):
         self.reply = reply
         self.delay_seconds = delay_seconds
         self.languages: dict[str, str] = {}
+        self.events: dict[str, list[dict[str, Any]]] = {}  # per sender, as Rasa keeps them
         super().__init__(self._answer)
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         if path == "/webhooks/rest/webhook":
             time.sleep(self.delay_seconds)
-            return 200, self.reply(body["sender"], body["message"])  # type: ignore[return-value]
+            sender, replies = body["sender"], self.reply(body["sender"], body["message"])
+            log = self.events.setdefault(sender, [])
+            log.append({"event": "user", "text": body["message"], "timestamp": time.time()})
+            log += [{"event": "bot", "text": r.get("text"), "timestamp": time.time()}
+                    for r in replies]  # fmt: skip
+            return 200, replies  # type: ignore[return-value]
+        if path.startswith("/conversations/") and path.endswith("/tracker/events"):
+            self.events.setdefault(path.split("/")[2], []).append(
+                {**body, "timestamp": time.time()})  # fmt: skip
+            return 200, {}
         if path.startswith("/conversations/") and path.endswith("/tracker"):
             sender = path.split("/")[2]
-            return 200, {"sender_id": sender, "slots": {"language": self.languages.get(sender)}}
+            return 200, {"sender_id": sender, "events": self.events.get(sender, []),
+                         "slots": {"language": self.languages.get(sender)}}  # fmt: skip
         if path == "/status":
             return 200, {"model_id": "scripted"}
         return 404, {}
 
     def messages(self) -> list[dict[str, Any]]:
         return [r.body for r in self.requests if r.path == "/webhooks/rest/webhook"]
+
+    def appended(self, sender: str) -> list[str]:
+        """The events the gateway appended to a conversation (pause, resume)."""
+        return [e["event"] for e in self.events.get(sender, [])
+                if e.get("event") not in ("user", "bot")]  # fmt: skip
 
 
 @contextmanager

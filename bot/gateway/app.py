@@ -5,23 +5,32 @@ is not answered in a webhook's response. Handoff and signals mount here later.""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.sessions import SessionMiddleware
 
 from bot.channels import sms, telegram
-from bot.channels.common import Services
+from bot.channels.common import Services, in_session
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
+from bot.console import views as console
 from bot.directory import api as directory_api
 from bot.gateway.db import database_answers, make_engine, make_session_factory
 from bot.gateway.logs import quiet_chatty_libraries
 from bot.gateway.outbox import OutboxWorker
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.settings import Settings, get_settings
+from bot.handoff import internal_api
+from bot.handoff.queue import load_companies
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,6 +53,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outbox = OutboxWorker(app.state.sessions, {
             "sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)})  # fmt: skip
         app.state.services = Services(settings, app.state.sessions, app.state.rasa, outbox, set())
+        try:
+            await in_session(app.state.services, load_companies,
+                             Path(settings.housing_companies_file))  # fmt: skip
+        except SQLAlchemyError:  # the database is down: /healthz says so; retried at restart
+            log.warning("housing companies not loaded: the database did not answer")
         worker = asyncio.create_task(outbox.run())
         try:
             yield
@@ -61,6 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(directory_api.router)
     app.include_router(sms.router)
     app.include_router(telegram.router)
+    app.include_router(internal_api.router)
+    app.include_router(console.router)
+    app.add_middleware(
+        SessionMiddleware, secret_key=settings.console_secret.get_secret_value(),
+        session_cookie="console_session", max_age=12 * 3600, same_site="strict",
+        https_only=settings.profile == "production",
+    )  # fmt: skip
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

@@ -42,6 +42,17 @@ class RasaClient:
                                    params={"include_events": "NONE"})  # fmt: skip
         return tracker.get("slots") or {}
 
+    async def append_event(self, sender_id: str, event: dict[str, Any]) -> None:
+        """Append an event to a conversation (pause, resume...) without running the bot."""
+        await self._call("POST", f"/conversations/{sender_id}/tracker/events", json=event,
+                         params={"include_events": "NONE"})  # fmt: skip
+
+    async def events(self, sender_id: str) -> list[dict[str, Any]]:
+        """Every event of a conversation (the transcript before a handoff)."""
+        tracker = await self._call("GET", f"/conversations/{sender_id}/tracker",
+                                   params={"include_events": "ALL"})  # fmt: skip
+        return tracker.get("events") or []
+
     async def status(self) -> dict[str, Any]:
         return await self._call("GET", "/status")
 

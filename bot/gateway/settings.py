@@ -6,12 +6,14 @@ production profile refuses to start with a development secret."""
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dev_defaults import (
+    DEV_CONSOLE_SECRET,
     DEV_GATEWAY_SECRET,
     DEV_TELEGRAM_API_URL,
     DEV_TELEGRAM_BOT_TOKEN,
@@ -19,6 +21,8 @@ from bot.dev_defaults import (
     DEV_TWILIO_API_URL,
     DEV_TWILIO_AUTH_TOKEN,
 )
+
+SAMPLE_COMPANIES = Path(__file__).resolve().parents[2] / "data" / "housing_companies.yml"
 
 
 class InsecureSettings(RuntimeError):
@@ -55,6 +59,11 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr = SecretStr(DEV_TELEGRAM_BOT_TOKEN)
     telegram_secret_token: SecretStr = SecretStr(DEV_TELEGRAM_SECRET_TOKEN)
     telegram_api_url: str = ""  # empty: api.telegram.org, or `make chat`'s loopback in dev
+    # Housing companies: names, sites, office hours, holidays (loaded at start, idempotent).
+    housing_companies_file: str = str(SAMPLE_COMPANIES)
+    # The console's session cookie is signed with this; sessions end after idle minutes.
+    console_secret: SecretStr = SecretStr(DEV_CONSOLE_SECRET)
+    console_idle_minutes: int = 30
 
     @property
     def twilio_api(self) -> str:
@@ -78,6 +87,7 @@ class Settings(BaseSettings):
                 ("TWILIO_AUTH_TOKEN", self.twilio_auth_token, DEV_TWILIO_AUTH_TOKEN),
                 ("TELEGRAM_BOT_TOKEN", self.telegram_bot_token, DEV_TELEGRAM_BOT_TOKEN),
                 ("TELEGRAM_SECRET_TOKEN", self.telegram_secret_token, DEV_TELEGRAM_SECRET_TOKEN),
+                ("CONSOLE_SECRET", self.console_secret, DEV_CONSOLE_SECRET),
             ):
                 if value.get_secret_value() == default:
                     raise InsecureSettings(f"{name} must be set in production")

@@ -7,6 +7,7 @@ import itertools
 import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,8 @@ def replies(response: httpx.Response) -> list[str]:
     return [element.text or "" for element in ElementTree.fromstring(response.text).iter("Message")]
 
 
-@pytest.fixture
-def channels(tmp_path: Path) -> Iterator[Channels]:
+@contextmanager
+def running_channels(tmp_path: Path, **overrides: Any) -> Iterator[Channels]:
     rasa, twilio, telegram = ScriptedRasa(scripted_reply), FakeTwilio(), FakeTelegram()
     for server in (rasa, twilio, telegram):
         server.start()
@@ -101,7 +102,7 @@ def channels(tmp_path: Path) -> Iterator[Channels]:
     settings = Settings(
         _env_file=None, database_url=url, rasa_url=rasa.url, public_url=PUBLIC_URL,
         twilio_api_url=twilio.url, telegram_api_url=f"{telegram.url}/bot",
-        sms_reply_deadline_seconds=2,
+        sms_reply_deadline_seconds=2, **overrides,
     )  # fmt: skip
     try:
         with TestClient(create_app(settings)) as client:
@@ -109,3 +110,9 @@ def channels(tmp_path: Path) -> Iterator[Channels]:
     finally:
         for server in (rasa, twilio, telegram):
             server.stop()
+
+
+@pytest.fixture
+def channels(tmp_path: Path) -> Iterator[Channels]:
+    with running_channels(tmp_path) as running:
+        yield running

@@ -48,7 +48,7 @@ def test_production_refuses_development_values():
     with pytest.raises(InsecureSettings, match="TWILIO_AUTH_TOKEN"):
         Settings(_env_file=None, profile="production", gateway_secret="s3cret").check()
     secrets = {"gateway_secret": "s3cret", "twilio_auth_token": "t", "telegram_bot_token": "1:b",
-               "telegram_secret_token": "s"}  # fmt: skip
+               "telegram_secret_token": "s", "console_secret": "c"}  # fmt: skip
     with pytest.raises(InsecureSettings, match="PostgreSQL"):
         Settings(_env_file=None, profile="production", **secrets).check()
     Settings(_env_file=None, profile="production", database_url="postgresql://db/gateway",
@@ -61,7 +61,7 @@ def test_migrations_bring_an_empty_database_to_head(tmp_path):
     upgrade_to_head(f"sqlite:///{database}")  # idempotent
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("0003",)
+            ("0004",)
         ]
 
 

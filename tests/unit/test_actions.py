@@ -72,10 +72,11 @@ def gateway_down(monkeypatch):
 
 
 @asynccontextmanager
-async def loopback_gateway(received: list[dict], status: int = 201):
+async def loopback_gateway(received: list[dict], status: int = 201,
+                           answer: dict | None = None):  # fmt: skip
     async def handoffs(request: web.Request) -> web.Response:
         received.append({"auth": request.headers.get("Authorization"), **await request.json()})
-        return web.json_response({"id": 1}, status=status)
+        return web.json_response(answer or {"id": 1}, status=status)
 
     app = web.Application()
     app.router.add_post("/internal/handoffs", handoffs)
@@ -90,14 +91,15 @@ async def loopback_gateway(received: list[dict], status: int = 201):
         await runner.cleanup()
 
 
-def run_with_gateway(action, tracker, monkeypatch, status: int = 201):
+def run_with_gateway(action, tracker, monkeypatch, status: int = 201, answer: dict | None = None):
     received: list[dict] = []
 
     async def scenario():
-        async with loopback_gateway(received, status) as url:
+        async with loopback_gateway(received, status, answer) as url:
             monkeypatch.setenv("GATEWAY_URL", url)
             dispatcher = CollectingDispatcher()
             events = await action.run(dispatcher, tracker, {})
+            run_with_gateway.messages = dispatcher.messages
             return [m.get("response") for m in dispatcher.messages], events
 
     responses, events = asyncio.run(scenario())
@@ -445,3 +447,16 @@ def test_none_in_the_commune_says_so_before_the_neighbours(gateway_url, monkeypa
                                        activity_category="dutch_courses")  # fmt: skip
     assert responses[0] == "utter_search_only_nearby"
     assert "Etterbeek" in messages[-1]["results"]
+
+
+def test_out_of_office_hours_the_tenant_is_told_when_a_person_answers(monkeypatch):
+    tracker = make_tracker(slots={"language": "nl"}, intent="human_handoff")
+    answer = {
+        "id": 7,
+        "open_now": False,
+        "next_opening_text": {"fr": "lundi 30/11 à 9h00", "nl": "maandag 30/11 om 9.00"},
+    }
+    responses, _, _ = run_with_gateway(ActionHumanHandoff(), tracker, monkeypatch, answer=answer)
+    assert responses == ["utter_handoff_opened", None]
+    later = run_with_gateway.messages[1]["text"]
+    assert "maandag 30/11 om 9.00" in later and "112" in later and "106" in later

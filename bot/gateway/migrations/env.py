@@ -6,6 +6,7 @@ from alembic import context
 
 import bot.directory.models  # noqa: F401  (registers the directory's tables)
 import bot.gateway.models  # noqa: F401  (contacts, outbox...)
+import bot.handoff.models  # noqa: F401  (handoffs, staff, audit)
 from bot.gateway.db import Base, make_engine
 from bot.gateway.settings import Settings
 

@@ -1,0 +1,1 @@
+"""The caseworkers' console (/console): login, the handoff queue, conversations."""

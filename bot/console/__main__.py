@@ -1,0 +1,62 @@
+"""`python -m bot.console create-user EMAIL --name NAME --role ROLE --company ID`: a staff
+account (the password is read from standard input, never from the command line)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.console.security import hash_password
+from bot.gateway.db import make_engine, make_session_factory
+from bot.gateway.migrate import upgrade_to_head
+from bot.gateway.settings import get_settings
+from bot.handoff.models import ROLES, HousingCompany, StaffUser
+from bot.handoff.queue import load_companies
+
+MIN_PASSWORD = 12
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.console")
+    parser.add_argument("--database-url", default=None)
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-user", help="create or update a staff account")
+    create.add_argument("email")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", choices=ROLES, required=True)
+    create.add_argument("--company", required=True, help="housing company id")
+    create.add_argument("--language", choices=["fr", "nl"], default="fr")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    url = args.database_url or settings.database_url
+    upgrade_to_head(url)
+    sessions = make_session_factory(make_engine(url))
+    password = (getpass.getpass("Password: ") if sys.stdin.isatty()
+                else sys.stdin.readline().rstrip("\n"))  # fmt: skip
+    if len(password) < MIN_PASSWORD:
+        print(f"error: the password needs at least {MIN_PASSWORD} characters", file=sys.stderr)
+        return 2
+    with sessions() as session:
+        load_companies(session, Path(settings.housing_companies_file))
+        if session.get(HousingCompany, args.company) is None:
+            print(f"error: no housing company {args.company!r}", file=sys.stderr)
+            return 2
+        email = args.email.strip().lower()
+        user = session.scalar(select(StaffUser).where(StaffUser.email == email)) or StaffUser(
+            email=email
+        )
+        user.name, user.role, user.company_id = args.name, args.role, args.company
+        user.language, user.active = args.language, True
+        user.password_hash = hash_password(password)
+        session.add(user)
+        session.commit()
+    print(f"staff account {email} ({args.role}, {args.company}) is ready")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

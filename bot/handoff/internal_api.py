@@ -1,0 +1,100 @@
+"""The internal API the action server calls (shared secret): POST /internal/handoffs.
+
+Idempotent: a contact has at most one open handoff; asking again returns it (and an
+urgent request makes it urgent). Rasa gets `pause` as a safety net once the action that
+asked has finished (Rasa holds the conversation's lock while the action runs)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from bot.channels.common import Services, in_background, in_session
+from bot.gateway.models import Contact
+from bot.gateway.rasa_client import RasaUnavailable
+from bot.handoff import queue
+from bot.handoff.hours import is_open, next_opening, say_when
+from bot.handoff.models import HousingCompany
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/internal")
+PAUSE_ATTEMPTS = 5
+
+
+class HandoffRequest(BaseModel):
+    sender_id: str = Field(max_length=64)
+    reason: str = Field(default="asked", max_length=32)
+    urgent: bool = False
+    language: str | None = None
+    channel: str | None = None
+    summary: dict[str, Any] = Field(default_factory=dict)
+
+
+def authorized(request: Request) -> bool:
+    secret = request.app.state.services.settings.gateway_secret.get_secret_value()
+    given = request.headers.get("Authorization", "")
+    return hmac.compare_digest(given.encode(), f"Bearer {secret}".encode())
+
+
+def _open(session, body: HandoffRequest) -> dict[str, Any] | None:  # noqa: ANN001
+    contact = session.scalar(select(Contact).where(Contact.pseudonym == body.sender_id))
+    if contact is None:
+        return None
+    handoff, created = queue.open_handoff(session, contact, body.model_dump())
+    company = session.get_one(HousingCompany, handoff.company_id)
+    now = datetime.now(timezone.utc)
+    opening = next_opening(company.office_hours, company.holidays, now)
+    return {
+        "id": handoff.id, "created": created, "status": handoff.status,
+        "urgent": handoff.urgent, "company": company.id,
+        "open_now": is_open(company.office_hours, company.holidays, now),
+        "next_opening": opening.isoformat() if opening else None,
+        "next_opening_text": {language: say_when(opening, language) for language in ("fr", "nl")}
+        if opening else None,
+    }  # fmt: skip
+
+
+@router.post("/handoffs")
+async def open_handoff(request: Request, body: HandoffRequest) -> JSONResponse:
+    if not authorized(request):
+        return JSONResponse({"detail": "unauthorized"}, status_code=401)
+    services: Services = request.app.state.services
+    try:
+        answer = await in_session(services, _open, body)
+    except LookupError as error:
+        return JSONResponse({"detail": str(error)}, status_code=503)
+    if answer is None:
+        return JSONResponse({"detail": "unknown sender"}, status_code=404)
+    log.info("handoff %s %s (%s)", answer["id"], "opened" if answer["created"] else "again",
+             body.reason)  # fmt: skip
+    if answer["created"]:
+        in_background(services, pause_rasa(services, body.sender_id))
+    return JSONResponse(answer, status_code=201 if answer["created"] else 200)
+
+
+async def pause_rasa(services: Services, sender_id: str) -> None:
+    """Rasa's `pause` as a safety net, retried while the asking action still holds the lock."""
+    for attempt in range(PAUSE_ATTEMPTS):
+        await asyncio.sleep(0.5 * 2**attempt)
+        try:
+            await services.rasa.append_event(sender_id, {"event": "pause"})
+            return
+        except RasaUnavailable:
+            continue
+    log.warning("could not pause the Rasa conversation of a handoff")
+
+
+async def resume_rasa(services: Services, sender_id: str) -> bool:
+    try:
+        await services.rasa.append_event(sender_id, {"event": "resume"})
+    except RasaUnavailable:
+        return False
+    return True

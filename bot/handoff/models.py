@@ -1,0 +1,90 @@
+"""Handoff records: housing companies, their staff, the handoffs and their transcript
+entries, and the audit trail of what staff did."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.gateway.db import Base
+from bot.gateway.models import utcnow
+
+ROLES = ("caseworker", "supervisor", "admin", "auditor")
+OPEN_STATUSES = ("waiting", "claimed")
+
+
+class HousingCompany(Base):
+    __tablename__ = "housing_company"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # {"MO": [["09:00", "12:00"], ["13:00", "16:00"]], ...} in Europe/Brussels
+    office_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates
+    sites: Mapped[list[str]] = mapped_column(JSON, default=list)  # deep-link / number codes
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    company_id: Mapped[str] = mapped_column(ForeignKey("housing_company.id"))
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Handoff(Base):
+    __tablename__ = "handoff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    company_id: Mapped[str] = mapped_column(ForeignKey("housing_company.id"))
+    sender_id: Mapped[str] = mapped_column(String(64))  # Rasa's pseudonymous id
+    reason: Mapped[str] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    channel: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    close_reason: Mapped[str | None] = mapped_column(String(200))
+    handed_back: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_notice_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (
+        Index("ix_handoff_queue", "company_id", "status", "urgent", "opened_at"),
+        Index("ix_handoff_contact_status", "contact_id", "status"),
+    )
+
+
+class HandoffEntry(Base):
+    """One line of the human part of the conversation."""
+
+    __tablename__ = "handoff_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoff.id", ondelete="CASCADE"),
+                                            index=True)  # fmt: skip
+    author: Mapped[str] = mapped_column(String(16))  # tenant | caseworker | note | system
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEvent(Base):
+    """What staff did, without tenant content (who, what, on which handoff, when)."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    handoff_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,114 @@
+"""The handoff queue's operations (synchronous; call from a thread). Claims are one
+conditional UPDATE, so of two caseworkers clicking at once exactly one wins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.gateway.models import Contact, utcnow
+from bot.handoff.models import (
+    OPEN_STATUSES,
+    AuditEvent,
+    Handoff,
+    HandoffEntry,
+    HousingCompany,
+    StaffUser,
+)
+
+
+def load_companies(session: Session, path: Path) -> int:
+    """Insert or update the housing companies of a YAML file (see data/housing_companies.yml)."""
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for row in rows:
+        company = session.get(HousingCompany, row["id"]) or HousingCompany(id=row["id"])
+        company.name = row["name"]
+        company.office_hours = row.get("office_hours") or {}
+        company.holidays = [str(day) for day in row.get("holidays") or []]
+        company.sites = [str(site) for site in row.get("sites") or []]
+        session.add(company)
+    return len(rows)
+
+
+def company_for(session: Session, site: str | None) -> HousingCompany | None:
+    companies = list(session.scalars(select(HousingCompany).order_by(HousingCompany.id)))
+    for company in companies:
+        if site and site in (company.sites or []):
+            return company
+    return companies[0] if companies else None
+
+
+def open_handoff_of(session: Session, contact_id: int) -> Handoff | None:
+    return session.scalar(select(Handoff).where(Handoff.contact_id == contact_id,
+                                                Handoff.status.in_(OPEN_STATUSES)))  # fmt: skip
+
+
+def open_handoff(
+    session: Session, contact: Contact, payload: dict[str, Any]
+) -> tuple[Handoff, bool]:
+    """The contact's open handoff, or a new one; an urgent request makes it urgent."""
+    existing = open_handoff_of(session, contact.id)
+    if existing is not None:
+        if payload.get("urgent") and not existing.urgent:
+            existing.urgent = True
+            existing.reason = str(payload.get("reason") or existing.reason)[:32]
+        return existing, False
+    company = company_for(session, contact.site or payload.get("summary", {}).get("site"))
+    if company is None:
+        raise LookupError("no housing company configured")
+    handoff = Handoff(
+        contact_id=contact.id, company_id=company.id, sender_id=contact.pseudonym,
+        reason=str(payload.get("reason") or "asked")[:32], urgent=bool(payload.get("urgent")),
+        language="nl" if payload.get("language") == "nl" else "fr",
+        channel=contact.channel, summary=dict(payload.get("summary") or {}),
+    )  # fmt: skip
+    session.add(handoff)
+    session.flush()
+    return handoff, True
+
+
+def add_entry(session: Session, handoff_id: int, author: str, text: str,
+              staff_id: int | None = None,
+              outbox_id: int | None = None) -> HandoffEntry:  # fmt: skip
+    entry = HandoffEntry(handoff_id=handoff_id, author=author, text=text, staff_id=staff_id,
+                         outbox_id=outbox_id)  # fmt: skip
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def mark_urgent(session: Session, handoff_id: int) -> None:
+    session.get_one(Handoff, handoff_id).urgent = True
+
+
+def claim(session: Session, handoff_id: int, staff_id: int) -> bool:
+    """True when this caseworker got it; False when someone else was faster."""
+    won = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == "waiting")
+        .values(status="claimed", claimed_by=staff_id, claimed_at=utcnow())
+    ).rowcount
+    return bool(won)
+
+
+def release(session: Session, handoff: Handoff) -> None:
+    handoff.status, handoff.claimed_by, handoff.claimed_at = "waiting", None, None
+
+
+def reassign(session: Session, handoff: Handoff, staff_id: int) -> None:
+    handoff.status, handoff.claimed_by, handoff.claimed_at = "claimed", staff_id, utcnow()
+
+
+def close(session: Session, handoff: Handoff, reason: str, hand_back: bool) -> None:
+    handoff.status, handoff.closed_at = "closed", utcnow()
+    handoff.close_reason, handoff.handed_back = reason[:200], hand_back
+
+
+def audit(session: Session, staff: StaffUser | None, action: str,
+          handoff_id: int | None = None, detail: str | None = None) -> None:  # fmt: skip
+    session.add(AuditEvent(staff_id=staff.id if staff else None, action=action,
+                           handoff_id=handoff_id, detail=detail))  # fmt: skip

@@ -1,0 +1,128 @@
+"""A caseworker in a real browser (Playwright driving Debian's chromium) takes over from the
+bot: a tenant asks for a person over SMS, the caseworker logs in, claims the request, reads
+the transcript, replies (the reply reaches the loopback Twilio), hands back, and the bot
+answers the tenant's next message. Screenshots land in var/results/screenshots/."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from twilio.request_validator import RequestValidator
+
+from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
+from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
+from bot.devtools.processes import ROOT, free_port, running_gateway, running_rasa
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "var" / "results" / "screenshots"
+COMPANIES = ROOT / "tests" / "data" / "companies" / "always_open.yml"
+PUBLIC_URL = "https://assistant.example.org"
+TENANT = "+32470444555"
+PASSWORD = "a long and honest passphrase"
+_ids = itertools.count(int(time.time()))
+
+
+def sms(gateway: str, body: str) -> list[str]:
+    params = {
+        "MessageSid": f"SM{next(_ids):032x}",
+        "From": TENANT,
+        "To": "+32460000000",
+        "Body": body,
+        "NumMedia": "0",
+        "AccountSid": "AC" + "4" * 32,
+    }
+    signature = RequestValidator(DEV_TWILIO_AUTH_TOKEN).compute_signature(
+        f"{PUBLIC_URL}/webhooks/sms", params)  # fmt: skip
+    response = httpx.post(f"{gateway}/webhooks/sms", data=params, timeout=60,
+                          headers={"X-Twilio-Signature": signature})  # fmt: skip
+    response.raise_for_status()
+    return [m.text or "" for m in ElementTree.fromstring(response.text).iter("Message")]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the CI script does)")
+    workdir = tmp_path_factory.mktemp("stack")
+    rasa_port = free_port()
+    with running(FakeTwilio()) as twilio, running(FakeTelegram()) as telegram:
+        env = {
+            "TWILIO_API_URL": twilio.url,
+            "TELEGRAM_API_URL": f"{telegram.url}/bot",
+            "PUBLIC_URL": PUBLIC_URL,
+            "HOUSING_COMPANIES_FILE": str(COMPANIES),
+        }
+        with running_gateway(workdir, f"http://127.0.0.1:{rasa_port}", env) as gateway, \
+                running_rasa(workdir, rasa_port, gateway):  # fmt: skip
+            created = subprocess.run(
+                [sys.executable, "-m", "bot.console", "create-user", "ana@a.example",
+                 "--name", "Ana", "--role", "caseworker", "--company", "company-a"],
+                input=f"{PASSWORD}\n", capture_output=True, text=True, cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT),
+                     "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}",
+                     "HOUSING_COMPANIES_FILE": str(COMPANIES)},
+            )  # fmt: skip
+            assert created.returncode == 0, created.stderr
+            yield gateway, twilio
+
+
+def test_a_caseworker_takes_over_replies_and_hands_back(stack):
+    gateway, twilio = stack
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert "service social" in " ".join(sms(gateway, "je veux parler à une personne"))
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox"])  # fmt: skip
+        page = browser.new_page()
+        page.goto(f"{gateway}/console/login")
+        page.get_by_label("Adresse e-mail").fill("ana@a.example")
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+
+        row = page.locator("tr[data-handoff]").first
+        expect(row).to_contain_text("asked")
+        expect(row).to_contain_text("sms")
+        page.screenshot(path=str(SCREENSHOTS / "console-queue.png"), full_page=True)
+        row.get_by_role("button", name="Prendre en charge").click()
+
+        transcript = page.locator("#transcript")
+        expect(transcript).to_contain_text("je veux parler à une personne")
+        expect(transcript).to_contain_text("service social")  # the bot's answer, from Rasa
+        page.get_by_label("Répondre au locataire").fill(
+            "Bonjour, ici Ana. Je regarde votre dossier."
+        )
+        expect(page.locator("#counter")).to_contain_text("1 SMS")
+        page.get_by_role("button", name="Envoyer").click()
+        expect(transcript).to_contain_text("Bonjour, ici Ana.")
+        page.screenshot(path=str(SCREENSHOTS / "console-conversation.png"), full_page=True)
+
+        sent = [r.body for r in twilio.wait_for(2, "Messages.json", seconds=20)]
+        assert sent[-1]["Body"] == "Bonjour, ici Ana. Je regarde votre dossier."
+        assert sent[-1]["To"] == TENANT
+
+        page.get_by_label("Motif de clôture").fill("réponse donnée")
+        page.get_by_role("button", name="Clôturer").click()
+        expect(page.locator("main")).to_contain_text("Personne n'attend.")
+        browser.close()
+
+    back = [r.body["Body"] for r in twilio.wait_for(3, "Messages.json", seconds=20)]
+    assert back[-1].startswith("L'assistant automatique est de retour")
+    deadline = time.monotonic() + 20
+    answer: list[str] = []
+    while time.monotonic() < deadline:  # Rasa's resume is appended in the background
+        answer = sms(gateway, "bonjour")
+        if answer:
+            break
+        time.sleep(1)
+    assert "assistant automatique" in " ".join(answer)

@@ -1,0 +1,319 @@
+"""Handoff to caseworkers: the internal API, the bot's silence, safety and office hours
+during a handoff, and the console (login, CSRF, queue, claim, reply, notes, close, audit,
+housing companies kept apart)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.console.security import hash_password
+from bot.gateway.models import Contact, OutboxMessage
+from bot.handoff import queue
+from bot.handoff.models import AuditEvent, Handoff, HandoffEntry, StaffUser
+from tests.gateway.channel_fixtures import TENANT, replies, running_channels
+
+COMPANIES = Path(__file__).resolve().parents[1] / "data" / "companies"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """The gateway with two always-open housing companies and a staff member in each."""
+    with running_channels(tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"),
+                          console_idle_minutes=30) as running:  # fmt: skip
+        with running.sessions() as session:
+            for email, name, company, role in [
+                ("ana@a.example", "Ana", "company-a", "caseworker"),
+                ("bob@a.example", "Bob", "company-a", "caseworker"),
+                ("carla@b.example", "Carla", "company-b", "caseworker"),
+                ("dirk@a.example", "Dirk", "company-a", "auditor"),
+            ]:
+                session.add(StaffUser(email=email, name=name, company_id=company, role=role,
+                                      password_hash=hash_password(PASSWORD)))  # fmt: skip
+            session.commit()
+        yield running
+
+
+def internal(desk, payload: dict, secret: str | None = None):
+    token = secret or desk.settings.gateway_secret.get_secret_value()
+    return desk.client.post("/internal/handoffs", json=payload,
+                            headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+
+
+def sender_of(desk) -> str:
+    with desk.sessions() as session:
+        return session.scalar(select(Contact.pseudonym))
+
+
+def open_for_tenant(desk, reason: str = "asked", urgent: bool = False) -> int:
+    desk.sms("bonjour")  # the tenant exists for the gateway once they wrote
+    answer = internal(desk, {"sender_id": sender_of(desk), "reason": reason, "urgent": urgent,
+                             "language": "fr", "channel": "sms",
+                             "summary": {"commune": "jette"}})  # fmt: skip
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()["id"]
+
+
+def login(desk, email: str = "ana@a.example", password: str = PASSWORD):
+    page = desk.client.get("/console/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    form = {"email": email, "password": password, "csrf": token}
+    return desk.client.post("/console/login", data=form, follow_redirects=False)
+
+
+def csrf_of(desk, path: str = "/console/") -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', desk.client.get(path).text).group(1)
+
+
+def wait_for(check, seconds: float = 5):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+# --- internal API and the tenant's side ----------------------------------------------
+
+
+def test_the_internal_api_needs_the_shared_secret_and_a_known_tenant(desk):
+    assert internal(desk, {"sender_id": "x"}, secret="wrong").status_code == 401
+    assert internal(desk, {"sender_id": "sms-nobody"}).status_code == 404
+
+
+def test_opening_is_idempotent_urgency_only_rises_and_rasa_is_paused(desk):
+    first = open_for_tenant(desk)
+    again = internal(desk, {"sender_id": sender_of(desk), "reason": "danger", "urgent": True})
+    assert again.status_code == 200 and again.json()["id"] == first and again.json()["urgent"]
+    calm = internal(desk, {"sender_id": sender_of(desk), "reason": "asked", "urgent": False})
+    assert calm.json()["urgent"] is True
+    assert again.json()["open_now"] is True
+    wait_for(lambda: desk.rasa.appended(sender_of(desk)) == ["pause"])
+
+
+def test_while_a_person_owns_the_conversation_rasa_hears_nothing(desk):
+    open_for_tenant(desk)
+    before = len(desk.rasa.messages())
+    assert replies(desk.sms("j'ai une question sur mon dossier")) == []
+    assert replies(desk.sms("1")) == []  # a digit is just text for the caseworker
+    assert len(desk.rasa.messages()) == before
+    with desk.sessions() as session:
+        texts = list(session.scalars(select(HandoffEntry.text).order_by(HandoffEntry.id)))
+    assert texts == ["j'ai une question sur mon dossier", "1"]
+
+
+def test_danger_during_a_handoff_gets_the_safety_message_and_makes_it_urgent(desk):
+    handoff_id = open_for_tenant(desk)
+    (answer,) = replies(desk.sms("je veux mourir"))
+    assert answer.index("112") < answer.index("0800 32 123")
+    with desk.sessions() as session:
+        assert session.get(Handoff, handoff_id).urgent
+
+
+def test_out_of_hours_the_tenant_is_told_when_someone_answers(tmp_path):
+    closed = str(COMPANIES / "always_closed.yml")
+    with running_channels(tmp_path, housing_companies_file=closed) as desk:
+        desk.sms("bonjour")
+        answer = internal(desk, {"sender_id": sender_of(desk), "reason": "asked"}).json()
+        assert answer["open_now"] is False
+        (reply,) = replies(desk.sms("vous êtes là ?"))
+        assert "fermé" in reply and "112" in reply and "107" in reply
+
+
+# --- the console -----------------------------------------------------------------------
+
+
+def test_login_needs_the_right_password_and_a_csrf_token(desk):
+    assert login(desk, password="wrong password!").status_code == 401
+    no_token = desk.client.post("/console/login", data={"email": "ana@a.example",
+                                                        "password": PASSWORD})  # fmt: skip
+    assert no_token.status_code == 403
+    assert desk.client.get("/console/", follow_redirects=False).status_code == 303
+    assert login(desk).status_code == 303
+    page = desk.client.get("/console/")
+    assert "Ana (caseworker, company-a)" in page.text
+    assert '<label for="email">' not in page.text  # logged in: the queue, not the form
+    with desk.sessions() as session:
+        actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions == ["login_failed", "login"]
+
+
+def test_the_login_form_has_labelled_fields_in_both_languages(desk):
+    french = desk.client.get("/console/login").text
+    dutch = desk.client.get("/console/login?lang=nl").text
+    assert '<label for="email">Adresse e-mail</label>' in french
+    assert '<label for="password">Wachtwoord</label>' in dutch
+
+
+def test_the_queue_shows_urgent_first_and_filters_by_language(desk):
+    calm = open_for_tenant(desk)
+    desk.sms("hallo", sender="+32470999888")
+    with desk.sessions() as session:
+        other = session.scalar(select(Contact.pseudonym).where(Contact.address == "+32470999888"))
+    urgent = internal(desk, {"sender_id": other, "reason": "danger", "urgent": True,
+                             "language": "nl"}).json()["id"]  # fmt: skip
+    login(desk)
+    page = desk.client.get("/console/").text
+    assert page.index(f'data-handoff="{urgent}"') < page.index(f'data-handoff="{calm}"')
+    dutch_only = desk.client.get("/console/?language=nl").text
+    assert f'data-handoff="{urgent}"' in dutch_only and f'data-handoff="{calm}"' not in dutch_only
+
+
+def test_two_concurrent_claims_have_exactly_one_winner(desk):
+    handoff_id = open_for_tenant(desk)
+    results: list[bool] = []
+    barrier = threading.Barrier(2)
+
+    def claim_as(staff_id: int) -> None:
+        with desk.sessions() as session:
+            barrier.wait()
+            won = queue.claim(session, handoff_id, staff_id)
+            session.commit()
+            results.append(won)
+
+    with desk.sessions() as session:
+        ana, bob = session.scalars(select(StaffUser.id).where(
+            StaffUser.email.in_(["ana@a.example", "bob@a.example"]))).all()  # fmt: skip
+    threads = [threading.Thread(target=claim_as, args=(staff,)) for staff in (ana, bob)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
+
+
+def test_a_late_claim_is_told_who_has_it(desk):
+    handoff_id = open_for_tenant(desk)
+    login(desk, "bob@a.example")
+    desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
+    desk.client.post("/console/logout", data={"csrf": csrf_of(desk)})
+    login(desk)
+    late = desk.client.post(f"/console/handoffs/{handoff_id}/claim",
+                            data={"csrf": csrf_of(desk)})  # fmt: skip
+    assert "Déjà pris en charge par Bob" in late.text
+
+
+def test_another_housing_company_gets_403(desk):
+    handoff_id = open_for_tenant(desk)
+    login(desk, "carla@b.example")
+    assert desk.client.get(f"/console/handoffs/{handoff_id}").status_code == 403
+    claim = desk.client.post(f"/console/handoffs/{handoff_id}/claim",
+                             data={"csrf": csrf_of(desk)})  # fmt: skip
+    assert claim.status_code == 403
+    assert f'data-handoff="{handoff_id}"' not in desk.client.get("/console/").text
+
+
+def test_forms_without_the_csrf_token_are_refused(desk):
+    handoff_id = open_for_tenant(desk)
+    login(desk)
+    assert desk.client.post(f"/console/handoffs/{handoff_id}/claim").status_code == 403
+    assert desk.client.post(f"/console/handoffs/{handoff_id}/claim",
+                            data={"csrf": "forged"}).status_code == 403  # fmt: skip
+    with desk.sessions() as session:
+        assert session.get(Handoff, handoff_id).status == "waiting"
+
+
+def test_an_auditor_can_read_but_not_take_conversations(desk):
+    handoff_id = open_for_tenant(desk)
+    login(desk, "dirk@a.example")
+    assert desk.client.get(f"/console/handoffs/{handoff_id}").status_code == 200
+    taken = desk.client.post(f"/console/handoffs/{handoff_id}/claim",
+                             data={"csrf": csrf_of(desk)})  # fmt: skip
+    assert taken.status_code == 403
+
+
+def test_claim_read_reply_note_and_hand_back_over_sms(desk):
+    handoff_id = open_for_tenant(desk)
+    desk.sms("c'est pour mon loyer")
+    login(desk)
+    desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
+    page = desk.client.get(f"/console/handoffs/{handoff_id}").text
+    assert "echo: bonjour" in page  # the bot's part, read from Rasa
+    assert "c&#39;est pour mon loyer" in page and "commune: jette" in page
+    path = f"/console/handoffs/{handoff_id}"
+    desk.client.post(f"{path}/reply", data={"message": "Bonjour, je suis Ana du service social.",
+                                            "csrf": csrf_of(desk, path)})  # fmt: skip
+    desk.client.post(f"{path}/note", data={"message": "Rappeler jeudi.",
+                                           "csrf": csrf_of(desk, path)})  # fmt: skip
+    sent = desk.twilio.wait_for(2, "Messages.json")
+    assert [r.body["Body"] for r in sent] == [
+        "Une personne du service social a rejoint la conversation.",
+        "Bonjour, je suis Ana du service social."]  # fmt: skip
+    assert all(r.body["To"] == TENANT for r in sent)
+    page = desk.client.get(path).text
+    assert 'class="entry note"' in page and "Rappeler jeudi." in page
+    assert "Rappeler" not in str([r.body for r in desk.twilio.requests])  # notes stay inside
+
+    desk.client.post(f"{path}/close", data={"reason": "question answered", "hand_back": "true",
+                                            "csrf": csrf_of(desk, path)})  # fmt: skip
+    back = desk.twilio.wait_for(3, "Messages.json")[-1]
+    assert back.body["Body"].startswith("L'assistant automatique est de retour")
+    wait_for(lambda: desk.rasa.appended(sender_of(desk))[-1:] == ["resume"])
+    before = len(desk.rasa.messages())
+    assert replies(desk.sms("merci")) == ["echo: merci"]  # the bot answers again
+    assert len(desk.rasa.messages()) == before + 1
+    with desk.sessions() as session:
+        actions = set(session.scalars(select(AuditEvent.action)))
+        assert {"login", "claim", "view", "reply", "note", "close_hand_back"} <= actions
+        assert session.scalar(select(func.count()).select_from(AuditEvent)
+                              .where(AuditEvent.detail.contains("loyer"))) == 0  # fmt: skip
+
+
+def test_close_without_hand_back_sends_nothing(desk):
+    handoff_id = open_for_tenant(desk)
+    login(desk)
+    path = f"/console/handoffs/{handoff_id}"
+    desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk)})
+    desk.client.post(f"{path}/close", data={"reason": "duplicate", "csrf": csrf_of(desk, path)})
+    time.sleep(0.5)
+    assert desk.twilio.sent() == []
+    with desk.sessions() as session:
+        handoff = session.get(Handoff, handoff_id)
+        assert (handoff.status, handoff.handed_back) == ("closed", False)
+
+
+def test_reply_over_telegram_goes_through_the_loopback_bot_api(desk):
+    desk.telegram_update("text")
+    with desk.sessions() as session:
+        sender = session.scalar(select(Contact.pseudonym).where(Contact.channel == "telegram"))
+    handoff_id = internal(desk, {"sender_id": sender, "reason": "asked",
+                                 "language": "nl"}).json()["id"]  # fmt: skip
+    login(desk)
+    path = f"/console/handoffs/{handoff_id}"
+    desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk)})
+    desk.client.post(f"{path}/reply", data={"message": "Dag, ik ben Ana <sociale dienst>.",
+                                            "csrf": csrf_of(desk, path)})  # fmt: skip
+    texts = [r.body["text"] for r in desk.telegram.wait_for(3, "sendMessage")]
+    assert texts[-2:] == ["Iemand van de sociale dienst praat nu met u.",
+                          "Dag, ik ben Ana &lt;sociale dienst&gt;."]  # fmt: skip
+
+
+def test_a_reply_to_an_opted_out_number_is_refused_and_nothing_is_sent(desk):
+    handoff_id = open_for_tenant(desk)
+    desk.sms("STOP")
+    login(desk)
+    path = f"/console/handoffs/{handoff_id}"
+    desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk)})
+    page = desk.client.get(path).text
+    assert "a envoyé STOP" in page
+    refused = desk.client.post(f"{path}/reply", data={"message": "Bonjour",
+                                                      "csrf": csrf_of(desk, path)})  # fmt: skip
+    assert refused.status_code == 409
+    with desk.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_an_idle_session_ends(desk, monkeypatch):
+    login(desk)
+    assert desk.client.get("/console/", follow_redirects=False).status_code == 200
+    later = time.time() + 31 * 60
+    monkeypatch.setattr("bot.console.security.time.time", lambda: later)
+    assert desk.client.get("/console/", follow_redirects=False).status_code == 303
