@@ -4,6 +4,8 @@ will use, and at loopback servers that stand in for Twilio's and Telegram's APIs
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.devtools.loopback import FakeTelegram, FakeTwilio
@@ -33,9 +35,14 @@ def fake_telegram() -> FakeTelegram:
 
 
 @pytest.fixture(scope="session")
-def gateway_url(tmp_path_factory, rasa_port, fake_twilio, fake_telegram) -> str:
+def gateway_directory(tmp_path_factory) -> Path:
+    """Where the test gateway keeps its SQLite database (gateway.db) and log."""
+    return tmp_path_factory.mktemp("gateway")
+
+
+@pytest.fixture(scope="session")
+def gateway_url(gateway_directory, rasa_port, fake_twilio, fake_telegram) -> str:
     env = {"TWILIO_API_URL": fake_twilio.url, "TELEGRAM_API_URL": f"{fake_telegram.url}/bot",
            "PUBLIC_URL": PUBLIC_URL}  # fmt: skip
-    with running_gateway(tmp_path_factory.mktemp("gateway"), f"http://127.0.0.1:{rasa_port}",
-                         env) as url:  # fmt: skip
+    with running_gateway(gateway_directory, f"http://127.0.0.1:{rasa_port}", env) as url:
         yield url

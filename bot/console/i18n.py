@@ -50,7 +50,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "delivery": ("Remise", "Levering"),
     "not_yours": ("Cette conversation est prise par quelqu'un d'autre.",
                   "Dit gesprek is door iemand anders genomen."),
+    "canned": ("Réponses toutes prêtes", "Kant-en-klare antwoorden"),
+    "use_canned": ("Partir d'une réponse toute prête", "Begin van een kant-en-klaar antwoord"),
+    "canned_title": ("Titre", "Titel"),
+    "canned_text": ("Texte", "Tekst"),
+    "add": ("Ajouter", "Toevoegen"),
+    "delete": ("Supprimer", "Verwijderen"),
+    "reason_asked": ("demande une personne", "vraagt een mens"),
+    "reason_danger": ("danger", "gevaar"),
+    "reason_not_understood": ("l'assistant n'a pas compris", "assistent begreep het niet"),
+    "reason_search_failed": ("recherche impossible", "zoeken lukte niet"),
+    "reason_no_results": ("aucune activité trouvée", "geen activiteit gevonden"),
 }  # fmt: skip
+
+
+def reason_label(reason: str, language: str) -> str:
+    """A handoff's reason in words; a topic (rent_question...) stays as it is."""
+    pair = WORDS.get(f"reason_{reason}")
+    return pair[1 if language == "nl" else 0] if pair else reason
 
 
 def words(language: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.channels.common import Services, in_background, in_session
 from bot.channels.sms_render import split
 from bot.channels.texts import text as tenant_text
-from bot.console.i18n import words
+from bot.console.i18n import reason_label, words
 from bot.console.security import (
     check_csrf,
     csrf_token,
@@ -31,7 +31,7 @@ from bot.gateway.models import Contact, OutboxMessage
 from bot.gateway.outbox import enqueue
 from bot.handoff import queue
 from bot.handoff.internal_api import resume_rasa
-from bot.handoff.models import Handoff, HandoffEntry, StaffUser
+from bot.handoff.models import CannedReply, Handoff, HandoffEntry, StaffUser
 from bot.sms import measure, to_gsm7
 
 router = APIRouter(prefix="/console")
@@ -56,8 +56,8 @@ def _services(request: Request) -> Services:
 def _render(request: Request, template: str, staff: Staff | None, **context: Any) -> Response:
     language = staff.language if staff else request.query_params.get("lang", "fr")
     return templates.TemplateResponse(request, template, {
-        "w": words(language), "lang": language, "staff": staff,
-        "csrf": csrf_token(request), **context})  # fmt: skip
+        "w": words(language), "lang": language, "staff": staff, "csrf": csrf_token(request),
+        "reason": lambda code: reason_label(code, language), **context})  # fmt: skip
 
 
 async def _staff(request: Request) -> Staff:
@@ -245,12 +245,15 @@ def _conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, 
         select(StaffUser).where(StaffUser.company_id == staff.company_id,
                                 StaffUser.role.in_(CAN_ACT), StaffUser.active)))  # fmt: skip
     holder = session.get(StaffUser, handoff.claimed_by) if handoff.claimed_by else None
+    canned = list(session.scalars(select(CannedReply).where(
+        CannedReply.company_id == staff.company_id, CannedReply.language == handoff.language)
+        .order_by(CannedReply.title)))  # fmt: skip
     _audit(session, staff, "view", handoff.id)
     return {"handoff": handoff, "opted_out": contact.opted_out, "holder": holder,
             "entries": [{"author": e.author, "text": e.text, "staff": name,
                          "at": _aware(e.created_at), "sent": sent, "delivered": delivered}
                         for e, name, sent, delivered in entries],
-            "earlier": earlier, "colleagues": colleagues}  # fmt: skip
+            "earlier": earlier, "colleagues": colleagues, "canned": canned}  # fmt: skip
 
 
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
@@ -354,6 +357,63 @@ async def close(request: Request, handoff_id: int, reason: str = Form(""),
     in_background(services, resume_rasa(services, sender_id))  # the bot may answer again
     services.outbox.wake()
     return RedirectResponse("/console/", status_code=303)
+
+
+# --- canned replies (admins) ----------------------------------------------------------
+
+
+def _require_admin(staff: Staff) -> None:
+    if staff.role != "admin":
+        raise HTTPException(403, "only admins manage canned replies")
+
+
+@router.get("/canned", response_class=HTMLResponse)
+async def canned_page(request: Request) -> Response:
+    staff = await _staff(request)
+    _require_admin(staff)
+
+    def load(session: Session) -> list[CannedReply]:
+        return list(session.scalars(select(CannedReply).where(
+            CannedReply.company_id == staff.company_id)
+            .order_by(CannedReply.language, CannedReply.title)))  # fmt: skip
+
+    return _render(request, "canned.html", staff, replies=await in_session(_services(request),
+                                                                           load))  # fmt: skip
+
+
+@router.post("/canned")
+async def add_canned(request: Request, language: str = Form(...), title: str = Form(...),
+                     text: str = Form(...), csrf: str = Form("")) -> Response:  # fmt: skip
+    check_csrf(request, csrf)
+    staff = await _staff(request)
+    _require_admin(staff)
+    if language not in ("fr", "nl") or not title.strip() or not text.strip():
+        raise HTTPException(422, "language fr or nl, a title and a text are needed")
+
+    def add(session: Session) -> None:
+        session.add(CannedReply(company_id=staff.company_id, language=language,
+                                title=title.strip()[:100], text=text.strip()[:1600]))  # fmt: skip
+        _audit(session, staff, "canned_add")
+
+    await in_session(_services(request), add)
+    return RedirectResponse("/console/canned", status_code=303)
+
+
+@router.post("/canned/{reply_id}/delete")
+async def delete_canned(request: Request, reply_id: int, csrf: str = Form("")) -> Response:
+    check_csrf(request, csrf)
+    staff = await _staff(request)
+    _require_admin(staff)
+
+    def remove(session: Session) -> None:
+        reply = session.get(CannedReply, reply_id)
+        if reply is None or reply.company_id != staff.company_id:
+            raise HTTPException(404, "no such canned reply")
+        session.delete(reply)
+        _audit(session, staff, "canned_delete")
+
+    await in_session(_services(request), remove)
+    return RedirectResponse("/console/canned", status_code=303)
 
 
 def segments(text: str) -> dict[str, Any]:

@@ -88,3 +88,14 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     handoff_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class CannedReply(Base):
+    """A ready answer a caseworker can start from, per housing company and language."""
+
+    __tablename__ = "canned_reply"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey("housing_company.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 import time
 import xml.etree.ElementTree as ElementTree
 
@@ -131,3 +132,32 @@ def test_a_telegram_conversation_with_a_deep_link_and_buttons(assistant, gateway
     # Rasa knows the tenant only by a pseudonym, and got the deep link's site
     sender = pseudonym(DEV_GATEWAY_SECRET, "telegram", "700000042")
     assert assistant.tracker(sender)["slots"]["site"] == "foyer-anderlecht"
+
+
+def test_danger_over_sms_opens_an_urgent_handoff_and_the_bot_then_stays_silent(
+    assistant, gateway_url, gateway_directory
+):
+    tenant = SmsTenant(gateway_url, "+32470555003")
+    answer = "\n".join(tenant.say("je veux mourir"))
+    assert answer.index("112") < answer.index("0800 32 123")
+    database = sqlite3.connect(gateway_directory / "gateway.db")
+    deadline = time.monotonic() + 10
+    row = None
+    while row is None and time.monotonic() < deadline:
+        row = database.execute("SELECT reason, urgent, status FROM handoff").fetchone()
+        time.sleep(0.2)
+    assert row == ("danger", 1, "waiting")
+    # a person owns it now: the next message goes to the console, not to Rasa
+    sender = pseudonym(DEV_GATEWAY_SECRET, "sms", "+32470555003")
+    deadline = time.monotonic() + 15  # the gateway pauses Rasa once the action has finished
+    while time.monotonic() < deadline:
+        events = assistant.tracker(sender)["events"]
+        if any(event["event"] == "pause" for event in events):
+            break
+        time.sleep(0.3)
+    assert any(event["event"] == "pause" for event in events)
+    before = len(events)
+    tenant.say("allo ?")
+    assert len(assistant.tracker(sender)["events"]) == before
+    texts = [t for (t,) in database.execute("SELECT text FROM handoff_entry")]
+    assert "allo ?" in texts

@@ -317,3 +317,23 @@ def test_an_idle_session_ends(desk, monkeypatch):
     later = time.time() + 31 * 60
     monkeypatch.setattr("bot.console.security.time.time", lambda: later)
     assert desk.client.get("/console/", follow_redirects=False).status_code == 303
+
+
+def test_admins_manage_canned_replies_that_caseworkers_can_start_from(desk):
+    with desk.sessions() as session:
+        session.add(StaffUser(email="eva@a.example", name="Eva", company_id="company-a",
+                              role="admin", password_hash=hash_password(PASSWORD)))  # fmt: skip
+        session.commit()
+    login(desk)  # a caseworker may not manage them
+    assert desk.client.get("/console/canned").status_code == 403
+    desk.client.post("/console/logout", data={"csrf": csrf_of(desk)})
+    login(desk, "eva@a.example")
+    form = {"language": "fr", "title": "Heures", "csrf": csrf_of(desk, "/console/canned"),
+            "text": "Le service social répond du lundi au vendredi."}  # fmt: skip
+    assert desk.client.post("/console/canned", data=form).status_code == 200
+    assert "Le service social répond du lundi au vendredi." in desk.client.get(
+        "/console/canned").text  # fmt: skip
+    handoff_id = open_for_tenant(desk)
+    desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
+    page = desk.client.get(f"/console/handoffs/{handoff_id}").text
+    assert '<option value="Le service social répond du lundi au vendredi.">Heures</option>' in page
