@@ -91,7 +91,7 @@ def test_a_caseworker_takes_over_replies_and_hands_back(stack):
         page.get_by_role("button", name="Se connecter").click()
 
         row = page.locator("tr[data-handoff]").first
-        expect(row).to_contain_text("asked")
+        expect(row).to_contain_text("demande une personne")
         expect(row).to_contain_text("sms")
         page.screenshot(path=str(SCREENSHOTS / "console-queue.png"), full_page=True)
         row.get_by_role("button", name="Prendre en charge").click()
