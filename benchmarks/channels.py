@@ -117,7 +117,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as workdir, running(FakeTwilio()) as twilio, \
             running(FakeTelegram()) as telegram:  # fmt: skip
         env = {"TWILIO_API_URL": twilio.url, "TELEGRAM_API_URL": f"{telegram.url}/bot",
-               "PUBLIC_URL": PUBLIC_URL, "SMS_REPLY_DEADLINE_SECONDS": "60"}  # fmt: skip
+               "PUBLIC_URL": PUBLIC_URL, "SMS_REPLY_DEADLINE_SECONDS": "60",
+               "RASA_TRACKER_STORE_URL": f"sqlite:///{Path(workdir) / 'tracker.db'}"}  # fmt: skip
         with running_gateway(Path(workdir), f"http://127.0.0.1:{rasa_port}", env) as gateway, \
                 running_rasa(Path(workdir), rasa_port, gateway) as rasa:  # fmt: skip
             asyncio.run(level(1, gateway, rasa, 0))  # warm-up: models, caches, connections

@@ -41,8 +41,15 @@ def gateway_directory(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def gateway_url(gateway_directory, rasa_port, fake_twilio, fake_telegram) -> str:
+def rasa_directory(tmp_path_factory) -> Path:
+    """Where the end-to-end Rasa keeps its SQL tracker store (tracker.db)."""
+    return tmp_path_factory.mktemp("rasa")
+
+
+@pytest.fixture(scope="session")
+def gateway_url(gateway_directory, rasa_directory, rasa_port, fake_twilio, fake_telegram) -> str:
     env = {"TWILIO_API_URL": fake_twilio.url, "TELEGRAM_API_URL": f"{fake_telegram.url}/bot",
-           "PUBLIC_URL": PUBLIC_URL}  # fmt: skip
+           "PUBLIC_URL": PUBLIC_URL,
+           "RASA_TRACKER_STORE_URL": f"sqlite:///{rasa_directory / 'tracker.db'}"}  # fmt: skip
     with running_gateway(gateway_directory, f"http://127.0.0.1:{rasa_port}", env) as url:
         yield url

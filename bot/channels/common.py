@@ -29,6 +29,7 @@ class Services:
     rasa: RasaClient
     outbox: OutboxWorker
     background: set[asyncio.Task]
+    telegram_bot: Any = None
 
 
 async def in_session(services: Services, work: Callable[..., T], *args: Any) -> T:

@@ -15,6 +15,7 @@ class Keyword(Enum):
     FRENCH = "fr"
     DUTCH = "nl"
     MENU = "menu"
+    ERASE = "erase"
 
 
 WORDS: dict[str, Keyword] = {
@@ -24,6 +25,7 @@ WORDS: dict[str, Keyword] = {
     "fr": Keyword.FRENCH,
     "nl": Keyword.DUTCH,
     **dict.fromkeys(("0", "menu"), Keyword.MENU),
+    **dict.fromkeys(("effacer", "wissen"), Keyword.ERASE),
 }
 
 

@@ -26,11 +26,13 @@ from bot.gateway.contacts import ContactView
 from bot.gateway.outbox import enqueue, record_delivery_status
 from bot.gateway.rasa_client import RasaUnavailable
 from bot.handoff.routing import route_to_caseworker
+from bot.privacy.erasure import erase_if_requested
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 CHANNEL = "sms"
 MENU_PAYLOAD = "/ask_capabilities"  # what the capabilities rule answers: who I am + menu
+ERASE_PAYLOAD = "/delete_my_data"
 DIGIT = re.compile(r"^\s*(\d)\s*\.?\s*$")
 MAX_BODY = 2000  # longer messages are cut; Twilio's own limit is 1,600 characters
 
@@ -126,6 +128,8 @@ async def _message_for_rasa(services: Services, contact: ContactView, body: str,
                             found: Keyword | None) -> str | None:  # fmt: skip
     if found is Keyword.MENU:
         return MENU_PAYLOAD
+    if found is Keyword.ERASE:
+        return ERASE_PAYLOAD  # the assistant asks for a confirmation first
     digit = DIGIT.match(body)
     if digit:
         payload = await in_session(services, contacts.menu_payload, contact.id, digit.group(1))
@@ -154,6 +158,8 @@ async def _turn(services: Services, contact: ContactView, message: str) -> SmsRe
         log.error("sms: Rasa unavailable")
         return SmsReply([text("unavailable", contact.language)])
     reply = render_turn(replies)
+    if await erase_if_requested(services, contact.id, contact.pseudonym):
+        return SmsReply(reply.parts)  # nothing of the contact is kept, not even its menu
     if reply.options:
         await in_session(services, contacts.replace_menu, contact.id, reply.options)
     return reply

@@ -14,13 +14,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from telegram import Bot, Message, Update
 
 from bot.channels.common import Services, ask_rasa, in_session
-from bot.channels.telegram_render import TelegramTurn, render_turn
+from bot.channels.telegram_render import PARSE_MODE, TelegramTurn, render_turn
 from bot.channels.texts import text
 from bot.gateway import contacts
 from bot.gateway.contacts import ContactView
 from bot.gateway.outbox import enqueue
 from bot.gateway.rasa_client import RasaUnavailable
 from bot.handoff.routing import route_to_caseworker
+from bot.privacy.erasure import erase_if_requested
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -115,7 +116,11 @@ async def _turn(services: Services, contact: ContactView, body: str) -> None:
     except RasaUnavailable:
         await _send(services, contact, [text("unavailable", contact.language)])
         return
-    await _send_turn(services, contact, render_turn(replies))
+    turn = render_turn(replies)
+    if await erase_if_requested(services, contact.id, contact.pseudonym):
+        await _send_direct(services, contact, turn)
+        return
+    await _send_turn(services, contact, turn)
 
 
 async def _send_turn(services: Services, contact: ContactView, turn: TelegramTurn) -> None:
@@ -125,6 +130,18 @@ async def _send_turn(services: Services, contact: ContactView, turn: TelegramTur
         await in_session(services, enqueue, contact.id, CHANNEL, message.text,
                          [list(button) for button in message.buttons] or None)  # fmt: skip
     services.outbox.wake()
+
+
+async def _send_direct(services: Services, contact: ContactView, turn: TelegramTurn) -> None:
+    """After an erasure nothing of the contact may stay, not even in the outbox: the last
+    answer ("it is done") goes out at once."""
+    bot: Bot = services.telegram_bot
+    for message in turn.messages:
+        try:
+            await bot.send_message(chat_id=int(contact.address), text=message.text,
+                                   parse_mode=PARSE_MODE)  # fmt: skip
+        except Exception:  # the data are gone either way; the tenant may not get the note
+            log.warning("telegram: the erasure confirmation could not be sent")
 
 
 async def _send(services: Services, contact: ContactView, texts: list[str]) -> None:

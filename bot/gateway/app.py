@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )  # fmt: skip
         outbox = OutboxWorker(app.state.sessions, {
             "sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)})  # fmt: skip
-        app.state.services = Services(settings, app.state.sessions, app.state.rasa, outbox, set())
+        app.state.services = Services(settings, app.state.sessions, app.state.rasa, outbox, set(),
+                                      app.state.telegram_bot)  # fmt: skip
         try:
             await in_session(app.state.services, load_companies,
                              Path(settings.housing_companies_file))  # fmt: skip

@@ -64,8 +64,9 @@ def contact_for(session: Session, secret: str, channel: str, address: str,
 
 
 def set_language(session: Session, contact_id: int, language: str) -> None:
-    if language in LANGUAGES:
-        session.get_one(Contact, contact_id).language = language
+    contact = session.get(Contact, contact_id)  # None once erased
+    if contact is not None and language in LANGUAGES:
+        contact.language = language
 
 
 def set_opted_out(session: Session, contact_id: int, opted_out: bool) -> None:

@@ -27,6 +27,8 @@ class Contact(Base):
     language: Mapped[str | None] = mapped_column(String(2))
     site: Mapped[str | None] = mapped_column(String(64))
     opted_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The tenant confirmed "delete my data": erased once the current turn is over.
+    erase_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (UniqueConstraint("channel", "address", name="uq_contact_address"),)

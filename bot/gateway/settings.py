@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr = SecretStr(DEV_TELEGRAM_BOT_TOKEN)
     telegram_secret_token: SecretStr = SecretStr(DEV_TELEGRAM_SECRET_TOKEN)
     telegram_api_url: str = ""  # empty: api.telegram.org, or `make chat`'s loopback in dev
+    # Rasa's SQL tracker store, so that erasure also deletes the conversation's events
+    # (Rasa's HTTP API cannot delete a tracker). The same store as endpoints.yml.
+    rasa_tracker_store_url: str = "sqlite:///var/rasa-tracker.db"
     # Housing companies: names, sites, office hours, holidays (loaded at start, idempotent).
     housing_companies_file: str = str(SAMPLE_COMPANIES)
     # The console's session cookie is signed with this; sessions end after idle minutes.

@@ -22,7 +22,8 @@ from bot.gateway.models import Contact
 from bot.gateway.rasa_client import RasaUnavailable
 from bot.handoff import queue
 from bot.handoff.hours import is_open, next_opening, say_when
-from bot.handoff.models import HousingCompany
+from bot.handoff.models import OPEN_STATUSES, Handoff, HousingCompany
+from bot.privacy.erasure import request_erasure
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/internal")
@@ -76,14 +77,22 @@ async def open_handoff(request: Request, body: HandoffRequest) -> JSONResponse:
     log.info("handoff %s %s (%s)", answer["id"], "opened" if answer["created"] else "again",
              body.reason)  # fmt: skip
     if answer["created"]:
-        in_background(services, pause_rasa(services, body.sender_id))
+        in_background(services, pause_rasa(services, body.sender_id, answer["id"]))
     return JSONResponse(answer, status_code=201 if answer["created"] else 200)
 
 
-async def pause_rasa(services: Services, sender_id: str) -> None:
-    """Rasa's `pause` as a safety net, retried while the asking action still holds the lock."""
+def _still_open(session, handoff_id: int) -> bool:  # noqa: ANN001
+    handoff = session.get(Handoff, handoff_id)
+    return handoff is not None and handoff.status in OPEN_STATUSES
+
+
+async def pause_rasa(services: Services, sender_id: str, handoff_id: int) -> None:
+    """Rasa's `pause` as a safety net, retried while the asking action still holds the lock,
+    and never after a caseworker already closed the handoff (which resumes Rasa)."""
     for attempt in range(PAUSE_ATTEMPTS):
         await asyncio.sleep(0.5 * 2**attempt)
+        if not await in_session(services, _still_open, handoff_id):
+            return
         try:
             await services.rasa.append_event(sender_id, {"event": "pause"})
             return
@@ -98,3 +107,18 @@ async def resume_rasa(services: Services, sender_id: str) -> bool:
     except RasaUnavailable:
         return False
     return True
+
+
+class ErasureRequest(BaseModel):
+    sender_id: str = Field(max_length=64)
+
+
+@router.post("/erasure")
+async def request_erasure_of(request: Request, body: ErasureRequest) -> JSONResponse:
+    """Confirmed by the tenant in the conversation; carried out when that turn is over."""
+    if not authorized(request):
+        return JSONResponse({"detail": "unauthorized"}, status_code=401)
+    found = await in_session(request.app.state.services, request_erasure, body.sender_id)
+    if not found:
+        return JSONResponse({"detail": "unknown sender"}, status_code=404)
+    return JSONResponse({"scheduled": True}, status_code=202)

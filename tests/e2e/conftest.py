@@ -43,10 +43,10 @@ class Assistant:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory, gateway_url, rasa_port) -> Assistant:
+def assistant(rasa_directory, gateway_url, rasa_port) -> Assistant:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
-    with running_rasa(tmp_path_factory.mktemp("rasa"), rasa_port, gateway_url) as url:
+    with running_rasa(rasa_directory, rasa_port, gateway_url) as url:
         yield Assistant(url)
 
 

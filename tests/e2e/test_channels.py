@@ -161,3 +161,27 @@ def test_danger_over_sms_opens_an_urgent_handoff_and_the_bot_then_stays_silent(
     assert len(assistant.tracker(sender)["events"]) == before
     texts = [t for (t,) in database.execute("SELECT text FROM handoff_entry")]
     assert "allo ?" in texts
+
+
+def test_delete_my_data_over_sms_leaves_nothing_of_the_tenant(assistant, gateway_url,
+                                                               gateway_directory,
+                                                               rasa_directory):  # fmt: skip
+    number = "+32470555004"
+    tenant = SmsTenant(gateway_url, number)
+    tenant.say("bonjour")  # a menu is stored for the contact
+    tenant.say("c'est pour mon loyer, je ne peux pas payer")
+    assert "effacer" in tenant.say("EFFACER")[0]  # the keyword asks for a confirmation
+    assert "effacés" in " ".join(tenant.say("oui"))
+    sender = pseudonym(DEV_GATEWAY_SECRET, "sms", number)
+    gateway = sqlite3.connect(gateway_directory / "gateway.db")
+    assert gateway.execute("SELECT count(*) FROM contact WHERE address = ?",
+                           (number,)).fetchone() == (0,)  # fmt: skip
+    for table in ("handoff", "outbox_message", "menu_option"):
+        orphans = gateway.execute(
+            f"SELECT count(*) FROM {table} WHERE contact_id NOT IN (SELECT id FROM contact)"
+        ).fetchone()  # fmt: skip
+        assert orphans == (0,), table
+    rasa = sqlite3.connect(rasa_directory / "tracker.db")
+    assert rasa.execute("SELECT count(*) FROM events WHERE sender_id = ?",
+                        (sender,)).fetchone() == (0,)  # fmt: skip
+    assert not [e for e in assistant.tracker(sender)["events"] if e["event"] == "user"]

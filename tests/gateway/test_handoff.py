@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 
 from bot.console.security import hash_password
 from bot.gateway.models import Contact, OutboxMessage
+from bot.gateway.outbox import enqueue
 from bot.handoff import queue
 from bot.handoff.models import AuditEvent, Handoff, HandoffEntry, StaffUser
+from bot.privacy.erasure import erase_gateway_records, request_erasure
 from tests.gateway.channel_fixtures import TENANT, replies, running_channels
 
 COMPANIES = Path(__file__).resolve().parents[1] / "data" / "companies"
@@ -232,6 +234,7 @@ def test_an_auditor_can_read_but_not_take_conversations(desk):
 
 def test_claim_read_reply_note_and_hand_back_over_sms(desk):
     handoff_id = open_for_tenant(desk)
+    wait_for(lambda: desk.rasa.appended(sender_of(desk)) == ["pause"])
     desk.sms("c'est pour mon loyer")
     login(desk)
     desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
@@ -337,3 +340,30 @@ def test_admins_manage_canned_replies_that_caseworkers_can_start_from(desk):
     desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
     page = desk.client.get(f"/console/handoffs/{handoff_id}").text
     assert '<option value="Le service social répond du lundi au vendredi.">Heures</option>' in page
+
+
+def test_erasure_removes_the_contact_its_handoffs_transcripts_menus_and_outbox(desk):
+    handoff_id = open_for_tenant(desk)
+    desk.sms("c'est pour mon loyer")
+    desk.sms("STOP")  # opted out: an outbox row stays cancelled
+    with desk.sessions() as session:
+        contact_id = session.scalar(select(Contact.id))
+        enqueue(session, contact_id, "sms", "un rappel")
+        queue.add_entry(session, handoff_id, "note", "note interne")
+        session.commit()
+        assert request_erasure(session, sender_of(desk))
+        erase_gateway_records(session, contact_id)
+        session.commit()
+        for model in (Contact, Handoff, HandoffEntry, OutboxMessage):
+            assert session.scalar(select(func.count()).select_from(model)) == 0, model
+    assert internal(desk, {"sender_id": "sms-gone"}).status_code == 404
+
+
+def test_a_handoff_closed_at_once_never_leaves_rasa_paused(desk):
+    handoff_id = open_for_tenant(desk)
+    login(desk)
+    path = f"/console/handoffs/{handoff_id}"
+    desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk)})
+    desk.client.post(f"{path}/close", data={"reason": "done", "csrf": csrf_of(desk, path)})
+    time.sleep(2)  # past the pause's first attempts
+    assert desk.rasa.appended(sender_of(desk))[-1:] == ["resume"]

@@ -1,0 +1,1 @@
+"""Tenants' privacy: erasure on request (and, later, retention)."""

@@ -1,0 +1,78 @@
+"""Erasure on request ("delete my data", confirmed in the conversation): the contact, its
+menus, outbox messages, handoffs and their transcripts in the gateway, and the
+conversation's events in Rasa's tracker store.
+
+The action server only asks (POST /internal/erasure); the erasure runs when the turn that
+asked is over, so that Rasa does not write that turn's events back afterwards, and before
+the reply ("it is done") leaves the gateway."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from bot.channels.common import Services, in_session
+from bot.gateway.models import Contact, MenuOption, OutboxMessage, utcnow
+from bot.handoff.models import Handoff, HandoffEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Erased:
+    contacts: int
+    handoffs: int
+    rasa_events: int
+
+
+def request_erasure(session: Session, sender_id: str) -> bool:
+    contact = session.scalar(select(Contact).where(Contact.pseudonym == sender_id))
+    if contact is None:
+        return False
+    contact.erase_requested_at = utcnow()
+    return True
+
+
+def erasure_requested(session: Session, contact_id: int) -> bool:
+    contact = session.get(Contact, contact_id)
+    return contact is not None and contact.erase_requested_at is not None
+
+
+def erase_gateway_records(session: Session, contact_id: int) -> int:
+    """Delete everything the gateway holds about one contact; the handoffs deleted."""
+    handoffs = list(session.scalars(select(Handoff.id).where(Handoff.contact_id == contact_id)))
+    if handoffs:
+        session.execute(delete(HandoffEntry).where(HandoffEntry.handoff_id.in_(handoffs)))
+        session.execute(delete(Handoff).where(Handoff.id.in_(handoffs)))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id == contact_id))
+    session.execute(delete(MenuOption).where(MenuOption.contact_id == contact_id))
+    session.execute(delete(Contact).where(Contact.id == contact_id))
+    return len(handoffs)
+
+
+def erase_rasa_events(tracker_store_url: str, sender_id: str) -> int:
+    """Delete a conversation from Rasa's SQL tracker store (its `events` table)."""
+    engine = create_engine(tracker_store_url)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(text("DELETE FROM events WHERE sender_id = :sender"),
+                                        {"sender": sender_id})  # fmt: skip
+            return result.rowcount or 0
+    finally:
+        engine.dispose()
+
+
+async def erase_if_requested(services: Services, contact_id: int,
+                             sender_id: str) -> Erased | None:  # fmt: skip
+    """After a turn: carry out an erasure the tenant confirmed during it."""
+    if not await in_session(services, erasure_requested, contact_id):
+        return None
+    store = services.settings.rasa_tracker_store_url
+    events = await run_in_threadpool(erase_rasa_events, store, sender_id)
+    handoffs = await in_session(services, erase_gateway_records, contact_id)
+    log.info("erasure done for %s: %d Rasa events, %d handoffs", sender_id, events, handoffs)
+    return Erased(1, handoffs, events)
