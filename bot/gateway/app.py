@@ -29,8 +29,26 @@ from bot.gateway.rasa_client import RasaClient
 from bot.gateway.settings import Settings, get_settings
 from bot.handoff import internal_api
 from bot.handoff.queue import load_companies
+from bot.privacy.retention import purge
 
 log = logging.getLogger(__name__)
+RETENTION_EVERY_SECONDS = 6 * 3600
+
+
+async def retention_loop(services: Services) -> None:
+    """The retention job, every few hours, in this process (idempotent, so several
+    gateway processes running it at once do no harm)."""
+    settings = services.settings
+    while True:
+        await asyncio.sleep(60)  # not in the middle of start-up
+        try:
+            purged = await in_session(services, purge, settings.rasa_tracker_store_url,
+                                      settings.retention_bot_days,
+                                      settings.retention_handoff_days)  # fmt: skip
+            log.info("retention: %s", purged)
+        except Exception:  # a missing tracker store or a database hiccup: try next time
+            log.warning("retention run failed", exc_info=True)
+        await asyncio.sleep(RETENTION_EVERY_SECONDS)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,10 +78,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except SQLAlchemyError:  # the database is down: /healthz says so; retried at restart
             log.warning("housing companies not loaded: the database did not answer")
         worker = asyncio.create_task(outbox.run())
+        retention = asyncio.create_task(retention_loop(app.state.services))
         try:
             yield
         finally:
             outbox.stop()
+            retention.cancel()
             await worker
             for task in list(app.state.services.background):
                 task.cancel()

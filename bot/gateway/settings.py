@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Rasa's SQL tracker store, so that erasure also deletes the conversation's events
     # (Rasa's HTTP API cannot delete a tracker). The same store as endpoints.yml.
     rasa_tracker_store_url: str = "sqlite:///var/rasa-tracker.db"
+    # Retention (days): bot conversations and working data; closed handoffs.
+    retention_bot_days: int = 30
+    retention_handoff_days: int = 365
     # Housing companies: names, sites, office hours, holidays (loaded at start, idempotent).
     housing_companies_file: str = str(SAMPLE_COMPANIES)
     # The console's session cookie is signed with this; sessions end after idle minutes.

@@ -1,0 +1,100 @@
+"""Retention: what the assistant keeps, and for how long (configurable).
+
+- Bot conversations: Rasa's tracker events older than RETENTION_BOT_DAYS (30) are deleted,
+  except for tenants whose handoff is open or closed less than RETENTION_HANDOFF_DAYS ago
+  (the caseworker's transcript starts with the bot's part).
+- Handoffs: closed ones, with their transcript, RETENTION_HANDOFF_DAYS (365) after closing.
+- The gateway's working data: sent or abandoned outbox messages, menus and provider message
+  ids after RETENTION_BOT_DAYS.
+- Contacts without any activity for RETENTION_HANDOFF_DAYS and no handoff left are deleted,
+  except those who sent STOP: their opt-out must outlive everything else.
+
+`python -m bot.privacy purge [--dry-run]` runs it once; the gateway runs it every few hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import and_, create_engine, delete, exists, select, text
+from sqlalchemy.orm import Session
+
+from bot.gateway.models import Contact, InboundMessage, MenuOption, OutboxMessage
+from bot.handoff.models import OPEN_STATUSES, Handoff, HandoffEntry
+
+FINAL_OUTBOX = ("sent", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Purged:
+    handoffs: int
+    outbox: int
+    menus: int
+    inbound: int
+    contacts: int
+    rasa_events: int
+
+
+def kept_senders(session: Session, handoff_cutoff: datetime) -> set[str]:
+    """Rasa conversations that must stay: their handoff is open or recently closed."""
+    return set(session.scalars(select(Handoff.sender_id).where(
+        (Handoff.status.in_(OPEN_STATUSES)) | (Handoff.closed_at >= handoff_cutoff))))  # fmt: skip
+
+
+def purge_gateway(session: Session, now: datetime, bot_days: int,
+                  handoff_days: int) -> tuple[int, int, int, int, int]:  # fmt: skip
+    bot_cutoff, handoff_cutoff = now - timedelta(days=bot_days), now - timedelta(days=handoff_days)
+    old_handoffs = list(session.scalars(select(Handoff.id).where(
+        Handoff.status == "closed", Handoff.closed_at < handoff_cutoff)))  # fmt: skip
+    if old_handoffs:
+        session.execute(delete(HandoffEntry).where(HandoffEntry.handoff_id.in_(old_handoffs)))
+        session.execute(delete(Handoff).where(Handoff.id.in_(old_handoffs)))
+    outbox = session.execute(delete(OutboxMessage).where(
+        OutboxMessage.status.in_(FINAL_OUTBOX), OutboxMessage.created_at < bot_cutoff,
+        ~exists().where(HandoffEntry.outbox_id == OutboxMessage.id))).rowcount  # fmt: skip
+    menus = session.execute(delete(MenuOption).where(MenuOption.created_at < bot_cutoff)).rowcount
+    inbound = session.execute(delete(InboundMessage).where(
+        InboundMessage.received_at < bot_cutoff)).rowcount  # fmt: skip
+    idle = select(Contact.id).where(
+        Contact.last_seen_at < handoff_cutoff, Contact.opted_out_at.is_(None),
+        ~exists().where(Handoff.contact_id == Contact.id),
+        ~exists().where(and_(OutboxMessage.contact_id == Contact.id)))  # fmt: skip
+    idle_ids = list(session.scalars(idle))
+    if idle_ids:
+        session.execute(delete(MenuOption).where(MenuOption.contact_id.in_(idle_ids)))
+        session.execute(delete(Contact).where(Contact.id.in_(idle_ids)))
+    return len(old_handoffs), outbox or 0, menus or 0, inbound or 0, len(idle_ids)
+
+
+def purge_rasa(tracker_store_url: str, cutoff: datetime, keep: set[str],
+               dry_run: bool = False) -> int:  # fmt: skip
+    """Delete Rasa's tracker events older than `cutoff`, except the kept conversations'
+    (with `dry_run`, only count them)."""
+    engine = create_engine(tracker_store_url)
+    try:
+        with engine.begin() as connection:
+            if keep:
+                placeholders = ", ".join(f":k{i}" for i in range(len(keep)))
+                condition = f"timestamp < :cutoff AND sender_id NOT IN ({placeholders})"
+                values = {"cutoff": cutoff.timestamp(),
+                          **{f"k{i}": sender for i, sender in enumerate(sorted(keep))}}  # fmt: skip
+            else:
+                condition, values = "timestamp < :cutoff", {"cutoff": cutoff.timestamp()}
+            if dry_run:
+                return connection.execute(text(f"SELECT count(*) FROM events WHERE {condition}"),
+                                          values).scalar_one()  # fmt: skip
+            return connection.execute(text(f"DELETE FROM events WHERE {condition}"),
+                                      values).rowcount or 0  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def purge(session: Session, tracker_store_url: str, bot_days: int, handoff_days: int,
+          now: datetime | None = None, dry_run: bool = False) -> Purged:  # fmt: skip
+    """One retention run; the caller commits (or rolls back for a dry run)."""
+    now = now or datetime.now(timezone.utc)
+    keep = kept_senders(session, now - timedelta(days=handoff_days))
+    handoffs, outbox, menus, inbound, contacts = purge_gateway(session, now, bot_days,
+                                                               handoff_days)  # fmt: skip
+    events = purge_rasa(tracker_store_url, now - timedelta(days=bot_days), keep, dry_run)
+    return Purged(handoffs, outbox, menus, inbound, contacts, events)

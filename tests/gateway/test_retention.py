@@ -1,0 +1,113 @@
+"""Retention: bot conversations and working data after 30 days, closed handoffs after 12
+months, Rasa's tracker events too (kept while a handoff needs them), opt-outs forever."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from bot.gateway.models import Contact, InboundMessage, MenuOption, OutboxMessage
+from bot.handoff.models import Handoff, HandoffEntry, HousingCompany
+from bot.privacy.retention import purge
+from tests.gateway.conftest import ROOT
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+
+
+def rasa_store(path) -> str:
+    """A tracker store with the `events` table of Rasa's SQLTrackerStore."""
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+            "action_name VARCHAR(255), data TEXT)"
+        )
+        rows = [("sms-old", (NOW - 40 * DAY).timestamp()), ("sms-old", (NOW - DAY).timestamp()),
+                ("sms-handoff", (NOW - 40 * DAY).timestamp()),
+                ("sms-closed-long-ago", (NOW - 40 * DAY).timestamp())]  # fmt: skip
+        connection.executemany("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                               "VALUES (?, 'user', ?, '{}')", rows)  # fmt: skip
+    return f"sqlite:///{path}"
+
+
+def contact(session, address: str, last_seen: datetime, opted_out: bool = False) -> Contact:
+    row = Contact(channel="sms", address=address, pseudonym=f"sms-{address}",
+                  last_seen_at=last_seen, created_at=last_seen,
+                  opted_out_at=last_seen if opted_out else None)  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def test_retention_keeps_what_is_needed_and_deletes_the_rest(sessions, tmp_path):
+    store = rasa_store(tmp_path / "tracker.db")
+    with sessions() as session:
+        session.add(HousingCompany(id="c", name="C", office_hours={}, holidays=[], sites=[]))
+        recent = contact(session, "+1", NOW - DAY)
+        idle = contact(session, "+2", NOW - 400 * DAY)
+        stopped = contact(session, "+3", NOW - 400 * DAY, opted_out=True)
+        waiting = Handoff(
+            contact_id=recent.id,
+            company_id="c",
+            sender_id="sms-handoff",
+            reason="asked",
+            channel="sms",
+            opened_at=NOW - 40 * DAY,
+        )
+        closed_old = Handoff(contact_id=recent.id, company_id="c",
+                             sender_id="sms-closed-long-ago", reason="asked", channel="sms",
+                             status="closed", closed_at=NOW - 400 * DAY)  # fmt: skip
+        session.add_all([waiting, closed_old])
+        session.flush()
+        session.add_all([
+            HandoffEntry(handoff_id=closed_old.id, author="tenant", text="vieux"),
+            HandoffEntry(handoff_id=waiting.id, author="tenant", text="en cours"),
+            OutboxMessage(contact_id=recent.id, channel="sms", body="old", status="sent",
+                          created_at=NOW - 40 * DAY),
+            OutboxMessage(contact_id=recent.id, channel="sms", body="new", status="sent",
+                          created_at=NOW - DAY),
+            MenuOption(contact_id=recent.id, key="1", payload="/affirm",
+                       created_at=NOW - 40 * DAY),
+            InboundMessage(channel="sms", external_id="SMold", received_at=NOW - 40 * DAY),
+            InboundMessage(channel="sms", external_id="SMnew", received_at=NOW - DAY),
+        ])  # fmt: skip
+        session.commit()
+        stopped_id, idle_id = stopped.id, idle.id
+
+        dry = purge(session, store, 30, 365, now=NOW, dry_run=True)
+        session.rollback()
+        assert dry.rasa_events == 2
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+
+        purged = purge(session, store, 30, 365, now=NOW)
+        session.commit()
+        assert (purged.handoffs, purged.outbox, purged.menus, purged.inbound,
+                purged.contacts, purged.rasa_events) == (1, 1, 1, 1, 1, 2)  # fmt: skip
+        assert [h.sender_id for h in session.scalars(select(Handoff))] == ["sms-handoff"]
+        assert list(session.scalars(select(HandoffEntry.text))) == ["en cours"]
+        assert list(session.scalars(select(OutboxMessage.body))) == ["new"]
+        assert session.get(Contact, idle_id) is None
+        assert session.get(Contact, stopped_id) is not None  # an opt-out outlives the rest
+    with sqlite3.connect(tmp_path / "tracker.db") as connection:
+        left = connection.execute("SELECT sender_id FROM events ORDER BY id").fetchall()
+    # the recent event stays; the open handoff's bot part stays; the rest is gone
+    assert left == [("sms-old",), ("sms-handoff",)]
+
+
+def test_the_purge_command_reports_and_a_dry_run_deletes_nothing(tmp_path):
+    store = rasa_store(tmp_path / "tracker.db")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TRACKER_STORE_URL": store,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}"}  # fmt: skip
+    command = [sys.executable, "-m", "bot.privacy", "purge"]
+    dry = subprocess.run([*command, "--dry-run"], env=env, capture_output=True, text=True)
+    assert dry.returncode == 0 and "would delete" in dry.stdout and "3 Rasa events" in dry.stdout
+    real = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert "deleted:" in real.stdout and "3 Rasa events" in real.stdout
+    with sqlite3.connect(tmp_path / "tracker.db") as connection:
+        assert connection.execute("SELECT count(*) FROM events").fetchone() == (1,)
