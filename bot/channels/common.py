@@ -30,6 +30,7 @@ class Services:
     outbox: OutboxWorker
     background: set[asyncio.Task]
     telegram_bot: Any = None
+    limiter: Any = None  # bot.channels.rate_limit.SenderLimiter
 
 
 async def in_session(services: Services, work: Callable[..., T], *args: Any) -> T:

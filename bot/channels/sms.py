@@ -91,6 +91,11 @@ async def incoming_sms(request: Request) -> Response:
     if not await in_session(services, contacts.first_time, CHANNEL, incoming.message_sid):
         log.info("sms: duplicate webhook ignored")
         return twiml([])
+    exempt = keyword(incoming.body) in (Keyword.OPT_OUT, Keyword.OPT_IN)  # STOP always works
+    if not exempt and not services.limiter.allow(CHANNEL, incoming.sender):
+        log.warning("sms: a sender is over the rate limit")
+        first = services.limiter.first_refusal(CHANNEL, incoming.sender)
+        return twiml([text("slow_down", None)] if first else [])
     contact = await in_session(services, contacts.contact_for,
                                services.settings.gateway_secret.get_secret_value(),
                                CHANNEL, incoming.sender)  # fmt: skip

@@ -68,6 +68,12 @@ async def handle_update(services: Services, bot: Bot, update: Update) -> None:
     message = update.message or update.edited_message
     if message is None or message.chat is None:
         return  # channel posts, polls...: nothing for the assistant
+    if not services.limiter.allow(CHANNEL, str(message.chat.id)):
+        log.warning("telegram: a chat is over the rate limit")
+        if services.limiter.first_refusal(CHANNEL, str(message.chat.id)):
+            contact = await _contact(services, message, site=None)
+            await _send(services, contact, [text("slow_down", contact.language)])
+        return
     contact = await _contact(services, message, site=None)
     if not message.text:
         await _send(services, contact, [text("text_only", contact.language)])

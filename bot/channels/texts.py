@@ -42,6 +42,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "L'assistant automatique est de retour. Envoyez 0 pour le menu.",
         "nl": "De automatische assistent is terug. Stuur 0 voor het menu.",
     },
+    "slow_down": {
+        "fr": "Vous envoyez beaucoup de messages. Attendez une minute, puis réessayez.",
+        "nl": "U stuurt veel berichten. Wacht een minuut en probeer dan opnieuw.",
+    },
     "empty": {
         "fr": "Votre message est vide. Écrivez votre question, ou 0 pour le menu.",
         "nl": "Uw bericht is leeg. Schrijf uw vraag, of 0 voor het menu.",

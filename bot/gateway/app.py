@@ -18,6 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from bot.channels import sms, telegram
 from bot.channels.common import Services, in_session
+from bot.channels.rate_limit import SenderLimiter
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
 from bot.console import views as console
@@ -70,8 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )  # fmt: skip
         outbox = OutboxWorker(app.state.sessions, {
             "sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)})  # fmt: skip
+        limiter = SenderLimiter(settings.rate_limit, settings.rate_limit_storage)
         app.state.services = Services(settings, app.state.sessions, app.state.rasa, outbox, set(),
-                                      app.state.telegram_bot)  # fmt: skip
+                                      app.state.telegram_bot, limiter)  # fmt: skip
         try:
             await in_session(app.state.services, load_companies,
                              Path(settings.housing_companies_file))  # fmt: skip

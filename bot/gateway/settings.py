@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Rasa's SQL tracker store, so that erasure also deletes the conversation's events
     # (Rasa's HTTP API cannot delete a tracker). The same store as endpoints.yml.
     rasa_tracker_store_url: str = "sqlite:///var/rasa-tracker.db"
+    # Per-sender rate limit (the `limits` notation) and where the counts live.
+    rate_limit: str = "20/minute"
+    rate_limit_storage: str = "memory://"
     # Retention (days): bot conversations and working data; closed handoffs.
     retention_bot_days: int = 30
     retention_handoff_days: int = 365

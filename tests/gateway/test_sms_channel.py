@@ -15,7 +15,7 @@ from bot.channels.sms_render import render_turn
 from bot.gateway import outbox
 from bot.gateway.models import Contact, OutboxMessage
 from bot.sms import MAX_SEGMENTS, measure, to_gsm7
-from tests.gateway.channel_fixtures import TENANT, replies
+from tests.gateway.channel_fixtures import TENANT, replies, running_channels
 from tests.gateway.conftest import ROOT
 
 
@@ -239,3 +239,14 @@ def test_search_results_are_split_between_results_not_inside_one():
         for n in (1, 2, 3):  # a result's four lines stay in one SMS
             assert (f"{n}. Ecole" in part) == (f"numero {n}\nLundi" in part)
     assert reply.parts[-1].endswith("9 Plus de résultats")
+
+
+def test_a_flood_from_one_number_slows_that_number_only(tmp_path):
+    with running_channels(tmp_path, rate_limit="5/minute") as desk:
+        answers = [replies(desk.sms(f"message {n}")) for n in range(8)]
+        assert all(answer == [f"echo: message {n}"] for n, answer in enumerate(answers[:5]))
+        assert "Attendez une minute" in answers[5][0]  # told once
+        assert answers[6:] == [[], []]  # then silence, and Rasa is spared
+        assert len(desk.rasa.messages()) == 5
+        other = replies(desk.sms("bonjour", sender="+32470111222"))
+        assert other == ["echo: bonjour"]  # another tenant is not slowed
