@@ -31,6 +31,7 @@ class Services:
     background: set[asyncio.Task]
     telegram_bot: Any = None
     limiter: Any = None  # bot.channels.rate_limit.SenderLimiter
+    metrics: Any = None  # bot.gateway.metrics.Metrics
 
 
 async def in_session(services: Services, work: Callable[..., T], *args: Any) -> T:
@@ -55,7 +56,8 @@ async def ask_rasa(services: Services, contact: ContactView, text: str) -> list[
     """One tenant message through Rasa's REST channel; raises RasaUnavailable."""
     metadata = {"channel": contact.channel, "language_hint": contact.language,
                 "site": contact.site}  # fmt: skip
-    replies = await services.rasa.send_message(contact.pseudonym, text, metadata)
+    with services.metrics.rasa_latency.time():
+        replies = await services.rasa.send_message(contact.pseudonym, text, metadata)
     log.info("turn: %s sent a message, %d replies", contact.pseudonym, len(replies))
     in_background(services, _follow_language(services, contact))
     return replies

@@ -88,6 +88,7 @@ async def incoming_sms(request: Request) -> Response:
     incoming = Incoming(params["MessageSid"], params["From"], params.get("Body", "")[:MAX_BODY],
                         _int(params.get("NumMedia")))  # fmt: skip
     services = services_of(request)
+    services.metrics.messages_in.labels(CHANNEL).inc()
     if not await in_session(services, contacts.first_time, CHANNEL, incoming.message_sid):
         log.info("sms: duplicate webhook ignored")
         return twiml([])
@@ -99,7 +100,10 @@ async def incoming_sms(request: Request) -> Response:
     contact = await in_session(services, contacts.contact_for,
                                services.settings.gateway_secret.get_secret_value(),
                                CHANNEL, incoming.sender)  # fmt: skip
-    return twiml(await reply_to(services, contact, incoming))
+    with services.metrics.webhook_latency.labels(CHANNEL).time():
+        parts = await reply_to(services, contact, incoming)
+    services.metrics.messages_out.labels(CHANNEL, "reply").inc(len(parts))
+    return twiml(parts)
 
 
 async def reply_to(services: Services, contact: ContactView, incoming: Incoming) -> list[str]:

@@ -59,6 +59,7 @@ async def incoming_update(request: Request) -> Response:
 
 async def handle_update(services: Services, bot: Bot, update: Update) -> None:
     """The same for the webhook and for polling (python -m bot.telegram poll)."""
+    services.metrics.messages_in.labels(CHANNEL).inc()
     if not await in_session(services, contacts.first_time, CHANNEL, str(update.update_id)):
         log.info("telegram: duplicate update ignored")
         return

@@ -11,7 +11,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
@@ -25,7 +26,8 @@ from bot.console import views as console
 from bot.directory import api as directory_api
 from bot.gateway.db import database_answers, make_engine, make_session_factory
 from bot.gateway.logs import quiet_chatty_libraries
-from bot.gateway.outbox import OutboxWorker
+from bot.gateway.metrics import Metrics
+from bot.gateway.outbox import OutboxWorker, depth
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.settings import Settings, get_settings
 from bot.handoff import internal_api
@@ -69,11 +71,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.twilio_number, f"{settings.public_url.rstrip('/')}/webhooks/sms/status",
             settings.twilio_api,
         )  # fmt: skip
-        outbox = OutboxWorker(app.state.sessions, {
-            "sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)})  # fmt: skip
+
+        def outbox_depth() -> float:
+            with app.state.sessions() as session:
+                return float(depth(session))
+
+        metrics = Metrics(outbox_depth)
+        app.state.metrics = metrics
+        outbox = OutboxWorker(
+            app.state.sessions, {"sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)},
+            on_sent=lambda channel: metrics.messages_out.labels(channel, "outbox").inc(),
+        )  # fmt: skip
         limiter = SenderLimiter(settings.rate_limit, settings.rate_limit_storage)
         app.state.services = Services(settings, app.state.sessions, app.state.rasa, outbox, set(),
-                                      app.state.telegram_bot, limiter)  # fmt: skip
+                                      app.state.telegram_bot, limiter, metrics)  # fmt: skip
         try:
             await in_session(app.state.services, load_companies,
                              Path(settings.housing_companies_file))  # fmt: skip
@@ -105,6 +116,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session_cookie="console_session", max_age=12 * 3600, same_site="strict",
         https_only=settings.profile == "production",
     )  # fmt: skip
+
+    @app.get("/metrics")
+    async def prometheus_metrics(request: Request) -> Response:
+        body = await run_in_threadpool(generate_latest, request.app.state.metrics.registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -69,8 +70,10 @@ def backoff(attempts: int) -> timedelta:
 
 class OutboxWorker:
     def __init__(self, sessions: sessionmaker, senders: dict[str, Sender],
-                 poll_seconds: float = 1.0) -> None:  # fmt: skip
+                 poll_seconds: float = 1.0,
+                 on_sent: Callable[[str], None] | None = None) -> None:  # fmt: skip
         self.sessions = sessions
+        self.on_sent = on_sent or (lambda channel: None)
         self.senders = senders
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
@@ -157,6 +160,7 @@ class OutboxWorker:
             await run_in_threadpool(self._finish, delivery.outbox_id, "failed", None, str(error))
         else:
             await run_in_threadpool(self._finish, delivery.outbox_id, "sent", provider_id, None)
+            self.on_sent(delivery.channel)
 
     def _retry_later(self, outbox_id: int, error: str) -> None:
         with self.sessions() as session:
@@ -185,6 +189,12 @@ class OutboxWorker:
 def _aware(moment: datetime) -> datetime:
     """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def depth(session: Session) -> int:
+    """Messages waiting to go out (for the metrics)."""
+    return session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status.in_(("pending", "sending")))) or 0  # fmt: skip
 
 
 def record_delivery_status(session: Session, provider_id: str, status: str) -> bool:

@@ -77,6 +77,7 @@ async def open_handoff(request: Request, body: HandoffRequest) -> JSONResponse:
     log.info("handoff %s %s (%s)", answer["id"], "opened" if answer["created"] else "again",
              body.reason)  # fmt: skip
     if answer["created"]:
+        services.metrics.handoffs.labels(str(answer["urgent"]).lower()).inc()
         in_background(services, pause_rasa(services, body.sender_id, answer["id"]))
     return JSONResponse(answer, status_code=201 if answer["created"] else 200)
 
