@@ -15,6 +15,8 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data bot/nlu bot/lexicon -
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Rasa's telemetry and crash reports would send data out (and there is no internet here).
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup train run chat telegram-polling test test-unit test-gateway test-browser test-stories validate bench bench-directory bench-channels lint clean
 

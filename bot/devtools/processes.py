@@ -85,19 +85,27 @@ def running_gateway(workdir: Path, rasa_url: str = "http://127.0.0.1:9",
 
 
 @contextmanager
-def running_rasa(workdir: Path, rasa_port: int, gateway_url: str) -> Iterator[str]:
+def running_rasa(workdir: Path, rasa_port: int, gateway_url: str,
+                 endpoints_file: Path | None = None,
+                 extra_env: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
     """The trained model served by a real Rasa server and action server, with a throwaway
-    SQLite tracker store; yields Rasa's URL."""
+    SQLite tracker store (or the given endpoints file, e.g. the production profile's, whose
+    ${...} come from `extra_env`); yields Rasa's URL."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does it)")
     actions_port = free_port()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
-    )
+    endpoints = endpoints_file or workdir / "endpoints.yml"
+    if endpoints_file is None:
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n'
+            f'  db: "{workdir / "tracker.db"}"\n'
+        )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GATEWAY_URL": gateway_url,
-           "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}  # fmt: skip
+           "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+           "RASA_TELEMETRY_ENABLED": "false",  # no usage data or crash reports leave
+           "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook",
+           **(extra_env or {})}  # fmt: skip
     actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     actions = subprocess.Popen(
         [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
