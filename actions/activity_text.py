@@ -10,13 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.directory.profile import translated
-from bot.lexicon import categories
+from bot.lexicon import DAY_NAMES, categories
 from bot.sms import HARD_MAX_SEGMENTS, MAX_SEGMENTS, measure, to_gsm7
 
-DAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
-}
 WORDS = {
     "fr": {"free": "Gratuit", "price": "{amount} euros", "phone": "Tél.",
            "no_schedule": "Horaire : appelez pour demander."},
@@ -49,7 +45,7 @@ def when(session: dict[str, Any] | None, language: str) -> str:
     if not session:
         return WORDS[language]["no_schedule"]
     start = datetime.fromisoformat(session["start"])
-    day = f"{DAYS[language][start.weekday()].capitalize()} {start.day}/{start.month}"
+    day = f"{DAY_NAMES[language][start.weekday()].capitalize()} {start.day}/{start.month}"
     hours = _clock(start, language)
     if session.get("end"):
         hours += f"-{_clock(datetime.fromisoformat(session['end']), language)}"

@@ -8,7 +8,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +17,12 @@ from bot.gateway.contacts import ContactView, set_language
 from bot.gateway.outbox import OutboxWorker
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.settings import Settings
+
+if TYPE_CHECKING:  # annotations only: no import cycle, no start-up cost
+    from telegram.ext import ExtBot
+
+    from bot.channels.rate_limit import SenderLimiter
+    from bot.gateway.metrics import Metrics
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,9 +35,9 @@ class Services:
     rasa: RasaClient
     outbox: OutboxWorker
     background: set[asyncio.Task]
-    telegram_bot: Any = None
-    limiter: Any = None  # bot.channels.rate_limit.SenderLimiter
-    metrics: Any = None  # bot.gateway.metrics.Metrics
+    telegram_bot: ExtBot | None = None
+    limiter: SenderLimiter | None = None
+    metrics: Metrics | None = None
 
 
 async def in_session(services: Services, work: Callable[..., T], *args: Any) -> T:

@@ -27,7 +27,7 @@ from bot.console.security import (
     session_staff_id,
     start_session,
 )
-from bot.gateway.models import Contact, OutboxMessage
+from bot.gateway.models import Contact, OutboxMessage, as_utc
 from bot.gateway.outbox import enqueue
 from bot.handoff import queue
 from bot.handoff.internal_api import resume_rasa
@@ -148,7 +148,7 @@ def _queue_rows(session: Session, staff: Staff, language: str | None) -> list[di
         statement = statement.where(Handoff.language == language)
     return [{"id": h.id, "urgent": h.urgent, "status": h.status, "reason": h.reason,
              "channel": h.channel, "language": h.language, "claimed_by": name,
-             "opened_at": _aware(h.opened_at)}
+             "opened_at": as_utc(h.opened_at)}
             for h, name in session.execute(statement)]  # fmt: skip
 
 
@@ -251,7 +251,7 @@ def _conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, 
     _audit(session, staff, "view", handoff.id)
     return {"handoff": handoff, "opted_out": contact.opted_out, "holder": holder,
             "entries": [{"author": e.author, "text": e.text, "staff": name,
-                         "at": _aware(e.created_at), "sent": sent, "delivered": delivered}
+                         "at": as_utc(e.created_at), "sent": sent, "delivered": delivered}
                         for e, name, sent, delivered in entries],
             "earlier": earlier, "colleagues": colleagues, "canned": canned}  # fmt: skip
 
@@ -273,7 +273,7 @@ async def _bot_transcript(services: Services, sender_id: str,
         events = await services.rasa.events(sender_id)
     except Exception:  # the page still works without the bot's part
         return []
-    limit = _aware(until).timestamp() + 5
+    limit = as_utc(until).timestamp() + 5
     return [{"author": "tenant" if event["event"] == "user" else "bot",
              "text": event.get("text") or "", "at": datetime.fromtimestamp(
                  event.get("timestamp", 0), timezone.utc)}
@@ -426,7 +426,3 @@ async def count_segments(request: Request, message: str = Form("")) -> dict[str,
     """What the reply box shows under the text: SMS parts and whether it is GSM-7."""
     await _staff(request)
     return segments(message)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -51,10 +51,11 @@ class LoopbackServer:
                 else:
                     body = {}
                 path = urllib.parse.urlsplit(self.path).path
+                recorded = Recorded(self.command, path, body, dict(self.headers))
                 with outer._lock:
-                    outer.requests.append(Recorded(self.command, path, body, dict(self.headers)))
+                    outer.requests.append(recorded)
                 status, answer = outer.handler(self.command, path, body)
-                outer.on_request(Recorded(self.command, path, body, dict(self.headers)))
+                outer.on_request(recorded)
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -16,11 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.directory.models import ServiceAtLocation, TaxonomyTerm
 from bot.directory.profile import TIME_ZONE
-from bot.directory.schedules import WEEKDAY_CODES
 from bot.directory.search import Hit, SearchResult, search
 from bot.directory.search import Query as SearchQuery
 from bot.directory.store import load
-from bot.lexicon import communes
+from bot.lexicon import WEEKDAY_CODES, communes
 
 router = APIRouter(prefix="/hsds", tags=["directory (HSDS 3.0)"])
 MAX_PER_PAGE = 100

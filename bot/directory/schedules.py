@@ -16,10 +16,10 @@ from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
 from bot.directory.profile import TIME_ZONE
+from bot.lexicon import WEEKDAY_CODES
 
 WEEKDAYS = {"MO": rrule.MO, "TU": rrule.TU, "WE": rrule.WE, "TH": rrule.TH,
             "FR": rrule.FR, "SA": rrule.SA, "SU": rrule.SU}  # fmt: skip
-WEEKDAY_CODES = tuple(WEEKDAYS)
 FREQUENCIES = {"WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY}
 HORIZON = timedelta(days=400)  # look at most this far ahead
 DEFAULT_START = date(2000, 1, 3)  # a Monday: the anchor of rules that give none

@@ -33,10 +33,10 @@ def save(session: Session, kind: str, record: dict[str, Any],
     known = unchanged if unchanged is not None else set()
 
     def skip(ref_kind: str, embedded: dict[str, Any]) -> bool:
-        print_ = fingerprint(ref_kind, embedded)
-        if print_ in known or print_ in written:
+        key = fingerprint(ref_kind, embedded)
+        if key in known or key in written:
             return True
-        written.add(print_)
+        written.add(key)
         return False
 
     rows = decompose(kind, record, skip)

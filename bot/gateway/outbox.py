@@ -15,14 +15,14 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from bot.gateway.models import Contact, OutboxMessage, utcnow
+from bot.gateway.models import Contact, OutboxMessage, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class OutboxWorker:
                 if message.contact_id in blocked:
                     continue
                 blocked.add(message.contact_id)  # its later messages wait for this one
-                if message.status != "pending" or _aware(message.next_attempt_at) > now:
+                if message.status != "pending" or as_utc(message.next_attempt_at) > now:
                     continue
                 if contact.opted_out and message.channel == "sms":
                     message.status, message.last_error = "cancelled", "opted out"
@@ -184,11 +184,6 @@ class OutboxWorker:
             session.commit()
         if status == "failed":
             log.warning("outbox %s: failed for good", outbox_id)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def depth(session: Session) -> int:

@@ -7,12 +7,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.directory.profile import TIME_ZONE
+from bot.lexicon import DAY_NAMES, WEEKDAY_CODES
 
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
-}
 LOOKAHEAD_DAYS = 21
 
 
@@ -21,7 +17,7 @@ def _periods(office_hours: dict[str, Any], day: date,
     if day.isoformat() in holidays:
         return []
     return [(time.fromisoformat(start), time.fromisoformat(end))
-            for start, end in office_hours.get(DAYS[day.weekday()], [])]  # fmt: skip
+            for start, end in office_hours.get(WEEKDAY_CODES[day.weekday()], [])]  # fmt: skip
 
 
 def is_open(office_hours: dict[str, Any], holidays: list[str], moment: datetime) -> bool:

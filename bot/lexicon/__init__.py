@@ -14,6 +14,11 @@ import yaml
 from bot.lexicon.folding import fold
 
 LEXICON_DIR = Path(__file__).parent
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545, Monday first
+DAY_NAMES = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+}
 
 
 def _load(name: str) -> Any:

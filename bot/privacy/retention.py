@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, create_engine, delete, exists, select, text
+from sqlalchemy import create_engine, delete, exists, select, text
 from sqlalchemy.orm import Session
 
 from bot.gateway.models import Contact, InboundMessage, MenuOption, OutboxMessage
@@ -58,7 +58,7 @@ def purge_gateway(session: Session, now: datetime, bot_days: int,
     idle = select(Contact.id).where(
         Contact.last_seen_at < handoff_cutoff, Contact.opted_out_at.is_(None),
         ~exists().where(Handoff.contact_id == Contact.id),
-        ~exists().where(and_(OutboxMessage.contact_id == Contact.id)))  # fmt: skip
+        ~exists().where(OutboxMessage.contact_id == Contact.id))  # fmt: skip
     idle_ids = list(session.scalars(idle))
     if idle_ids:
         session.execute(delete(MenuOption).where(MenuOption.contact_id.in_(idle_ids)))

@@ -91,7 +91,14 @@ async def loopback_gateway(received: list[dict], status: int = 201,
         await runner.cleanup()
 
 
-def run_with_gateway(action, tracker, monkeypatch, status: int = 201, answer: dict | None = None):
+def run_with_gateway(
+    action,
+    tracker,
+    monkeypatch,
+    status: int = 201,
+    answer: dict | None = None,
+    messages: list | None = None,
+):
     received: list[dict] = []
 
     async def scenario():
@@ -99,9 +106,10 @@ def run_with_gateway(action, tracker, monkeypatch, status: int = 201, answer: di
             monkeypatch.setenv("GATEWAY_URL", url)
             dispatcher = CollectingDispatcher()
             events = await action.run(dispatcher, tracker, {})
-            run_with_gateway.messages = dispatcher.messages
+            received_messages.extend(dispatcher.messages)
             return [m.get("response") for m in dispatcher.messages], events
 
+    received_messages = messages if messages is not None else []
     responses, events = asyncio.run(scenario())
     return responses, events, received
 
@@ -456,7 +464,9 @@ def test_out_of_office_hours_the_tenant_is_told_when_a_person_answers(monkeypatc
         "open_now": False,
         "next_opening_text": {"fr": "lundi 30/11 à 9h00", "nl": "maandag 30/11 om 9.00"},
     }
-    responses, _, _ = run_with_gateway(ActionHumanHandoff(), tracker, monkeypatch, answer=answer)
+    messages: list[dict] = []
+    responses, _, _ = run_with_gateway(ActionHumanHandoff(), tracker, monkeypatch,
+                                       answer=answer, messages=messages)  # fmt: skip
     assert responses == ["utter_handoff_opened", None]
-    later = run_with_gateway.messages[1]["text"]
+    later = messages[1]["text"]
     assert "maandag 30/11 om 9.00" in later and "112" in later and "106" in later
