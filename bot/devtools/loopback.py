@@ -166,12 +166,12 @@ class ScriptedRasa(LoopbackServer):
     """Rasa's REST channel for the gateway's own tests: answers `reply(sender, text)`."""
 
     def __init__(self, reply: Callable[[str, str], list[dict[str, Any]]],
-                 delay_seconds: float = 0.0) -> None:  # fmt: skip
+                 delay_seconds: float = 0.0, port: int = 0) -> None:  # fmt: skip
         self.reply = reply
         self.delay_seconds = delay_seconds
         self.languages: dict[str, str] = {}
         self.events: dict[str, list[dict[str, Any]]] = {}  # per sender, as Rasa keeps them
-        super().__init__(self._answer)
+        super().__init__(self._answer, port)
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         if path == "/webhooks/rest/webhook":

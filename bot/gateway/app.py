@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
@@ -119,22 +119,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/metrics")
     async def prometheus_metrics(request: Request) -> Response:
-        body = await run_in_threadpool(generate_latest, request.app.state.metrics.registry)
+        body = await run_in_threadpool(request.app.state.metrics.exposition)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
+        """200 while tenants can be served (the database and some Rasa replica answer);
+        "degraded" names what is missing."""
         state = request.app.state
-        checks = {
+        replicas = await state.rasa.replica_status()
+        database = await run_in_threadpool(database_answers, state.engine)
+        checks: dict[str, object] = {
             "gateway": "ok",
-            "database": "ok" if await run_in_threadpool(database_answers, state.engine)
-            else "unreachable",
-            "rasa": "ok" if await state.rasa.answers() else "unreachable",
+            "database": "ok" if database else "unreachable",
+            "rasa": "ok" if all(replicas.values())
+            else "degraded" if any(replicas.values()) else "unreachable",
         }  # fmt: skip
-        healthy = all(value == "ok" for value in checks.values())
+        if len(replicas) > 1:
+            checks["rasa_replicas"] = {url: "ok" if up else "unreachable"
+                                       for url, up in replicas.items()}  # fmt: skip
+        usable = database and any(replicas.values())
+        healthy = usable and all(replicas.values())
         return JSONResponse(
             {"status": "ok" if healthy else "degraded", "checks": checks},
-            status_code=200 if healthy else 503,
+            status_code=200 if usable else 503,
         )
 
     return app

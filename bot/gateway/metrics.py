@@ -1,15 +1,31 @@
 """Prometheus metrics of the gateway (GET /metrics): messages in and out per channel,
 handoffs, the outbox's depth and latency histograms. Counts only: no text, no address, no
-pseudonym in any label. One registry per app (with several gateway processes, scrape each
-one, or run prometheus_client's multiprocess mode)."""
+pseudonym in any label.
+
+With several gateway workers (GATEWAY_WORKERS), prometheus_client's multiprocess mode adds
+up every worker's counts (PROMETHEUS_MULTIPROC_DIR, set by `python -m bot.gateway`); the
+outbox depth is read from the shared database at scrape time, so it needs no adding up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15)
+
+
+class OutboxDepth(Collector):
+    def __init__(self, read: Callable[[], float]) -> None:
+        self.read = read
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        yield GaugeMetricFamily("gateway_outbox_depth", "Outbox messages waiting to be sent",
+                                value=self.read())  # fmt: skip
 
 
 class Metrics:
@@ -26,6 +42,14 @@ class Metrics:
             buckets=LATENCY_BUCKETS, registry=self.registry)  # fmt: skip
         self.rasa_latency = Histogram("gateway_rasa_seconds", "Rasa turn time",
                                       buckets=LATENCY_BUCKETS, registry=self.registry)  # fmt: skip
-        depth = Gauge("gateway_outbox_depth", "Outbox messages waiting to be sent",
-                      registry=self.registry)  # fmt: skip
-        depth.set_function(outbox_depth)
+        self.outbox_depth = OutboxDepth(outbox_depth)
+        self.registry.register(self.outbox_depth)
+
+    def exposition(self) -> bytes:
+        """The text format of every metric, all workers' counts added up."""
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        registry.register(self.outbox_depth)
+        return generate_latest(registry)

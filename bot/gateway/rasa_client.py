@@ -1,63 +1,99 @@
-"""Async client for the Rasa server: its REST channel for tenant messages and its HTTP API
-for status (and, later, pause/resume and transcripts). Every call has a timeout."""
+"""Async client for the Rasa servers: their REST channel for tenant messages and their HTTP
+API for slots, events (pause/resume, transcripts) and status. Every call has a timeout.
+
+With several Rasa replicas (RASA_URL lists them, comma-separated), every call about one
+conversation goes to one replica, chosen by a consistent hash of the sender id: Rasa's
+RedisLockStore alone does not keep two replicas from interleaving one conversation's turns
+(RasaHQ/rasa #9213). A replica that refuses the connection (down, restarting) is skipped
+for the next one on the ring; a replica that took the request and then failed is not
+retried elsewhere, because the turn may have run there and must not run twice."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import httpx
+from uhashring import HashRing
 
 
 class RasaUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
 
 
+def replica_urls(rasa_url: str) -> list[str]:
+    """The replicas named in RASA_URL ("http://a:5005,http://b:5005")."""
+    urls = [part.strip().rstrip("/") for part in rasa_url.split(",") if part.strip()]
+    if not urls:
+        raise ValueError("RASA_URL names no Rasa server")
+    return urls
+
+
 class RasaClient:
-    def __init__(self, base_url: str, timeout_seconds: float) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), timeout=httpx.Timeout(timeout_seconds)
-        )
+    def __init__(self, rasa_url: str, timeout_seconds: float) -> None:
+        self.replicas = replica_urls(rasa_url)
+        self._ring = HashRing(nodes=self.replicas)
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_seconds))
 
     async def close(self) -> None:
         await self._client.aclose()
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = await self._client.request(method, path, **kwargs)
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(f"{method} {path}: {type(error).__name__}") from error
-        return response.json()
+    def replicas_for(self, sender_id: str) -> list[str]:
+        """The sender's replica first, then the ones to fall back on, in ring order."""
+        if len(self.replicas) == 1:
+            return self.replicas
+        return [node["nodename"] for node in self._ring.range(sender_id, unique=True)]
+
+    async def _call(self, method: str, path: str, sender_id: str | None = None,
+                    **kwargs: Any) -> Any:  # fmt: skip
+        candidates = self.replicas_for(sender_id) if sender_id else self.replicas
+        failure: Exception | None = None
+        for base in candidates:
+            try:
+                response = await self._client.request(method, f"{base}{path}", **kwargs)
+                response.raise_for_status()
+            except httpx.ConnectError as error:  # never reached that replica: try the next
+                failure = error
+                continue
+            except httpx.HTTPError as error:
+                raise RasaUnavailable(f"{method} {path}: {type(error).__name__}") from error
+            return response.json()
+        raise RasaUnavailable(f"{method} {path}: no replica answers") from failure
 
     async def send_message(
         self, sender_id: str, text: str, metadata: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """One tenant message through the REST channel; the bot's replies."""
         body = {"sender": sender_id, "message": text, "metadata": metadata}
-        return await self._call("POST", "/webhooks/rest/webhook", json=body)
+        return await self._call("POST", "/webhooks/rest/webhook", sender_id, json=body)
 
     async def slots(self, sender_id: str) -> dict[str, Any]:
         """The conversation's slots (the tracker without its events)."""
-        tracker = await self._call("GET", f"/conversations/{sender_id}/tracker",
+        tracker = await self._call("GET", f"/conversations/{sender_id}/tracker", sender_id,
                                    params={"include_events": "NONE"})  # fmt: skip
         return tracker.get("slots") or {}
 
     async def append_event(self, sender_id: str, event: dict[str, Any]) -> None:
         """Append an event to a conversation (pause, resume...) without running the bot."""
-        await self._call("POST", f"/conversations/{sender_id}/tracker/events", json=event,
-                         params={"include_events": "NONE"})  # fmt: skip
+        await self._call("POST", f"/conversations/{sender_id}/tracker/events", sender_id,
+                         json=event, params={"include_events": "NONE"})  # fmt: skip
 
     async def events(self, sender_id: str) -> list[dict[str, Any]]:
         """Every event of a conversation (the transcript before a handoff)."""
-        tracker = await self._call("GET", f"/conversations/{sender_id}/tracker",
+        tracker = await self._call("GET", f"/conversations/{sender_id}/tracker", sender_id,
                                    params={"include_events": "ALL"})  # fmt: skip
         return tracker.get("events") or []
 
-    async def status(self) -> dict[str, Any]:
-        return await self._call("GET", "/status")
+    async def replica_status(self) -> dict[str, bool]:
+        """For /healthz: whether each replica serves a model."""
+        answers = {}
+        for base in self.replicas:
+            try:
+                response = await self._client.get(f"{base}/status")
+                answers[base] = response.is_success and bool(response.json().get("model_id"))
+            except (httpx.HTTPError, ValueError):
+                answers[base] = False
+        return answers
 
     async def answers(self) -> bool:
-        try:
-            return bool((await self.status()).get("model_id"))
-        except RasaUnavailable:
-            return False
+        """Some replica serves a model (the others' tenants fall back on it)."""
+        return any((await self.replica_status()).values())

@@ -35,9 +35,13 @@ class Settings(BaseSettings):
     profile: Literal["development", "production"] = "development"
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
+    # Worker processes. More than one needs PostgreSQL and RATE_LIMIT_STORAGE on Redis.
+    gateway_workers: int = 1
     # The gateway's public base URL (behind a reverse proxy: the URL Twilio calls).
     public_url: str = "http://127.0.0.1:8000"
     database_url: str = "sqlite:///var/gateway.db"
+    # One Rasa server, or several replicas comma-separated: each conversation is routed to
+    # one of them by a consistent hash of its sender id (bot/gateway/rasa_client.py).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
     # The directory finds only services confirmed (HSDS assured_date) this recently.
@@ -102,6 +106,9 @@ class Settings(BaseSettings):
                     raise InsecureSettings(f"{name} must be set in production")
             if self.database_url.startswith("sqlite"):
                 raise InsecureSettings("production needs DATABASE_URL on PostgreSQL")
+            if self.gateway_workers > 1 and self.rate_limit_storage.startswith("memory"):
+                # each worker would count alone: a flood would get GATEWAY_WORKERS times the limit
+                raise InsecureSettings("several GATEWAY_WORKERS need RATE_LIMIT_STORAGE on Redis")
         return self
 
 

@@ -99,11 +99,11 @@ def running_channels(tmp_path: Path, **overrides: Any) -> Iterator[Channels]:
     for server in (rasa, twilio, telegram):
         server.start()
     url, sessions = migrated_sessions(tmp_path / "gateway.db")
-    settings = Settings(
-        _env_file=None, database_url=url, rasa_url=rasa.url, public_url=PUBLIC_URL,
-        twilio_api_url=twilio.url, telegram_api_url=f"{telegram.url}/bot",
-        sms_reply_deadline_seconds=2, **overrides,
-    )  # fmt: skip
+    settings = Settings(**{
+        "_env_file": None, "database_url": url, "rasa_url": rasa.url, "public_url": PUBLIC_URL,
+        "twilio_api_url": twilio.url, "telegram_api_url": f"{telegram.url}/bot",
+        "sms_reply_deadline_seconds": 2, **overrides,
+    })  # fmt: skip
     try:
         with TestClient(create_app(settings)) as client:
             yield Channels(client, rasa, twilio, telegram, settings, sessions)
