@@ -65,7 +65,8 @@ async def ask_rasa(services: Services, contact: ContactView, text: str) -> list[
     with services.metrics.rasa_latency.time():
         replies = await services.rasa.send_message(contact.pseudonym, text, metadata)
     log.info("turn: %s sent a message, %d replies", contact.pseudonym, len(replies))
-    in_background(services, _follow_language(services, contact))
+    if not (text.startswith("/") or text.strip().isdigit()):  # only words change language
+        in_background(services, _follow_language(services, contact))
     return replies
 
 

@@ -16,6 +16,7 @@ class Keyword(Enum):
     DUTCH = "nl"
     MENU = "menu"
     ERASE = "erase"
+    PERSON = "person"  # a person, even when the bot is what fails (bot/handoff/direct.py)
 
 
 WORDS: dict[str, Keyword] = {
@@ -26,6 +27,7 @@ WORDS: dict[str, Keyword] = {
     "nl": Keyword.DUTCH,
     **dict.fromkeys(("0", "menu"), Keyword.MENU),
     **dict.fromkeys(("effacer", "wissen"), Keyword.ERASE),
+    **dict.fromkeys(("personne", "mens", "humain"), Keyword.PERSON),
 }
 
 

@@ -25,6 +25,7 @@ from bot.gateway import contacts
 from bot.gateway.contacts import ContactView
 from bot.gateway.outbox import enqueue, record_delivery_status
 from bot.gateway.rasa_client import RasaUnavailable
+from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
 from bot.privacy.erasure import erase_if_requested
 
@@ -120,6 +121,8 @@ async def reply_to(services: Services, contact: ContactView, incoming: Incoming)
         return [text("opted_out", contact.language)]
     if found is Keyword.HELP:
         return [text("help", contact.language)]
+    if found is Keyword.PERSON:
+        return await open_from_gateway(services, contact, "asked")
     if found in (Keyword.FRENCH, Keyword.DUTCH):
         await in_session(services, contacts.set_language, contact.id, found.value)
     notes = [text("text_only", contact.language)] if incoming.media else []
@@ -166,6 +169,9 @@ async def _turn(services: Services, contact: ContactView, message: str) -> SmsRe
     except RasaUnavailable:
         log.error("sms: Rasa unavailable")
         return SmsReply([text("unavailable", contact.language)])
+    if not replies:  # the bot failed (an action that could not run): a person is offered
+        log.error("sms: Rasa answered nothing")
+        return SmsReply([text("bot_failed", contact.language)])
     reply = render_turn(replies)
     if await erase_if_requested(services, contact.id, contact.pseudonym):
         return SmsReply(reply.parts)  # nothing of the contact is kept, not even its menu

@@ -14,12 +14,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from telegram import Bot, Message, Update
 
 from bot.channels.common import Services, ask_rasa, in_session
+from bot.channels.keywords import Keyword, keyword
 from bot.channels.telegram_render import PARSE_MODE, TelegramTurn, render_turn
 from bot.channels.texts import text
 from bot.gateway import contacts
 from bot.gateway.contacts import ContactView
 from bot.gateway.outbox import enqueue
 from bot.gateway.rasa_client import RasaUnavailable
+from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
 from bot.privacy.erasure import erase_if_requested
 
@@ -114,6 +116,9 @@ async def _contact(services: Services, message: Message, site: str | None,
 
 
 async def _turn(services: Services, contact: ContactView, body: str) -> None:
+    if keyword(body) is Keyword.PERSON:
+        await _send(services, contact, await open_from_gateway(services, contact, "asked"))
+        return
     routed = await route_to_caseworker(services, contact, body)
     if routed is not None:  # a person owns the conversation: the bot stays silent
         await _send(services, contact, routed.replies)
@@ -122,6 +127,10 @@ async def _turn(services: Services, contact: ContactView, body: str) -> None:
         replies = await ask_rasa(services, contact, body)
     except RasaUnavailable:
         await _send(services, contact, [text("unavailable", contact.language)])
+        return
+    if not replies:  # the bot failed (an action that could not run): a person is offered
+        log.error("telegram: Rasa answered nothing")
+        await _send(services, contact, [text("bot_failed", contact.language)])
         return
     turn = render_turn(replies)
     if await erase_if_requested(services, contact.id, contact.pseudonym):

@@ -25,8 +25,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Ik kan alleen tekst lezen. Schrijf uw vraag in woorden.",
     },
     "unavailable": {
-        "fr": "L'assistant ne répond pas pour le moment. Réessayez plus tard. Urgence: 112.",
-        "nl": "De assistent antwoordt nu niet. Probeer later opnieuw. Nood: 112.",
+        "fr": "L'assistant ne répond pas pour le moment. Pour parler à une personne, envoyez "
+        "PERSONNE. Urgence: 112.",
+        "nl": "De assistent antwoordt nu niet. Om met een mens te praten, stuur MENS. Nood: 112.",
+    },
+    "bot_failed": {
+        "fr": "Désolé, je n'ai pas pu répondre. Pour parler à une personne, envoyez PERSONNE. "
+        "Urgence: 112.",
+        "nl": "Sorry, ik kon niet antwoorden. Om met een mens te praten, stuur MENS. Nood: 112.",
+    },
+    "person_coming": {
+        "fr": "C'est noté. Une personne du service social va vous répondre ici.",
+        "nl": "Genoteerd. Iemand van de sociale dienst antwoordt u hier.",
     },
     "out_of_hours": {
         "fr": "Le service social est fermé maintenant. Une personne vous répond {when}. "

@@ -4,6 +4,7 @@ the Rasa server with its action server (the Rasa environment)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -84,50 +85,94 @@ def running_gateway(workdir: Path, rasa_url: str = "http://127.0.0.1:9",
             process.kill()
 
 
+def rasa_env(gateway_url: str, actions_url: str, extra_env: dict[str, str] | None) -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "GATEWAY_URL": gateway_url,
+            "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "RASA_TELEMETRY_ENABLED": "false",  # no usage data or crash reports leave
+            "ACTION_SERVER_URL": actions_url, **(extra_env or {})}  # fmt: skip
+
+
+def stop_process(process: subprocess.Popen, seconds: float = 20) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def running_actions(workdir: Path, gateway_url: str,
+                    extra_env: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
+    """The real action server on a free port; yields its webhook URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/webhook"
+    log = workdir / f"actions-{port}.log"
+    process = subprocess.Popen(
+        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT, env=rasa_env(gateway_url, url, extra_env), stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_until(lambda: answers(f"http://127.0.0.1:{port}/health"),
+                   RASA_STARTUP_SECONDS, "action server", process, log)  # fmt: skip
+        yield url
+    finally:
+        stop_process(process)
+
+
+class RasaServer:
+    """One Rasa server process serving the trained model; can be killed and started again
+    on the same port (the fault tests do)."""
+
+    def __init__(self, workdir: Path, port: int, endpoints: Path, env: dict[str, str]) -> None:
+        if not MODEL.exists():
+            raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does it)")
+        self.port, self.endpoints, self.env = port, endpoints, env
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = workdir / f"rasa-{port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [str(RASA), "run", "--enable-api", "--port", str(self.port), "--model", str(MODEL),
+             "--endpoints", str(self.endpoints), "--credentials", str(ROOT / "credentials.yml")],
+            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_until(lambda: bool(json_from(f"{self.url}/status").get("model_id")),
+                   RASA_STARTUP_SECONDS, "Rasa server", self.process, self.log)  # fmt: skip
+
+    def kill(self) -> None:
+        """As a crash would: no clean shutdown."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            stop_process(self.process)
+
+
 @contextmanager
 def running_rasa(workdir: Path, rasa_port: int, gateway_url: str,
                  endpoints_file: Path | None = None,
-                 extra_env: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
-    """The trained model served by a real Rasa server and action server, with a throwaway
-    SQLite tracker store (or the given endpoints file, e.g. the production profile's, whose
-    ${...} come from `extra_env`); yields Rasa's URL."""
-    if not MODEL.exists():
-        raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does it)")
-    actions_port = free_port()
-    endpoints = endpoints_file or workdir / "endpoints.yml"
-    if endpoints_file is None:
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n'
-            f'  db: "{workdir / "tracker.db"}"\n'
-        )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GATEWAY_URL": gateway_url,
-           "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-           "RASA_TELEMETRY_ENABLED": "false",  # no usage data or crash reports leave
-           "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook",
-           **(extra_env or {})}  # fmt: skip
-    actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-    actions = subprocess.Popen(
-        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        cwd=ROOT, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    server = subprocess.Popen(
-        [str(RASA), "run", "--enable-api", "--port", str(rasa_port), "--model", str(MODEL),
-         "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
-        cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{rasa_port}"
-    try:
-        wait_until(lambda: answers(f"http://127.0.0.1:{actions_port}/health"),
-                   RASA_STARTUP_SECONDS, "action server", actions, actions_log)  # fmt: skip
-        wait_until(lambda: bool(json_from(f"{url}/status").get("model_id")),
-                   RASA_STARTUP_SECONDS, "Rasa server", server, rasa_log)  # fmt: skip
-        yield url
-    finally:
-        for process in (server, actions):
-            process.terminate()
-        for process in (server, actions):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+                 extra_env: dict[str, str] | None = None,
+                 actions_url: str | None = None) -> Iterator[str]:  # fmt: skip
+    """The trained model served by a real Rasa server and its own action server (or the
+    given one), with a throwaway SQLite tracker store (or the given endpoints file, e.g. the
+    production profile's, whose ${...} come from `extra_env`); yields Rasa's URL."""
+    with contextlib.ExitStack() as stack:
+        if actions_url is None:
+            actions_url = stack.enter_context(running_actions(workdir, gateway_url, extra_env))
+        endpoints = endpoints_file or workdir / "endpoints.yml"
+        if endpoints_file is None:
+            endpoints.write_text(
+                f'action_endpoint:\n  url: "{actions_url}"\n'
+                f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n'
+                f'  db: "{workdir / "tracker.db"}"\n'
+            )
+        server = RasaServer(workdir, rasa_port, endpoints,
+                            rasa_env(gateway_url, actions_url, extra_env))  # fmt: skip
+        stack.callback(server.stop)
+        server.start()
+        yield server.url

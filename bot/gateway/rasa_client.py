@@ -10,6 +10,7 @@ retried elsewhere, because the turn may have run there and must not run twice.""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -62,9 +63,54 @@ class RasaClient:
     async def send_message(
         self, sender_id: str, text: str, metadata: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        """One tenant message through the REST channel; the bot's replies."""
+        """One tenant message through the REST channel; the bot's replies.
+
+        A replica that drops the connection in the middle of the turn has crashed. Rasa
+        saves a turn's events at its end, all at once, in the tracker store the replicas
+        share: if they are there, the turn happened and its replies are read back from it;
+        if not, it never happened and runs on the next replica. Either way it runs once."""
         body = {"sender": sender_id, "message": text, "metadata": metadata}
-        return await self._call("POST", "/webhooks/rest/webhook", sender_id, json=body)
+        candidates = self.replicas_for(sender_id)
+        for position, base in enumerate(candidates):
+            sent_at = time.time()
+            try:
+                response = await self._client.post(f"{base}/webhooks/rest/webhook", json=body)
+                response.raise_for_status()
+                return response.json()
+            except httpx.ConnectError:
+                continue  # never reached this replica
+            except (httpx.RemoteProtocolError, httpx.ReadError) as error:
+                others = candidates[position + 1 :]
+                if not others:
+                    raise RasaUnavailable(f"the replica failed during a turn: {error!r}") from error
+                stored = await self._stored_turn(others[0], sender_id, text, sent_at)
+                if stored is not None:
+                    return stored
+            except httpx.HTTPError as error:
+                raise RasaUnavailable(f"a turn: {type(error).__name__}") from error
+        raise RasaUnavailable("a turn: no replica answers")
+
+    async def _stored_turn(self, base: str, sender_id: str, text: str,
+                           sent_at: float) -> list[dict[str, Any]] | None:  # fmt: skip
+        """The replies of this message's turn if the tracker store has it, else None."""
+        try:
+            response = await self._client.get(
+                f"{base}/conversations/{sender_id}/tracker",
+                params={"include_events": "AFTER_RESTART"},
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(f"cannot tell whether a turn ran: {error!r}") from error
+        events = response.json().get("events") or []
+        users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+        if not users:
+            return None
+        last = users[-1]
+        if events[last].get("text") != text or events[last].get("timestamp", 0) < sent_at - 1:
+            return None
+        return [{"recipient_id": sender_id, "text": event.get("text"),
+                 **{key: value for key, value in (event.get("data") or {}).items() if value}}
+                for event in events[last + 1 :] if event.get("event") == "bot"]  # fmt: skip
 
     async def slots(self, sender_id: str) -> dict[str, Any]:
         """The conversation's slots (the tracker without its events)."""

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dev_defaults import (
@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     # The console's session cookie is signed with this; sessions end after idle minutes.
     console_secret: SecretStr = SecretStr(DEV_CONSOLE_SECRET)
     console_idle_minutes: int = 30
+
+    @field_validator("database_url", "rasa_tracker_store_url")
+    @classmethod
+    def _psycopg3(cls, url: str) -> str:
+        """A plain postgresql:// URL (as Rasa's store and most tools write it) means the
+        psycopg 3 driver the gateway has, not SQLAlchemy's default psycopg2."""
+        for plain in ("postgresql://", "postgres://"):
+            if url.startswith(plain):
+                return "postgresql+psycopg://" + url[len(plain) :]
+        return url
 
     @property
     def twilio_api(self) -> str:

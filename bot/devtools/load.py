@@ -1,0 +1,196 @@
+"""A load generator for the gateway's SMS webhook, loopback only and bounded in count and
+time: simulated tenants each hold one conversation of scripted turns, one message at a time
+(a tenant waits for the answer before typing again), signed with the twilio library as
+Twilio signs them. It records every turn's latency and answer, and then checks delivery:
+each tenant message got exactly one bot turn, in order, and Rasa's tracker store holds each
+user message once."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import aiohttp
+from twilio.request_validator import RequestValidator
+
+from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
+from bot.devtools.loopback import FakeTwilio
+from bot.gateway.pseudonyms import pseudonym
+
+# Ten turns a tenant might send, menu digits included (the gateway maps them). Nothing here
+# asks for a person or says STOP: those would end the bot's part of the conversation.
+SCRIPTS = {
+    "fr": ["bonjour", "1", "Schaerbeek", "2", "9", "je cherche un cours de français",
+           "à Anderlecht", "le mercredi", "0", "merci"],
+    "nl": ["hallo", "1", "Molenbeek", "2", "9", "ik zoek huiswerkbegeleiding",
+           "in Jette", "op woensdag", "0", "dank je"],
+}  # fmt: skip
+TENANT_NUMBERS = itertools.count(1)
+
+
+@dataclass
+class Turn:
+    number: str
+    index: int
+    sent: str
+    started: float
+    latency_ms: float
+    status: int
+    replies: list[str]
+
+
+@dataclass
+class LoadResult:
+    turns: list[Turn] = field(default_factory=list)
+    seconds: float = 0.0
+    errors: Counter = field(default_factory=Counter)
+
+    @property
+    def messages_per_second(self) -> float:
+        return len(self.turns) / self.seconds if self.seconds else 0.0
+
+    def percentile_ms(self, share: float) -> float:
+        ordered = sorted(turn.latency_ms for turn in self.turns)
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0
+
+
+def twiml_messages(body: str) -> list[str]:
+    return [element.text or "" for element in ElementTree.fromstring(body).iter("Message")]
+
+
+async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, number: str,
+                 script: list[str], result: LoadResult, deadline: float) -> None:  # fmt: skip
+    validator = RequestValidator(DEV_TWILIO_AUTH_TOKEN)
+    for index, typed in enumerate(script):
+        if time.monotonic() > deadline:
+            return
+        params = {"MessageSid": f"SM{number[1:]}{index:04d}".ljust(34, "0"), "From": number,
+                  "To": "+32460000000", "Body": typed, "NumMedia": "0",
+                  "AccountSid": "AC" + "4" * 32}  # fmt: skip
+        signature = validator.compute_signature(f"{public_url}/webhooks/sms", params)
+        started = time.monotonic()
+        try:
+            headers = {"X-Twilio-Signature": signature}
+            async with session.post(f"{gateway}/webhooks/sms", data=params,
+                                    headers=headers) as response:  # fmt: skip
+                status, body = response.status, await response.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            result.errors[type(error).__name__] += 1
+            status, body = 0, ""
+        latency = (time.monotonic() - started) * 1000
+        replies = twiml_messages(body) if status == 200 else []
+        result.turns.append(Turn(number, index, typed, started, latency, status, replies))
+
+
+async def run_load(gateway: str, public_url: str, conversations: int, concurrency: int,
+                   max_seconds: float, turns: int = 10,
+                   during: Callable[[], None] | None = None) -> LoadResult:  # fmt: skip
+    """`conversations` tenants, `concurrency` at a time, until done or `max_seconds`."""
+    result = LoadResult()
+    deadline = time.monotonic() + max_seconds
+    queue: asyncio.Queue[tuple[str, list[str]]] = asyncio.Queue()
+    run = next(TENANT_NUMBERS)
+    for n in range(conversations):
+        language = "fr" if n % 2 == 0 else "nl"
+        queue.put_nowait((f"+3249{run:03d}{n:05d}", SCRIPTS[language][:turns]))
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        while not queue.empty() and time.monotonic() < deadline:
+            number, script = queue.get_nowait()
+            await tenant(session, gateway, public_url, number, script, result, deadline)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=60)
+    started = time.monotonic()
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        workers = [asyncio.create_task(worker(session)) for _ in range(concurrency)]
+        if during is not None:  # a fault, injected while the load runs
+            await asyncio.sleep(min(5.0, max_seconds / 4))
+            await asyncio.get_running_loop().run_in_executor(None, during)
+        await asyncio.gather(*workers)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+@dataclass
+class Delivery:
+    """What the tenants got: every message needs one bot turn, in the webhook's TwiML or,
+    past the reply deadline, through the outbox (the loopback Twilio)."""
+
+    messages: int
+    answered: int
+    lost: list[tuple[str, int]]
+    duplicated: list[tuple[str, int]]
+    http_errors: int
+
+
+def check_delivery(result: LoadResult, twilio: FakeTwilio, settle_seconds: float = 30
+                   ) -> Delivery:  # fmt: skip
+    """A turn the webhook answered empty (past the reply deadline) must be answered by the
+    outbox; the outbox must send nothing to a tenant whose every turn was answered already.
+    (A late turn may take several SMS parts, so parts are counted per tenant.)"""
+    late_turns = Counter(turn.number for turn in result.turns
+                         if turn.status == 200 and not turn.replies)  # fmt: skip
+
+    def outbox_parts() -> Counter:
+        return Counter(message["To"] for message in twilio.sent())
+
+    deadline = time.monotonic() + settle_seconds
+    while time.monotonic() < deadline and any(
+        outbox_parts()[number] < count for number, count in late_turns.items()
+    ):
+        time.sleep(0.5)
+    parts = outbox_parts()
+    lost = [(turn.number, turn.index) for turn in result.turns if turn.status != 200]
+    lost += [(number, -1) for number, count in late_turns.items() if parts[number] < count]
+    duplicated = [(number, count) for number, count in parts.items() if number not in late_turns]
+    answered = sum(1 for turn in result.turns if turn.replies) + sum(
+        min(count, parts[number]) for number, count in late_turns.items())  # fmt: skip
+    return Delivery(len(result.turns), answered, lost, duplicated,
+                    sum(1 for turn in result.turns if turn.status != 200))  # fmt: skip
+
+
+@dataclass
+class TrackerCheck:
+    conversations: int
+    user_events: int
+    missing: int  # tenant messages the tracker store lacks
+    duplicated: int  # stored more than once
+    out_of_order: int  # conversations whose user messages are not in the order sent
+
+
+def check_tracker(result: LoadResult, connection, secret: str) -> TrackerCheck:  # noqa: ANN001
+    """Rasa's stored user events against what each tenant sent (digits arrive as the menu's
+    payloads, so order is checked on the typed texts)."""
+    sent: dict[str, list[str]] = {}
+    for turn in sorted(result.turns, key=lambda t: (t.number, t.index)):
+        if turn.status == 200:
+            sent.setdefault(pseudonym(secret, "sms", turn.number), []).append(turn.sent)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT sender_id, data::json->>'text', data::json->>'message_id' "
+                       "FROM events WHERE type_name = 'user' AND sender_id = ANY(%s) "
+                       "ORDER BY id", (list(sent),))  # fmt: skip
+        rows = cursor.fetchall()
+    stored: dict[str, list[str]] = {}
+    message_ids = Counter(message_id for _, _, message_id in rows)
+    for sender, text, _ in rows:
+        stored.setdefault(sender, []).append(text)
+    missing = sum(
+        max(0, len(texts) - len(stored.get(sender, []))) for sender, texts in sent.items()
+    )
+    extra = sum(max(0, len(stored.get(sender, [])) - len(texts)) for sender, texts in sent.items())
+    out_of_order = sum(1 for sender, texts in sent.items()
+                       if _typed(stored.get(sender, [])) != _typed(texts))  # fmt: skip
+    return TrackerCheck(len(sent), len(rows), missing,
+                        extra + sum(count - 1 for count in message_ids.values() if count > 1),
+                        out_of_order)  # fmt: skip
+
+
+def _typed(texts: list[str]) -> list[str]:
+    """The free texts, without menu digits and the payloads they became."""
+    return [t for t in texts if not t.startswith("/") and not t.strip().isdigit()]

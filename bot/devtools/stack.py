@@ -1,0 +1,114 @@
+"""The production profile on this machine, for the load benchmark and the fault tests:
+Rasa replicas with PostgreSQL trackers, Redis locks and RabbitMQ events
+(endpoints.production.yml), one action server, and the gateway on PostgreSQL with several
+workers and Redis rate-limit counts, in front of a loopback Twilio. Each stack gets its own
+databases, Redis database and queue, dropped afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aio_pika
+import psycopg2
+import redis
+
+from bot.devtools.processes import (
+    ROOT,
+    RasaServer,
+    free_port,
+    rasa_env,
+    running_actions,
+    running_gateway,
+)
+
+POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+PUBLIC_URL = "https://assistant.example.org"
+GATEWAY_SECRET = "stack-gateway-secret-not-a-real-one"
+REDIS_LOCK_DB, REDIS_LIMITS_DB = 3, 4
+
+
+@dataclass
+class Stack:
+    gateway: str
+    replicas: list[RasaServer]
+    gateway_database: str
+    tracker_database: str
+    queue: str
+
+    def tracker_connection(self) -> psycopg2.extensions.connection:
+        return psycopg2.connect(dbname=self.tracker_database, **POSTGRES)
+
+
+@contextlib.contextmanager
+def databases(*names: str) -> Iterator[None]:
+    admin = psycopg2.connect(dbname="postgres", **POSTGRES)
+    admin.autocommit = True
+    try:
+        for name in names:
+            admin.cursor().execute(f'CREATE DATABASE "{name}"')
+        yield
+    finally:
+        for name in names:
+            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def rasa_production_env(tracker_database: str, queue: str) -> dict[str, str]:
+    """The ${...} of endpoints.production.yml."""
+    return {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432", "POSTGRES_USER": "postgres",
+            "POSTGRES_PASSWORD": "", "RASA_TRACKER_DB": tracker_database,
+            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": str(REDIS_LOCK_DB),
+            "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_USER": "guest", "RABBITMQ_PASSWORD": "guest",
+            "RABBITMQ_QUEUE": queue, "GATEWAY_SECRET": GATEWAY_SECRET}  # fmt: skip
+
+
+@contextlib.contextmanager
+def production_stack(workdir: Path, twilio_url: str, replicas: int = 2,
+                     gateway_workers: int = 2,
+                     gateway_env: dict[str, str] | None = None) -> Iterator[Stack]:  # fmt: skip
+    tag = uuid.uuid4().hex[:8]
+    gateway_db, tracker_db, queue = f"gateway_{tag}", f"rasa_tracker_{tag}", f"rasa_events_{tag}"
+    ports = [free_port() for _ in range(replicas)]
+    for db in (REDIS_LOCK_DB, REDIS_LIMITS_DB):
+        redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
+    tracker_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker_db}"
+    env = {
+        "PROFILE": "development",  # production's secret checks need real tokens
+        "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{gateway_db}",
+        "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in ports),
+        "GATEWAY_WORKERS": str(gateway_workers), "GATEWAY_SECRET": GATEWAY_SECRET,
+        "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:6379/{REDIS_LIMITS_DB}",
+        "RASA_TRACKER_STORE_URL": tracker_url, "TWILIO_API_URL": twilio_url,
+        "PUBLIC_URL": PUBLIC_URL, **(gateway_env or {}),
+    }  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(databases(gateway_db, tracker_db))
+        gateway = stack.enter_context(running_gateway(workdir, env["RASA_URL"], env))
+        rasa_settings = rasa_production_env(tracker_db, queue)
+        actions = stack.enter_context(running_actions(workdir, gateway, rasa_settings))
+        endpoints, env_of_rasa = ROOT / "endpoints.production.yml", rasa_env(
+            gateway, actions, rasa_settings)  # fmt: skip
+        servers = [RasaServer(workdir, port, endpoints, env_of_rasa) for port in ports]
+        for server in servers:
+            stack.callback(server.stop)
+            server.start()
+        stack.callback(_delete_queue, queue)
+        yield Stack(gateway, servers, gateway_db, tracker_db, queue)
+
+
+def _delete_queue(queue: str) -> None:
+    """The run's event queue holds every event of the run: not kept on the broker."""
+
+    async def delete() -> None:
+        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1/")
+        async with connection:
+            channel = await connection.channel()
+            await channel.queue_delete(queue)
+
+    with contextlib.suppress(Exception):
+        asyncio.run(delete())

@@ -1,0 +1,47 @@
+"""A person without the bot. When the bot cannot answer (Rasa down, the action server
+down, an empty answer) the tenant gets an apology with the offer of a person; the keyword
+PERSONNE / MENS then opens a handoff from the gateway itself, because the bot's own
+handoff action may be what is failing. It works at any time, bot or no bot."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from bot.channels.common import Services, in_background, in_session
+from bot.channels.texts import text
+from bot.gateway.contacts import ContactView
+from bot.gateway.models import Contact
+from bot.handoff import queue
+from bot.handoff.internal_api import pause_rasa
+from bot.handoff.models import HousingCompany
+from bot.handoff.routing import out_of_hours_text
+
+log = logging.getLogger(__name__)
+
+
+def _open(session: Session, contact_id: int, reason: str,
+          language: str) -> tuple[int, bool, str | None]:  # fmt: skip
+    contact = session.get_one(Contact, contact_id)
+    handoff, created = queue.open_handoff(session, contact, {"reason": reason,
+                                                             "language": language})  # fmt: skip
+    company = session.get_one(HousingCompany, handoff.company_id)
+    return handoff.id, created, out_of_hours_text(company, language, datetime.now(timezone.utc))
+
+
+async def open_from_gateway(services: Services, contact: ContactView, reason: str) -> list[str]:
+    """Open (or find) the contact's handoff; what the tenant is told."""
+    language = contact.language or "fr"
+    try:
+        handoff_id, created, closed_now = await in_session(services, _open, contact.id, reason,
+                                                           language)  # fmt: skip
+    except LookupError:  # no housing company configured: nobody to hand over to
+        log.error("handoff: no housing company configured")
+        return [text("unavailable", language)]
+    if created:
+        log.info("handoff %s opened by the gateway (%s)", handoff_id, reason)
+        services.metrics.handoffs.labels("false").inc()
+        in_background(services, pause_rasa(services, contact.pseudonym, handoff_id))
+    return [text("person_coming", language)] + ([closed_now] if closed_now else [])
