@@ -64,7 +64,8 @@ def rasa_production_env(tracker_database: str, queue: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": "", "RASA_TRACKER_DB": tracker_database,
             "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": str(REDIS_LOCK_DB),
             "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_USER": "guest", "RABBITMQ_PASSWORD": "guest",
-            "RABBITMQ_QUEUE": queue, "GATEWAY_SECRET": GATEWAY_SECRET}  # fmt: skip
+            "RABBITMQ_QUEUE": queue, "GATEWAY_SECRET": GATEWAY_SECRET,
+            "TICKET_LOCK_LIFETIME": "15"}  # as docker-compose.yml  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -84,7 +85,7 @@ def production_stack(workdir: Path, twilio_url: str, replicas: int = 2,
         "GATEWAY_WORKERS": str(gateway_workers), "GATEWAY_SECRET": GATEWAY_SECRET,
         "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:6379/{REDIS_LIMITS_DB}",
         "RASA_TRACKER_STORE_URL": tracker_url, "TWILIO_API_URL": twilio_url,
-        "PUBLIC_URL": PUBLIC_URL, **(gateway_env or {}),
+        "PUBLIC_URL": PUBLIC_URL, "RASA_TIMEOUT_SECONDS": "30", **(gateway_env or {}),
     }  # fmt: skip
     with contextlib.ExitStack() as stack:
         stack.enter_context(databases(gateway_db, tracker_db))

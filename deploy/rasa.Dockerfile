@@ -1,0 +1,35 @@
+# The Rasa server: the trained model, the production endpoints and the custom NLU components
+# (config.yml's pipeline imports bot.nlu and bot.lexicon). Build context: the repository root,
+# after `make train` (models/ is not in git). See deploy/README-deployment.md.
+FROM rasa/rasa:3.6.21-full
+
+# The libraries of the custom components that the image lacks: requirements/rasa.in beyond
+# rasa and rasa-sdk (already in the image), without the development tools (honcho, pytest,
+# ruff). The lock file, as constraints, pins them and their dependencies to the versions the
+# model was trained and tested with. The image's virtualenv (/opt/venv) belongs to root.
+USER root
+COPY requirements/rasa.lock /tmp/rasa.lock
+RUN pip install --no-cache-dir --disable-pip-version-check -c /tmp/rasa.lock \
+        spacy spacy-lookups-data lingua-language-detector rapidfuzz smsutil \
+    && rm /tmp/rasa.lock
+
+WORKDIR /app
+COPY models/tenant-assistant.tar.gz models/tenant-assistant.tar.gz
+COPY config.yml domain.yml endpoints.production.yml credentials.yml ./
+COPY bot/ bot/
+
+# PYTHONPATH: the model names its components by module path (bot.nlu...).
+ENV PYTHONPATH=/app \
+    RASA_TELEMETRY_ENABLED=false \
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+# The image's non-root user.
+USER 1001
+EXPOSE 5005
+# The entrypoint is `rasa`. The HTTP API is on (the gateway reads trackers and appends
+# events) and has no token: the port must stay on the internal network.
+CMD ["run", "--enable-api", "--port", "5005", \
+     "--model", "models/tenant-assistant.tar.gz", \
+     "--endpoints", "endpoints.production.yml", \
+     "--credentials", "credentials.yml"]

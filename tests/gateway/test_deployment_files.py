@@ -1,0 +1,332 @@
+"""The deployment files (issue 6): docker-compose.yml renders with the example environment and
+refuses to without a secret; what it renders is what the services read; the Dockerfiles start
+from the right images and copy files that exist. Nothing is built or started: validation needs
+`docker compose` (Docker's plugin) or `docker-compose` (Debian's package), not an engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from limits.storage import storage_from_string
+from sqlalchemy.engine import make_url
+
+from bot.gateway.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+EXAMPLE_ENV = ROOT / "deploy" / ".env.production.example"
+DOCKERFILES = {
+    name: ROOT / "deploy" / f"{name}.Dockerfile" for name in ("rasa", "actions", "gateway")
+}
+SECRETS = (
+    "GATEWAY_SECRET",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_NUMBER",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_SECRET_TOKEN",
+    "CONSOLE_SECRET",
+    "POSTGRES_PASSWORD",
+    "RABBITMQ_PASSWORD",
+    "PUBLIC_URL",
+)
+SERVICES = {"postgres", "redis", "rabbitmq", "actions", "rasa-1", "rasa-2", "gateway"}
+RASA_REPLICAS = {"rasa-1", "rasa-2"}
+# What each service's health check must probe (a wrong port never turns healthy).
+PROBES = {
+    "postgres": "pg_isready",
+    "redis": "redis-cli ping",
+    "rabbitmq": "rabbitmq-diagnostics -q ping",
+    "actions": "http://localhost:5055/health",
+    "rasa-1": "http://localhost:5005/",
+    "rasa-2": "http://localhost:5005/",
+    "gateway": "http://localhost:8000/healthz",
+}
+VARIABLE = re.compile(r"(?<!\$)\$\{([A-Z0-9_]+)([^}]*)\}")
+
+
+def compose_variables() -> list[tuple[str, str]]:
+    """(name, what follows it) of each ${...} the compose file reads; comments aside."""
+    lines = COMPOSE_FILE.read_text(encoding="utf-8").splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    return VARIABLE.findall(code)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and line[0] != "#")
+
+
+def lock_pins(name: str) -> dict[str, str]:
+    text = (ROOT / "requirements" / name).read_text(encoding="utf-8")
+    pins = (line.split("==") for line in text.splitlines() if "==" in line)
+    return {package.strip().lower(): version.strip() for package, version in pins}
+
+
+@pytest.fixture(scope="module")
+def compose() -> list[str]:
+    """The compose command this machine has; CI installs Debian's docker-compose if needed."""
+    for command in (["docker", "compose"], ["docker-compose"]):
+        if shutil.which(command[0]) and subprocess.run(
+            [*command, "version"], capture_output=True
+        ).returncode == 0:  # fmt: skip
+            return command
+    pytest.fail(
+        "cannot validate docker-compose.yml: neither `docker compose` nor `docker-compose` "
+        "works here (apt-get install docker-compose, as .ci/run does)"
+    )
+
+
+def run_compose(compose: list[str], env_file: Path, *args: str) -> subprocess.CompletedProcess:
+    # A bare environment: the caller's own variables must not fill in what the env file lacks
+    # (and --env-file keeps a development .env at the root out).
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "DOCKER_CONFIG"}}
+    return subprocess.run(
+        [*compose, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), "config", *args],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rendered(compose: list[str]) -> dict:
+    result = run_compose(compose, EXAMPLE_ENV)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def services(rendered: dict) -> dict[str, dict]:
+    return rendered["services"]
+
+
+def environment(service: dict) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):  # KEY=VALUE form
+        env = dict(item.split("=", 1) for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def mounts(service: dict) -> list[tuple[str, str]]:
+    """(source, target) of each volume: docker-compose prints "src:dst:mode", docker compose
+    a mapping."""
+    pairs = []
+    for volume in service.get("volumes", []):
+        if isinstance(volume, dict):
+            pairs.append((volume["source"], volume["target"]))
+        else:
+            source, target, *_ = volume.split(":")
+            pairs.append((source, target))
+    return pairs
+
+
+def test_the_compose_file_is_valid_with_the_example_environment(compose: list[str]) -> None:
+    result = run_compose(compose, EXAMPLE_ENV, "-q")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_compose_refuses_to_render_without_a_secret(
+    compose: list[str], secret: str, tmp_path: Path
+) -> None:
+    lines = EXAMPLE_ENV.read_text(encoding="utf-8").splitlines()
+    env_file = tmp_path / "partial.env"
+    env_file.write_text("\n".join(li for li in lines if not li.startswith(f"{secret}=")) + "\n")
+    result = run_compose(compose, env_file, "-q")
+    assert result.returncode != 0, f"rendered without {secret}"
+    assert secret in result.stderr
+
+
+def test_secrets_come_only_from_the_environment() -> None:
+    raw = COMPOSE_FILE.read_text(encoding="utf-8")
+    example = read_env_file(EXAMPLE_ENV)
+    for secret in SECRETS:
+        assert example[secret] not in raw, f"{secret}'s value is written in the compose file"
+        uses = [rest for name, rest in compose_variables() if name == secret]
+        assert uses, f"{secret} is never used"
+        # Every use is required: one ${SECRET} or ${SECRET:-...} would render empty or a default.
+        assert all(rest.startswith(":?") for rest in uses), f"{secret} is not always required"
+
+
+def test_the_example_env_file_lists_every_variable_the_compose_file_reads() -> None:
+    read = {name for name, _ in compose_variables()}
+    assert read == set(read_env_file(EXAMPLE_ENV))
+
+
+def test_every_service_has_a_health_check_probing_its_own_port(services: dict) -> None:
+    assert set(services) == SERVICES
+    for name, service in services.items():
+        test = service.get("healthcheck", {}).get("test")
+        assert test and not service["healthcheck"].get("disable"), f"{name} has no health check"
+        assert PROBES[name] in " ".join(test), f"{name}'s health check: {test}"
+
+
+def test_services_wait_for_their_dependencies_to_be_healthy(services: dict) -> None:
+    for name, service in services.items():
+        for dependency, how in (service.get("depends_on") or {}).items():
+            assert how["condition"] == "service_healthy", f"{name} -> {dependency}"
+    for replica in RASA_REPLICAS:
+        assert {"postgres", "redis", "rabbitmq", "actions"} <= set(services[replica]["depends_on"])
+    assert {"postgres", "redis", *RASA_REPLICAS} <= set(services["gateway"]["depends_on"])
+
+
+def test_every_service_restarts_unless_stopped(services: dict) -> None:
+    assert {name: s.get("restart") for name, s in services.items()} == dict.fromkeys(
+        SERVICES, "unless-stopped"
+    )
+
+
+def test_only_the_gateway_publishes_a_port(services: dict) -> None:
+    published = {name: s["ports"] for name, s in services.items() if s.get("ports")}
+    assert set(published) == {"gateway"}
+    (port,) = published["gateway"]
+    target = port["target"] if isinstance(port, dict) else port.split(":")[-1].split("/")[0]
+    assert int(target) == 8000
+
+
+def test_two_rasa_replicas_of_one_image_and_the_gateway_routes_to_both(services: dict) -> None:
+    rasa = {name for name, s in services.items()
+            if s.get("build", {}).get("dockerfile") == "deploy/rasa.Dockerfile"}  # fmt: skip
+    assert rasa == RASA_REPLICAS
+    assert len({services[name]["image"] for name in rasa}) == 1
+    rasa_url = environment(services["gateway"])["RASA_URL"].split(",")
+    assert sorted(rasa_url) == [f"http://{name}:5005" for name in sorted(RASA_REPLICAS)]
+
+
+def test_rasa_replicas_run_the_production_endpoints_with_every_variable_set(
+    services: dict,
+) -> None:
+    command = json.loads(dockerfile_instructions("rasa", "CMD")[-1])
+    assert command[command.index("--endpoints") + 1] == "endpoints.production.yml"
+    endpoints = (ROOT / "endpoints.production.yml").read_text(encoding="utf-8")
+    needed = set(re.findall(r"\$\{(\w+)\}", endpoints))
+    for replica in RASA_REPLICAS:
+        assert "command" not in services[replica], "the Dockerfile's command is overridden"
+        env = environment(services[replica])
+        assert needed <= set(env), f"{replica} lacks {needed - set(env)}"
+        assert env["RASA_TELEMETRY_ENABLED"] == "false"
+        assert env["ACTION_SERVER_URL"] == "http://actions:5055/webhook"
+
+
+def test_the_action_server_gets_every_variable_the_actions_read(services: dict) -> None:
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "actions").glob("*.py"))
+    read = set(re.findall(r"""(?:environ\.get|getenv|environ\[)\(?\s*["'](\w+)["']""", sources))
+    assert read, "found no variable the actions read"
+    env = environment(services["actions"])
+    assert read <= set(env)
+    assert env["GATEWAY_URL"] == "http://gateway:8000"
+
+
+def gateway_settings(services: dict) -> Settings:
+    env = environment(services["gateway"])
+    fields = {name.upper() for name in Settings.model_fields}
+    assert set(env) <= fields, f"the gateway ignores {set(env) - fields}"
+    return Settings(_env_file=None, **{key.lower(): value for key, value in env.items()})
+
+
+def test_the_gateway_accepts_its_environment_as_a_production_profile(services: dict) -> None:
+    settings = gateway_settings(services).check()  # raises on a development value
+    assert settings.profile == "production"
+    assert settings.gateway_workers > 1
+    assert settings.housing_companies_file.startswith("/app/")  # where the Dockerfile copies it
+    assert (ROOT / settings.housing_companies_file.removeprefix("/app/")).is_file()
+
+
+def test_erasure_reaches_the_database_rasa_writes_its_trackers_to(services: dict) -> None:
+    settings = gateway_settings(services)
+    gateway_db = make_url(settings.database_url)
+    tracker_db = make_url(settings.rasa_tracker_store_url)
+    assert gateway_db.drivername == tracker_db.drivername == "postgresql+psycopg"
+    assert (tracker_db.host, tracker_db.port) == ("postgres", 5432)
+    rasa = environment(services["rasa-1"])
+    assert tracker_db.database == rasa["RASA_TRACKER_DB"] != gateway_db.database
+    assert tracker_db.username == rasa["POSTGRES_USER"]
+    # The postgres image creates POSTGRES_DB; the init script creates the trackers' database.
+    assert environment(services["postgres"])["POSTGRES_DB"] == gateway_db.database
+    init = (ROOT / "deploy" / "postgres-init.sql").read_text(encoding="utf-8")
+    assert f"CREATE DATABASE {tracker_db.database};" in init
+    init_script = (str(ROOT / "deploy" / "postgres-init.sql"), "/docker-entrypoint-initdb.d/")
+    assert any(source == init_script[0] and target.startswith(init_script[1])
+               for source, target in mounts(services["postgres"]))  # fmt: skip
+
+
+def test_the_gateway_can_count_rate_limits_in_redis(services: dict) -> None:
+    """Several workers need one count; `limits` needs its Redis client in gateway.lock."""
+    storage = gateway_settings(services).rate_limit_storage
+    assert storage.startswith("redis://redis:6379/")
+    storage_from_string(storage)  # checks the client library is installed; connects lazily
+
+
+def dockerfile_instructions(name: str, keyword: str) -> list[str]:
+    """The arguments of each `keyword` instruction, continuation lines joined."""
+    text = re.sub(r"\\\n", " ", DOCKERFILES[name].read_text(encoding="utf-8"))
+    lines = (line.strip().split(maxsplit=1) for line in text.splitlines())
+    return [words[1] for words in lines if words and words[0].upper() == keyword]
+
+
+def test_dockerfiles_start_from_the_images_the_locks_pin() -> None:
+    # The model is trained by the rasa of requirements/rasa.lock: the server must be the same.
+    pins = lock_pins("rasa.lock")
+    assert pins["rasa"] == "3.6.21"
+    assert dockerfile_instructions("rasa", "FROM") == ["rasa/rasa:3.6.21-full"]
+    assert dockerfile_instructions("actions", "FROM") == [f"rasa/rasa-sdk:{pins['rasa-sdk']}"]
+    assert dockerfile_instructions("gateway", "FROM") == ["python:3.10-slim"]
+
+
+@pytest.mark.parametrize("name", DOCKERFILES)
+def test_dockerfiles_copy_only_what_exists_in_the_repository(name: str) -> None:
+    copies = dockerfile_instructions(name, "COPY") + dockerfile_instructions(name, "ADD")
+    assert copies
+    for arguments in copies:
+        sources = [a for a in arguments.split() if not a.startswith("--")][:-1]
+        for source in sources:
+            # models/ is git-ignored: `make train` builds it before `docker compose build`.
+            if source.startswith("models/"):
+                continue
+            assert (ROOT / source).exists(), f"{name}.Dockerfile copies missing {source}"
+
+
+@pytest.mark.parametrize("name", DOCKERFILES)
+def test_containers_run_as_a_non_root_user(name: str) -> None:
+    users = dockerfile_instructions(name, "USER")
+    assert users and users[-1].split(":")[0] not in {"root", "0"}
+
+
+def pip_installs(name: str) -> list[tuple[str, set[str]]]:
+    """(constraints file, packages) of each `pip install -c ...` in a RUN."""
+    commands = (part.split() for run in dockerfile_instructions(name, "RUN")
+                for part in run.split("&&"))  # fmt: skip
+    installs = []
+    for words in commands:
+        if words[:2] == ["pip", "install"]:
+            assert "-c" in words, f"{name}.Dockerfile installs without the lock's pins: {words}"
+            constraints = words[words.index("-c") + 1]
+            packages = {w.lower() for w in words[2:] if not w.startswith("-")} - {constraints}
+            installs.append((constraints, packages))
+    return installs
+
+
+def test_the_rasa_image_adds_the_runtime_packages_of_rasa_in_pinned_by_the_lock() -> None:
+    ((constraints, packages),) = pip_installs("rasa")
+    assert constraints == "/tmp/rasa.lock"
+    assert "requirements/rasa.lock /tmp/rasa.lock" in dockerfile_instructions("rasa", "COPY")
+    rasa_in = (ROOT / "requirements" / "rasa.in").read_text(encoding="utf-8").splitlines()
+    declared = {re.split(r"[<>=\[ ]", line)[0].lower() for line in rasa_in
+                if line.strip() and not line.startswith("#")}  # fmt: skip
+    in_the_image = {"rasa", "rasa-sdk"}
+    development_tools = {"honcho", "pytest", "ruff"}
+    assert packages == declared - in_the_image - development_tools
+    assert packages <= set(lock_pins("rasa.lock"))
+
+
+def test_the_action_server_image_pins_what_it_adds_by_the_lock() -> None:
+    ((constraints, packages),) = pip_installs("actions")
+    assert constraints == "/tmp/rasa.lock"
+    assert "requirements/rasa.lock /tmp/rasa.lock" in dockerfile_instructions("actions", "COPY")
+    assert {"aiohttp", "pyyaml", "smsutil"} <= packages <= set(lock_pins("rasa.lock"))
