@@ -16,6 +16,7 @@ class Keyword(Enum):
     DUTCH = "nl"
     MENU = "menu"
     ERASE = "erase"
+    ERASE_CONFIRMED = "erase_confirmed"  # during a handoff, where the bot cannot ask
     PERSON = "person"  # a person, even when the bot is what fails (bot/handoff/direct.py)
 
 
@@ -27,6 +28,7 @@ WORDS: dict[str, Keyword] = {
     "nl": Keyword.DUTCH,
     **dict.fromkeys(("0", "menu"), Keyword.MENU),
     **dict.fromkeys(("effacer", "wissen"), Keyword.ERASE),
+    **dict.fromkeys(("effacer oui", "wissen ja"), Keyword.ERASE_CONFIRMED),
     **dict.fromkeys(("personne", "mens", "humain"), Keyword.PERSON),
 }
 

@@ -27,7 +27,7 @@ from bot.gateway.outbox import enqueue, record_delivery_status
 from bot.gateway.rasa_client import RasaUnavailable
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
-from bot.privacy.erasure import erase_if_requested
+from bot.privacy.erasure import erase_if_requested, erasure_keyword
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -123,6 +123,11 @@ async def reply_to(services: Services, contact: ContactView, incoming: Incoming)
         return [text("help", contact.language)]
     if found is Keyword.PERSON:
         return await open_from_gateway(services, contact, "asked")
+    if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
+        said = await erasure_keyword(services, contact.id, contact.pseudonym,
+                                     found is Keyword.ERASE_CONFIRMED)  # fmt: skip
+        if said is not None:
+            return [text("erase_confirm" if said == "confirm" else "erased", contact.language)]
     if found in (Keyword.FRENCH, Keyword.DUTCH):
         await in_session(services, contacts.set_language, contact.id, found.value)
     notes = [text("text_only", contact.language)] if incoming.media else []

@@ -15,7 +15,12 @@ from telegram import Bot, Message, Update
 
 from bot.channels.common import Services, ask_rasa, in_session
 from bot.channels.keywords import Keyword, keyword
-from bot.channels.telegram_render import PARSE_MODE, TelegramTurn, render_turn
+from bot.channels.telegram_render import (
+    PARSE_MODE,
+    TelegramMessage,
+    TelegramTurn,
+    render_turn,
+)
 from bot.channels.texts import text
 from bot.gateway import contacts
 from bot.gateway.contacts import ContactView
@@ -23,7 +28,7 @@ from bot.gateway.outbox import enqueue
 from bot.gateway.rasa_client import RasaUnavailable
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
-from bot.privacy.erasure import erase_if_requested
+from bot.privacy.erasure import erase_if_requested, erasure_keyword
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -116,9 +121,20 @@ async def _contact(services: Services, message: Message, site: str | None,
 
 
 async def _turn(services: Services, contact: ContactView, body: str) -> None:
-    if keyword(body) is Keyword.PERSON:
+    found = keyword(body)
+    if found is Keyword.PERSON:
         await _send(services, contact, await open_from_gateway(services, contact, "asked"))
         return
+    if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
+        said = await erasure_keyword(services, contact.id, contact.pseudonym,
+                                     found is Keyword.ERASE_CONFIRMED)  # fmt: skip
+        if said == "confirm":
+            await _send(services, contact, [text("erase_confirm", contact.language)])
+            return
+        if said == "erased":  # nothing of the contact is left, not even in the outbox
+            done = TelegramMessage(html.escape(text("erased", contact.language), quote=False))
+            await _send_direct(services, contact, TelegramTurn([done], []))
+            return
     routed = await route_to_caseworker(services, contact, body)
     if routed is not None:  # a person owns the conversation: the bot stays silent
         await _send(services, contact, routed.replies)

@@ -34,6 +34,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "Urgence: 112.",
         "nl": "Sorry, ik kon niet antwoorden. Om met een mens te praten, stuur MENS. Nood: 112.",
     },
+    "erase_confirm": {
+        "fr": "Voulez-vous effacer vos messages et votre numéro, aussi cette conversation avec "
+        "le service social ? Pour confirmer, envoyez EFFACER OUI.",
+        "nl": "Wilt u uw berichten en uw nummer wissen, ook dit gesprek met de sociale dienst? "
+        "Stuur WISSEN JA om te bevestigen.",
+    },
+    "erased": {
+        "fr": "C'est fait. Vos messages et votre numéro sont effacés.",
+        "nl": "Klaar. Uw berichten en uw nummer zijn gewist.",
+    },
     "person_coming": {
         "fr": "C'est noté. Une personne du service social va vous répondre ici.",
         "nl": "Genoteerd. Iemand van de sociale dienst antwoordt u hier.",

@@ -64,8 +64,9 @@ def twiml_messages(body: str) -> list[str]:
 
 
 async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, number: str,
-                 script: list[str], result: LoadResult, deadline: float) -> None:  # fmt: skip
-    validator = RequestValidator(DEV_TWILIO_AUTH_TOKEN)
+                 script: list[str], result: LoadResult, deadline: float,
+                 auth_token: str) -> None:  # fmt: skip
+    validator = RequestValidator(auth_token)
     for index, typed in enumerate(script):
         if time.monotonic() > deadline:
             return
@@ -89,7 +90,8 @@ async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, 
 
 async def run_load(gateway: str, public_url: str, conversations: int, concurrency: int,
                    max_seconds: float, turns: int = 10,
-                   during: Callable[[], None] | None = None) -> LoadResult:  # fmt: skip
+                   during: Callable[[], None] | None = None,
+                   auth_token: str = DEV_TWILIO_AUTH_TOKEN) -> LoadResult:  # fmt: skip
     """`conversations` tenants, `concurrency` at a time, until done or `max_seconds`."""
     result = LoadResult()
     deadline = time.monotonic() + max_seconds
@@ -102,7 +104,8 @@ async def run_load(gateway: str, public_url: str, conversations: int, concurrenc
     async def worker(session: aiohttp.ClientSession) -> None:
         while not queue.empty() and time.monotonic() < deadline:
             number, script = queue.get_nowait()
-            await tenant(session, gateway, public_url, number, script, result, deadline)
+            await tenant(session, gateway, public_url, number, script, result, deadline,
+                         auth_token)  # fmt: skip
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=60)

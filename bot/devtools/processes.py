@@ -101,24 +101,41 @@ def stop_process(process: subprocess.Popen, seconds: float = 20) -> None:
         process.wait()
 
 
+class ActionServer:
+    """The real action server on a free port; can be stopped and started again on the same
+    port (the fault tests do)."""
+
+    def __init__(self, workdir: Path, gateway_url: str,
+                 extra_env: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/webhook"
+        self.env = rasa_env(gateway_url, self.url, extra_env)
+        self.log = workdir / f"actions-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.port)],
+            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_until(lambda: answers(f"http://127.0.0.1:{self.port}/health"),
+                   RASA_STARTUP_SECONDS, "action server", self.process, self.log)  # fmt: skip
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            stop_process(self.process)
+
+
 @contextmanager
 def running_actions(workdir: Path, gateway_url: str,
-                    extra_env: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
-    """The real action server on a free port; yields its webhook URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/webhook"
-    log = workdir / f"actions-{port}.log"
-    process = subprocess.Popen(
-        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT, env=rasa_env(gateway_url, url, extra_env), stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
+                    extra_env: dict[str, str] | None = None) -> Iterator[ActionServer]:  # fmt: skip
+    """The real action server on a free port (its webhook URL is `.url`)."""
+    server = ActionServer(workdir, gateway_url, extra_env)
     try:
-        wait_until(lambda: answers(f"http://127.0.0.1:{port}/health"),
-                   RASA_STARTUP_SECONDS, "action server", process, log)  # fmt: skip
-        yield url
+        server.start()
+        yield server
     finally:
-        stop_process(process)
+        server.stop()
 
 
 class RasaServer:
@@ -163,7 +180,7 @@ def running_rasa(workdir: Path, rasa_port: int, gateway_url: str,
     production profile's, whose ${...} come from `extra_env`); yields Rasa's URL."""
     with contextlib.ExitStack() as stack:
         if actions_url is None:
-            actions_url = stack.enter_context(running_actions(workdir, gateway_url, extra_env))
+            actions_url = stack.enter_context(running_actions(workdir, gateway_url, extra_env)).url
         endpoints = endpoints_file or workdir / "endpoints.yml"
         if endpoints_file is None:
             endpoints.write_text(

@@ -19,6 +19,7 @@ import redis
 
 from bot.devtools.processes import (
     ROOT,
+    ActionServer,
     RasaServer,
     free_port,
     rasa_env,
@@ -29,6 +30,7 @@ from bot.devtools.processes import (
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PUBLIC_URL = "https://assistant.example.org"
 GATEWAY_SECRET = "stack-gateway-secret-not-a-real-one"
+TWILIO_TOKEN = "stack-twilio-token-not-a-real-one"
 REDIS_LOCK_DB, REDIS_LIMITS_DB = 3, 4
 
 
@@ -36,9 +38,11 @@ REDIS_LOCK_DB, REDIS_LIMITS_DB = 3, 4
 class Stack:
     gateway: str
     replicas: list[RasaServer]
+    actions: ActionServer
     gateway_database: str
     tracker_database: str
     queue: str
+    workdir: Path  # every process's log is here
 
     def tracker_connection(self) -> psycopg2.extensions.connection:
         return psycopg2.connect(dbname=self.tracker_database, **POSTGRES)
@@ -79,7 +83,10 @@ def production_stack(workdir: Path, twilio_url: str, replicas: int = 2,
         redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
     tracker_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker_db}"
     env = {
-        "PROFILE": "development",  # production's secret checks need real tokens
+        "PROFILE": "production", "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TELEGRAM_BOT_TOKEN": "123456:stack-telegram-token-not-a-real-one",
+        "TELEGRAM_SECRET_TOKEN": "stack-telegram-secret", "CONSOLE_SECRET": "stack-console-secret",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",  # nothing there: no Telegram in these runs
         "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{gateway_db}",
         "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in ports),
         "GATEWAY_WORKERS": str(gateway_workers), "GATEWAY_SECRET": GATEWAY_SECRET,
@@ -93,13 +100,13 @@ def production_stack(workdir: Path, twilio_url: str, replicas: int = 2,
         rasa_settings = rasa_production_env(tracker_db, queue)
         actions = stack.enter_context(running_actions(workdir, gateway, rasa_settings))
         endpoints, env_of_rasa = ROOT / "endpoints.production.yml", rasa_env(
-            gateway, actions, rasa_settings)  # fmt: skip
+            gateway, actions.url, rasa_settings)  # fmt: skip
         servers = [RasaServer(workdir, port, endpoints, env_of_rasa) for port in ports]
         for server in servers:
             stack.callback(server.stop)
             server.start()
         stack.callback(_delete_queue, queue)
-        yield Stack(gateway, servers, gateway_db, tracker_db, queue)
+        yield Stack(gateway, servers, actions, gateway_db, tracker_db, queue, workdir)
 
 
 def _delete_queue(queue: str) -> None:

@@ -11,9 +11,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -116,6 +116,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session_cookie="console_session", max_age=12 * 3600, same_site="strict",
         https_only=settings.profile == "production",
     )  # fmt: skip
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_unavailable(request: Request, error: SQLAlchemyError) -> Response:
+        """The database is down or restarting: a clear, retryable answer (Twilio and
+        Telegram see a 503), never a half-done turn; nothing was accepted."""
+        log.error("database unavailable on %s: %s", request.url.path,
+                  type(getattr(error, "orig", error)).__name__)  # fmt: skip
+        return PlainTextResponse("database unavailable, retry later", status_code=503,
+                                 headers={"Retry-After": "5"})  # fmt: skip
 
     @app.get("/metrics")
     async def prometheus_metrics(request: Request) -> Response:

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.channels.common import Services, in_session
 from bot.gateway.models import Contact, MenuOption, OutboxMessage, utcnow
 from bot.handoff.models import Handoff, HandoffEntry
+from bot.handoff.queue import open_handoff_of
 
 log = logging.getLogger(__name__)
 
@@ -76,3 +77,24 @@ async def erase_if_requested(services: Services, contact_id: int,
     handoffs = await in_session(services, erase_gateway_records, contact_id)
     log.info("erasure done for %s: %d Rasa events, %d handoffs", sender_id, events, handoffs)
     return Erased(1, handoffs, events)
+
+
+def _has_open_handoff(session: Session, contact_id: int) -> bool:
+    return open_handoff_of(session, contact_id) is not None
+
+
+async def erasure_keyword(services: Services, contact_id: int, sender_id: str,
+                          confirmed: bool) -> str | None:  # fmt: skip
+    """EFFACER / WISSEN while a person owns the conversation (the bot, paused, cannot ask
+    for the confirmation): the gateway asks, and EFFACER OUI / WISSEN JA erases at once.
+    Outside a handoff the bot asks (None: let the bot handle it). What to tell the tenant:
+    "confirm" or "erased"."""
+    if not confirmed:
+        return "confirm" if await in_session(services, _has_open_handoff, contact_id) else None
+    await in_session(services, _request_by_id, contact_id)
+    await erase_if_requested(services, contact_id, sender_id)
+    return "erased"
+
+
+def _request_by_id(session: Session, contact_id: int) -> None:
+    session.get_one(Contact, contact_id).erase_requested_at = utcnow()

@@ -5,6 +5,7 @@ housing companies kept apart)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -357,6 +358,35 @@ def test_erasure_removes_the_contact_its_handoffs_transcripts_menus_and_outbox(d
         for model in (Contact, Handoff, HandoffEntry, OutboxMessage):
             assert session.scalar(select(func.count()).select_from(model)) == 0, model
     assert internal(desk, {"sender_id": "sms-gone"}).status_code == 404
+
+
+def test_effacer_during_a_handoff_is_confirmed_by_the_gateway_then_erases_everything(tmp_path):
+    tracker = tmp_path / "tracker.db"  # stands for Rasa's SQL tracker store
+    with sqlite3.connect(tracker) as store:
+        store.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)")
+    with running_channels(tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"),
+                          rasa_tracker_store_url=f"sqlite:///{tracker}") as desk:  # fmt: skip
+        handoff_id = open_for_tenant(desk)
+        with sqlite3.connect(tracker) as store:
+            store.execute("INSERT INTO events (sender_id, data) VALUES (?, 'bonjour')",
+                          (sender_of(desk),))  # fmt: skip
+        desk.sms("c'est pour mon loyer")
+        before = len(desk.rasa.messages())
+        (question,) = replies(desk.sms("Effacer"))  # the bot is paused: the gateway asks
+        assert "EFFACER OUI" in question
+        with desk.sessions() as session:  # nothing erased yet, nothing for the caseworker
+            assert session.get(Handoff, handoff_id) is not None
+            texts = session.scalars(select(HandoffEntry.text).where(
+                HandoffEntry.handoff_id == handoff_id)).all()  # fmt: skip
+            assert "Effacer" not in texts
+        assert replies(desk.sms("effacer oui")) == [
+            "C'est fait. Vos messages et votre numéro sont effacés."]  # fmt: skip
+        assert len(desk.rasa.messages()) == before  # the bot never saw any of it
+        with desk.sessions() as session:
+            for model in (Contact, Handoff, HandoffEntry, OutboxMessage):
+                assert session.scalar(select(func.count()).select_from(model)) == 0, model
+    with sqlite3.connect(tracker) as store:
+        assert store.execute("SELECT count(*) FROM events").fetchone() == (0,)
 
 
 def test_a_handoff_closed_at_once_never_leaves_rasa_paused(desk):
