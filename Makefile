@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry and crash reports would send data out (and there is no internet here).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup train run chat telegram-polling test test-unit test-gateway test-browser test-stories validate bench bench-directory bench-channels lint clean
+.PHONY: help setup train run chat telegram-polling test test-unit test-gateway test-browser test-stories validate bench bench-directory bench-channels bench-load lint clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -26,6 +26,7 @@ help:
 	@echo "            (CHANNEL=telegram: as a Telegram tenant)"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  NLU quality and speed against Rasa's default pipeline, directory speed"
+	@echo "make bench-load  throughput, latency, lost/duplicated messages on the production profile"
 	@echo "make setup | train | lint | clean"
 
 setup: $(RASA_VENV)/.installed $(GATEWAY_VENV)/.installed
@@ -97,6 +98,12 @@ bench: bench-directory bench-channels $(RASA_VENV)/.installed
 # What the gateway adds on SMS, against direct calls to Rasa (a few minutes).
 bench-channels: $(MODEL) $(GATEWAY_VENV)/.installed
 	$(PY) -m benchmarks.channels
+
+# The production profile under load (about an hour): 1,000 SMS conversations x 10 turns through
+# the gateway (PostgreSQL, 2 workers) to 1 and then 2 Rasa replicas (PostgreSQL, Redis, RabbitMQ).
+# ARGS="--conversations 100" for a short run.
+bench-load: $(MODEL) $(GATEWAY_VENV)/.installed
+	$(PY) -m benchmarks.load $(ARGS)
 
 # The directory's part alone (a few minutes): import rate and search latency, 20,000 services.
 bench-directory: $(GATEWAY_VENV)/.installed

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -77,4 +78,7 @@ async def _follow_language(services: Services, contact: ContactView) -> None:
     except RasaUnavailable:
         return
     if language and language != contact.language:
-        await in_session(services, set_language, contact.id, language)
+        try:
+            await in_session(services, set_language, contact.id, language)
+        except OperationalError:  # the database is down: the next turn follows it again
+            log.warning("language not stored, the database is unavailable")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.exc import OperationalError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -181,7 +182,10 @@ async def _turn(services: Services, contact: ContactView, message: str) -> SmsRe
     if await erase_if_requested(services, contact.id, contact.pseudonym):
         return SmsReply(reply.parts)  # nothing of the contact is kept, not even its menu
     if reply.options:
-        await in_session(services, contacts.replace_menu, contact.id, reply.options)
+        try:
+            await in_session(services, contacts.replace_menu, contact.id, reply.options)
+        except OperationalError:  # the turn ran: the tenant gets its answer, digits may not map
+            log.error("sms: menu not stored, the database is unavailable")
     return reply
 
 

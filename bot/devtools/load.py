@@ -64,9 +64,10 @@ def twiml_messages(body: str) -> list[str]:
 
 
 async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, number: str,
-                 script: list[str], result: LoadResult, deadline: float,
-                 auth_token: str) -> None:  # fmt: skip
+                 script: list[str], result: LoadResult, deadline: float, auth_token: str,
+                 late_replies: Callable[[str], int] | None) -> None:  # fmt: skip
     validator = RequestValidator(auth_token)
+    late = 0
     for index, typed in enumerate(script):
         if time.monotonic() > deadline:
             return
@@ -86,12 +87,17 @@ async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, 
         latency = (time.monotonic() - started) * 1000
         replies = twiml_messages(body) if status == 200 else []
         result.turns.append(Turn(number, index, typed, started, latency, status, replies))
+        if status == 200 and not replies and late_replies is not None:
+            late += 1  # the answer comes by SMS later: a tenant waits for it before typing
+            while late_replies(number) < late and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
 
 
 async def run_load(gateway: str, public_url: str, conversations: int, concurrency: int,
                    max_seconds: float, turns: int = 10,
                    during: Callable[[], None] | None = None,
-                   auth_token: str = DEV_TWILIO_AUTH_TOKEN) -> LoadResult:  # fmt: skip
+                   auth_token: str = DEV_TWILIO_AUTH_TOKEN,
+                   late_replies: Callable[[str], int] | None = None) -> LoadResult:  # fmt: skip
     """`conversations` tenants, `concurrency` at a time, until done or `max_seconds`."""
     result = LoadResult()
     deadline = time.monotonic() + max_seconds
@@ -105,7 +111,7 @@ async def run_load(gateway: str, public_url: str, conversations: int, concurrenc
         while not queue.empty() and time.monotonic() < deadline:
             number, script = queue.get_nowait()
             await tenant(session, gateway, public_url, number, script, result, deadline,
-                         auth_token)  # fmt: skip
+                         auth_token, late_replies)  # fmt: skip
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=60)

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -69,8 +70,14 @@ def erase_rasa_events(tracker_store_url: str, sender_id: str) -> int:
 
 async def erase_if_requested(services: Services, contact_id: int,
                              sender_id: str) -> Erased | None:  # fmt: skip
-    """After a turn: carry out an erasure the tenant confirmed during it."""
-    if not await in_session(services, erasure_requested, contact_id):
+    """After a turn: carry out an erasure the tenant confirmed during it. With the database
+    down, the confirmation could not have been stored either; a stored one is carried out
+    after the next turn."""
+    try:
+        if not await in_session(services, erasure_requested, contact_id):
+            return None
+    except OperationalError:
+        log.error("erasure check skipped: the database is unavailable")
         return None
     store = services.settings.rasa_tracker_store_url
     events = await run_in_threadpool(erase_rasa_events, store, sender_id)

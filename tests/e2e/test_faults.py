@@ -45,9 +45,11 @@ def stack(tmp_path_factory, twilio):
         yield running
 
 
-def load(gateway: str, conversations: int, during=None, max_seconds: float = 300) -> LoadResult:
+def load(gateway: str, conversations: int, during=None, max_seconds: float = 300,
+         late_replies=None) -> LoadResult:  # fmt: skip
     return asyncio.run(run_load(gateway, PUBLIC_URL, conversations, 4, max_seconds,
-                                during=during, auth_token=TWILIO_TOKEN))  # fmt: skip
+                                during=during, auth_token=TWILIO_TOKEN,
+                                late_replies=late_replies))  # fmt: skip
 
 
 def assert_nothing_lost_or_repeated(result: LoadResult, twilio: FakeTwilio, stack,
@@ -108,9 +110,10 @@ def test_the_action_server_down_gets_an_apology_and_the_offer_of_a_person(stack,
 
 def test_twilio_failing_for_a_while_the_outbox_drains_after(stack, tmp_path):
     """Every reply goes through the outbox here (a reply deadline of almost nothing), while
-    Twilio's API answers 500 for the first seconds."""
+    Twilio's API answers 500 to the first sends (three per tenant writing at that time; the
+    outbox gives up after six). Each tenant waits for the SMS answer before typing again."""
     twilio = FakeTwilio().start()
-    twilio.fail_next = 40
+    twilio.fail_next = 12
     name = f"gateway_outbox_{uuid.uuid4().hex[:8]}"
     env = {"DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
            "TWILIO_API_URL": twilio.url, "PUBLIC_URL": PUBLIC_URL,
@@ -119,11 +122,13 @@ def test_twilio_failing_for_a_while_the_outbox_drains_after(stack, tmp_path):
     try:
         with databases(name), running_gateway(tmp_path, ",".join(
                 r.url for r in stack.replicas), env) as gateway:  # fmt: skip
-            result = load(gateway, 8)
+            result = load(gateway, 8, late_replies=lambda number: sum(
+                1 for sent in twilio.sent() if sent["To"] == number))  # fmt: skip
+            assert len(result.turns) == 80
             assert all(turn.status == 200 and turn.replies == [] for turn in result.turns)
             delivery = check_delivery(result, twilio, settle_seconds=90)
             assert delivery.lost == [] and delivery.duplicated == []
-            assert twilio.fail_next == 0  # Twilio really failed 40 times first
+            assert twilio.fail_next == 0  # Twilio really failed 12 times first
             metrics = requests.get(f"{gateway}/metrics", timeout=10).text
             assert "gateway_outbox_depth 0.0" in metrics
     finally:
@@ -158,6 +163,6 @@ def test_production_logs_hold_no_message_text_and_no_phone_number(stack):
     free_texts = [text for script in SCRIPTS.values() for text in script if len(text) > 12]
     free_texts.append("je cherche du sport à Jette")
     for name, content in logs.items():
-        assert not re.search(r"\+?32\d{8,}", content), f"a phone number in {name}"
+        assert not re.search(r"(?<!\d)3249\d{7,8}(?!\d)", content), f"a phone number in {name}"
         for text in free_texts:
             assert text not in content, f"a tenant's message in {name}"
