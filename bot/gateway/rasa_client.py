@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 from uhashring import HashRing
 
+Replies = list[dict[str, Any]]
+
 
 class RasaUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
@@ -65,27 +67,42 @@ class RasaClient:
     ) -> list[dict[str, Any]]:
         """One tenant message through the REST channel; the bot's replies.
 
-        A replica that drops the connection in the middle of the turn has crashed. Rasa
-        saves a turn's events at its end, all at once, in the tracker store the replicas
-        share: if they are there, the turn happened and its replies are read back from it;
-        if not, it never happened and runs on the next replica. Either way it runs once."""
+        Rasa saves a turn's events at its end, all at once, in the tracker store the
+        replicas share; that tells whether a turn ran when the answer does not:
+        - a replica that drops the connection mid-turn has crashed: if the turn is stored,
+          its replies are read back; if not, it never ran and runs on the next replica;
+        - an empty answer is either a turn whose action failed (stored: the caller offers
+          a person) or a turn Rasa refused to start, e.g. while a crashed replica's lock
+          was expiring (not stored: it is sent once more).
+        Either way a turn runs once."""
         body = {"sender": sender_id, "message": text, "metadata": metadata}
+        for attempt in range(2):
+            replies, base, sent_at = await self._post_turn(sender_id, body)
+            if replies or attempt == 1:
+                return replies
+            stored = await self._stored_turn(base, sender_id, text, sent_at)
+            if stored is not None:
+                return stored
+        return []
+
+    async def _post_turn(self, sender_id: str, body: dict[str, Any]) -> tuple[Replies, str, float]:
+        """The replies, and the replica that gave them and when the turn was sent."""
         candidates = self.replicas_for(sender_id)
         for position, base in enumerate(candidates):
             sent_at = time.time()
             try:
                 response = await self._client.post(f"{base}/webhooks/rest/webhook", json=body)
                 response.raise_for_status()
-                return response.json()
+                return response.json(), base, sent_at
             except httpx.ConnectError:
                 continue  # never reached this replica
             except (httpx.RemoteProtocolError, httpx.ReadError) as error:
                 others = candidates[position + 1 :]
                 if not others:
                     raise RasaUnavailable(f"the replica failed during a turn: {error!r}") from error
-                stored = await self._stored_turn(others[0], sender_id, text, sent_at)
+                stored = await self._stored_turn(others[0], sender_id, body["message"], sent_at)
                 if stored is not None:
-                    return stored
+                    return stored, others[0], sent_at
             except httpx.HTTPError as error:
                 raise RasaUnavailable(f"a turn: {type(error).__name__}") from error
         raise RasaUnavailable("a turn: no replica answers")

@@ -89,4 +89,6 @@ def test_the_lock_store_is_redis(production_rasa):
     requests.post(f"{url}/webhooks/rest/webhook", timeout=60,
                   json={"sender": sender, "message": "je cherche du sport à Jette"})  # fmt: skip
     watcher.join()
-    assert any(sender.encode() in key for key in seen), seen
+    assert any(
+        sender.encode() in key and key.startswith(b"tenantassistant:lock:") for key in seen
+    ), seen
