@@ -171,6 +171,7 @@ class TrackerCheck:
     missing: int  # tenant messages the tracker store lacks
     duplicated: int  # stored more than once
     out_of_order: int  # conversations whose user messages are not in the order sent
+    mismatches: list[tuple[list[str], list[str]]]  # a few (sent, stored), to see what went wrong
 
 
 def check_tracker(result: LoadResult, connection, secret: str) -> TrackerCheck:  # noqa: ANN001
@@ -195,9 +196,11 @@ def check_tracker(result: LoadResult, connection, secret: str) -> TrackerCheck: 
     extra = sum(max(0, len(stored.get(sender, [])) - len(texts)) for sender, texts in sent.items())
     out_of_order = sum(1 for sender, texts in sent.items()
                        if _typed(stored.get(sender, [])) != _typed(texts))  # fmt: skip
+    mismatches = [(texts, stored.get(sender, [])) for sender, texts in sent.items()
+                  if len(texts) != len(stored.get(sender, []))][:3]  # fmt: skip
     return TrackerCheck(len(sent), len(rows), missing,
                         extra + sum(count - 1 for count in message_ids.values() if count > 1),
-                        out_of_order)  # fmt: skip
+                        out_of_order, mismatches)  # fmt: skip
 
 
 def _typed(texts: list[str]) -> list[str]:
