@@ -67,7 +67,6 @@ async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, 
                  script: list[str], result: LoadResult, deadline: float, auth_token: str,
                  late_replies: Callable[[str], int] | None) -> None:  # fmt: skip
     validator = RequestValidator(auth_token)
-    late = 0
     for index, typed in enumerate(script):
         if time.monotonic() > deadline:
             return
@@ -75,6 +74,7 @@ async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, 
                   "To": "+32460000000", "Body": typed, "NumMedia": "0",
                   "AccountSid": "AC" + "4" * 32}  # fmt: skip
         signature = validator.compute_signature(f"{public_url}/webhooks/sms", params)
+        received_before = late_replies(number) if late_replies is not None else 0
         started = time.monotonic()
         try:
             headers = {"X-Twilio-Signature": signature}
@@ -87,10 +87,25 @@ async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, 
         latency = (time.monotonic() - started) * 1000
         replies = twiml_messages(body) if status == 200 else []
         result.turns.append(Turn(number, index, typed, started, latency, status, replies))
+        if status == 503:  # the service said "retry later": a tenant tries again later
+            await asyncio.sleep(1.0)
         if status == 200 and not replies and late_replies is not None:
-            late += 1  # the answer comes by SMS later: a tenant waits for it before typing
-            while late_replies(number) < late and time.monotonic() < deadline:
-                await asyncio.sleep(0.1)
+            # the answer comes by SMS later: a tenant waits for all of it before typing
+            await _settled(lambda: late_replies(number), received_before, deadline)
+
+
+async def _settled(
+    received: Callable[[], int], before: int, deadline: float, quiet_seconds: float = 0.5
+) -> None:
+    """Until a late answer has come (more SMS than before) and no part of it is still
+    coming (nothing new for `quiet_seconds`)."""
+    while received() <= before and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    count, quiet_since = received(), time.monotonic()
+    while time.monotonic() - quiet_since < quiet_seconds and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        if received() != count:
+            count, quiet_since = received(), time.monotonic()
 
 
 async def run_load(gateway: str, public_url: str, conversations: int, concurrency: int,
