@@ -161,8 +161,10 @@ def check_delivery(result: LoadResult, twilio: FakeTwilio, settle_seconds: float
     late_turns = Counter(turn.number for turn in result.turns
                          if turn.status == 200 and not turn.replies)  # fmt: skip
 
+    numbers = {turn.number for turn in result.turns}  # this run's tenants only
+
     def outbox_parts() -> Counter:
-        return Counter(message["To"] for message in twilio.sent())
+        return Counter(message["To"] for message in twilio.sent() if message["To"] in numbers)
 
     deadline = time.monotonic() + settle_seconds
     while time.monotonic() < deadline and any(
