@@ -80,7 +80,7 @@ test-unit: $(RASA_VENV)/.installed
 test-gateway: $(GATEWAY_VENV)/.installed
 	$(GATEWAY_PY) -m pytest tests/gateway -q -p no:cacheprovider
 
-# Fails about one run in three (a killed replica's in-flight turn answered "unavailable" and
+# Fails about one run in two or three (a killed replica's in-flight turn answered "unavailable" and
 # not stored); kept out of `make test` until understood; `make test-faults` runs every fault.
 UNSTABLE_FAULT := tests/e2e/test_faults.py::test_a_rasa_replica_killed_and_restarted_during_load_loses_and_repeats_nothing
 
