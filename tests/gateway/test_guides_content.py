@@ -8,17 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
-import textstat
 
 from bot.guides import LANGUAGES, UI_NAMES, guides, step_count, step_text, ui_text
 from bot.sms import MAX_SEGMENTS, measure, numbered_menu
 from tests.gateway.test_plain_language import (
-    MAX_AVERAGE_WORDS,
-    MAX_WORDS_PER_SENTENCE,
-    MIN_READING_EASE,
-    SCORED_FROM_WORDS,
+    assert_plain_language,
     sentences,
-    words,
 )
 
 ISSUE_GUIDES = {"email_address", "video_call", "photo_document", "fraud", "public_computer",
@@ -82,13 +77,7 @@ def test_the_last_step_says_what_to_do_next_in_one_sentence(guide_id):
 @pytest.mark.parametrize(("name", "language", "text"), TEXTS,
                          ids=[f"{name}-{lang}" for name, lang, _ in TEXTS])  # fmt: skip
 def test_every_text_is_plain_language(name, language, text):
-    lengths = [len(words(sentence)) for sentence in sentences(text)]
-    assert max(lengths) <= MAX_WORDS_PER_SENTENCE, f"a sentence of {max(lengths)} words"
-    assert sum(lengths) / len(lengths) <= MAX_AVERAGE_WORDS
-    if len(words(text)) >= SCORED_FROM_WORDS:
-        textstat.set_lang(language)
-        ease = textstat.flesch_reading_ease(text)
-        assert ease >= MIN_READING_EASE, f"reading ease {ease:.0f} < {MIN_READING_EASE}"
+    assert_plain_language(text, language)
 
 
 @pytest.mark.parametrize(("name", "language", "text"), TEXTS,

@@ -53,7 +53,11 @@ def words(text: str) -> list[str]:
 @pytest.mark.parametrize(("name", "language", "text"), texts(),
                          ids=[f"{n}-{lang}" for n, lang, _ in texts()])  # fmt: skip
 def test_every_text_is_plain_language(name: str, language: str, text: str):
-    text = filled(text)
+    assert_plain_language(filled(text), language)
+
+
+def assert_plain_language(text: str, language: str) -> None:
+    """The thresholds above, for one text (the guides' test uses it too)."""
     lengths = [len(words(sentence)) for sentence in sentences(text)]
     assert max(lengths) <= MAX_WORDS_PER_SENTENCE, f"a sentence of {max(lengths)} words"
     assert sum(lengths) / len(lengths) <= MAX_AVERAGE_WORDS
