@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import gateway
+from actions import gateway, guides
 from actions.activity_text import results_block, what_label
 from actions.tracker_utils import (
     language,
@@ -24,6 +24,8 @@ from bot import lexicon
 
 MAX_RESULTS = 30  # fetched once per search; "more" pages through them
 
+# "More" of the last search: the words, or "next" (a guide's word) right after results.
+MORE_INTENTS = ("more_results", "guide_next")
 # Intents whose message answers the form's question even when we find no commune in it.
 ANSWER_INTENTS = {"inform", "nlu_fallback", "out_of_scope", "find_activity"}
 
@@ -91,7 +93,8 @@ def search_parameters(tracker: Tracker) -> dict[str, str]:
 
 
 class ActionSearchActivities(Action):
-    """Searches the directory, or shows the next results when the tenant asks for more.
+    """Searches the directory, or shows the next results when the tenant asks for more
+    ("la suite", "verder": while a step-by-step guide is open, its next step instead).
 
     With no result on the asked days, it searches all days and says so; the gateway adds
     the neighbouring communes when the commune has too few results. Nothing at all: say
@@ -103,13 +106,15 @@ class ActionSearchActivities(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        more = latest_intent(tracker) in MORE_INTENTS
+        if more and guides.open_guide(tracker) is not None:
+            return guides.move(dispatcher, tracker, guides.more_means(tracker))
         lang = language(tracker)
         commune = lexicon.communes().get(tracker.get_slot("commune") or "")
         label = what_label(tracker.get_slot("activity_category"), tracker.get_slot("audience"),
                            lang)  # fmt: skip
         if commune is None or label is None:  # "more" before any search: ask first
             return [FollowupAction("activity_form")]
-        more = latest_intent(tracker) == "more_results"
         offset = int(tracker.get_slot("search_offset") or 0) if more else 0
         params = search_parameters(tracker)
         try:

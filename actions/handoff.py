@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import gateway
+from actions import gateway, guides
 from actions.tracker_utils import language, latest_intent, latest_metadata
 from bot.channels import texts
 
@@ -90,7 +90,8 @@ class ActionAskDelete(Action):
 
 class ActionResolveOffer(Action):
     """A yes or a no answers the last offer: a person, or erasure. Without an open offer,
-    a yes or a no just shows the menu."""
+    inside a guide a yes ("ok") goes on to the next step and a no closes the guide;
+    elsewhere a yes or a no just shows the menu."""
 
     def name(self) -> str:
         return "action_resolve_offer"
@@ -100,6 +101,10 @@ class ActionResolveOffer(Action):
     ) -> list[EventType]:
         offer = tracker.get_slot("pending_offer")
         accepted = latest_intent(tracker) == "affirm"
+        if offer is None and guides.open_guide(tracker) is not None:
+            if accepted:
+                return guides.move(dispatcher, tracker, guides.NEXT)
+            return guides.stop(dispatcher, tracker)
         events: list[EventType] = [SlotSet("pending_offer", None)]
         if offer == "handoff" and accepted:
             await hand_over(dispatcher, tracker, tracker.get_slot("handoff_reason") or "asked")

@@ -31,6 +31,14 @@ def latest_metadata(tracker: Tracker) -> dict[str, Any]:
     return tracker.latest_message.get("metadata") or {}
 
 
+def previous_answer(tracker: Tracker) -> str | None:
+    """The action that answered the tenant's previous message (not action_listen)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
 def user_message_count(tracker: Tracker) -> int:
     return sum(1 for event in tracker.events if event.get("event") == "user")
 

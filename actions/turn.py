@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.guides import GUIDE_SLOTS, closed
 from actions.language_rules import TurnLanguage, is_unsupported_language, next_language
 from actions.tracker_utils import (
     language,
@@ -21,11 +22,17 @@ from bot.lexicon.folding import folded_words
 SUPPORTED_HINTS = ("fr", "nl")
 # Turns that count towards the offer of a person (actions/fallback.py).
 NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
+# Turns that leave an open guide open (actions/guides.py): the guide's own moves, "more",
+# yes and no (actions/handoff.py answers them inside a guide), thanks, a language switch
+# and a message not understood. Any other turn (the menu, a search, a question) closes it.
+KEEP_THE_GUIDE = ("guide_list", "guide_next", "guide_repeat", "more_results", "affirm", "deny",
+                  "thank", "change_language", "nlu_fallback")  # fmt: skip
 
 
 class ActionTrackTurn(Action):
     """Custom slot mapping run by action_extract_slots after each tenant message:
-    applies the language rules and resets the fallback counter on an understood turn."""
+    applies the language rules, resets the fallback counter on an understood turn and
+    closes an open guide when the tenant turns to something else."""
 
     def name(self) -> str:
         return "action_track_turn"
@@ -48,6 +55,8 @@ class ActionTrackTurn(Action):
         events: list[EventType] = [SlotSet("language", next_language(turn))]
         if intent not in NOT_UNDERSTOOD:
             events.append(SlotSet("failed_turns", 0.0))
+        if tracker.get_slot("guide") is not None and intent not in KEEP_THE_GUIDE:
+            events += closed()
         if is_unsupported_language(guess):
             dispatcher.utter_message(response="utter_language_unsupported")
         return events
@@ -64,9 +73,10 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
-        # carry_over_slots_to_new_session: keep what the tenant told us before
+        # carry_over_slots_to_new_session: keep what the tenant told us before (a guide
+        # left open hours ago is not something to go on with)
         for key, value in tracker.current_slot_values().items():
-            if key != "session_started_metadata" and value is not None:
+            if key not in ("session_started_metadata", *GUIDE_SLOTS) and value is not None:
                 events.append(SlotSet(key, value))
         metadata = tracker.get_slot("session_started_metadata") or {}
         if metadata.get("language_hint") in SUPPORTED_HINTS:

@@ -86,8 +86,9 @@ def measure(text: str) -> SmsSize:
     return SmsSize(split.encoding, len(split.parts))
 
 
-# Options that keep the same digit wherever they appear (CONTENT.md: 0 is the menu).
-RESERVED_KEYS = {"/more_results": "9"}
+# Options that keep the same digit wherever they appear (CONTENT.md: 0 is the menu, which
+# the SMS channel also takes as a keyword; 9 is "more results").
+RESERVED_KEYS = {"/more_results": "9", "/ask_capabilities": "0"}
 
 
 def menu_keys(payloads: Iterable[str]) -> list[str]:

@@ -69,6 +69,22 @@ def test_longest_phrase_wins():
     assert ("target_language", "fr") in entities("vous parlez français ?")
 
 
+def test_french_dans_is_not_the_dutch_word_for_dance():
+    assert entities("du sport dans Schaerbeek") == {
+        ("activity_category", "sport"), ("commune", "schaerbeek")
+    }  # fmt: skip
+    assert entities("dansen voor kinderen") == {
+        ("activity_category", "dance"), ("audience", "children")
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["de l'aide avec l'ordinateur près de chez moi",
+                                  "aide pour mon téléphone à Jette", "computerhulp in de buurt",
+                                  "hulp met mijn gsm in Evere"])  # fmt: skip
+def test_help_with_the_computer_or_phone_is_digital_help(text):
+    assert ("activity_category", "digital_help") in entities(text)
+
+
 def test_offsets_point_at_the_words_in_the_original_text():
     text = "Sport à ST-GILLES svp"
     commune = next(m for m in find_entities(text) if m.entity == "commune")

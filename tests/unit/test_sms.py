@@ -25,3 +25,8 @@ def test_more_results_is_always_9_and_other_options_count_from_1():
     assert menu_keys(["/more_results"]) == ["9"]
     assert menu_keys(["/affirm", "/more_results", "/deny"]) == ["1", "9", "2"]
     assert numbered_menu(["Plus de résultats"], ["9"]) == "9 Plus de résultats"
+
+
+def test_the_menu_is_always_0_like_the_sms_keyword():
+    assert menu_keys(["/guide_next", "/guide_repeat", "/ask_capabilities"]) == ["1", "2", "0"]
+    assert menu_keys(["/human_handoff", "/ask_capabilities"]) == ["1", "0"]
