@@ -29,6 +29,7 @@ from bot.gateway.rasa_client import RasaUnavailable
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
+from bot.reminders.stopping import stop_reminders
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -122,6 +123,8 @@ async def reply_to(services: Services, contact: ContactView, incoming: Incoming)
         return [text("opted_out", contact.language)]
     if found is Keyword.HELP:
         return [text("help", contact.language)]
+    if found is Keyword.STOP_REMINDERS:
+        return [await stop_reminders(services, contact)]
     if found is Keyword.PERSON:
         return await open_from_gateway(services, contact, "asked")
     if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
@@ -172,8 +175,8 @@ async def _turn_within_deadline(services: Services, contact: ContactView,
 async def _turn(services: Services, contact: ContactView, message: str) -> SmsReply:
     try:
         replies = await ask_rasa(services, contact, message)
-    except RasaUnavailable:
-        log.error("sms: Rasa unavailable")
+    except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
+        log.error("sms: Rasa unavailable: %s", error)
         return SmsReply([text("unavailable", contact.language)])
     if not replies:  # the bot failed (an action that could not run): a person is offered
         log.error("sms: Rasa answered nothing")

@@ -29,6 +29,7 @@ from bot.gateway.rasa_client import RasaUnavailable
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
+from bot.reminders.stopping import stop_reminders
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -122,6 +123,9 @@ async def _contact(services: Services, message: Message, site: str | None,
 
 async def _turn(services: Services, contact: ContactView, body: str) -> None:
     found = keyword(body)
+    if found is Keyword.STOP_REMINDERS:
+        await _send(services, contact, [await stop_reminders(services, contact)])
+        return
     if found is Keyword.PERSON:
         await _send(services, contact, await open_from_gateway(services, contact, "asked"))
         return
@@ -141,7 +145,8 @@ async def _turn(services: Services, contact: ContactView, body: str) -> None:
         return
     try:
         replies = await ask_rasa(services, contact, body)
-    except RasaUnavailable:
+    except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
+        log.error("telegram: Rasa unavailable: %s", error)
         await _send(services, contact, [text("unavailable", contact.language)])
         return
     if not replies:  # the bot failed (an action that could not run): a person is offered

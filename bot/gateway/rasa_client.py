@@ -10,6 +10,7 @@ retried elsewhere, because the turn may have run there and must not run twice.""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -17,6 +18,7 @@ import httpx
 from uhashring import HashRing
 
 Replies = list[dict[str, Any]]
+log = logging.getLogger(__name__)
 
 
 class RasaUnavailable(Exception):
@@ -80,6 +82,7 @@ class RasaClient:
             replies, base, sent_at = await self._post_turn(sender_id, body)
             if replies or attempt == 1:
                 return replies
+            log.warning("rasa: %s answered an empty turn; checking the tracker", base)
             stored = await self._stored_turn(base, sender_id, text, sent_at)
             if stored is not None:
                 return stored
@@ -95,8 +98,10 @@ class RasaClient:
                 response.raise_for_status()
                 return response.json(), base, sent_at
             except httpx.ConnectError:
+                log.warning("rasa: %s refuses connections; next replica", base)
                 continue  # never reached this replica
             except (httpx.RemoteProtocolError, httpx.ReadError) as error:
+                log.warning("rasa: %s dropped a turn (%s)", base, type(error).__name__)
                 others = candidates[position + 1 :]
                 if not others:
                     raise RasaUnavailable(f"the replica failed during a turn: {error!r}") from error
