@@ -5,8 +5,9 @@ With several Rasa replicas (RASA_URL lists them, comma-separated), every call ab
 conversation goes to one replica, chosen by a consistent hash of the sender id: Rasa's
 RedisLockStore alone does not keep two replicas from interleaving one conversation's turns
 (RasaHQ/rasa #9213). A replica that refuses the connection (down, restarting) is skipped
-for the next one on the ring; a replica that took the request and then failed is not
-retried elsewhere, because the turn may have run there and must not run twice."""
+for the next one on the ring, and so is one whose connection dropped during a read. A
+replica that dropped a turn or a write may have acted before it fell: a turn is checked in
+the shared tracker store (see send_message), a write is not repeated."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ log = logging.getLogger(__name__)
 
 class RasaUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
+
+
+# The request never reached a replica (refused, not connected in time, or the connection died
+# while the request was being written: Rasa reads a whole body before it acts): another may
+# take it.
+NOT_DELIVERED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.WriteError, httpx.PoolTimeout)
+# The replica took the request and the connection dropped before its answer: it crashed.
+DROPPED = (httpx.RemoteProtocolError, httpx.ReadError)
 
 
 def replica_urls(rasa_url: str) -> list[str]:
@@ -56,8 +65,13 @@ class RasaClient:
             try:
                 response = await self._client.request(method, f"{base}{path}", **kwargs)
                 response.raise_for_status()
-            except httpx.ConnectError as error:  # never reached that replica: try the next
+            except NOT_DELIVERED as error:  # never reached that replica: try the next
                 failure = error
+                continue
+            except DROPPED as error:
+                if method != "GET":  # it may have acted before it fell: not twice
+                    raise RasaUnavailable(f"{method} {path}: {type(error).__name__}") from error
+                failure = error  # a read: the next replica reads the same shared store
                 continue
             except httpx.HTTPError as error:
                 raise RasaUnavailable(f"{method} {path}: {type(error).__name__}") from error
@@ -97,10 +111,10 @@ class RasaClient:
                 response = await self._client.post(f"{base}/webhooks/rest/webhook", json=body)
                 response.raise_for_status()
                 return response.json(), base, sent_at
-            except httpx.ConnectError:
-                log.warning("rasa: %s refuses connections; next replica", base)
-                continue  # never reached this replica
-            except (httpx.RemoteProtocolError, httpx.ReadError) as error:
+            except NOT_DELIVERED as error:
+                log.warning("rasa: %s not reached (%s); next replica", base, type(error).__name__)
+                continue
+            except DROPPED as error:
                 log.warning("rasa: %s dropped a turn (%s)", base, type(error).__name__)
                 others = candidates[position + 1 :]
                 if not others:
