@@ -92,7 +92,7 @@ def production_stack(workdir: Path, twilio_url: str, replicas: int = 2,
         "GATEWAY_WORKERS": str(gateway_workers), "GATEWAY_SECRET": GATEWAY_SECRET,
         "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:6379/{REDIS_LIMITS_DB}",
         "RASA_TRACKER_STORE_URL": tracker_url, "TWILIO_API_URL": twilio_url,
-        "PUBLIC_URL": PUBLIC_URL, "RASA_TIMEOUT_SECONDS": "30", **(gateway_env or {}),
+        "PUBLIC_URL": PUBLIC_URL, "RASA_TIMEOUT_SECONDS": "60", **(gateway_env or {}),
     }  # fmt: skip
     with contextlib.ExitStack() as stack:
         stack.enter_context(databases(gateway_db, tracker_db))

@@ -13,6 +13,7 @@ import uuid
 
 import psycopg2
 import pytest
+import redis
 import requests
 from twilio.request_validator import RequestValidator
 
@@ -23,6 +24,7 @@ from bot.devtools.stack import (
     GATEWAY_SECRET,
     POSTGRES,
     PUBLIC_URL,
+    REDIS_LOCK_DB,
     TWILIO_TOKEN,
     databases,
     production_stack,
@@ -84,8 +86,16 @@ def sms(gateway: str, number: str, body: str) -> str:
     return response.text
 
 
+def turns_in_progress() -> int:
+    """Conversations some replica is running a turn for (their Redis lock exists)."""
+    return len(redis.Redis(host="127.0.0.1", port=6379, db=REDIS_LOCK_DB).keys("*lock*"))
+
+
 def test_a_rasa_replica_killed_and_restarted_during_load_loses_and_repeats_nothing(stack, twilio):
     def crash_and_restart() -> None:
+        deadline = time.monotonic() + 10  # crash in the middle of turns, not between them
+        while turns_in_progress() < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
         stack.replicas[0].kill()
         time.sleep(2)
         stack.replicas[0].start()
