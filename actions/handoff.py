@@ -107,7 +107,9 @@ class ActionResolveOffer(Action):
             return guides.stop(dispatcher, tracker)
         events: list[EventType] = [SlotSet("pending_offer", None)]
         if offer == "handoff" and accepted:
-            await hand_over(dispatcher, tracker, tracker.get_slot("handoff_reason") or "asked")
+            reason = tracker.get_slot("handoff_reason") or "asked"
+            await hand_over(dispatcher, tracker, reason)
+            events.append(SlotSet("handoff_reason", reason))  # the turn's signal names it
         elif offer == "erase" and accepted:
             try:
                 await gateway.erase_conversation(tracker.sender_id)

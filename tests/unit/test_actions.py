@@ -235,6 +235,7 @@ def test_an_offer_remembers_the_topic_and_a_yes_hands_over(monkeypatch):
     assert responses == ["utter_handoff_opened"]
     assert received[0]["reason"] == "rent_question"
     assert slot_events(events)["pending_offer"] is None
+    assert slot_events(events)["handoff_reason"] == "rent_question"  # in the turn's signal
 
 
 def test_a_no_to_the_offer_shows_the_menu():
