@@ -44,6 +44,14 @@ def only_message(messages: list[dict]) -> dict:
     return messages[0]
 
 
+def start_guide(guide_id: str, lang: str):
+    """The tenant picks a guide from the list: (messages, events) of the bot's answer."""
+    tracker = make_tracker(slots={"language": lang}, intent="guide_list",
+                           entities=guide_entity(guide_id))  # fmt: skip
+    _, messages, events = run(ActionGuideList(), tracker)
+    return messages, events
+
+
 def progress(lang: str, step: int, total: int) -> str:
     return ui_text("progress", lang).format(step=step, total=total)
 
@@ -51,9 +59,7 @@ def progress(lang: str, step: int, total: int) -> str:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("guide_id", sorted(guides()))
 def test_a_chosen_guide_starts_at_its_first_step_with_next_repeat_and_menu(guide_id, lang):
-    tracker = make_tracker(slots={"language": lang}, intent="guide_list",
-                           entities=guide_entity(guide_id))  # fmt: skip
-    _, messages, events = run(ActionGuideList(), tracker)
+    messages, events = start_guide(guide_id, lang)
     message = only_message(messages)
     total = step_count(guide_id)
     assert message["text"] == f"{progress(lang, 1, total)}\n{step_text(guide_id, 0, lang)}"
@@ -155,9 +161,7 @@ def test_next_after_the_last_step_ends_and_offers_digital_help_nearby(guide_id, 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("guide_id", sorted(guides()))
 def test_walking_through_a_guide_shows_each_step_once_then_the_end(guide_id, lang):
-    tracker = make_tracker(slots={"language": lang}, intent="guide_list",
-                           entities=guide_entity(guide_id))  # fmt: skip
-    _, messages, events = run(ActionGuideList(), tracker)
+    messages, events = start_guide(guide_id, lang)
     shown = [messages[0]["text"]]
     slots = {"language": lang, **slot_events(events)}
     while slots.get("guide"):
