@@ -176,8 +176,9 @@ def running_rasa(workdir: Path, rasa_port: int, gateway_url: str,
                  extra_env: dict[str, str] | None = None,
                  actions_url: str | None = None) -> Iterator[str]:  # fmt: skip
     """The trained model served by a real Rasa server and its own action server (or the
-    given one), with a throwaway SQLite tracker store (or the given endpoints file, e.g. the
-    production profile's, whose ${...} come from `extra_env`); yields Rasa's URL."""
+    given one), with a throwaway SQLite tracker store and SQL event broker (events.db), or
+    the given endpoints file (e.g. the production profile's, whose ${...} come from
+    `extra_env`); yields Rasa's URL."""
     with contextlib.ExitStack() as stack:
         if actions_url is None:
             actions_url = stack.enter_context(running_actions(workdir, gateway_url, extra_env)).url
@@ -187,6 +188,9 @@ def running_rasa(workdir: Path, rasa_port: int, gateway_url: str,
                 f'action_endpoint:\n  url: "{actions_url}"\n'
                 f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n'
                 f'  db: "{workdir / "tracker.db"}"\n'
+                # as endpoints.yml: the signals' end-to-end test reads it
+                f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n'
+                f'  db: "{workdir / "events.db"}"\n'
             )
         server = RasaServer(workdir, rasa_port, endpoints,
                             rasa_env(gateway_url, actions_url, extra_env))  # fmt: skip

@@ -39,3 +39,22 @@ class SignalWeekKey(Base):
     week: Mapped[date] = mapped_column(Date, primary_key=True)
     key: Mapped[str] = mapped_column(String(64))  # hex, from secrets.token_hex(32)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignalTurnSeen(Base):
+    """The turns already recorded (an HMAC of Rasa's message id under the week's key), so
+    that a turn the broker delivers again is not counted twice. No link to the rows;
+    deleted with the week's key."""
+
+    __tablename__ = "signal_turn_seen"
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class SignalErased(Base):
+    """Conversation tokens of the current week whose tenant asked for erasure: turns still
+    on their way through the broker are not recorded. Deleted with the week's key."""
+
+    __tablename__ = "signal_erased"
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    conversation: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -37,9 +37,23 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("week"),
     )
+    op.create_table(
+        "signal_turn_seen",
+        sa.Column("week", sa.Date(), nullable=False),
+        sa.Column("digest", sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint("week", "digest"),
+    )
+    op.create_table(
+        "signal_erased",
+        sa.Column("week", sa.Date(), nullable=False),
+        sa.Column("conversation", sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint("week", "conversation"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("signal_erased")
+    op.drop_table("signal_turn_seen")
     op.drop_table("signal_week_key")
     op.drop_index("ix_signal_event_week", table_name="signal_event")
     op.drop_table("signal_event")
