@@ -37,6 +37,9 @@ from bot.sms import measure, to_gsm7
 router = APIRouter(prefix="/console")
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CAN_ACT = ("caseworker", "supervisor", "admin")
+# Who sees conversations: a coordinator sees only the anonymous signals (bot/console/signals.py).
+CAN_READ = ("caseworker", "supervisor", "admin", "auditor")
+EVERY_ROLE = (*CAN_READ, "coordinator")
 CAN_REASSIGN = ("supervisor", "admin")
 
 
@@ -60,7 +63,8 @@ def _render(request: Request, template: str, staff: Staff | None, **context: Any
         "reason": lambda code: reason_label(code, language), **context})  # fmt: skip
 
 
-async def _staff(request: Request) -> Staff:
+async def _staff(request: Request, roles: tuple[str, ...] = CAN_READ) -> Staff:
+    """The logged-in staff member, if their role may see this page (403 otherwise)."""
     services = _services(request)
     staff_id = session_staff_id(request, services.settings.console_idle_minutes)
     if staff_id is None:
@@ -76,6 +80,10 @@ async def _staff(request: Request) -> Staff:
     if staff is None:
         request.session.clear()
         raise HTTPException(303, headers={"Location": "/console/login"})
+    if staff.role not in roles:
+        if staff.role == "coordinator" and request.url.path == "/console/":  # their home page
+            raise HTTPException(303, headers={"Location": "/console/signals"})
+        raise HTTPException(403, "this role cannot see this page")
     return staff
 
 
@@ -128,7 +136,7 @@ async def login(request: Request, email: str = Form(""), password: str = Form(""
 @router.post("/logout")
 async def logout(request: Request, csrf: str = Form("")) -> Response:
     check_csrf(request, csrf)
-    staff = await _staff(request)
+    staff = await _staff(request, EVERY_ROLE)
     await in_session(_services(request), _audit, staff, "logout")
     request.session.clear()
     return RedirectResponse("/console/login", status_code=303)

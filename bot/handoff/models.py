@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.gateway.db import Base
 from bot.gateway.models import utcnow
 
-ROLES = ("caseworker", "supervisor", "admin", "auditor")
+ROLES = ("caseworker", "supervisor", "admin", "auditor", "coordinator")
 OPEN_STATUSES = ("waiting", "claimed")
 
 

@@ -1,0 +1,130 @@
+"""The coordinators' signals page and its CSV export: anonymous weekly counts for the staff
+member's housing company, small cells suppressed (bot/signals/summary.py). Coordinators and
+admins see it; coordinators see nothing else of the console."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from bot.channels.common import in_session
+from bot.console.i18n import reason_label, words
+from bot.console.views import Staff, _audit, _render, _services, _staff
+from bot.lexicon import communes, topic_labels
+from bot.signals.charts import line_chart
+from bot.signals.summary import Cell, Summary, summarise, to_csv
+from bot.signals.weeks import week_of
+
+router = APIRouter(prefix="/console")
+CAN_SEE_SIGNALS = ("coordinator", "admin")
+DEFAULT_WEEKS = 12
+CHART_LINES = 6  # the most frequent topics or communes drawn; the tables have them all
+
+
+def default_range(today: date | None = None) -> tuple[date, date]:
+    """The last 12 weeks, this one included."""
+    last = week_of(datetime.now(timezone.utc)) if today is None else today
+    return last - timedelta(weeks=DEFAULT_WEEKS - 1), last
+
+
+def _dates(start: str | None, end: str | None) -> tuple[date, date]:
+    first, last = default_range()
+    try:
+        return (date.fromisoformat(start) if start else first,
+                date.fromisoformat(end) if end else last)  # fmt: skip
+    except ValueError as error:
+        raise HTTPException(422, "dates as YYYY-MM-DD") from error
+
+
+def _summary(session: Session, staff: Staff, start: date, end: date, action: str) -> Summary:
+    summary = summarise(session, start, end, staff.company_id)
+    _audit(session, staff, action, detail=f"{summary.first}..{summary.last}")
+    return summary
+
+
+def label(dimension: str, value: str, language: str) -> str:
+    """A row's name in the staff member's language (the id when there is none)."""
+    if dimension == "commune" and value in communes():
+        return communes()[value].name(language)
+    if dimension == "topic":
+        if value == "nlu_fallback":
+            return words(language)["not_understood"]
+        return topic_labels().get(value, {}).get(language, value)
+    if dimension == "handoff":
+        return reason_label(value, language)
+    return {"sms": "SMS", "telegram": "Telegram"}.get(value, value.upper())
+
+
+def _most_frequent(table: dict[str, list[Cell]]) -> dict[str, list[Cell]]:
+    """The rows with the most shown conversations (hidden cells play no part in the order);
+    a row with nothing shown would be an empty line."""
+    shown = {value: sum(c.value or 0 for c in cells) for value, cells in table.items()}
+    ranked = sorted((value for value in table if shown[value]), key=lambda v: -shown[v])
+    return {value: table[value] for value in ranked[:CHART_LINES]}
+
+
+def page_context(summary: Summary, language: str) -> dict[str, Any]:
+    """The page's tables and charts, with names in the staff member's language."""
+    w = words(language)
+
+    def named(dimension: str, table: dict[str, list[Cell]]) -> dict[str, list[Cell]]:
+        rows = {label(dimension, value, language): cells for value, cells in table.items()}
+        return dict(sorted(rows.items(), key=lambda row: row[0].casefold()))
+
+    breakdowns = summary.breakdowns
+    tables = [(dimension, w[f"per_{dimension}"], named(dimension, breakdowns[dimension]))
+              for dimension in ("topic", "commune", "language", "channel")]  # fmt: skip
+    handoffs = {label("handoff", reason, language): rates
+                for reason, rates in summary.handoffs.items()}  # fmt: skip
+    weeks, note = summary.weeks, w["chart_note"]
+    overview = {w["conversations"]: summary.conversations,
+                w["not_understood"]: [r.cell for r in summary.not_understood],
+                w["urgent_count"]: summary.urgent}  # fmt: skip
+    charts = [
+        line_chart(w["chart_overview"], weeks, overview, note),
+        line_chart(w["handoffs"], weeks, {name: [r.cell for r in rates]
+                                          for name, rates in handoffs.items()}, note),
+        line_chart(w["chart_topics"], weeks,
+                   named("topic", _most_frequent(breakdowns["topic"])), note),
+        line_chart(w["chart_communes"], weeks,
+                   named("commune", _most_frequent(breakdowns["commune"])), note),
+        line_chart(w["chart_languages"], weeks, {**named("language", breakdowns["language"]),
+                                                 **named("channel", breakdowns["channel"])}, note),
+    ]  # fmt: skip
+    return {"summary": summary, "tables": tables, "handoffs": handoffs, "charts": charts}
+
+
+@router.get("/signals", response_class=HTMLResponse)
+async def signals_page(request: Request, start: str | None = Query(None, alias="from"),
+                       end: str | None = Query(None, alias="to")) -> Response:  # fmt: skip
+    staff = await _staff(request, CAN_SEE_SIGNALS)
+    first, last = _dates(start, end)
+    try:
+        summary = await in_session(_services(request), _summary, staff, first, last,
+                                   "signals_view")  # fmt: skip
+    except ValueError:
+        response = _render(request, "signals.html", staff, error=True, first=first, last=last)
+        response.status_code = 422
+        return response
+    context = page_context(summary, staff.language)
+    return _render(request, "signals.html", staff, error=False, first=summary.first,
+                   last=summary.last, **context)  # fmt: skip
+
+
+@router.get("/signals.csv")
+async def signals_csv(request: Request, start: str | None = Query(None, alias="from"),
+                      end: str | None = Query(None, alias="to")) -> Response:  # fmt: skip
+    staff = await _staff(request, CAN_SEE_SIGNALS)
+    first, last = _dates(start, end)
+    try:
+        summary = await in_session(_services(request), _summary, staff, first, last,
+                                   "signals_export")  # fmt: skip
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from error
+    name = f"signals-{staff.company_id}-{summary.first}-{summary.last}.csv"
+    return Response(to_csv(summary), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
