@@ -10,8 +10,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import gateway, guides
-from actions.activity_text import results_block, what_label
+from actions import gateway, guides, reminders
+from actions.activity_text import PER_MESSAGE, results_block, what_label
 from actions.tracker_utils import (
     language,
     latest_entity,
@@ -132,7 +132,7 @@ class ActionSearchActivities(Action):
             dispatcher.utter_message(response="utter_search_no_results", **names)
             dispatcher.utter_message(response="utter_offer_person")
             return [SlotSet("pending_offer", "handoff"), SlotSet("handoff_reason", "no_results"),
-                    SlotSet("search_offset", 0)]  # fmt: skip
+                    SlotSet("search_offset", 0), SlotSet(reminders.SLOT, None)]  # fmt: skip
         if offset >= len(services):
             dispatcher.utter_message(response="utter_no_more_results")
             return [SlotSet("search_offset", 0)]
@@ -142,6 +142,8 @@ class ActionSearchActivities(Action):
         header = response_text(domain, "utter_search_results", lang, **names, results="")
         header += "".join(f"\n9 {title}" for title in response_buttons(domain,
                           "utter_search_results_more", lang))  # fmt: skip
+        if reminders.remindable(services[offset : offset + PER_MESSAGE]):
+            header += f"\n8 {reminders.BUTTON[lang]}"
         if explanation:
             header = f"{response_text(domain, explanation, lang, **names)}\n{header}"
         return self._show(dispatcher, tracker, services, offset, names, lang, header)
@@ -165,5 +167,8 @@ class ActionSearchActivities(Action):
         text, shown = results_block(services[offset:], offset + 1, lang, header, sms_budget)
         seen = offset + shown
         response = "utter_search_results_more" if seen < len(services) else "utter_search_results"
-        dispatcher.utter_message(response=response, results=text, **names)
-        return [SlotSet("search_offset", float(seen))]
+        page = services[offset:seen]
+        buttons = [reminders.remind_button(lang)] if reminders.remindable(page) else []
+        dispatcher.utter_message(response=response, results=text, buttons=buttons, **names)
+        shown_now = reminders.shown_activities(page, offset + 1, lang)
+        return [SlotSet("search_offset", float(seen)), SlotSet(reminders.SLOT, shown_now)]

@@ -56,3 +56,7 @@ async def erase_conversation(sender_id: str) -> dict[str, Any]:
 
 async def search_services(params: dict[str, Any]) -> dict[str, Any]:
     return await _request("GET", "/hsds/services", params=params)
+
+
+async def create_reminder(payload: dict[str, Any]) -> dict[str, Any]:
+    return await _request("POST", "/internal/reminders", json=payload)

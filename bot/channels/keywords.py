@@ -18,8 +18,13 @@ class Keyword(Enum):
     ERASE = "erase"
     ERASE_CONFIRMED = "erase_confirmed"  # during a handoff, where the bot cannot ask
     PERSON = "person"  # a person, even when the bot is what fails (bot/handoff/direct.py)
+    STOP_REMINDERS = "stop_reminders"  # cancels reminders only (bot/reminders)
 
 
+# In every reminder; a bare STOP is the SMS opt-out (and Twilio's own), which ends them too.
+REMINDER_STOPS = ("stop rappel", "stop rappels", "rappel stop", "rappels stop",
+                  "stop herinnering", "stop herinneringen", "herinnering stop",
+                  "herinneringen stop")  # fmt: skip
 WORDS: dict[str, Keyword] = {
     **dict.fromkeys(("stop", "arret", "stoppen", "uit", "unsubscribe"), Keyword.OPT_OUT),
     **dict.fromkeys(("start", "debut", "begin", "unstop"), Keyword.OPT_IN),
@@ -30,6 +35,7 @@ WORDS: dict[str, Keyword] = {
     **dict.fromkeys(("effacer", "wissen"), Keyword.ERASE),
     **dict.fromkeys(("effacer oui", "wissen ja"), Keyword.ERASE_CONFIRMED),
     **dict.fromkeys(("personne", "mens", "humain"), Keyword.PERSON),
+    **dict.fromkeys(REMINDER_STOPS, Keyword.STOP_REMINDERS),
 }
 
 

@@ -70,6 +70,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Votre message est vide. Écrivez votre question, ou 0 pour le menu.",
         "nl": "Uw bericht is leeg. Schrijf uw vraag, of 0 voor het menu.",
     },
+    # Reminders (bot/reminders): {activity}, its name, {when} day and hours, {place}.
+    "reminder_day_before": {
+        "fr": "Rappel pour demain : {activity}.\n{when}.\n{place}.\n"
+        "Plus de rappels ? Envoyez STOP RAPPEL.",
+        "nl": "Niet vergeten: morgen {activity}.\n{when}.\n{place}.\n"
+        "Wilt u dit niet meer? Stuur STOP HERINNERING.",
+    },
+    "reminder_same_day": {
+        "fr": "Rappel pour aujourd'hui : {activity}.\n{when}.\n{place}.\n"
+        "Plus de rappels ? Envoyez STOP RAPPEL.",
+        "nl": "Niet vergeten: vandaag {activity}.\n{when}.\n{place}.\n"
+        "Wilt u dit niet meer? Stuur STOP HERINNERING.",
+    },
+    "reminders_stopped": {
+        "fr": "C'est noté. Vous ne recevrez plus de rappel.",
+        "nl": "Goed. U krijgt geen herinnering meer.",
+    },
 }
 
 

@@ -13,6 +13,7 @@ search) pool their confidence, so that a split between them is not taken for dou
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,11 +21,13 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.lexicon import explicit_language_request
+from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
 from bot.safety import detect_danger
 
 URGENT_INTENT = "urgent_help"
 CHANGE_LANGUAGE_INTENT = "change_language"
+REMIND_INTENT, HANDOFF_INTENT = "remind_me", "human_handoff"
 
 
 def _force_intent(message: Message, intent: str) -> None:
@@ -114,4 +117,28 @@ class SameFlowIntents(ConfiguredComponent):
             rest = [row for row in ranking[1:] if row["name"] not in group]
             message.set(INTENT, merged, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [merged, *rest], add_to_output=True)
+        return messages
+
+
+# "Rappelez-moi" (vous) asks for a call back; "rappelle-moi" (tu) after search results asks
+# for a reminder. Both have the lemma "rappeler", so the classifier cannot tell them apart;
+# the verb's surface form can. A reminder word next to it keeps the reminder.
+CALL_BACK = re.compile(r"\brap+el+ez\b")  # folded: "rappelez-moi" -> "rappelez moi"
+REMINDER_CUES = re.compile(r"\b(veille|rappels?|activites?|atelier|cours|seance)\b")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CallBackRequest(ConfiguredComponent):
+    """ "Rappelez-moi" is human_handoff, not remind_me (unless it names the reminder)."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if (message.get(INTENT) or {}).get("name") != REMIND_INTENT or not isinstance(
+                text, str
+            ):
+                continue
+            folded = fold(text)
+            if CALL_BACK.search(folded) and not REMINDER_CUES.search(folded):
+                _force_intent(message, HANDOFF_INTENT)
         return messages

@@ -104,7 +104,7 @@ def test_an_sms_conversation_from_greeting_to_results_and_stop(assistant, gatewa
     assert "\n1 Devoirs" in categories
     results = "\n".join(tenant.say("1"))
     assert "Molenbeek-Saint-Jean :\n1. " in results and "Tél. 02 000 " in results
-    assert results.endswith("9 Plus de résultats")
+    assert results.endswith("9 Plus de résultats\n8 Me le rappeler")  # 8: a reminder
     more = "\n".join(tenant.say("9"))
     assert "\n3. " in more or "C'est tout" in more
     assert "START" in tenant.say("STOP")[0]

@@ -89,7 +89,7 @@ def test_dutch_search_in_one_message_then_more(assistant):
     answer = joined(replies)
     assert "Huiswerkbegeleiding in Sint-Jans-Molenbeek:\n1. " in answer
     assert re.search(DAG, answer) and "Tel. 02 000 " in answer
-    assert buttons(replies) == ["/more_results"]
+    assert buttons(replies) == ["/more_results", "/remind_me"]
     shown = int(assistant.tracker(sender)["slots"]["search_offset"])
     more = joined(assistant.say(sender, "meer"))
     assert f"\n{shown + 1}. " in more and "\n1. " not in more

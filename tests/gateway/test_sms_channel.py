@@ -209,6 +209,10 @@ def test_logs_hold_no_number_and_no_message_text(channels, caplog):
 
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+# The reminder replies' placeholders, at the length of a long sample activity.
+REMINDER_VALUES = {"activity": "Ecole de devoirs et de jeux - Le Colibri de Saint-Gilles",
+                   "session_when": "Mercredi 30/12, 13h30-16h30",
+                   "send_when": "mardi 29/12 à 18h00", "number": "2"}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
@@ -216,7 +220,7 @@ def test_every_domain_response_renders_as_sms_within_budget(name):
     for variation in DOMAIN["responses"][name]:
         message = {"text": variation["text"].format(activity_label="Cours de néerlandais",
                                                     commune_name="Berchem-Sainte-Agathe",
-                                                    results=""),
+                                                    results="", **REMINDER_VALUES),
                    "buttons": variation.get("buttons", [])}  # fmt: skip
         reply = render_turn([message])
         assert len(reply.parts) == 1 and measure(reply.parts[0]).segments <= MAX_SEGMENTS

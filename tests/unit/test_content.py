@@ -31,6 +31,12 @@ LONGEST_COMMUNE = max(
 )
 
 
+# The reminder replies' placeholders (actions/reminders.py), at a long activity's length.
+REMINDER_VALUES = {"activity": "Ecole de devoirs et de jeux - Le Colibri de Saint-Gilles",
+                   "session_when": "Mercredi 30/12, 13h30-16h30",
+                   "send_when": "mardi 29/12 à 18h00", "number": "2"}  # fmt: skip
+
+
 def variation(name: str, language: str) -> dict:
     matches = [
         v
@@ -46,7 +52,7 @@ def shown(name: str, language: str) -> str:
     chosen = variation(name, language)
     # results: the action fits them in what is left (tests/unit/test_actions.py)
     text = chosen["text"].format(activity_label=LONGEST_LABEL, commune_name=LONGEST_COMMUNE,
-                                 results="")  # fmt: skip
+                                 results="", **REMINDER_VALUES)  # fmt: skip
     return render(text, [button["title"] for button in chosen.get("buttons", [])])
 
 

@@ -1,0 +1,60 @@
+"""POST /internal/reminders: the action server asks for a reminder (shared secret, as the
+other /internal endpoints). The gateway finds the session in its own directory and decides
+when to send; asking twice for one session stores one reminder."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy.orm import Session
+
+from bot.channels.common import in_session
+from bot.directory.profile import TIME_ZONE
+from bot.handoff.internal_api import authorized
+from bot.reminders.store import ReminderRefused, Scheduled, schedule
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/internal")
+
+
+class ReminderRequest(BaseModel):
+    sender_id: str = Field(min_length=1, max_length=64)
+    service_id: str = Field(min_length=1, max_length=64)
+    location_id: str | None = Field(default=None, max_length=64)
+    # The session the tenant was shown; without it, the activity's next session.
+    session_start: AwareDatetime | None = None
+    language: Literal["fr", "nl"] = "fr"
+
+
+def _schedule(session: Session, body: ReminderRequest) -> Scheduled:
+    return schedule(session, body.sender_id, body.service_id, body.location_id,
+                    body.session_start, body.language)  # fmt: skip
+
+
+@router.post("/reminders")
+async def create_reminder(request: Request, body: ReminderRequest) -> JSONResponse:
+    if not authorized(request):
+        return JSONResponse({"detail": "unauthorized"}, status_code=401)
+    try:
+        done = await in_session(request.app.state.services, _schedule, body)
+    except ReminderRefused as refused:
+        return JSONResponse({"detail": refused.detail}, status_code=refused.status)
+    log.info("reminder for %s: %s", body.sender_id,
+             "stored" if done.created else "kept" if done.scheduled else "too soon")  # fmt: skip
+    return JSONResponse(_answer(done), status_code=201 if done.created else 200)
+
+
+def _answer(done: Scheduled) -> dict[str, Any]:
+    end = done.session.end
+    return {
+        "scheduled": done.scheduled,
+        "created": done.created,
+        "session_start": done.session.start.astimezone(TIME_ZONE).isoformat(),
+        "session_end": end.astimezone(TIME_ZONE).isoformat() if end else None,
+        "send_at": done.send_at.astimezone(TIME_ZONE).isoformat() if done.send_at else None,
+        "day_before": done.day_before,
+    }
