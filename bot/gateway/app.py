@@ -22,6 +22,7 @@ from bot.channels.common import Services, in_session
 from bot.channels.rate_limit import SenderLimiter
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
+from bot.console import signals as console_signals
 from bot.console import views as console
 from bot.directory import api as directory_api
 from bot.gateway.db import database_answers, make_engine, make_session_factory
@@ -33,6 +34,8 @@ from bot.gateway.settings import Settings, get_settings
 from bot.handoff import internal_api
 from bot.handoff.queue import load_companies
 from bot.privacy.retention import purge
+from bot.reminders import api as reminders_api
+from bot.reminders.scheduler import ReminderScheduler
 
 log = logging.getLogger(__name__)
 RETENTION_EVERY_SECONDS = 6 * 3600
@@ -47,7 +50,8 @@ async def retention_loop(services: Services) -> None:
         try:
             purged = await in_session(services, purge, settings.rasa_tracker_store_url,
                                       settings.retention_bot_days,
-                                      settings.retention_handoff_days)  # fmt: skip
+                                      settings.retention_handoff_days, None, False,
+                                      settings.retention_signal_weeks)  # fmt: skip
             log.info("retention: %s", purged)
         except Exception:  # a missing tracker store or a database hiccup: try next time
             log.warning("retention run failed", exc_info=True)
@@ -92,12 +96,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("housing companies not loaded: the database did not answer")
         worker = asyncio.create_task(outbox.run())
         retention = asyncio.create_task(retention_loop(app.state.services))
+        reminders = ReminderScheduler(app.state.sessions, outbox.wake,
+                                      settings.reminder_poll_seconds)  # fmt: skip
+        reminder_task = asyncio.create_task(reminders.run())
         try:
             yield
         finally:
             outbox.stop()
+            reminders.stop()
             retention.cancel()
             await worker
+            await reminder_task
             for task in list(app.state.services.background):
                 task.cancel()
             await twilio.close()
@@ -110,7 +119,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sms.router)
     app.include_router(telegram.router)
     app.include_router(internal_api.router)
+    app.include_router(reminders_api.router)
     app.include_router(console.router)
+    app.include_router(console_signals.router)
     app.add_middleware(
         SessionMiddleware, secret_key=settings.console_secret.get_secret_value(),
         session_cookie="console_session", max_age=12 * 3600, same_site="strict",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.gateway.models import Contact, InboundMessage, MenuOption, utcnow
 from bot.gateway.pseudonyms import pseudonym
+from bot.reminders.store import cancel_all
 
 LANGUAGES = ("fr", "nl")
 
@@ -71,6 +72,8 @@ def set_language(session: Session, contact_id: int, language: str) -> None:
 
 def set_opted_out(session: Session, contact_id: int, opted_out: bool) -> None:
     session.get_one(Contact, contact_id).opted_out_at = utcnow() if opted_out else None
+    if opted_out:  # STOP also ends every reminder; START does not bring them back
+        cancel_all(session, contact_id, "opted out")
 
 
 def replace_menu(session: Session, contact_id: int,

@@ -72,13 +72,26 @@ class Settings(BaseSettings):
     # Retention (days): bot conversations and working data; closed handoffs.
     retention_bot_days: int = 30
     retention_handoff_days: int = 365
+    # Anonymous signals (bot/signals): rows kept this many weeks. The consumer reads Rasa's
+    # SQL event broker (`sql`, endpoints.yml) or its RabbitMQ queue (`rabbitmq`,
+    # endpoints.production.yml, with the same RABBITMQ_* variables as Rasa).
+    retention_signal_weeks: int = 104
+    signals_source: Literal["sql", "rabbitmq"] = "sql"
+    rasa_event_broker_url: str = "sqlite:///var/rasa-events.db"
+    rabbitmq_host: str = "127.0.0.1"
+    rabbitmq_port: int = 5672
+    rabbitmq_user: str = "guest"
+    rabbitmq_password: SecretStr = SecretStr("guest")
+    rabbitmq_queue: str = "rasa_events"
+    # How often each gateway process looks for due activity reminders (seconds).
+    reminder_poll_seconds: float = 30.0
     # Housing companies: names, sites, office hours, holidays (loaded at start, idempotent).
     housing_companies_file: str = str(SAMPLE_COMPANIES)
     # The console's session cookie is signed with this; sessions end after idle minutes.
     console_secret: SecretStr = SecretStr(DEV_CONSOLE_SECRET)
     console_idle_minutes: int = 30
 
-    @field_validator("database_url", "rasa_tracker_store_url")
+    @field_validator("database_url", "rasa_tracker_store_url", "rasa_event_broker_url")
     @classmethod
     def _psycopg3(cls, url: str) -> str:
         """A plain postgresql:// URL (as Rasa's store and most tools write it) means the

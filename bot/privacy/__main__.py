@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     upgrade_to_head(settings.database_url)
     with make_session_factory(make_engine(settings.database_url))() as session:
         purged = purge(session, settings.rasa_tracker_store_url, settings.retention_bot_days,
-                       settings.retention_handoff_days, dry_run=args.dry_run)  # fmt: skip
+                       settings.retention_handoff_days, dry_run=args.dry_run,
+                       signal_weeks=settings.retention_signal_weeks)  # fmt: skip
         if args.dry_run:
             session.rollback()
         else:
@@ -29,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     verb = "would delete" if args.dry_run else "deleted"
     print(f"{verb}: {purged.handoffs} closed handoffs, {purged.outbox} outbox messages, "
           f"{purged.menus} menu options, {purged.inbound} message ids, {purged.contacts} "
-          f"idle contacts, {purged.rasa_events} Rasa events")  # fmt: skip
+          f"idle contacts, {purged.rasa_events} Rasa events, "
+          f"{purged.reminders} finished reminders, {purged.signals} signal rows")  # fmt: skip
     return 0
 
 

@@ -1,6 +1,7 @@
 """Erasure on request ("delete my data", confirmed in the conversation): the contact, its
-menus, outbox messages, handoffs and their transcripts in the gateway, and the
-conversation's events in Rasa's tracker store.
+menus, outbox messages, reminders, handoffs and their transcripts in the gateway, and the
+conversation's events in Rasa's tracker store, and its anonymous signal rows of the
+weeks whose key still exists (bot/signals/privacy.py).
 
 The action server only asks (POST /internal/erasure); the erasure runs when the turn that
 asked is over, so that Rasa does not write that turn's events back afterwards, and before
@@ -20,6 +21,8 @@ from bot.channels.common import Services, in_session
 from bot.gateway.models import Contact, MenuOption, OutboxMessage, utcnow
 from bot.handoff.models import Handoff, HandoffEntry
 from bot.handoff.queue import open_handoff_of
+from bot.reminders.models import Reminder
+from bot.signals.privacy import erase_signals
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ def erase_gateway_records(session: Session, contact_id: int) -> int:
         session.execute(delete(HandoffEntry).where(HandoffEntry.handoff_id.in_(handoffs)))
         session.execute(delete(Handoff).where(Handoff.id.in_(handoffs)))
     session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id == contact_id))
+    session.execute(delete(Reminder).where(Reminder.contact_id == contact_id))
     session.execute(delete(MenuOption).where(MenuOption.contact_id == contact_id))
     session.execute(delete(Contact).where(Contact.id == contact_id))
     return len(handoffs)
@@ -82,7 +86,9 @@ async def erase_if_requested(services: Services, contact_id: int,
     store = services.settings.rasa_tracker_store_url
     events = await run_in_threadpool(erase_rasa_events, store, sender_id)
     handoffs = await in_session(services, erase_gateway_records, contact_id)
-    log.info("erasure done for %s: %d Rasa events, %d handoffs", sender_id, events, handoffs)
+    signals = await in_session(services, erase_signals, sender_id)
+    log.info("erasure done for %s: %d Rasa events, %d handoffs, %d signal rows", sender_id,
+             events, handoffs, signals)  # fmt: skip
     return Erased(1, handoffs, events)
 
 

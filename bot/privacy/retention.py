@@ -4,10 +4,12 @@
   except for tenants whose handoff is open or closed less than RETENTION_HANDOFF_DAYS ago
   (the caseworker's transcript starts with the bot's part).
 - Handoffs: closed ones, with their transcript, RETENTION_HANDOFF_DAYS (365) after closing.
-- The gateway's working data: sent or abandoned outbox messages, menus and provider message
-  ids after RETENTION_BOT_DAYS.
+- The gateway's working data: sent or abandoned outbox messages, menus, provider message
+  ids, and sent or cancelled reminders after RETENTION_BOT_DAYS.
 - Contacts without any activity for RETENTION_HANDOFF_DAYS and no handoff left are deleted,
   except those who sent STOP: their opt-out must outlive everything else.
+- Anonymous signals: rows after RETENTION_SIGNAL_WEEKS (104), a week's key a day after the
+  week (bot/signals/privacy.py).
 
 `python -m bot.privacy purge [--dry-run]` runs it once; the gateway runs it every few hours."""
 
@@ -21,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from bot.gateway.models import Contact, InboundMessage, MenuOption, OutboxMessage
 from bot.handoff.models import OPEN_STATUSES, Handoff, HandoffEntry
+from bot.reminders.models import PENDING, Reminder
+from bot.signals.privacy import purge_signals
 
 FINAL_OUTBOX = ("sent", "failed", "cancelled")
 
@@ -33,6 +37,8 @@ class Purged:
     inbound: int
     contacts: int
     rasa_events: int
+    reminders: int = 0  # sent or cancelled reminders
+    signals: int = 0  # anonymous signal rows (bot/signals/privacy.py)
 
 
 def kept_senders(session: Session, handoff_cutoff: datetime) -> set[str]:
@@ -90,11 +96,16 @@ def purge_rasa(tracker_store_url: str, cutoff: datetime, keep: set[str],
 
 
 def purge(session: Session, tracker_store_url: str, bot_days: int, handoff_days: int,
-          now: datetime | None = None, dry_run: bool = False) -> Purged:  # fmt: skip
+          now: datetime | None = None, dry_run: bool = False,
+          signal_weeks: int = 104) -> Purged:  # fmt: skip
     """One retention run; the caller commits (or rolls back for a dry run)."""
     now = now or datetime.now(timezone.utc)
     keep = kept_senders(session, now - timedelta(days=handoff_days))
     handoffs, outbox, menus, inbound, contacts = purge_gateway(session, now, bot_days,
                                                                handoff_days)  # fmt: skip
     events = purge_rasa(tracker_store_url, now - timedelta(days=bot_days), keep, dry_run)
-    return Purged(handoffs, outbox, menus, inbound, contacts, events)
+    reminders = session.execute(delete(Reminder).where(
+        Reminder.status != PENDING,
+        Reminder.done_at < now - timedelta(days=bot_days))).rowcount  # fmt: skip
+    signals = purge_signals(session, signal_weeks, now)
+    return Purged(handoffs, outbox, menus, inbound, contacts, events, reminders or 0, signals)

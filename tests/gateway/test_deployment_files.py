@@ -37,7 +37,8 @@ SECRETS = (
     "RABBITMQ_PASSWORD",
     "PUBLIC_URL",
 )
-SERVICES = {"postgres", "redis", "rabbitmq", "actions", "rasa-1", "rasa-2", "gateway"}
+SERVICES = {"postgres", "redis", "rabbitmq", "actions", "rasa-1", "rasa-2", "gateway",
+            "signals"}  # fmt: skip
 RASA_REPLICAS = {"rasa-1", "rasa-2"}
 # What each service's health check must probe (a wrong port never turns healthy).
 PROBES = {
@@ -48,6 +49,7 @@ PROBES = {
     "rasa-1": "http://localhost:5005/",
     "rasa-2": "http://localhost:5005/",
     "gateway": "http://localhost:8000/healthz",
+    "signals": "/tmp/signals.alive",  # the consumer's heartbeat (it has no port)
 }
 VARIABLE = re.compile(r"(?<!\$)\$\{([A-Z0-9_]+)([^}]*)\}")
 

@@ -61,7 +61,7 @@ def test_migrations_bring_an_empty_database_to_head(tmp_path):
     upgrade_to_head(f"sqlite:///{database}")  # idempotent
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("0006",)
+            ("0008",)
         ]
 
 
