@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.directory.profile import translated
+from bot.directory.wording import clock, place
 from bot.lexicon import DAY_NAMES, categories
 from bot.sms import HARD_MAX_SEGMENTS, MAX_SEGMENTS, measure, to_gsm7
 
@@ -46,28 +47,10 @@ def when(session: dict[str, Any] | None, language: str) -> str:
         return WORDS[language]["no_schedule"]
     start = datetime.fromisoformat(session["start"])
     day = f"{DAY_NAMES[language][start.weekday()].capitalize()} {start.day}/{start.month}"
-    hours = _clock(start, language)
+    hours = clock(start, language)
     if session.get("end"):
-        hours += f"-{_clock(datetime.fromisoformat(session['end']), language)}"
+        hours += f"-{clock(datetime.fromisoformat(session['end']), language)}"
     return f"{day}, {hours}"
-
-
-def _clock(moment: datetime, language: str) -> str:
-    return f"{moment.hour}h{moment.minute:02d}" if language == "fr" else moment.strftime("%H.%M")
-
-
-def _place(service: dict[str, Any], location_id: str | None, language: str) -> str:
-    """The street address (it finds the door; the venue's name often repeats the
-    activity's), or the venue's name when there is no address."""
-    places = [item.get("location") or {} for item in service.get("service_at_locations", [])]
-    location = next((place for place in places if place.get("id") == location_id),
-                    places[0] if places else {})  # fmt: skip
-    addresses = location.get("addresses") or []
-    if not addresses:
-        return str(translated(location, "name", language) or "")
-    parts = [translated(addresses[0], "address_1", language),
-             translated(addresses[0], "city", language)]  # fmt: skip
-    return ", ".join(str(part) for part in parts if part)
 
 
 def _phone(service: dict[str, Any]) -> str | None:
@@ -101,7 +84,7 @@ def result_text(number: int, service: dict[str, Any], language: str) -> str:
         _cost(service, language)) if part)  # fmt: skip
     lines = [f"{number}. {translated(service, 'name', language)}",
              when(found.get("next_session"), language),
-             _place(service, found.get("location_id"), language), contact]  # fmt: skip
+             place(service, found.get("location_id"), language), contact]  # fmt: skip
     return "\n".join(line for line in lines if line)
 
 
