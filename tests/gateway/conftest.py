@@ -4,9 +4,12 @@ directory imported once per session (read-only tests share it)."""
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from bot.directory.importer import import_records, read_source
@@ -26,6 +29,26 @@ def migrated_sessions(path: Path) -> tuple[str, sessionmaker]:
 @pytest.fixture
 def sessions(tmp_path: Path) -> sessionmaker:
     return migrated_sessions(tmp_path / "gateway.db")[1]
+
+
+POSTGRES_SERVER = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432"
+)
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty database on the machine's PostgreSQL, dropped after the test."""
+    name = f"gateway_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

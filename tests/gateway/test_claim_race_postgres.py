@@ -3,34 +3,15 @@ two caseworkers claim the same conversation at the same instant; exactly one win
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.gateway.db import make_engine, make_session_factory
 from bot.gateway.migrate import upgrade_to_head
 from bot.gateway.models import Contact
 from bot.handoff import queue
 from bot.handoff.models import Handoff, HousingCompany, StaffUser
-
-SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
-
-
-@pytest.fixture
-def postgres_url():
-    name = f"gateway_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.parametrize("round_", range(5))

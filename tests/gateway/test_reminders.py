@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import threading
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -36,7 +34,6 @@ from tests.gateway.channel_fixtures import TENANT, Channels, replies, running_ch
 from tests.gateway.conftest import SAMPLE
 from tests.gateway.test_plain_language import assert_plain_language, filled, sentences, words
 
-SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 SERVICE = "81bbf386-2645-5769-9ee3-9ac5c96dd4ab"  # the sample's Colibri homework school
 LOCATION = "92bb1bc8-d412-596f-8bbc-66b5ad19477f"
 
@@ -298,20 +295,6 @@ def test_a_restart_loses_no_reminder(tmp_path):
 
 
 # --- two workers on the real PostgreSQL -----------------------------------------------------
-
-
-@pytest.fixture
-def postgres_url():
-    name = f"gateway_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_two_workers_on_postgresql_send_each_reminder_exactly_once(postgres_url):
