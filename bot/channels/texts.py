@@ -73,13 +73,13 @@ TEXTS: dict[str, dict[str, str]] = {
     # Reminders (bot/reminders): {activity}, its name, {when} day and hours, {place}.
     "reminder_day_before": {
         "fr": "Rappel pour demain : {activity}.\n{when}.\n{place}.\n"
-        "Plus de rappels ? Envoyez STOP RAPPEL.",
+        "Pour arrêter les rappels, envoyez STOP RAPPEL.",
         "nl": "Niet vergeten: morgen {activity}.\n{when}.\n{place}.\n"
         "Wilt u dit niet meer? Stuur STOP HERINNERING.",
     },
     "reminder_same_day": {
         "fr": "Rappel pour aujourd'hui : {activity}.\n{when}.\n{place}.\n"
-        "Plus de rappels ? Envoyez STOP RAPPEL.",
+        "Pour arrêter les rappels, envoyez STOP RAPPEL.",
         "nl": "Niet vergeten: vandaag {activity}.\n{when}.\n{place}.\n"
         "Wilt u dit niet meer? Stuur STOP HERINNERING.",
     },
