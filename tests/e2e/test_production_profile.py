@@ -1,13 +1,17 @@
 """The production profile of the Rasa side (endpoints.production.yml) against the machine's
 real PostgreSQL (tracker store), Redis (lock store) and RabbitMQ (event broker): a whole
 turn is stored in PostgreSQL, published to RabbitMQ, and the conversation's lock lives in
-Redis while the turn runs."""
+Redis while the turn runs; the signals' consumer empties that queue into anonymous rows."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sqlite3
+import subprocess
 import threading
+import time
 import uuid
 
 import aio_pika
@@ -16,7 +20,7 @@ import pytest
 import redis
 import requests
 
-from bot.devtools.processes import ROOT, free_port, running_rasa
+from bot.devtools.processes import GATEWAY_PYTHON, ROOT, free_port, running_rasa, stop_process
 
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
@@ -92,3 +96,40 @@ def test_the_lock_store_is_redis(production_rasa):
     assert any(
         sender.encode() in key and key.startswith(b"tenantassistant:lock:") for key in seen
     ), seen
+
+
+def test_the_signals_consumer_empties_the_event_queue_into_anonymous_rows(production_rasa,
+                                                                          tmp_path):  # fmt: skip
+    url, _, queue = production_rasa
+    asyncio.run(published(queue))  # only this test's turn from here on
+    signals_db, log = tmp_path / "signals.db", tmp_path / "signals.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{signals_db}",
+           "SIGNALS_SOURCE": "rabbitmq", "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_USER": "guest",
+           "RABBITMQ_PASSWORD": "guest", "RABBITMQ_QUEUE": queue}  # fmt: skip
+    command = [str(GATEWAY_PYTHON), "-m", "bot.signals", "consume"]
+    consumer = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"),
+                                stderr=subprocess.STDOUT)  # fmt: skip
+    sender = f"prod-{uuid.uuid4().hex[:8]}"
+    rows: list[tuple] = []
+    try:
+        requests.post(f"{url}/webhooks/rest/webhook", timeout=60, json={
+            "sender": sender, "message": "je cherche du sport à Jette",
+            "metadata": {"channel": "sms"}})  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not rows and time.monotonic() < deadline:
+            time.sleep(0.5)
+            if signals_db.exists():
+                with sqlite3.connect(signals_db) as connection:
+                    try:
+                        rows = connection.execute("SELECT * FROM signal_event").fetchall()
+                    except sqlite3.OperationalError:  # the consumer is still migrating
+                        rows = []
+    finally:
+        stop_process(consumer)
+    with sqlite3.connect(signals_db) as connection:
+        connection.row_factory = sqlite3.Row
+        found = [dict(row) for row in connection.execute("SELECT * FROM signal_event")]
+    assert [(r["topic"], r["language"], r["channel"], r["commune"], r["understood"])
+            for r in found] == [("find_activity", "fr", "sms", "jette", 1)]  # fmt: skip
+    assert sender not in repr(found) + log.read_text()
+    assert asyncio.run(published(queue)) == []  # every event was acknowledged: none kept
