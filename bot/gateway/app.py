@@ -51,7 +51,8 @@ async def retention_loop(services: Services) -> None:
             purged = await in_session(services, purge, settings.rasa_tracker_store_url,
                                       settings.retention_bot_days,
                                       settings.retention_handoff_days, None, False,
-                                      settings.retention_signal_weeks)  # fmt: skip
+                                      settings.retention_signal_weeks,
+                                      settings.sql_event_broker_url)  # fmt: skip
             log.info("retention: %s", purged)
         except Exception:  # a missing tracker store or a database hiccup: try next time
             log.warning("retention run failed", exc_info=True)

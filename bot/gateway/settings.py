@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     console_secret: SecretStr = SecretStr(DEV_CONSOLE_SECRET)
     console_idle_minutes: int = 30
 
+    @property
+    def sql_event_broker_url(self) -> str | None:
+        """Rasa's SQL event broker, when the signals read it (it then holds texts until read)."""
+        return self.rasa_event_broker_url if self.signals_source == "sql" else None
+
     @field_validator("database_url", "rasa_tracker_store_url", "rasa_event_broker_url")
     @classmethod
     def _psycopg3(cls, url: str) -> str:

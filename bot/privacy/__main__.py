@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     with make_session_factory(make_engine(settings.database_url))() as session:
         purged = purge(session, settings.rasa_tracker_store_url, settings.retention_bot_days,
                        settings.retention_handoff_days, dry_run=args.dry_run,
-                       signal_weeks=settings.retention_signal_weeks)  # fmt: skip
+                       signal_weeks=settings.retention_signal_weeks,
+                       event_broker_url=settings.sql_event_broker_url)  # fmt: skip
         if args.dry_run:
             session.rollback()
         else:
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{verb}: {purged.handoffs} closed handoffs, {purged.outbox} outbox messages, "
           f"{purged.menus} menu options, {purged.inbound} message ids, {purged.contacts} "
           f"idle contacts, {purged.rasa_events} Rasa events, "
-          f"{purged.reminders} finished reminders, {purged.signals} signal rows")  # fmt: skip
+          f"{purged.reminders} finished reminders, {purged.signals} signal rows, "
+          f"{purged.broker_events} unread broker events")  # fmt: skip
     return 0
 
 

@@ -10,11 +10,15 @@
   except those who sent STOP: their opt-out must outlive everything else.
 - Anonymous signals: rows after RETENTION_SIGNAL_WEEKS (104), a week's key a day after the
   week (bot/signals/privacy.py).
+- Rasa's SQL event broker table (the default profile): the signals' consumer empties it as it
+  reads; events still there after RETENTION_BOT_DAYS (the consumer was not running) are
+  deleted, because they hold message texts.
 
 `python -m bot.privacy purge [--dry-run]` runs it once; the gateway runs it every few hours."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -39,6 +43,7 @@ class Purged:
     rasa_events: int
     reminders: int = 0  # sent or cancelled reminders
     signals: int = 0  # anonymous signal rows (bot/signals/privacy.py)
+    broker_events: int = 0  # unread events of Rasa's SQL event broker
 
 
 def kept_senders(session: Session, handoff_cutoff: datetime) -> set[str]:
@@ -95,9 +100,38 @@ def purge_rasa(tracker_store_url: str, cutoff: datetime, keep: set[str],
         engine.dispose()
 
 
+def purge_broker_events(event_broker_url: str, cutoff: datetime, dry_run: bool = False) -> int:
+    """Delete the SQL event broker's events older than `cutoff` (its table has no time
+    column: the time is in each event's JSON). The table is small while the consumer runs."""
+    engine = create_engine(event_broker_url)
+    try:
+        with engine.begin() as connection:
+            if not engine.dialect.has_table(connection, "events"):
+                return 0  # Rasa has not written an event yet
+            rows = connection.execute(text("SELECT id, data FROM events"))
+            old = [row_id for row_id, data in rows if _timestamp(data) < cutoff.timestamp()]
+            if old and not dry_run:
+                for start in range(0, len(old), 500):
+                    chunk = old[start : start + 500]
+                    values = {f"i{i}": row_id for i, row_id in enumerate(chunk)}
+                    names = ", ".join(f":{name}" for name in values)
+                    connection.execute(text(f"DELETE FROM events WHERE id IN ({names})"), values)
+            return len(old)
+    finally:
+        engine.dispose()
+
+
+def _timestamp(data: str | None) -> float:
+    """An event's time; an event that cannot be read counts as old (it cannot be used)."""
+    try:
+        return float(json.loads(data or "{}").get("timestamp") or 0)
+    except (ValueError, TypeError, AttributeError):
+        return 0.0
+
+
 def purge(session: Session, tracker_store_url: str, bot_days: int, handoff_days: int,
-          now: datetime | None = None, dry_run: bool = False,
-          signal_weeks: int = 104) -> Purged:  # fmt: skip
+          now: datetime | None = None, dry_run: bool = False, signal_weeks: int = 104,
+          event_broker_url: str | None = None) -> Purged:  # fmt: skip
     """One retention run; the caller commits (or rolls back for a dry run)."""
     now = now or datetime.now(timezone.utc)
     keep = kept_senders(session, now - timedelta(days=handoff_days))
@@ -108,4 +142,7 @@ def purge(session: Session, tracker_store_url: str, bot_days: int, handoff_days:
         Reminder.status != PENDING,
         Reminder.done_at < now - timedelta(days=bot_days))).rowcount  # fmt: skip
     signals = purge_signals(session, signal_weeks, now)
-    return Purged(handoffs, outbox, menus, inbound, contacts, events, reminders or 0, signals)
+    broker = (purge_broker_events(event_broker_url, now - timedelta(days=bot_days), dry_run)
+              if event_broker_url else 0)  # fmt: skip
+    return Purged(handoffs, outbox, menus, inbound, contacts, events, reminders or 0, signals,
+                  broker)  # fmt: skip

@@ -3,6 +3,7 @@ months, Rasa's tracker events too (kept while a handoff needs them), opt-outs fo
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -111,3 +112,40 @@ def test_the_purge_command_reports_and_a_dry_run_deletes_nothing(tmp_path):
     assert "deleted:" in real.stdout and "3 Rasa events" in real.stdout
     with sqlite3.connect(tmp_path / "tracker.db") as connection:
         assert connection.execute("SELECT count(*) FROM events").fetchone() == (1,)
+
+
+def broker_table(path, ages_in_days: list[float]) -> str:
+    """Rasa's SQL event broker table (`events`: id, sender_id, data) with one user event,
+    and its text, per age."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                           "data TEXT)")  # fmt: skip
+        connection.executemany("INSERT INTO events (sender_id, data) VALUES ('sms-x', ?)", [
+            (json.dumps({"event": "user", "text": "je cherche du sport",
+                         "timestamp": (NOW - age * DAY).timestamp()}),)
+            for age in ages_in_days])  # fmt: skip
+        connection.execute("INSERT INTO events (sender_id, data) VALUES ('sms-x', 'not json')")
+    return f"sqlite:///{path}"
+
+
+def test_events_the_signals_consumer_never_read_are_deleted_after_the_bot_retention(
+    sessions, tmp_path
+):
+    broker = broker_table(tmp_path / "events.db", [40, 31, 29, 0])
+    with sessions() as session:
+        dry = purge(session, rasa_store(tmp_path / "rasa.db"), 30, 365, now=NOW, dry_run=True,
+                    event_broker_url=broker)  # fmt: skip
+        purged = purge(session, rasa_store(tmp_path / "rasa2.db"), 30, 365, now=NOW,
+                       event_broker_url=broker)  # fmt: skip
+    assert dry.broker_events == purged.broker_events == 3  # 40 and 31 days old, and unreadable
+    with sqlite3.connect(tmp_path / "events.db") as connection:
+        ages = [round((NOW.timestamp() - json.loads(data)["timestamp"]) / DAY.total_seconds())
+                for (data,) in connection.execute("SELECT data FROM events")]  # fmt: skip
+    assert ages == [29, 0]
+
+
+def test_a_broker_rasa_has_not_written_to_yet_is_no_error(sessions, tmp_path):
+    with sessions() as session:
+        purged = purge(session, rasa_store(tmp_path / "rasa.db"), 30, 365, now=NOW,
+                       event_broker_url=f"sqlite:///{tmp_path / 'empty.db'}")  # fmt: skip
+    assert purged.broker_events == 0
