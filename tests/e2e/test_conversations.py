@@ -95,6 +95,17 @@ def test_dutch_search_in_one_message_then_more(assistant):
     assert f"\n{shown + 1}. " in more and "\n1. " not in more
 
 
+@pytest.mark.parametrize(("message", "first"), [
+    ("où trouver de l'aide pour l'ordinateur près de chez moi à Schaerbeek",
+     "Aide numérique (EPN) à Schaerbeek :\n1. Espace public numérique (EPN) - Les Lucioles"),
+    ("waar kan ik hulp krijgen met mijn computer in Schaarbeek",
+     "Digitale hulp in Schaarbeek:\n1. Digitale hulp: open computerruimte - De Vuurvliegjes"),
+])  # fmt: skip
+def test_help_with_the_computer_near_me_lists_digital_help_services(assistant, message, first):
+    answer = joined(assistant.say(assistant.new_sender(), message))
+    assert first in answer  # the sample's digital help desk in that commune comes first
+
+
 def test_a_search_with_no_result_says_so_and_offers_a_person(assistant):
     sender = assistant.new_sender()
     # the sample has no homework school in Auderghem nor next to it

@@ -59,6 +59,16 @@ def test_weekdays_categories_and_audiences_in_both_languages():
     }
 
 
+@pytest.mark.parametrize("text", [
+    "waar kan ik hulp krijgen met mijn computer in Schaarbeek",
+    "ik wil hulp met mijn pc",
+    "où trouver de l'aide avec mon smartphone",
+    "j'ai besoin d'aide pour mon pc",
+])  # fmt: skip
+def test_asking_for_help_with_a_computer_or_phone_names_digital_help(text):
+    assert ("activity_category", "digital_help") in entities(text)
+
+
 def test_weekend_means_saturday_and_sunday():
     assert entities("le weekend") == {("weekday", "SA"), ("weekday", "SU")}
 
