@@ -72,14 +72,16 @@ def gateway_down(monkeypatch):
 
 
 @asynccontextmanager
-async def loopback_gateway(received: list[dict], status: int = 201,
-                           answer: dict | None = None):  # fmt: skip
-    async def handoffs(request: web.Request) -> web.Response:
+async def loopback_gateway(received: list[dict], status: int = 201, answer: dict | None = None,
+                           path: str = "/internal/handoffs"):  # fmt: skip
+    """The gateway's internal API at `path`: records each request, gives `answer`."""
+
+    async def endpoint(request: web.Request) -> web.Response:
         received.append({"auth": request.headers.get("Authorization"), **await request.json()})
         return web.json_response(answer or {"id": 1}, status=status)
 
     app = web.Application()
-    app.router.add_post("/internal/handoffs", handoffs)
+    app.router.add_post(path, endpoint)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -7,14 +7,12 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import uuid
-from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from aiohttp import web
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -22,7 +20,7 @@ from actions.activities import ActionSearchActivities
 from actions.reminders import ActionRemindMe
 from bot.channels.sms_render import render_turn
 from bot.dev_defaults import DEV_GATEWAY_SECRET
-from tests.unit.test_actions import closed_port
+from tests.unit.test_actions import closed_port, loopback_gateway
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
 SHOWN = [
@@ -45,31 +43,13 @@ def tracker(text: str, shown: list[dict] | None = SHOWN, lang: str = "fr",
                    "action_listen")  # fmt: skip
 
 
-@asynccontextmanager
-async def fake_gateway(received: list[dict], answer: dict, status: int):
-    async def reminders(request: web.Request) -> web.Response:
-        received.append({"auth": request.headers.get("Authorization"), **await request.json()})
-        return web.json_response(answer, status=status)
-
-    app = web.Application()
-    app.router.add_post("/internal/reminders", reminders)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
-    finally:
-        await runner.cleanup()
-
-
 def remind(monkeypatch, the_tracker: Tracker, answer: dict | None = None,
            status: int = 201) -> tuple[list[dict], list[dict]]:  # fmt: skip
     """(messages the action uttered, requests the gateway received)"""
     received: list[dict] = []
 
     async def scenario() -> list[dict]:
-        async with fake_gateway(received, answer or SET, status) as url:
+        async with loopback_gateway(received, status, answer or SET, "/internal/reminders") as url:
             monkeypatch.setenv("GATEWAY_URL", url)
             dispatcher = CollectingDispatcher()
             await ActionRemindMe().run(dispatcher, the_tracker, DOMAIN)
