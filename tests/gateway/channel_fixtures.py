@@ -18,9 +18,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import sessionmaker
 from twilio.request_validator import RequestValidator
 
+from bot.console.security import hash_password
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, ScriptedRasa
 from bot.gateway.app import create_app
 from bot.gateway.settings import Settings
+from bot.handoff.models import StaffUser
 from tests.gateway.conftest import migrated_sessions
 
 PUBLIC_URL = "https://assistant.example.org"
@@ -117,4 +119,24 @@ def running_channels(tmp_path: Path, **overrides: Any) -> Iterator[Channels]:
 @pytest.fixture
 def channels(tmp_path: Path) -> Iterator[Channels]:
     with running_channels(tmp_path) as running:
+        yield running
+
+
+COMPANIES = Path(__file__).resolve().parents[1] / "data" / "companies"
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@contextmanager
+def console_with_staff(tmp_path: Path,
+                       staff: list[tuple[str, str, str, str]]) -> Iterator[Channels]:  # fmt: skip
+    """The gateway with two always-open housing companies and these staff accounts, as
+    (email, company, role, language), each with STAFF_PASSWORD; named by their email."""
+    with running_channels(tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"),
+                          console_idle_minutes=30) as running:  # fmt: skip
+        with running.sessions() as session:
+            for email, company, role, language in staff:
+                session.add(StaffUser(email=email, name=email.split("@")[0].capitalize(),
+                                      company_id=company, role=role, language=language,
+                                      password_hash=hash_password(STAFF_PASSWORD)))  # fmt: skip
+            session.commit()
         yield running

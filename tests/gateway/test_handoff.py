@@ -8,7 +8,6 @@ import re
 import sqlite3
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,27 +18,25 @@ from bot.gateway.outbox import enqueue
 from bot.handoff import queue
 from bot.handoff.models import AuditEvent, Handoff, HandoffEntry, StaffUser
 from bot.privacy.erasure import erase_gateway_records, request_erasure
-from tests.gateway.channel_fixtures import TENANT, replies, running_channels
-
-COMPANIES = Path(__file__).resolve().parents[1] / "data" / "companies"
-PASSWORD = "correct horse battery staple"
+from tests.gateway.channel_fixtures import (
+    COMPANIES,
+    STAFF_PASSWORD,
+    TENANT,
+    console_with_staff,
+    replies,
+    running_channels,
+)
 
 
 @pytest.fixture
 def desk(tmp_path):
     """The gateway with two always-open housing companies and a staff member in each."""
-    with running_channels(tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"),
-                          console_idle_minutes=30) as running:  # fmt: skip
-        with running.sessions() as session:
-            for email, name, company, role in [
-                ("ana@a.example", "Ana", "company-a", "caseworker"),
-                ("bob@a.example", "Bob", "company-a", "caseworker"),
-                ("carla@b.example", "Carla", "company-b", "caseworker"),
-                ("dirk@a.example", "Dirk", "company-a", "auditor"),
-            ]:
-                session.add(StaffUser(email=email, name=name, company_id=company, role=role,
-                                      password_hash=hash_password(PASSWORD)))  # fmt: skip
-            session.commit()
+    with console_with_staff(tmp_path, [
+        ("ana@a.example", "company-a", "caseworker", "fr"),
+        ("bob@a.example", "company-a", "caseworker", "fr"),
+        ("carla@b.example", "company-b", "caseworker", "fr"),
+        ("dirk@a.example", "company-a", "auditor", "fr"),
+    ]) as running:  # fmt: skip
         yield running
 
 
@@ -63,7 +60,7 @@ def open_for_tenant(desk, reason: str = "asked", urgent: bool = False) -> int:
     return answer.json()["id"]
 
 
-def login(desk, email: str = "ana@a.example", password: str = PASSWORD):
+def login(desk, email: str = "ana@a.example", password: str = STAFF_PASSWORD):
     page = desk.client.get("/console/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     form = {"email": email, "password": password, "csrf": token}
@@ -137,7 +134,7 @@ def test_out_of_hours_the_tenant_is_told_when_someone_answers(tmp_path):
 def test_login_needs_the_right_password_and_a_csrf_token(desk):
     assert login(desk, password="wrong password!").status_code == 401
     no_token = desk.client.post("/console/login", data={"email": "ana@a.example",
-                                                        "password": PASSWORD})  # fmt: skip
+                                                        "password": STAFF_PASSWORD})  # fmt: skip
     assert no_token.status_code == 403
     assert desk.client.get("/console/", follow_redirects=False).status_code == 303
     assert login(desk).status_code == 303
@@ -326,7 +323,8 @@ def test_an_idle_session_ends(desk, monkeypatch):
 def test_admins_manage_canned_replies_that_caseworkers_can_start_from(desk):
     with desk.sessions() as session:
         session.add(StaffUser(email="eva@a.example", name="Eva", company_id="company-a",
-                              role="admin", password_hash=hash_password(PASSWORD)))  # fmt: skip
+                              role="admin",
+                              password_hash=hash_password(STAFF_PASSWORD)))  # fmt: skip
         session.commit()
     login(desk)  # a caseworker may not manage them
     assert desk.client.get("/console/canned").status_code == 403

@@ -11,22 +11,18 @@ import itertools
 import re
 from datetime import date
 from html import unescape
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.console.security import hash_password
-from bot.handoff.models import AuditEvent, StaffUser
+from bot.handoff.models import AuditEvent
 from bot.signals.__main__ import main as signals_main
 from bot.signals.models import SignalEvent
 from bot.signals.sample import sample_rows, seed_sample
 from bot.signals.summary import summarise, to_csv, week_range
-from tests.gateway.channel_fixtures import running_channels
+from tests.gateway.channel_fixtures import STAFF_PASSWORD, console_with_staff
 from tests.gateway.conftest import migrated_sessions
 
-COMPANIES = Path(__file__).resolve().parents[1] / "data" / "companies"
-PASSWORD = "correct horse battery staple"
 W1, W2, W3 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)  # Mondays
 RANGE = "from=2026-03-02&to=2026-03-20"  # the weeks W1 to W3 (the 20th is in W3)
 _tokens = itertools.count()
@@ -177,19 +173,14 @@ def test_the_command_line_prints_the_same_suppressed_summary(tmp_path, capsys):
 @pytest.fixture
 def console(tmp_path):
     """The gateway, company A's and B's signals, and staff of every kind."""
-    with running_channels(tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"),
-                          console_idle_minutes=30) as running:  # fmt: skip
+    with console_with_staff(tmp_path, [
+        ("cora@a.example", "company-a", "coordinator", "fr"),
+        ("koen@a.example", "company-a", "coordinator", "nl"),
+        ("ana@a.example", "company-a", "caseworker", "fr"),
+        ("adam@a.example", "company-a", "admin", "fr"),
+        ("bea@b.example", "company-b", "coordinator", "fr"),
+    ]) as running:  # fmt: skip
         with running.sessions() as session:
-            for email, company, role, language in [
-                ("cora@a.example", "company-a", "coordinator", "fr"),
-                ("koen@a.example", "company-a", "coordinator", "nl"),
-                ("ana@a.example", "company-a", "caseworker", "fr"),
-                ("adam@a.example", "company-a", "admin", "fr"),
-                ("bea@b.example", "company-b", "coordinator", "fr"),
-            ]:
-                session.add(StaffUser(email=email, name=email.split("@")[0], company_id=company,
-                                      role=role, language=language,
-                                      password_hash=hash_password(PASSWORD)))  # fmt: skip
             scenario(session)
         yield running
 
@@ -199,7 +190,7 @@ def login(console, email: str) -> None:
     token = _csrf(console, "/console/login")
     answer = console.client.post(
         "/console/login",
-        data={"email": email, "password": PASSWORD, "csrf": token},
+        data={"email": email, "password": STAFF_PASSWORD, "csrf": token},
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text
