@@ -39,8 +39,13 @@ class ValidateActivityForm(FormValidationAction):
     def name(self) -> str:
         return "validate_activity_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:  # fmt: skip
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
         """An audience ("for children") is enough to search without a category."""
         if tracker.get_slot("audience") and not tracker.get_slot("activity_category"):
             return [slot for slot in domain_slots if slot != "activity_category"]
@@ -111,8 +116,9 @@ class ActionSearchActivities(Action):
             return guides.move(dispatcher, tracker, guides.more_means(tracker))
         lang = language(tracker)
         commune = lexicon.communes().get(tracker.get_slot("commune") or "")
-        label = what_label(tracker.get_slot("activity_category"), tracker.get_slot("audience"),
-                           lang)  # fmt: skip
+        label = what_label(
+            tracker.get_slot("activity_category"), tracker.get_slot("audience"), lang
+        )
         if commune is None or label is None:  # "more" before any search: ask first
             return [FollowupAction("activity_form")]
         offset = int(tracker.get_slot("search_offset") or 0) if more else 0
@@ -131,8 +137,12 @@ class ActionSearchActivities(Action):
         if not services:
             dispatcher.utter_message(response="utter_search_no_results", **names)
             dispatcher.utter_message(response="utter_offer_person")
-            return [SlotSet("pending_offer", "handoff"), SlotSet("handoff_reason", "no_results"),
-                    SlotSet("search_offset", 0), SlotSet(reminders.SLOT, None)]  # fmt: skip
+            return [
+                SlotSet("pending_offer", "handoff"),
+                SlotSet("handoff_reason", "no_results"),
+                SlotSet("search_offset", 0),
+                SlotSet(reminders.SLOT, None),
+            ]
         if offset >= len(services):
             dispatcher.utter_message(response="utter_no_more_results")
             return [SlotSet("search_offset", 0)]
@@ -140,8 +150,9 @@ class ActionSearchActivities(Action):
         if explanation:
             dispatcher.utter_message(response=explanation, **names)
         header = response_text(domain, "utter_search_results", lang, **names, results="")
-        header += "".join(f"\n9 {title}" for title in response_buttons(domain,
-                          "utter_search_results_more", lang))  # fmt: skip
+        header += "".join(
+            f"\n9 {title}" for title in response_buttons(domain, "utter_search_results_more", lang)
+        )
         if reminders.remindable(services[offset : offset + PER_MESSAGE]):
             header += f"\n8 {reminders.BUTTON[lang]}"
         if explanation:
@@ -160,9 +171,15 @@ class ActionSearchActivities(Action):
         return None
 
     @staticmethod
-    def _show(dispatcher: CollectingDispatcher, tracker: Tracker,
-              services: list[dict[str, Any]], offset: int, names: dict[str, str],
-              lang: str, header: str) -> list[EventType]:  # fmt: skip
+    def _show(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        services: list[dict[str, Any]],
+        offset: int,
+        names: dict[str, str],
+        lang: str,
+        header: str,
+    ) -> list[EventType]:
         sms_budget = latest_metadata(tracker).get("channel") != "telegram"
         text, shown = results_block(services[offset:], offset + 1, lang, header, sms_budget)
         seen = offset + shown

@@ -9,29 +9,47 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.directory.profile import translated
-from bot.directory.wording import clock, place
+from bot.hsds_profile import translated
 from bot.lexicon import DAY_NAMES, categories
-from bot.sms import HARD_MAX_SEGMENTS, MAX_SEGMENTS, measure, to_gsm7
+from bot.sms_rules import HARD_MAX_SEGMENTS, MAX_SEGMENTS, measure, to_gsm7
+from bot.wording import clock, place
 
 WORDS = {
-    "fr": {"free": "Gratuit", "price": "{amount} euros", "phone": "Tél.",
-           "no_schedule": "Horaire : appelez pour demander."},
-    "nl": {"free": "Gratis", "price": "{amount} euro", "phone": "Tel.",
-           "no_schedule": "Uren: bel om het te vragen."},
-}  # fmt: skip
+    "fr": {
+        "free": "Gratuit",
+        "price": "{amount} euros",
+        "phone": "Tél.",
+        "no_schedule": "Horaire : appelez pour demander.",
+    },
+    "nl": {
+        "free": "Gratis",
+        "price": "{amount} euro",
+        "phone": "Tel.",
+        "no_schedule": "Uren: bel om het te vragen.",
+    },
+}
 PER_MESSAGE = 3
 # What the tenant looks for when they name only who it is for ("for children").
 AUDIENCE_ACTIVITIES = {
-    "fr": {"children": "Activités pour enfants", "teenagers": "Activités pour jeunes",
-           "adults": "Activités pour adultes", "seniors": "Activités pour seniors",
-           "women": "Activités pour femmes", "parents": "Activités pour parents",
-           "families": "Activités en famille"},
-    "nl": {"children": "Activiteiten voor kinderen", "teenagers": "Activiteiten voor jongeren",
-           "adults": "Activiteiten voor volwassenen", "seniors": "Activiteiten voor senioren",
-           "women": "Activiteiten voor vrouwen", "parents": "Activiteiten voor ouders",
-           "families": "Activiteiten voor gezinnen"},
-}  # fmt: skip
+    "fr": {
+        "children": "Activités pour enfants",
+        "teenagers": "Activités pour jeunes",
+        "adults": "Activités pour adultes",
+        "seniors": "Activités pour seniors",
+        "women": "Activités pour femmes",
+        "parents": "Activités pour parents",
+        "families": "Activités en famille",
+    },
+    "nl": {
+        "children": "Activiteiten voor kinderen",
+        "teenagers": "Activiteiten voor jongeren",
+        "adults": "Activiteiten voor volwassenen",
+        "seniors": "Activiteiten voor senioren",
+        "women": "Activiteiten voor vrouwen",
+        "parents": "Activiteiten voor ouders",
+        "families": "Activiteiten voor gezinnen",
+    },
+}
 
 
 def what_label(category_id: str | None, audience: str | None, language: str) -> str | None:
@@ -67,8 +85,11 @@ def national(number: str) -> str:
 
 
 def _cost(service: dict[str, Any], language: str) -> str | None:
-    amounts = [cost.get("amount") for cost in service.get("cost_options") or []
-               if isinstance(cost.get("amount"), (int, float))]  # fmt: skip
+    amounts = [
+        cost.get("amount")
+        for cost in service.get("cost_options") or []
+        if isinstance(cost.get("amount"), (int, float))
+    ]
     if not amounts:
         return None
     if all(amount == 0 for amount in amounts):
@@ -79,12 +100,20 @@ def _cost(service: dict[str, Any], language: str) -> str | None:
 
 def result_text(number: int, service: dict[str, Any], language: str) -> str:
     found = service.get("search_result") or {}
-    contact = ", ".join(part for part in (
-        f"{WORDS[language]['phone']} {_phone(service)}" if _phone(service) else None,
-        _cost(service, language)) if part)  # fmt: skip
-    lines = [f"{number}. {translated(service, 'name', language)}",
-             when(found.get("next_session"), language),
-             place(service, found.get("location_id"), language), contact]  # fmt: skip
+    contact = ", ".join(
+        part
+        for part in (
+            f"{WORDS[language]['phone']} {_phone(service)}" if _phone(service) else None,
+            _cost(service, language),
+        )
+        if part
+    )
+    lines = [
+        f"{number}. {translated(service, 'name', language)}",
+        when(found.get("next_session"), language),
+        place(service, found.get("location_id"), language),
+        contact,
+    ]
     return "\n".join(line for line in lines if line)
 
 
@@ -99,8 +128,10 @@ def results_block(
     (with `budget_text`, what else the reply says), measured as the SMS channel sends it.
     Two results may take the third segment that CONTENT.md allows when unavoidable, rather
     than making the tenant pay another reply for each result. Returns (text, count)."""
-    texts = [result_text(first_number + index, service, language)
-             for index, service in enumerate(services[:PER_MESSAGE])]  # fmt: skip
+    texts = [
+        result_text(first_number + index, service, language)
+        for index, service in enumerate(services[:PER_MESSAGE])
+    ]
     if not sms_budget:
         return "\n".join(texts), len(texts)
 

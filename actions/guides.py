@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.tracker_utils import language, latest_entity, latest_intent, previous_answer
 from bot.guides import find_guide, guides, step_count, step_text, ui_text
 from bot.lexicon.folding import fold
-from bot.sms import MAX_SEGMENTS, measure, menu_keys, render
+from bot.sms_rules import MAX_SEGMENTS, measure, menu_keys, render
 
 GUIDE_SLOTS = ("guide", "guide_step")
 NEXT, REPEAT = "next", "repeat"
@@ -83,8 +83,11 @@ def show_step(dispatcher: CollectingDispatcher, guide_id: str, index: int, lang:
         text = f"{progress}\n{text}"
     dispatcher.utter_message(text=text, buttons=buttons)
     # a yes or a no now answers the guide, not an offer made before it
-    return [SlotSet("guide", guide_id), SlotSet("guide_step", float(index)),
-            SlotSet("pending_offer", None)]  # fmt: skip
+    return [
+        SlotSet("guide", guide_id),
+        SlotSet("guide_step", float(index)),
+        SlotSet("pending_offer", None),
+    ]
 
 
 def show_end(dispatcher: CollectingDispatcher, lang: str) -> list:

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import gateway, guides
 from actions.tracker_utils import language, latest_intent, latest_metadata
-from bot.channels import texts
+from bot import texts
 
 SUMMARY_SLOTS = ("commune", "activity_category", "weekday", "audience", "danger", "site")
 
@@ -29,8 +29,9 @@ def handoff_payload(tracker: Tracker, reason: str, urgent: bool) -> dict[str, An
     }
 
 
-async def request_handoff(tracker: Tracker, reason: str,
-                          urgent: bool = False) -> dict[str, Any] | None:  # fmt: skip
+async def request_handoff(
+    tracker: Tracker, reason: str, urgent: bool = False
+) -> dict[str, Any] | None:
     """Ask the gateway to open a handoff; its answer, or None when it could not be reached."""
     try:
         return await gateway.open_handoff(handoff_payload(tracker, reason, urgent))

@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import gateway
 from actions.activity_text import when
 from actions.tracker_utils import language
-from bot.directory.profile import translated
+from bot.hsds_profile import translated
 from bot.lexicon import DAY_NAMES
 
 PAYLOAD = "/remind_me"
@@ -38,18 +38,24 @@ def remindable(services: list[dict[str, Any]]) -> bool:
     return any((service.get("search_result") or {}).get("next_session") for service in services)
 
 
-def shown_activities(services: list[dict[str, Any]], first_number: int,
-                     lang: str) -> list[dict[str, Any]]:  # fmt: skip
+def shown_activities(
+    services: list[dict[str, Any]], first_number: int, lang: str
+) -> list[dict[str, Any]]:
     """What the slot keeps of the results on screen: number, ids, session, name."""
     shown = []
     for index, service in enumerate(services):
         found = service.get("search_result") or {}
         session = found.get("next_session") or {}
-        shown.append({
-            "number": first_number + index, "service_id": service.get("id"),
-            "location_id": found.get("location_id"), "start": session.get("start"),
-            "end": session.get("end"), "name": str(translated(service, "name", lang) or ""),
-        })  # fmt: skip
+        shown.append(
+            {
+                "number": first_number + index,
+                "service_id": service.get("id"),
+                "location_id": found.get("location_id"),
+                "start": session.get("start"),
+                "end": session.get("end"),
+                "name": str(translated(service, "name", lang) or ""),
+            }
+        )
     return shown
 
 
@@ -70,16 +76,20 @@ def send_when(moment: str, lang: str) -> str:
     """ "samedi 28/3 à 18h00" / "zaterdag 28/3 om 18.00" (the gateway's local time)."""
     local = datetime.fromisoformat(moment)
     day = f"{DAY_NAMES[lang][local.weekday()]} {local.day}/{local.month}"
-    return f"{day} à {local.hour}h{local.minute:02d}" if lang == "fr" else (
-        f"{day} om {local.strftime('%H.%M')}")  # fmt: skip
+    return (
+        f"{day} à {local.hour}h{local.minute:02d}"
+        if lang == "fr"
+        else (f"{day} om {local.strftime('%H.%M')}")
+    )
 
 
 class ActionRemindMe(Action):
     def name(self) -> str:
         return "action_remind_me"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:  # fmt: skip
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         lang = language(tracker)
         activity, named = chosen(tracker)
         if activity is None:
@@ -90,11 +100,15 @@ class ActionRemindMe(Action):
             dispatcher.utter_message(response="utter_reminder_no_date", activity=name)
             return []
         try:
-            answer = await gateway.create_reminder({
-                "sender_id": tracker.sender_id, "service_id": activity["service_id"],
-                "location_id": activity.get("location_id"), "session_start": activity["start"],
-                "language": lang,
-            })  # fmt: skip
+            answer = await gateway.create_reminder(
+                {
+                    "sender_id": tracker.sender_id,
+                    "service_id": activity["service_id"],
+                    "location_id": activity.get("location_id"),
+                    "session_start": activity["start"],
+                    "language": lang,
+                }
+            )
         except gateway.GatewayUnavailable:
             dispatcher.utter_message(response="utter_reminder_failed")
             return []
@@ -103,8 +117,9 @@ class ActionRemindMe(Action):
         if not answer.get("scheduled"):
             dispatcher.utter_message(response="utter_reminder_too_soon", **values)
             return []
-        dispatcher.utter_message(response="utter_reminder_set", **values,
-                                 send_when=send_when(answer["send_at"], lang))  # fmt: skip
+        dispatcher.utter_message(
+            response="utter_reminder_set", **values, send_when=send_when(answer["send_at"], lang)
+        )
         others = [item.get("number") for item in tracker.get_slot(SLOT) or []][1:]
         if others and not named:  # several results: say how to pick another one
             dispatcher.utter_message(response="utter_reminder_other", number=str(others[0]))

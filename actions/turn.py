@@ -25,8 +25,17 @@ NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
 # Turns that leave an open guide open (actions/guides.py): the guide's own moves, "more",
 # yes and no (actions/handoff.py answers them inside a guide), thanks, a language switch
 # and a message not understood. Any other turn (the menu, a search, a question) closes it.
-KEEP_THE_GUIDE = ("guide_list", "guide_next", "guide_repeat", "more_results", "affirm", "deny",
-                  "thank", "change_language", "nlu_fallback")  # fmt: skip
+KEEP_THE_GUIDE = (
+    "guide_list",
+    "guide_next",
+    "guide_repeat",
+    "more_results",
+    "affirm",
+    "deny",
+    "thank",
+    "change_language",
+    "nlu_fallback",
+)
 
 
 class ActionTrackTurn(Action):

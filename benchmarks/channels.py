@@ -24,7 +24,7 @@ from twilio.request_validator import RequestValidator
 from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
 from bot.devtools.processes import free_port, running_gateway, running_rasa
-from bot.sms import measure
+from bot.sms_rules import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "var" / "bench"
@@ -49,8 +49,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def sms_conversation(session: aiohttp.ClientSession, gateway: str, number: str,
-                           latencies: list[float], segments: list[int]) -> None:  # fmt: skip
+async def sms_conversation(
+    session: aiohttp.ClientSession,
+    gateway: str,
+    number: str,
+    latencies: list[float],
+    segments: list[int],
+) -> None:
     validator = RequestValidator(DEV_TWILIO_AUTH_TOKEN)
     for typed, _ in SCRIPT:
         params = {
@@ -72,8 +77,9 @@ async def sms_conversation(session: aiohttp.ClientSession, gateway: str, number:
             segments.append(measure(message.split("</Message>")[0]).segments)
 
 
-async def rasa_conversation(session: aiohttp.ClientSession, rasa: str, sender: str,
-                            latencies: list[float]) -> None:  # fmt: skip
+async def rasa_conversation(
+    session: aiohttp.ClientSession, rasa: str, sender: str, latencies: list[float]
+) -> None:
     for _, choice in SCRIPT:
         body = {"sender": sender, "message": choice, "metadata": {"channel": "sms"}}
         start = time.perf_counter()
@@ -89,38 +95,50 @@ async def level(concurrency: int, gateway: str, rasa: str, run: int) -> dict:
             latencies: list[float] = []
             segments: list[int] = []
             conversations = [
-                sms_conversation(session, gateway, f"+3247{run}{concurrency:03d}{n:04d}",
-                                 latencies, segments)
+                sms_conversation(
+                    session, gateway, f"+3247{run}{concurrency:03d}{n:04d}", latencies, segments
+                )
                 if name == "gateway_sms"
-                else rasa_conversation(session, rasa, f"bench-{run}-{concurrency}-{n}",
-                                       latencies)
+                else rasa_conversation(session, rasa, f"bench-{run}-{concurrency}-{n}", latencies)
                 for n in range(concurrency * ROUNDS)
-            ]  # fmt: skip
+            ]
             for start in range(0, len(conversations), concurrency):
                 await asyncio.gather(*conversations[start : start + concurrency])
-            results[name] = {"p50_ms": round(percentile(latencies, 0.5), 1),
-                             "p95_ms": round(percentile(latencies, 0.95), 1),
-                             "turns": len(latencies)}  # fmt: skip
+            results[name] = {
+                "p50_ms": round(percentile(latencies, 0.5), 1),
+                "p95_ms": round(percentile(latencies, 0.95), 1),
+                "turns": len(latencies),
+            }
             if segments:
                 results["segments_per_reply"] = {
                     "mean": round(statistics.mean(segments), 2),
                     "max": max(segments),
                     "share_within_2": round(sum(s <= 2 for s in segments) / len(segments), 3),
                 }
-    results["p95_ratio"] = round(results["gateway_sms"]["p95_ms"]
-                                 / results["direct_rasa"]["p95_ms"], 2)  # fmt: skip
+    results["p95_ratio"] = round(
+        results["gateway_sms"]["p95_ms"] / results["direct_rasa"]["p95_ms"], 2
+    )
     return results
 
 
 def main() -> int:
     rasa_port = free_port()
-    with tempfile.TemporaryDirectory() as workdir, running(FakeTwilio()) as twilio, \
-            running(FakeTelegram()) as telegram:  # fmt: skip
-        env = {"TWILIO_API_URL": twilio.url, "TELEGRAM_API_URL": f"{telegram.url}/bot",
-               "PUBLIC_URL": PUBLIC_URL, "SMS_REPLY_DEADLINE_SECONDS": "60",
-               "RASA_TRACKER_STORE_URL": f"sqlite:///{Path(workdir) / 'tracker.db'}"}  # fmt: skip
-        with running_gateway(Path(workdir), f"http://127.0.0.1:{rasa_port}", env) as gateway, \
-                running_rasa(Path(workdir), rasa_port, gateway) as rasa:  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        running(FakeTwilio()) as twilio,
+        running(FakeTelegram()) as telegram,
+    ):
+        env = {
+            "TWILIO_API_URL": twilio.url,
+            "TELEGRAM_API_URL": f"{telegram.url}/bot",
+            "PUBLIC_URL": PUBLIC_URL,
+            "SMS_REPLY_DEADLINE_SECONDS": "60",
+            "RASA_TRACKER_STORE_URL": f"sqlite:///{Path(workdir) / 'tracker.db'}",
+        }
+        with (
+            running_gateway(Path(workdir), f"http://127.0.0.1:{rasa_port}", env) as gateway,
+            running_rasa(Path(workdir), rasa_port, gateway) as rasa,
+        ):
             asyncio.run(level(1, gateway, rasa, 0))  # warm-up: models, caches, connections
             results = {str(c): asyncio.run(level(c, gateway, rasa, 1)) for c in CONCURRENCY}
     OUT.mkdir(parents=True, exist_ok=True)
@@ -130,20 +148,26 @@ def main() -> int:
 
 
 def table(results: dict) -> str:
-    lines = ["SMS webhook -> TwiML through the gateway vs direct Rasa REST, same run, ms per turn",
-             f"{'concurrent':>10} {'direct p50':>11} {'p95':>7} {'gateway p50':>12} {'p95':>7}"
-             f" {'p95 ratio':>10}"]  # fmt: skip
+    lines = [
+        "SMS webhook -> TwiML through the gateway vs direct Rasa REST, same run, ms per turn",
+        f"{'concurrent':>10} {'direct p50':>11} {'p95':>7} {'gateway p50':>12} {'p95':>7}"
+        f" {'p95 ratio':>10}",
+    ]
     for concurrency, row in results.items():
         direct, gateway = row["direct_rasa"], row["gateway_sms"]
         verdict = "ok" if row["p95_ratio"] <= GOAL_P95_RATIO else "over goal"
-        lines.append(f"{concurrency:>10} {direct['p50_ms']:>11} {direct['p95_ms']:>7} "
-                     f"{gateway['p50_ms']:>12} {gateway['p95_ms']:>7} "
-                     f"{row['p95_ratio']:>9}x {verdict}")  # fmt: skip
+        lines.append(
+            f"{concurrency:>10} {direct['p50_ms']:>11} {direct['p95_ms']:>7} "
+            f"{gateway['p50_ms']:>12} {gateway['p95_ms']:>7} "
+            f"{row['p95_ratio']:>9}x {verdict}"
+        )
     segments = [row["segments_per_reply"] for row in results.values()]
-    lines.append(f"SMS segments per reply: mean {segments[-1]['mean']}, max "
-                 f"{max(s['max'] for s in segments)}, within 2 segments "
-                 f"{min(s['share_within_2'] for s in segments):.0%} (goal p95 ratio <= "
-                 f"{GOAL_P95_RATIO})")  # fmt: skip
+    lines.append(
+        f"SMS segments per reply: mean {segments[-1]['mean']}, max "
+        f"{max(s['max'] for s in segments)}, within 2 segments "
+        f"{min(s['share_within_2'] for s in segments):.0%} (goal p95 ratio <= "
+        f"{GOAL_P95_RATIO})"
+    )
     return "\n".join(lines)
 
 

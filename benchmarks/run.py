@@ -50,10 +50,19 @@ def train(name: str, config: Path, data: Path, workdir: Path = OUT) -> Trained:
     """Train in a child process; its own peak memory comes from wait4's rusage."""
     out = workdir / "models" / name
     command = [
-        str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--quiet",
-        "-c", str(nlu_only_config(config, workdir / f"{name}_config.yml")),
-        "--nlu", str(data), "--out", str(out), "--fixed-model-name", name,
-    ]  # fmt: skip
+        str(Path(sys.executable).parent / "rasa"),
+        "train",
+        "nlu",
+        "--quiet",
+        "-c",
+        str(nlu_only_config(config, workdir / f"{name}_config.yml")),
+        "--nlu",
+        str(data),
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        name,
+    ]
     started = time.perf_counter()
     log = (workdir / f"{name}_train.log").open("w")
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -84,8 +93,11 @@ async def evaluate(agents: dict, examples: list[Example]) -> dict:
     for name, agent in agents.items():
         predictions = [top_intent(await agent.parse_message(e.text)) for e in examples]
         for language in LANGUAGES:
-            pairs = [(e.intent, p) for e, p in zip(examples, predictions, strict=True)
-                     if e.language == language]  # fmt: skip
+            pairs = [
+                (e.intent, p)
+                for e, p in zip(examples, predictions, strict=True)
+                if e.language == language
+            ]
             gold, predicted = zip(*pairs, strict=True)
             scores.setdefault(name, {})[language] = {
                 "macro_f1": round(f1_score(gold, predicted, average="macro"), 3),

@@ -91,8 +91,7 @@ def identify(text: str) -> LanguageGuess:
     code = "fr" if french >= dutch else "nl"
     share = max(french, dutch) / (french + dutch) if french + dutch else 0.0
     if share < RELIABLE_MIN_SHARE:  # unsure: grammar words may tell
-        return LanguageGuess(_vote(words, language_function_words()) or code, share,
-                             reliable=False)  # fmt: skip
+        return LanguageGuess(_vote(words, language_function_words()) or code, share, reliable=False)
     return LanguageGuess(code, share, reliable=long_enough)
 
 
@@ -103,8 +102,9 @@ def _short_word_language(words: list[str]) -> str | None:
 
 def _vote(words: list[str], vocabularies: dict[str, frozenset[str]]) -> str | None:
     """The language whose words the message uses most, if one does more than the other."""
-    votes = {code: sum(word in vocabulary for word in words)
-             for code, vocabulary in vocabularies.items()}  # fmt: skip
+    votes = {
+        code: sum(word in vocabulary for word in words) for code, vocabulary in vocabularies.items()
+    }
     best = max(votes, key=votes.__getitem__)
     tied = [code for code, count in votes.items() if count == votes[best]]
     return best if votes[best] and len(tied) == 1 else None

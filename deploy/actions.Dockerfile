@@ -3,7 +3,7 @@
 FROM rasa/rasa-sdk:3.6.2
 
 USER root
-# bot.directory.profile reads the Europe/Brussels time zone when imported; the Ubuntu base
+# bot.hsds_profile reads the Europe/Brussels time zone when imported; the Ubuntu base
 # image may lack the zone database.
 RUN apt-get update -qq \
     && apt-get install -y --no-install-recommends tzdata \

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bot.directory.profile import (
+from bot.hsds_profile import (
     AUDIENCE_LINK,
     CATEGORY_LINK,
     TRANSLATIONS,
@@ -61,10 +61,20 @@ METADATA: dict[str, Any] = {
 REGION: Text = ("Région de Bruxelles-Capitale", "Brussels Hoofdstedelijk Gewest")
 LARGE_COMMUNES = ("schaerbeek", "molenbeek-saint-jean", "anderlecht", "bruxelles")
 TEXT_FIELDS = (
-    "name", "alternate_name", "description", "fees_description", "eligibility_description",
-    "application_process", "option", "amount_description", "address_1", "city",
-    "state_province", "notes", "alert",
-)  # fmt: skip
+    "name",
+    "alternate_name",
+    "description",
+    "fees_description",
+    "eligibility_description",
+    "application_process",
+    "option",
+    "amount_description",
+    "address_1",
+    "city",
+    "state_province",
+    "notes",
+    "alert",
+)
 PHONE = re.compile(r"^\+32 2 000 \d\d \d\d$")
 ASSURED_FROM, ASSURED_TO = dt.date(2026, 6, 1), dt.date(2026, 11, 20)
 STALE_DATE = "2024-03-01"
@@ -74,20 +84,27 @@ INACTIVE_COUNT, STALE_COUNT = 3, 2
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES: dict[str, Text] = {
-    "MO": ("lundi", "maandag"), "TU": ("mardi", "dinsdag"), "WE": ("mercredi", "woensdag"),
-    "TH": ("jeudi", "donderdag"), "FR": ("vendredi", "vrijdag"), "SA": ("samedi", "zaterdag"),
+    "MO": ("lundi", "maandag"),
+    "TU": ("mardi", "dinsdag"),
+    "WE": ("mercredi", "woensdag"),
+    "TH": ("jeudi", "donderdag"),
+    "FR": ("vendredi", "vrijdag"),
+    "SA": ("samedi", "zaterdag"),
     "SU": ("dimanche", "zondag"),
-}  # fmt: skip
+}
 
 # period -> (valid_from, valid_to or None, French suffix, Dutch suffix)
 PERIODS: dict[str, tuple[str, str | None, str, str]] = {
-    "school": ("2026-08-31", "2027-06-30", ", pendant l'année scolaire",
-               ", tijdens het schooljaar"),
-    "season": ("2026-09-07", "2027-06-26", ", de septembre à juin",
-               ", van september tot juni"),
+    "school": (
+        "2026-08-31",
+        "2027-06-30",
+        ", pendant l'année scolaire",
+        ", tijdens het schooljaar",
+    ),
+    "season": ("2026-09-07", "2027-06-26", ", de septembre à juin", ", van september tot juni"),
     "year": ("2026-01-05", None, "", ""),
     "holiday": ("2027-02-15", "2027-02-26", "", ""),
-}  # fmt: skip
+}
 HOLIDAY_PREFIX: Text = ("Du 15 au 26 février 2027, ", "Van 15 tot 26 februari 2027, ")
 
 
@@ -120,29 +137,39 @@ FEES: dict[str, Fee] = {
     "free": Fee(0, ("Gratuit", "Gratis"), ("Aucun frais", "Geen kosten")),
     "year_5": Fee(5, ("Cotisation annuelle", "Jaarlijks lidgeld"), ("par an", "per jaar")),
     "year_10": Fee(10, ("Cotisation annuelle", "Jaarlijks lidgeld"), ("par an", "per jaar")),
-    "year_25": Fee(25, ("Inscription pour l'année", "Inschrijving voor het jaar"),
-                   ("par an", "per jaar")),
-    "year_40": Fee(40, ("Inscription pour l'année", "Inschrijving voor het jaar"),
-                   ("par an", "per jaar")),
+    "year_25": Fee(
+        25, ("Inscription pour l'année", "Inschrijving voor het jaar"), ("par an", "per jaar")
+    ),
+    "year_40": Fee(
+        40, ("Inscription pour l'année", "Inschrijving voor het jaar"), ("par an", "per jaar")
+    ),
     "session_2": Fee(2, ("Participation", "Bijdrage"), ("par séance", "per keer")),
     "session_5": Fee(5, ("Participation", "Bijdrage"), ("par séance", "per keer")),
     "meal_2": Fee(2, ("Prix du repas", "Prijs van de maaltijd"), ("par repas", "per maaltijd")),
     "meal_5": Fee(5, ("Prix du repas", "Prijs van de maaltijd"), ("par repas", "per maaltijd")),
     "week_40": Fee(40, ("Inscription au stage", "Inschrijving"), ("par semaine", "per week")),
-}  # fmt: skip
+}
 SPORT_NOTE: Text = (" Assurance comprise.", " Verzekering inbegrepen.")
 SPORTS = ("sport", "football", "swimming", "martial_arts", "dance")
-REDUCED_NOTE: Text = (" Tarif réduit possible, demandez-nous.",
-                      " Minder inkomen? Vraag naar het verminderd tarief.")  # fmt: skip
+REDUCED_NOTE: Text = (
+    " Tarif réduit possible, demandez-nous.",
+    " Minder inkomen? Vraag naar het verminderd tarief.",
+)
 
 # --------------------------------------------------------------------------- languages
 
 LANGUAGE_NAMES: dict[str, Text] = {
-    "fr": ("français", "Frans"), "nl": ("néerlandais", "Nederlands"),
-    "en": ("anglais", "Engels"), "ar": ("arabe", "Arabisch"), "tr": ("turc", "Turks"),
-    "es": ("espagnol", "Spaans"), "pt": ("portugais", "Portugees"),
-    "ro": ("roumain", "Roemeens"), "pl": ("polonais", "Pools"), "it": ("italien", "Italiaans"),
-}  # fmt: skip
+    "fr": ("français", "Frans"),
+    "nl": ("néerlandais", "Nederlands"),
+    "en": ("anglais", "Engels"),
+    "ar": ("arabe", "Arabisch"),
+    "tr": ("turc", "Turks"),
+    "es": ("espagnol", "Spaans"),
+    "pt": ("portugais", "Portugees"),
+    "ro": ("roumain", "Roemeens"),
+    "pl": ("polonais", "Pools"),
+    "it": ("italien", "Italiaans"),
+}
 
 # --------------------------------------------------------------------------- services
 
@@ -168,576 +195,901 @@ S = Slot
 TEMPLATES: dict[str, Template] = {
     # ------------------------------------------------------------ homework help
     "edd_primary": T(
-        ("homework_help",), ("children",),
+        ("homework_help",),
+        ("children",),
         ("École de devoirs", "Huiswerkbegeleiding"),
-        ("Aide aux devoirs pour les enfants de l'école primaire. Après les devoirs, on joue "
-         "ensemble.",
-         "Hulp bij het huiswerk voor kinderen van de lagere school. Daarna spelen we samen."),
-        (EDD_A, EDD_B), ("free", "free", "year_10"), (6, 12),
-        ("Pour les enfants de 6 à 12 ans. Un parent vient pour l'inscription.",
-         "Voor kinderen van 6 tot 12 jaar. Een ouder komt mee om in te schrijven."),
+        (
+            "Aide aux devoirs pour les enfants de l'école primaire. Après les devoirs, on joue "
+            "ensemble.",
+            "Hulp bij het huiswerk voor kinderen van de lagere school. Daarna spelen we samen.",
+        ),
+        (EDD_A, EDD_B),
+        ("free", "free", "year_10"),
+        (6, 12),
+        (
+            "Pour les enfants de 6 à 12 ans. Un parent vient pour l'inscription.",
+            "Voor kinderen van 6 tot 12 jaar. Een ouder komt mee om in te schrijven.",
+        ),
     ),
     "edd_secondary": T(
-        ("homework_help",), ("teenagers",),
+        ("homework_help",),
+        ("teenagers",),
         ("Soutien scolaire pour le secondaire", "Huiswerkklas voor het secundair"),
-        ("Un animateur aide les jeunes du secondaire à faire leurs devoirs. On prépare aussi "
-         "les examens.",
-         "Jongeren uit het secundair krijgen hulp bij hun huiswerk. Ook voor de examens kun "
-         "je hier studeren."),
-        ((S("MO,TU,TH", "16:30", "18:30"),),), ("free", "year_10"), (12, 18),
+        (
+            "Un animateur aide les jeunes du secondaire à faire leurs devoirs. On prépare aussi "
+            "les examens.",
+            "Jongeren uit het secundair krijgen hulp bij hun huiswerk. Ook voor de examens kun "
+            "je hier studeren.",
+        ),
+        ((S("MO,TU,TH", "16:30", "18:30"),),),
+        ("free", "year_10"),
+        (12, 18),
     ),
     "edd_reading": T(
-        ("homework_help",), ("children",),
+        ("homework_help",),
+        ("children",),
         ("Club devoirs et lecture", "Huiswerk- en leesclub"),
-        ("Les enfants font leurs devoirs, puis lisent des livres ensemble. C'est un bon moyen "
-         "de progresser en français.",
-         "Eerst maken de kinderen hun huiswerk, daarna lezen we samen boeken. Zo oefenen ze "
-         "hun Frans."),
-        ((S("TU,TH", "15:30", "17:00"), S("WE", "13:30", "15:30")),), ("free",), (8, 12),
+        (
+            "Les enfants font leurs devoirs, puis lisent des livres ensemble. C'est un bon moyen "
+            "de progresser en français.",
+            "Eerst maken de kinderen hun huiswerk, daarna lezen we samen boeken. Zo oefenen ze "
+            "hun Frans.",
+        ),
+        ((S("TU,TH", "15:30", "17:00"), S("WE", "13:30", "15:30")),),
+        ("free",),
+        (8, 12),
     ),
     "edd_dutch": T(
-        ("homework_help",), ("children",),
+        ("homework_help",),
+        ("children",),
         ("Aide aux devoirs en néerlandais", "Huiswerkbegeleiding in het Nederlands"),
-        ("Pour les enfants qui vont dans une école néerlandophone. Les parents ne parlent pas "
-         "néerlandais ? Ce n'est pas un problème.",
-         "Voor kinderen uit een Nederlandstalige school. Ook als de ouders geen Nederlands "
-         "spreken, zijn ze welkom."),
-        ((S("MO,TU,TH", "15:30", "17:00"),),), ("free",), (6, 12), None, None, ("nl", "fr"),
+        (
+            "Pour les enfants qui vont dans une école néerlandophone. Les parents ne parlent pas "
+            "néerlandais ? Ce n'est pas un problème.",
+            "Voor kinderen uit een Nederlandstalige school. Ook als de ouders geen Nederlands "
+            "spreken, zijn ze welkom.",
+        ),
+        ((S("MO,TU,TH", "15:30", "17:00"),),),
+        ("free",),
+        (6, 12),
+        None,
+        None,
+        ("nl", "fr"),
     ),
     # ------------------------------------------------------------ digital help
     "epn": T(
-        ("digital_help",), ("adults", "seniors"),
+        ("digital_help",),
+        ("adults", "seniors"),
         ("Espace public numérique (EPN)", "Digitale hulp: open computerruimte"),
-        ("Des ordinateurs en libre accès, avec une personne pour vous aider. Vous pouvez "
-         "imprimer, écrire un e-mail ou remplir un formulaire.",
-         "Computers die u vrij kunt gebruiken, met iemand die u helpt. U kunt printen, mailen "
-         "of een formulier invullen."),
-        ((S("TU,TH", "09:30", "12:30", "year"),),
-         (S("MO,WE", "13:30", "16:30", "year"),)), ("free",),
+        (
+            "Des ordinateurs en libre accès, avec une personne pour vous aider. Vous pouvez "
+            "imprimer, écrire un e-mail ou remplir un formulaire.",
+            "Computers die u vrij kunt gebruiken, met iemand die u helpt. U kunt printen, mailen "
+            "of een formulier invullen.",
+        ),
+        ((S("TU,TH", "09:30", "12:30", "year"),), (S("MO,WE", "13:30", "16:30", "year"),)),
+        ("free",),
     ),
     "online_admin": T(
-        ("digital_help",), ("adults",),
+        ("digital_help",),
+        ("adults",),
         ("Aide pour les démarches en ligne", "Hulp bij online formulieren"),
-        ("Besoin d'aide pour un formulaire sur internet, votre banque ou votre mutuelle ? "
-         "Venez avec vos codes et vos documents.",
-         "Hulp nodig bij een formulier op internet, uw bank of uw ziekenfonds? Breng uw codes "
-         "en uw papieren mee."),
-        ((S("MO", "09:00", "12:00", "year"), S("TH", "13:30", "16:00", "year")),), ("free",),
+        (
+            "Besoin d'aide pour un formulaire sur internet, votre banque ou votre mutuelle ? "
+            "Venez avec vos codes et vos documents.",
+            "Hulp nodig bij een formulier op internet, uw bank of uw ziekenfonds? Breng uw codes "
+            "en uw papieren mee.",
+        ),
+        ((S("MO", "09:00", "12:00", "year"), S("TH", "13:30", "16:00", "year")),),
+        ("free",),
         (18, None),
     ),
     "smartphone_seniors": T(
-        ("digital_help", "seniors"), ("seniors",),
+        ("digital_help", "seniors"),
+        ("seniors",),
         ("Atelier smartphone pour seniors", "Smartphonecursus voor senioren"),
-        ("Apprenez à utiliser votre smartphone pas à pas : appels vidéo, photos et "
-         "applications utiles.",
-         "Leer stap voor stap werken met uw smartphone: videobellen, foto's en handige apps."),
-        ((S("WE", "14:00", "16:00", "year", 2),),), ("free", "session_2"), (60, None),
+        (
+            "Apprenez à utiliser votre smartphone pas à pas : appels vidéo, photos et "
+            "applications utiles.",
+            "Leer stap voor stap werken met uw smartphone: videobellen, foto's en handige apps.",
+        ),
+        ((S("WE", "14:00", "16:00", "year", 2),),),
+        ("free", "session_2"),
+        (60, None),
     ),
     # ------------------------------------------------------------ language courses
     "french_adults": T(
-        ("french_courses",), ("adults",),
+        ("french_courses",),
+        ("adults",),
         ("Cours de français pour adultes", "Franse les voor volwassenen"),
-        ("Apprendre à parler et à comprendre le français de tous les jours. Petits groupes, "
-         "plusieurs niveaux.",
-         "Leer het Frans van elke dag spreken en begrijpen. In kleine groepen, op "
-         "verschillende niveaus."),
+        (
+            "Apprendre à parler et à comprendre le français de tous les jours. Petits groupes, "
+            "plusieurs niveaux.",
+            "Leer het Frans van elke dag spreken en begrijpen. In kleine groepen, op "
+            "verschillende niveaus.",
+        ),
         ((S("MO,TH", "09:00", "12:00"),), (S("TU,FR", "09:00", "12:00"),)),
-        ("year_25", "year_40", "free"), (18, None),
-        ("Pour les adultes. Un petit test de niveau à l'inscription.",
-         "Voor volwassenen. Bij de inschrijving doet u een korte niveautest."),
+        ("year_25", "year_40", "free"),
+        (18, None),
+        (
+            "Pour les adultes. Un petit test de niveau à l'inscription.",
+            "Voor volwassenen. Bij de inschrijving doet u een korte niveautest.",
+        ),
     ),
     "french_women": T(
-        ("french_courses", "women"), ("women",),
+        ("french_courses", "women"),
+        ("women",),
         ("Français oral entre femmes", "Frans praten voor vrouwen"),
-        ("Un groupe de femmes pour oser parler français. Garderie possible pour les petits "
-         "enfants.",
-         "Een groep voor vrouwen die Frans willen leren praten. Er is opvang voor kleine "
-         "kinderen."),
-        ((S("TU,FR", "09:30", "11:30"),),), ("free",), (18, None),
+        (
+            "Un groupe de femmes pour oser parler français. Garderie possible pour les petits "
+            "enfants.",
+            "Een groep voor vrouwen die Frans willen leren praten. Er is opvang voor kleine "
+            "kinderen.",
+        ),
+        ((S("TU,FR", "09:30", "11:30"),),),
+        ("free",),
+        (18, None),
     ),
     "dutch_beginners": T(
-        ("dutch_courses",), ("adults",),
+        ("dutch_courses",),
+        ("adults",),
         ("Cours de néerlandais pour débutants", "Nederlands voor beginners"),
-        ("Des cours du soir pour apprendre les bases du néerlandais. Utile pour le travail et "
-         "pour l'école des enfants.",
-         "Avondles om de basis van het Nederlands te leren. Handig voor uw werk en voor de "
-         "school van uw kinderen."),
-        ((S("MO,WE", "18:30", "20:30"),),), ("year_40", "year_25"), (18, None), None, None,
+        (
+            "Des cours du soir pour apprendre les bases du néerlandais. Utile pour le travail et "
+            "pour l'école des enfants.",
+            "Avondles om de basis van het Nederlands te leren. Handig voor uw werk en voor de "
+            "school van uw kinderen.",
+        ),
+        ((S("MO,WE", "18:30", "20:30"),),),
+        ("year_40", "year_25"),
+        (18, None),
+        None,
+        None,
         ("nl", "fr"),
     ),
     "dutch_conversation": T(
-        ("dutch_courses", "social_contact"), ("adults",),
+        ("dutch_courses", "social_contact"),
+        ("adults",),
         ("Table de conversation en néerlandais", "Praattafel Nederlands"),
-        ("Vous apprenez le néerlandais ? Venez parler avec des bénévoles, dans une ambiance "
-         "détendue.",
-         "Leert u Nederlands? Kom oefenen met vrijwilligers, in een gezellige sfeer."),
+        (
+            "Vous apprenez le néerlandais ? Venez parler avec des bénévoles, dans une ambiance "
+            "détendue.",
+            "Leert u Nederlands? Kom oefenen met vrijwilligers, in een gezellige sfeer.",
+        ),
         ((S("TH", "18:00", "19:30", "year", 2),), (S("SA", "10:00", "11:30", "year", 2),)),
-        ("free",), (16, None), None, None, ("nl", "fr"),
+        ("free",),
+        (16, None),
+        None,
+        None,
+        ("nl", "fr"),
     ),
     "literacy_adults": T(
-        ("literacy",), ("adults",),
+        ("literacy",),
+        ("adults",),
         ("Alphabétisation pour adultes", "Alfabetisering voor volwassenen"),
-        ("Pour apprendre à lire et à écrire en français, à son rythme. Pas besoin d'être allé "
-         "à l'école.",
-         "Leer lezen en schrijven in het Frans, op uw eigen tempo. U hoeft niet naar school "
-         "geweest te zijn."),
-        ((S("MO,TU,TH", "09:00", "12:00"),),), ("free",), (18, None),
+        (
+            "Pour apprendre à lire et à écrire en français, à son rythme. Pas besoin d'être allé "
+            "à l'école.",
+            "Leer lezen en schrijven in het Frans, op uw eigen tempo. U hoeft niet naar school "
+            "geweest te zijn.",
+        ),
+        ((S("MO,TU,TH", "09:00", "12:00"),),),
+        ("free",),
+        (18, None),
     ),
     "literacy_women": T(
-        ("literacy", "women"), ("women",),
+        ("literacy", "women"),
+        ("women",),
         ("Atelier lecture et écriture pour femmes", "Lees- en schrijfgroep voor vrouwen"),
-        ("Un petit groupe de femmes apprend à lire et à écrire. On travaille avec des papiers "
-         "de la vie de tous les jours.",
-         "Een kleine groep vrouwen leert lezen en schrijven. We oefenen met brieven en "
-         "papieren uit het dagelijks leven."),
-        ((S("TU,TH", "13:30", "15:30"),),), ("free",), (18, None),
+        (
+            "Un petit groupe de femmes apprend à lire et à écrire. On travaille avec des papiers "
+            "de la vie de tous les jours.",
+            "Een kleine groep vrouwen leert lezen en schrijven. We oefenen met brieven en "
+            "papieren uit het dagelijks leven.",
+        ),
+        ((S("TU,TH", "13:30", "15:30"),),),
+        ("free",),
+        (18, None),
     ),
     "language_evening": T(
-        ("language_courses",), ("adults",),
+        ("language_courses",),
+        ("adults",),
         ("Cours de langues du soir", "Taallessen 's avonds"),
-        ("Des cours de français et de néerlandais le soir, pour les adultes qui travaillent "
-         "la journée.",
-         "Lessen Frans en Nederlands 's avonds, voor volwassenen die overdag werken."),
-        ((S("TU,TH", "18:30", "20:30"),),), ("year_40",), (18, None), None, None, ("fr", "nl"),
+        (
+            "Des cours de français et de néerlandais le soir, pour les adultes qui travaillent "
+            "la journée.",
+            "Lessen Frans en Nederlands 's avonds, voor volwassenen die overdag werken.",
+        ),
+        ((S("TU,TH", "18:30", "20:30"),),),
+        ("year_40",),
+        (18, None),
+        None,
+        None,
+        ("fr", "nl"),
     ),
     "language_parents": T(
-        ("language_courses", "parents_children"), ("parents",),
+        ("language_courses", "parents_children"),
+        ("parents",),
         ("Langues pour parents : parler avec l'école", "Taal voor ouders: praten met de school"),
-        ("Des mots et des phrases utiles pour parler avec l'école et les enseignants de vos "
-         "enfants.",
-         "Nuttige woorden en zinnen om te praten met de school en de leerkrachten van uw "
-         "kinderen."),
-        ((S("FR", "09:00", "11:00"),),), ("free",),
+        (
+            "Des mots et des phrases utiles pour parler avec l'école et les enseignants de vos "
+            "enfants.",
+            "Nuttige woorden en zinnen om te praten met de school en de leerkrachten van uw "
+            "kinderen.",
+        ),
+        ((S("FR", "09:00", "11:00"),),),
+        ("free",),
     ),
     # ------------------------------------------------------------ seniors
     "seniors_club": T(
-        ("seniors",), ("seniors",),
+        ("seniors",),
+        ("seniors",),
         ("Club des seniors", "Seniorenclub"),
-        ("Jeux de cartes, café et petites sorties pour les personnes de plus de 60 ans.",
-         "Kaarten, koffie en kleine uitstappen voor wie ouder is dan 60 jaar."),
-        ((S("TU,TH", "14:00", "17:00", "year"),),), ("year_10", "free"), (60, None),
+        (
+            "Jeux de cartes, café et petites sorties pour les personnes de plus de 60 ans.",
+            "Kaarten, koffie en kleine uitstappen voor wie ouder is dan 60 jaar.",
+        ),
+        ((S("TU,TH", "14:00", "17:00", "year"),),),
+        ("year_10", "free"),
+        (60, None),
     ),
     "seniors_gym": T(
-        ("seniors", "sport"), ("seniors",),
+        ("seniors", "sport"),
+        ("seniors",),
         ("Gym douce pour seniors", "Zachte gym voor senioren"),
-        ("Des exercices simples pour rester en forme, assis ou debout. Chacun va à son rythme.",
-         "Eenvoudige oefeningen om fit te blijven, zittend of staand. Iedereen gaat op zijn "
-         "eigen tempo."),
-        ((S("MO,TH", "10:00", "11:00", "year"),),), ("session_2",), (60, None),
+        (
+            "Des exercices simples pour rester en forme, assis ou debout. Chacun va à son rythme.",
+            "Eenvoudige oefeningen om fit te blijven, zittend of staand. Iedereen gaat op zijn "
+            "eigen tempo.",
+        ),
+        ((S("MO,TH", "10:00", "11:00", "year"),),),
+        ("session_2",),
+        (60, None),
     ),
     "seniors_lunch": T(
-        ("seniors", "social_contact"), ("seniors",),
+        ("seniors", "social_contact"),
+        ("seniors",),
         ("Repas des aînés", "Middagmaal voor senioren"),
-        ("Un repas chaud à midi, à partager avec d'autres seniors du quartier.",
-         "Een warme middagmaaltijd, samen met andere senioren uit de buurt."),
-        ((S("WE,FR", "12:00", "14:00", "year"),),), ("meal_5",), (60, None),
-        ("Réservez votre repas la veille, par téléphone.",
-         "Reserveer uw maaltijd de dag ervoor, telefonisch."),
+        (
+            "Un repas chaud à midi, à partager avec d'autres seniors du quartier.",
+            "Een warme middagmaaltijd, samen met andere senioren uit de buurt.",
+        ),
+        ((S("WE,FR", "12:00", "14:00", "year"),),),
+        ("meal_5",),
+        (60, None),
+        (
+            "Réservez votre repas la veille, par téléphone.",
+            "Reserveer uw maaltijd de dag ervoor, telefonisch.",
+        ),
     ),
     "seniors_walk": T(
-        ("seniors", "social_contact"), ("seniors",),
+        ("seniors", "social_contact"),
+        ("seniors",),
         ("Balade des seniors", "Wandelclub voor senioren"),
-        ("Une promenade calme dans les parcs du quartier, puis un café ensemble.",
-         "Een rustige wandeling in de parken van de buurt. Daarna drinken we samen koffie."),
-        ((S("TU", "14:00", "16:00", "year", 2),),), ("free",), (60, None),
+        (
+            "Une promenade calme dans les parcs du quartier, puis un café ensemble.",
+            "Een rustige wandeling in de parken van de buurt. Daarna drinken we samen koffie.",
+        ),
+        ((S("TU", "14:00", "16:00", "year", 2),),),
+        ("free",),
+        (60, None),
     ),
     "phone_friend": T(
-        ("social_contact", "seniors"), ("seniors", "adults"),
+        ("social_contact", "seniors"),
+        ("seniors", "adults"),
         ("Appels et visites aux personnes seules", "Bellen en bezoeken voor wie alleen is"),
-        ("Des bénévoles appellent ou rendent visite aux personnes seules, chaque semaine.",
-         "Vrijwilligers bellen of bezoeken elke week mensen die alleen zijn."),
-        ((S(WEEKDAYS, "10:00", "12:00", "year"),),), ("free",), (None, None),
-        ("Pour les personnes seules. Un proche peut aussi nous appeler.",
-         "Voor mensen die alleen zijn. Ook een familielid kan ons bellen."),
+        (
+            "Des bénévoles appellent ou rendent visite aux personnes seules, chaque semaine.",
+            "Vrijwilligers bellen of bezoeken elke week mensen die alleen zijn.",
+        ),
+        ((S(WEEKDAYS, "10:00", "12:00", "year"),),),
+        ("free",),
+        (None, None),
+        (
+            "Pour les personnes seules. Un proche peut aussi nous appeler.",
+            "Voor mensen die alleen zijn. Ook een familielid kan ons bellen.",
+        ),
     ),
     # ------------------------------------------------------------ youth
     "youth_house": T(
-        ("youth",), ("teenagers",),
+        ("youth",),
+        ("teenagers",),
         ("Accueil des jeunes", "Open jeugdwerking"),
-        ("Un lieu pour les jeunes : jeux, projets, sorties, et quelqu'un pour écouter.",
-         "Een plek voor jongeren: spelletjes, projecten, uitstappen en iemand die luistert."),
+        (
+            "Un lieu pour les jeunes : jeux, projets, sorties, et quelqu'un pour écouter.",
+            "Een plek voor jongeren: spelletjes, projecten, uitstappen en iemand die luistert.",
+        ),
         ((S("WE", "14:00", "19:00", "year"), S("FR", "16:00", "20:00", "year")),),
-        ("free", "year_5"), (12, 18),
+        ("free", "year_5"),
+        (12, 18),
     ),
     "youth_wednesdays": T(
-        ("youth",), ("children",),
+        ("youth",),
+        ("children",),
         ("Mercredis récréatifs", "Speelnamiddag op woensdag"),
-        ("Jeux, bricolage et sorties le mercredi après-midi pour les enfants de 6 à 12 ans.",
-         "Spelletjes, knutselen en uitstappen op woensdagnamiddag, voor kinderen van 6 tot 12 "
-         "jaar."),
-        ((S("WE", "13:30", "17:00"),),), ("session_2", "free"), (6, 12),
+        (
+            "Jeux, bricolage et sorties le mercredi après-midi pour les enfants de 6 à 12 ans.",
+            "Spelletjes, knutselen en uitstappen op woensdagnamiddag, voor kinderen van 6 tot 12 "
+            "jaar.",
+        ),
+        ((S("WE", "13:30", "17:00"),),),
+        ("session_2", "free"),
+        (6, 12),
     ),
     "youth_holidays": T(
-        ("youth", "sport"), ("children",),
+        ("youth", "sport"),
+        ("children",),
         ("Stage sportif des vacances de février", "Sportkamp in de februarivakantie"),
-        ("Une semaine de sport et de jeux pendant les congés scolaires. Apportez votre "
-         "pique-nique.",
-         "Een week sport en spel tijdens de schoolvakantie. Breng je eigen lunchpakket mee."),
-        ((S(WEEKDAYS, "09:00", "16:00", "holiday"),),), ("week_40",), (6, 12),
-        ("Pour les enfants de 6 à 12 ans. Inscription par semaine.",
-         "Voor kinderen van 6 tot 12 jaar. Inschrijven per week."),
+        (
+            "Une semaine de sport et de jeux pendant les congés scolaires. Apportez votre "
+            "pique-nique.",
+            "Een week sport en spel tijdens de schoolvakantie. Breng je eigen lunchpakket mee.",
+        ),
+        ((S(WEEKDAYS, "09:00", "16:00", "holiday"),),),
+        ("week_40",),
+        (6, 12),
+        (
+            "Pour les enfants de 6 à 12 ans. Inscription par semaine.",
+            "Voor kinderen van 6 tot 12 jaar. Inschrijven per week.",
+        ),
     ),
     "rap_teens": T(
-        ("youth", "music"), ("teenagers",),
+        ("youth", "music"),
+        ("teenagers",),
         ("Atelier rap et écriture", "Rap- en schrijfatelier"),
-        ("Écrire ses textes, poser sa voix et enregistrer un morceau en studio.",
-         "Je eigen teksten schrijven, rappen en een nummer opnemen in de studio."),
-        ((S("FR", "17:00", "19:00"),),), ("free",), (13, 18),
+        (
+            "Écrire ses textes, poser sa voix et enregistrer un morceau en studio.",
+            "Je eigen teksten schrijven, rappen en een nummer opnemen in de studio.",
+        ),
+        ((S("FR", "17:00", "19:00"),),),
+        ("free",),
+        (13, 18),
     ),
     # ------------------------------------------------------------ women
     "women_group": T(
-        ("women", "social_contact"), ("women",),
+        ("women", "social_contact"),
+        ("women",),
         ("Groupe de femmes", "Vrouwengroep"),
-        ("Des femmes du quartier se retrouvent pour parler, sortir et faire des projets "
-         "ensemble.",
-         "Vrouwen uit de buurt komen samen om te praten, uit te gaan en samen iets te doen."),
+        (
+            "Des femmes du quartier se retrouvent pour parler, sortir et faire des projets "
+            "ensemble.",
+            "Vrouwen uit de buurt komen samen om te praten, uit te gaan en samen iets te doen.",
+        ),
         ((S("TU", "09:30", "12:00", "year"),), (S("MO", "13:30", "16:00", "year"),)),
-        ("free",), (18, None),
+        ("free",),
+        (18, None),
     ),
     "women_sewing": T(
-        ("women", "crafts"), ("women",),
+        ("women", "crafts"),
+        ("women",),
         ("Atelier couture pour femmes", "Naaiatelier voor vrouwen"),
-        ("Apprendre à coudre et à réparer ses vêtements. Les machines à coudre sont sur place.",
-         "Leer naaien en je kleren herstellen. Er staan naaimachines klaar."),
-        ((S("MO,TH", "13:30", "16:00"),),), ("free", "year_10"), (16, None),
+        (
+            "Apprendre à coudre et à réparer ses vêtements. Les machines à coudre sont sur place.",
+            "Leer naaien en je kleren herstellen. Er staan naaimachines klaar.",
+        ),
+        ((S("MO,TH", "13:30", "16:00"),),),
+        ("free", "year_10"),
+        (16, None),
     ),
     "women_swim": T(
-        ("swimming", "women"), ("women",),
+        ("swimming", "women"),
+        ("women",),
         ("Natation pour femmes", "Zwemmen voor vrouwen"),
-        ("Des cours de natation entre femmes, avec une monitrice. Pour débutantes et nageuses.",
-         "Zwemles voor vrouwen, met een vrouwelijke lesgever. Voor beginners en wie al kan "
-         "zwemmen."),
-        ((S("SU", "09:00", "10:30", "season"),),), ("session_5",), (16, None),
+        (
+            "Des cours de natation entre femmes, avec une monitrice. Pour débutantes et nageuses.",
+            "Zwemles voor vrouwen, met een vrouwelijke lesgever. Voor beginners en wie al kan "
+            "zwemmen.",
+        ),
+        ((S("SU", "09:00", "10:30", "season"),),),
+        ("session_5",),
+        (16, None),
     ),
     "women_selfdefense": T(
-        ("martial_arts", "women"), ("women",),
+        ("martial_arts", "women"),
+        ("women",),
         ("Autodéfense pour femmes", "Zelfverdediging voor vrouwen"),
-        ("Des gestes simples pour se protéger et prendre confiance en soi.",
-         "Eenvoudige technieken om jezelf te beschermen en meer zelfvertrouwen te krijgen."),
-        ((S("WE", "19:00", "20:30", "season"),),), ("year_25",), (16, None),
+        (
+            "Des gestes simples pour se protéger et prendre confiance en soi.",
+            "Eenvoudige technieken om jezelf te beschermen en meer zelfvertrouwen te krijgen.",
+        ),
+        ((S("WE", "19:00", "20:30", "season"),),),
+        ("year_25",),
+        (16, None),
     ),
     # ------------------------------------------------------------ parents and children
     "parent_toddler": T(
-        ("parents_children",), ("parents", "children"),
+        ("parents_children",),
+        ("parents", "children"),
         ("Lieu de rencontre parents-bébés", "Ontmoetingsplek voor ouders en baby's"),
-        ("Un espace de jeu pour les enfants de 0 à 3 ans et leurs parents. On vient quand on "
-         "veut, sans inscription.",
-         "Een speelruimte voor kinderen van 0 tot 3 jaar en hun ouders. Kom wanneer je wil, "
-         "zonder inschrijving."),
+        (
+            "Un espace de jeu pour les enfants de 0 à 3 ans et leurs parents. On vient quand on "
+            "veut, sans inscription.",
+            "Een speelruimte voor kinderen van 0 tot 3 jaar en hun ouders. Kom wanneer je wil, "
+            "zonder inschrijving.",
+        ),
         ((S("MO,FR", "09:30", "11:30", "year"),), (S("TU,TH", "09:00", "11:30", "year"),)),
-        ("free",), (0, 3),
+        ("free",),
+        (0, 3),
     ),
     "parent_talk": T(
-        ("parents_children",), ("parents",),
+        ("parents_children",),
+        ("parents",),
         ("Groupe de parole pour parents", "Praatgroep voor ouders"),
-        ("Des parents parlent de l'éducation de leurs enfants, avec une animatrice. Le café "
-         "est offert.",
-         "Ouders praten samen over de opvoeding van hun kinderen, met een begeleidster. De "
-         "koffie is gratis."),
-        ((S("TH", "09:30", "11:30", "year", 2),),), ("free",),
+        (
+            "Des parents parlent de l'éducation de leurs enfants, avec une animatrice. Le café "
+            "est offert.",
+            "Ouders praten samen over de opvoeding van hun kinderen, met een begeleidster. De "
+            "koffie is gratis.",
+        ),
+        ((S("TH", "09:30", "11:30", "year", 2),),),
+        ("free",),
     ),
     "family_games": T(
-        ("parents_children",), ("families",),
+        ("parents_children",),
+        ("families",),
         ("Ludothèque en famille", "Spelotheek voor gezinnen"),
-        ("Venez jouer en famille et empruntez des jeux de société pour la maison.",
-         "Kom samen spelen en leen gezelschapsspellen om thuis te spelen."),
-        ((S("WE", "14:00", "17:00", "year"), S("SA", "10:00", "12:00", "year")),), ("year_5",),
+        (
+            "Venez jouer en famille et empruntez des jeux de société pour la maison.",
+            "Kom samen spelen en leen gezelschapsspellen om thuis te spelen.",
+        ),
+        ((S("WE", "14:00", "17:00", "year"), S("SA", "10:00", "12:00", "year")),),
+        ("year_5",),
     ),
     "family_cooking": T(
-        ("cooking", "parents_children"), ("families", "children"),
+        ("cooking", "parents_children"),
+        ("families", "children"),
         ("Cuisine en famille", "Koken met het gezin"),
-        ("Parents et enfants préparent ensemble un repas simple et pas cher, puis le "
-         "partagent.",
-         "Ouders en kinderen koken samen een eenvoudige, goedkope maaltijd en eten die samen "
-         "op."),
-        ((S("SA", "10:00", "13:00", "year", 2),),), ("session_2",), (4, None),
+        (
+            "Parents et enfants préparent ensemble un repas simple et pas cher, puis le partagent.",
+            "Ouders en kinderen koken samen een eenvoudige, goedkope maaltijd en eten die samen "
+            "op.",
+        ),
+        ((S("SA", "10:00", "13:00", "year", 2),),),
+        ("session_2",),
+        (4, None),
         ("Les enfants viennent avec un adulte.", "Kinderen komen samen met een volwassene."),
     ),
     # ------------------------------------------------------------ sport
     "sport_all": T(
-        ("sport",), ("adults", "teenagers"),
+        ("sport",),
+        ("adults", "teenagers"),
         ("Sport pour tous", "Sport voor iedereen"),
-        ("Une heure de sport pour tous : cardio, renforcement et jeux de ballon.",
-         "Een uur sport voor iedereen: conditie, spierversterking en balspelen."),
-        ((S("TU,TH", "19:00", "20:00", "season"),),), ("session_2", "year_25"), (15, None),
+        (
+            "Une heure de sport pour tous : cardio, renforcement et jeux de ballon.",
+            "Een uur sport voor iedereen: conditie, spierversterking en balspelen.",
+        ),
+        ((S("TU,TH", "19:00", "20:00", "season"),),),
+        ("session_2", "year_25"),
+        (15, None),
     ),
     "multisport_kids": T(
-        ("sport",), ("children",),
+        ("sport",),
+        ("children",),
         ("Multisport pour enfants", "Omnisport voor kinderen"),
-        ("Chaque semaine, un sport différent : basket, athlétisme, jeux de ballon et "
-         "parcours.",
-         "Elke week een andere sport: basketbal, atletiek, balspelen en een parcours."),
+        (
+            "Chaque semaine, un sport différent : basket, athlétisme, jeux de ballon et parcours.",
+            "Elke week een andere sport: basketbal, atletiek, balspelen en een parcours.",
+        ),
         ((S("WE", "14:00", "16:00", "season"), S("SA", "10:00", "12:00", "season")),),
-        ("year_25", "year_40"), (6, 12),
+        ("year_25", "year_40"),
+        (6, 12),
     ),
     "park_sport": T(
-        ("sport",), ("families",),
+        ("sport",),
+        ("families",),
         ("Sport en famille au parc", "Sporten met het gezin in het park"),
-        ("Des jeux sportifs en plein air pour petits et grands. On vient en tenue de sport.",
-         "Sport en spel in open lucht voor jong en oud. Kom in sportkleren."),
-        ((S("SU", "10:00", "11:30", "year", 2),),), ("free",),
+        (
+            "Des jeux sportifs en plein air pour petits et grands. On vient en tenue de sport.",
+            "Sport en spel in open lucht voor jong en oud. Kom in sportkleren.",
+        ),
+        ((S("SU", "10:00", "11:30", "year", 2),),),
+        ("free",),
     ),
     "football_kids": T(
-        ("football",), ("children",),
+        ("football",),
+        ("children",),
         ("École de football", "Voetbalschool"),
-        ("Des entraînements de football pour les enfants, filles et garçons. Le club prête "
-         "les chasubles.",
-         "Voetbaltraining voor kinderen, meisjes en jongens. De club leent hesjes uit."),
+        (
+            "Des entraînements de football pour les enfants, filles et garçons. Le club prête "
+            "les chasubles.",
+            "Voetbaltraining voor kinderen, meisjes en jongens. De club leent hesjes uit.",
+        ),
         ((S("WE", "14:00", "15:30", "season"), S("SA", "10:00", "11:30", "season")),),
-        ("year_40",), (6, 12),
+        ("year_40",),
+        (6, 12),
     ),
     "minifoot_teens": T(
-        ("football", "youth"), ("teenagers",),
+        ("football", "youth"),
+        ("teenagers",),
         ("Minifoot pour les jeunes", "Minivoetbal voor jongeren"),
-        ("Du minifoot en salle le soir, en équipes mixtes, avec un éducateur.",
-         "'s Avonds minivoetbal in de zaal, in gemengde ploegen en met een begeleider."),
-        ((S("FR", "18:00", "20:00", "year"),),), ("free",), (12, 18),
+        (
+            "Du minifoot en salle le soir, en équipes mixtes, avec un éducateur.",
+            "'s Avonds minivoetbal in de zaal, in gemengde ploegen en met een begeleider.",
+        ),
+        ((S("FR", "18:00", "20:00", "year"),),),
+        ("free",),
+        (12, 18),
     ),
     "swim_kids": T(
-        ("swimming",), ("children",),
+        ("swimming",),
+        ("children",),
         ("Cours de natation pour enfants", "Zwemles voor kinderen"),
-        ("Apprendre à nager en petits groupes, avec un maître-nageur.",
-         "Leren zwemmen in kleine groepen, met een redder."),
-        ((S("SA", "09:00", "10:00", "season"),),), ("year_40",), (6, 12),
+        (
+            "Apprendre à nager en petits groupes, avec un maître-nageur.",
+            "Leren zwemmen in kleine groepen, met een redder.",
+        ),
+        ((S("SA", "09:00", "10:00", "season"),),),
+        ("year_40",),
+        (6, 12),
     ),
     "swim_adults": T(
-        ("swimming",), ("adults",),
+        ("swimming",),
+        ("adults",),
         ("Natation pour adultes débutants", "Zwemmen voor volwassen beginners"),
-        ("Vous n'avez jamais appris à nager ? Des cours calmes, en petit groupe, sans stress.",
-         "Nooit leren zwemmen? Rustige lessen in een kleine groep, zonder stress."),
-        ((S("TU", "20:00", "21:00", "season"),),), ("session_5",), (18, None),
+        (
+            "Vous n'avez jamais appris à nager ? Des cours calmes, en petit groupe, sans stress.",
+            "Nooit leren zwemmen? Rustige lessen in een kleine groep, zonder stress.",
+        ),
+        ((S("TU", "20:00", "21:00", "season"),),),
+        ("session_5",),
+        (18, None),
     ),
     "judo_kids": T(
-        ("martial_arts",), ("children",),
+        ("martial_arts",),
+        ("children",),
         ("Judo pour enfants", "Judo voor kinderen"),
-        ("Le judo apprend le respect et la confiance en soi. Le club prête un kimono pour "
-         "commencer.",
-         "Judo leert kinderen respect en zelfvertrouwen. Om te beginnen leent de club een "
-         "judopak uit."),
+        (
+            "Le judo apprend le respect et la confiance en soi. Le club prête un kimono pour "
+            "commencer.",
+            "Judo leert kinderen respect en zelfvertrouwen. Om te beginnen leent de club een "
+            "judopak uit.",
+        ),
         ((S("WE", "15:00", "16:00", "season"), S("SA", "11:00", "12:00", "season")),),
-        ("year_40", "year_25"), (6, 12),
+        ("year_40", "year_25"),
+        (6, 12),
     ),
     "boxing_teens": T(
-        ("martial_arts",), ("teenagers",),
+        ("martial_arts",),
+        ("teenagers",),
         ("Boxe éducative", "Educatief boksen"),
-        ("De la boxe sans coups à la tête, pour se dépenser et apprendre à se contrôler.",
-         "Boksen zonder slagen naar het hoofd: je uitleven en leren jezelf te beheersen."),
-        ((S("MO,WE", "18:00", "19:30", "season"),),), ("free", "year_25"), (12, 18),
+        (
+            "De la boxe sans coups à la tête, pour se dépenser et apprendre à se contrôler.",
+            "Boksen zonder slagen naar het hoofd: je uitleven en leren jezelf te beheersen.",
+        ),
+        ((S("MO,WE", "18:00", "19:30", "season"),),),
+        ("free", "year_25"),
+        (12, 18),
     ),
     "hiphop_teens": T(
-        ("dance",), ("teenagers",),
+        ("dance",),
+        ("teenagers",),
         ("Danse hip-hop", "Hiphopdans"),
-        ("Apprendre les pas de base du hip-hop et préparer un petit spectacle en fin d'année.",
-         "De basispassen van hiphop leren en een kleine voorstelling voorbereiden."),
-        ((S("WE", "16:00", "17:30", "season"),),), ("year_25", "free"), (11, 18),
+        (
+            "Apprendre les pas de base du hip-hop et préparer un petit spectacle en fin d'année.",
+            "De basispassen van hiphop leren en een kleine voorstelling voorbereiden.",
+        ),
+        ((S("WE", "16:00", "17:30", "season"),),),
+        ("year_25", "free"),
+        (11, 18),
     ),
     "zumba": T(
-        ("dance",), ("adults", "women"),
+        ("dance",),
+        ("adults", "women"),
         ("Zumba du quartier", "Zumba in de buurt"),
-        ("Danser sur des musiques du monde, dans la bonne humeur. Aucun niveau demandé.",
-         "Dansen op muziek uit de hele wereld, in een goede sfeer. Je hoeft het niet te "
-         "kunnen."),
+        (
+            "Danser sur des musiques du monde, dans la bonne humeur. Aucun niveau demandé.",
+            "Dansen op muziek uit de hele wereld, in een goede sfeer. Je hoeft het niet te kunnen.",
+        ),
         ((S("MO", "19:00", "20:00", "year"),), (S("SA", "10:30", "11:30", "year"),)),
-        ("session_2", "free"), (16, None),
+        ("session_2", "free"),
+        (16, None),
     ),
     "dance_kids": T(
-        ("dance",), ("children",),
+        ("dance",),
+        ("children",),
         ("Éveil à la danse", "Dansatelier voor kinderen"),
-        ("Bouger en musique, inventer des mouvements et jouer avec son corps.",
-         "Bewegen op muziek, zelf dansjes bedenken en spelen met je lichaam."),
-        ((S("WE", "14:00", "15:00", "season"),),), ("year_25",), (4, 8),
+        (
+            "Bouger en musique, inventer des mouvements et jouer avec son corps.",
+            "Bewegen op muziek, zelf dansjes bedenken en spelen met je lichaam.",
+        ),
+        ((S("WE", "14:00", "15:00", "season"),),),
+        ("year_25",),
+        (4, 8),
     ),
     # ------------------------------------------------------------ culture
     "outings": T(
-        ("culture",), ("adults", "families"),
+        ("culture",),
+        ("adults", "families"),
         ("Sorties culturelles en groupe", "Samen op cultuuruitstap"),
-        ("Musées, concerts et spectacles à petit prix, en groupe et avec un accompagnateur.",
-         "Musea, concerten en voorstellingen aan een kleine prijs, in groep en met "
-         "begeleiding."),
-        ((S("SA", "13:00", "17:00", "year", 2),),), ("session_2", "free"),
+        (
+            "Musées, concerts et spectacles à petit prix, en groupe et avec un accompagnateur.",
+            "Musea, concerten en voorstellingen aan een kleine prijs, in groep en met begeleiding.",
+        ),
+        ((S("SA", "13:00", "17:00", "year", 2),),),
+        ("session_2", "free"),
     ),
     "storytime": T(
-        ("culture",), ("children", "families"),
+        ("culture",),
+        ("children", "families"),
         ("Heure du conte", "Voorleesuurtje"),
-        ("Des histoires lues à voix haute pour les enfants, en français et parfois dans "
-         "d'autres langues.",
-         "We lezen verhalen voor aan kinderen, in het Frans en soms in andere talen."),
+        (
+            "Des histoires lues à voix haute pour les enfants, en français et parfois dans "
+            "d'autres langues.",
+            "We lezen verhalen voor aan kinderen, in het Frans en soms in andere talen.",
+        ),
         ((S("WE", "15:00", "16:00", "year"),), (S("SA", "10:30", "11:30", "year"),)),
-        ("free",), (3, 8),
+        ("free",),
+        (3, 8),
     ),
     "theatre_kids": T(
-        ("theatre",), ("children",),
+        ("theatre",),
+        ("children",),
         ("Atelier théâtre pour enfants", "Theateratelier voor kinderen"),
-        ("Jouer, inventer des personnages et monter sur scène en fin d'année.",
-         "Spelen, personages bedenken en op het einde van het jaar op het podium staan."),
-        ((S("WE", "14:00", "16:00"),),), ("year_25",), (8, 12),
+        (
+            "Jouer, inventer des personnages et monter sur scène en fin d'année.",
+            "Spelen, personages bedenken en op het einde van het jaar op het podium staan.",
+        ),
+        ((S("WE", "14:00", "16:00"),),),
+        ("year_25",),
+        (8, 12),
     ),
     "impro": T(
-        ("theatre",), ("teenagers", "adults"),
+        ("theatre",),
+        ("teenagers", "adults"),
         ("Théâtre d'improvisation", "Improvisatietheater"),
-        ("Des jeux d'improvisation pour oser prendre la parole et rire ensemble.",
-         "Improvisatiespelen om te durven spreken en samen te lachen."),
-        ((S("TH", "19:00", "21:00"),),), ("year_40", "session_5"), (15, None),
+        (
+            "Des jeux d'improvisation pour oser prendre la parole et rire ensemble.",
+            "Improvisatiespelen om te durven spreken en samen te lachen.",
+        ),
+        ((S("TH", "19:00", "21:00"),),),
+        ("year_40", "session_5"),
+        (15, None),
     ),
     "choir": T(
-        ("music",), ("adults", "seniors"),
+        ("music",),
+        ("adults", "seniors"),
         ("Chorale du quartier", "Buurtkoor"),
-        ("Chanter ensemble des chansons d'ici et d'ailleurs. Pas besoin de savoir lire la "
-         "musique.",
-         "Samen liedjes van hier en elders zingen. Je hoeft geen noten te kunnen lezen."),
+        (
+            "Chanter ensemble des chansons d'ici et d'ailleurs. Pas besoin de savoir lire la "
+            "musique.",
+            "Samen liedjes van hier en elders zingen. Je hoeft geen noten te kunnen lezen.",
+        ),
         ((S("TU", "18:30", "20:00", "year"),), (S("TH", "14:00", "15:30", "year"),)),
         ("free", "year_10"),
     ),
     "percussion_kids": T(
-        ("music",), ("children",),
+        ("music",),
+        ("children",),
         ("Atelier percussions pour enfants", "Percussieatelier voor kinderen"),
-        ("Découvrir le rythme avec des tambours et des instruments simples.",
-         "Ritme ontdekken met trommels en eenvoudige instrumenten."),
-        ((S("WE", "15:00", "16:30"),),), ("year_25", "free"), (7, 12),
+        (
+            "Découvrir le rythme avec des tambours et des instruments simples.",
+            "Ritme ontdekken met trommels en eenvoudige instrumenten.",
+        ),
+        ((S("WE", "15:00", "16:30"),),),
+        ("year_25", "free"),
+        (7, 12),
     ),
     "guitar_teens": T(
-        ("music",), ("teenagers",),
+        ("music",),
+        ("teenagers",),
         ("Cours de guitare pour jeunes", "Gitaarles voor jongeren"),
-        ("Apprendre quelques accords et jouer ses chansons préférées. On prête des guitares "
-         "sur place.",
-         "Een paar akkoorden leren en je favoriete liedjes spelen. Je kunt ter plaatse een "
-         "gitaar lenen."),
-        ((S("MO", "17:00", "18:30"),),), ("free", "year_25"), (12, 18),
+        (
+            "Apprendre quelques accords et jouer ses chansons préférées. On prête des guitares "
+            "sur place.",
+            "Een paar akkoorden leren en je favoriete liedjes spelen. Je kunt ter plaatse een "
+            "gitaar lenen.",
+        ),
+        ((S("MO", "17:00", "18:30"),),),
+        ("free", "year_25"),
+        (12, 18),
     ),
     "crafts_kids": T(
-        ("crafts",), ("children",),
+        ("crafts",),
+        ("children",),
         ("Atelier bricolage pour enfants", "Knutselatelier voor kinderen"),
-        ("Peinture, collage et carton : les enfants créent avec du matériel de récupération.",
-         "Schilderen, plakken en knutselen met karton en ander gerecupereerd materiaal."),
-        ((S("WE", "14:00", "16:00"),), (S("SA", "10:00", "12:00"),)), ("free", "session_2"),
+        (
+            "Peinture, collage et carton : les enfants créent avec du matériel de récupération.",
+            "Schilderen, plakken en knutselen met karton en ander gerecupereerd materiaal.",
+        ),
+        ((S("WE", "14:00", "16:00"),), (S("SA", "10:00", "12:00"),)),
+        ("free", "session_2"),
         (5, 12),
     ),
     "painting_adults": T(
-        ("crafts",), ("adults", "seniors"),
+        ("crafts",),
+        ("adults", "seniors"),
         ("Atelier dessin et peinture", "Teken- en schilderatelier"),
-        ("Un atelier calme pour dessiner et peindre. Les débutants sont les bienvenus et le "
-         "matériel est fourni.",
-         "Een rustig atelier om te tekenen en te schilderen. Beginners zijn welkom en het "
-         "materiaal is er."),
-        ((S("TH", "14:00", "16:30", "year"),),), ("free", "session_2"), (16, None),
+        (
+            "Un atelier calme pour dessiner et peindre. Les débutants sont les bienvenus et le "
+            "matériel est fourni.",
+            "Een rustig atelier om te tekenen en te schilderen. Beginners zijn welkom en het "
+            "materiaal is er.",
+        ),
+        ((S("TH", "14:00", "16:30", "year"),),),
+        ("free", "session_2"),
+        (16, None),
     ),
     "knitting": T(
-        ("crafts", "social_contact"), ("adults", "seniors"),
+        ("crafts", "social_contact"),
+        ("adults", "seniors"),
         ("Club tricot et crochet", "Brei- en haakclub"),
-        ("Tricoter, crocheter et discuter autour d'un thé. De la laine est prête pour "
-         "commencer.",
-         "Breien, haken en babbelen bij een kopje thee. Er is wol om mee te beginnen."),
-        ((S("MO", "14:00", "16:00", "year"),),), ("free",),
+        (
+            "Tricoter, crocheter et discuter autour d'un thé. De la laine est prête pour "
+            "commencer.",
+            "Breien, haken en babbelen bij een kopje thee. Er is wol om mee te beginnen.",
+        ),
+        ((S("MO", "14:00", "16:00", "year"),),),
+        ("free",),
     ),
     "cooking_world": T(
-        ("cooking",), ("adults",),
+        ("cooking",),
+        ("adults",),
         ("Atelier cuisine du monde", "Kookatelier wereldkeuken"),
-        ("Chaque semaine, une personne du groupe montre une recette de son pays. Ensuite, on "
-         "mange ensemble.",
-         "Elke week toont iemand uit de groep een recept uit het eigen land. Daarna eten we "
-         "samen."),
-        ((S("TH", "09:30", "13:00", "year"),),), ("session_2", "free"), (18, None),
+        (
+            "Chaque semaine, une personne du groupe montre une recette de son pays. Ensuite, on "
+            "mange ensemble.",
+            "Elke week toont iemand uit de groep een recept uit het eigen land. Daarna eten we "
+            "samen.",
+        ),
+        ((S("TH", "09:30", "13:00", "year"),),),
+        ("session_2", "free"),
+        (18, None),
     ),
     "cooking_budget": T(
-        ("cooking",), ("adults", "parents"),
+        ("cooking",),
+        ("adults", "parents"),
         ("Cuisiner sain avec un petit budget", "Gezond koken met een klein budget"),
-        ("Des recettes simples, de saison et pas chères, à refaire à la maison.",
-         "Eenvoudige, goedkope recepten met groenten van het seizoen, om thuis te maken."),
-        ((S("TU", "09:30", "12:30", "year", 2),),), ("free", "session_2"), (18, None),
+        (
+            "Des recettes simples, de saison et pas chères, à refaire à la maison.",
+            "Eenvoudige, goedkope recepten met groenten van het seizoen, om thuis te maken.",
+        ),
+        ((S("TU", "09:30", "12:30", "year", 2),),),
+        ("free", "session_2"),
+        (18, None),
     ),
     # ------------------------------------------------------------ social contact
     "cafe_papote": T(
-        ("social_contact",), ("adults", "seniors"),
+        ("social_contact",),
+        ("adults", "seniors"),
         ("Café papote", "Babbelcafé"),
-        ("Un café ou un thé, et du temps pour parler avec les voisins. Tout le monde est le "
-         "bienvenu.",
-         "Een koffie of thee en tijd om met de buren te praten. Iedereen is welkom."),
+        (
+            "Un café ou un thé, et du temps pour parler avec les voisins. Tout le monde est le "
+            "bienvenu.",
+            "Een koffie of thee en tijd om met de buren te praten. Iedereen is welkom.",
+        ),
         ((S("WE", "14:00", "16:30", "year"),), (S("FR", "09:30", "11:30", "year"),)),
         ("free",),
     ),
     "shared_meal": T(
-        ("social_contact",), ("adults", "families"),
+        ("social_contact",),
+        ("adults", "families"),
         ("Repas partagé du quartier", "Buurtmaaltijd"),
-        ("Chacun apporte un plat ou aide en cuisine. On mange ensemble pour faire "
-         "connaissance.",
-         "Iedereen brengt een gerecht mee of helpt in de keuken. We eten samen en leren elkaar "
-         "kennen."),
-        ((S("FR", "18:30", "21:00", "year", 2),),), ("free",),
+        (
+            "Chacun apporte un plat ou aide en cuisine. On mange ensemble pour faire connaissance.",
+            "Iedereen brengt een gerecht mee of helpt in de keuken. We eten samen en leren elkaar "
+            "kennen.",
+        ),
+        ((S("FR", "18:30", "21:00", "year", 2),),),
+        ("free",),
     ),
     "games_afternoon": T(
-        ("social_contact",), ("adults", "seniors", "families"),
+        ("social_contact",),
+        ("adults", "seniors", "families"),
         ("Après-midi jeux de société", "Spelnamiddag"),
-        ("Cartes, dominos et jeux de société pour passer un bon moment ensemble.",
-         "Kaarten, domino en gezelschapsspellen voor een leuke namiddag samen."),
-        ((S("SA", "14:00", "17:00", "year", 2),),), ("free",),
+        (
+            "Cartes, dominos et jeux de société pour passer un bon moment ensemble.",
+            "Kaarten, domino en gezelschapsspellen voor een leuke namiddag samen.",
+        ),
+        ((S("SA", "14:00", "17:00", "year", 2),),),
+        ("free",),
     ),
     # ------------------------------------------------------------ tenant participation
     "cocolo": T(
-        ("tenant_participation",), ("adults",),
+        ("tenant_participation",),
+        ("adults",),
         ("Conseil consultatif des locataires (CoCoLo)", "Adviesraad van huurders (ARH)"),
-        ("Le CoCoLo donne l'avis des locataires à la société de logement, par exemple sur "
-         "les travaux et les charges. Ses réunions ouvertes sont pour tous les locataires.",
-         "De adviesraad geeft de mening van de huurders aan de huisvestingsmaatschappij, "
-         "bijvoorbeeld over werken en huurlasten. Alle huurders mogen naar de open "
-         "vergaderingen komen."),
+        (
+            "Le CoCoLo donne l'avis des locataires à la société de logement, par exemple sur "
+            "les travaux et les charges. Ses réunions ouvertes sont pour tous les locataires.",
+            "De adviesraad geeft de mening van de huurders aan de huisvestingsmaatschappij, "
+            "bijvoorbeeld over werken en huurlasten. Alle huurders mogen naar de open "
+            "vergaderingen komen.",
+        ),
         ((S("", "18:00", "20:00", "year", 1, 12),), (S("", "18:30", "20:30", "year", 1, 5),)),
-        ("free",), (18, None),
-        ("Pour les locataires de la société de logement.",
-         "Voor de huurders van de huisvestingsmaatschappij."),
+        ("free",),
+        (18, None),
+        (
+            "Pour les locataires de la société de logement.",
+            "Voor de huurders van de huisvestingsmaatschappij.",
+        ),
     ),
     "tenant_meeting": T(
-        ("tenant_participation",), ("adults",),
+        ("tenant_participation",),
+        ("adults",),
         ("Réunion des locataires du quartier", "Huurdersvergadering in de wijk"),
-        ("Les locataires parlent ensemble des problèmes de l'immeuble et cherchent des "
-         "solutions.",
-         "Huurders bespreken samen de problemen in hun gebouw en zoeken oplossingen."),
-        ((S("", "18:30", "20:00", "year", 1, 20),),), ("free",), (18, None),
+        (
+            "Les locataires parlent ensemble des problèmes de l'immeuble et cherchent des "
+            "solutions.",
+            "Huurders bespreken samen de problemen in hun gebouw en zoeken oplossingen.",
+        ),
+        ((S("", "18:30", "20:00", "year", 1, 20),),),
+        ("free",),
+        (18, None),
     ),
     "tenant_committees": T(
-        ("tenant_participation",), ("adults",),
+        ("tenant_participation",),
+        ("adults",),
         ("Aide aux comités de locataires", "Ondersteuning van bewonerscomités"),
-        ("De l'aide pour créer un comité de locataires, préparer une réunion ou écrire au "
-         "propriétaire.",
-         "Hulp om een bewonerscomité op te richten, een vergadering voor te bereiden of een "
-         "brief aan de verhuurder te schrijven."),
-        ((S("WE", "09:30", "12:30", "year"),),), ("free",), (18, None),
+        (
+            "De l'aide pour créer un comité de locataires, préparer une réunion ou écrire au "
+            "propriétaire.",
+            "Hulp om een bewonerscomité op te richten, een vergadering voor te bereiden of een "
+            "brief aan de verhuurder te schrijven.",
+        ),
+        ((S("WE", "09:30", "12:30", "year"),),),
+        ("free",),
+        (18, None),
     ),
     # ------------------------------------------------------------ food aid
     "social_grocery": T(
-        ("food_aid",), ("adults", "families"),
+        ("food_aid",),
+        ("adults", "families"),
         ("Épicerie sociale", "Sociale kruidenier"),
-        ("Des produits de base à prix réduit, pour les ménages qui ont peu de revenus.",
-         "Basisproducten aan een lagere prijs, voor gezinnen met een klein inkomen."),
-        ((S("TU,FR", "13:00", "17:00", "year"),),), ("free",), (18, None),
-        ("Avec un document du CPAS (le service social de la commune).",
-         "Met een attest van het OCMW (de sociale dienst van de gemeente)."),
-        ("L'accès est gratuit. Les produits coûtent moins cher qu'au magasin.",
-         "De toegang is gratis. De producten zijn goedkoper dan in de winkel."),
+        (
+            "Des produits de base à prix réduit, pour les ménages qui ont peu de revenus.",
+            "Basisproducten aan een lagere prijs, voor gezinnen met een klein inkomen.",
+        ),
+        ((S("TU,FR", "13:00", "17:00", "year"),),),
+        ("free",),
+        (18, None),
+        (
+            "Avec un document du CPAS (le service social de la commune).",
+            "Met een attest van het OCMW (de sociale dienst van de gemeente).",
+        ),
+        (
+            "L'accès est gratuit. Les produits coûtent moins cher qu'au magasin.",
+            "De toegang is gratis. De producten zijn goedkoper dan in de winkel.",
+        ),
     ),
     "food_parcels": T(
-        ("food_aid",), ("adults", "families"),
+        ("food_aid",),
+        ("adults", "families"),
         ("Colis alimentaires", "Voedselpakketten"),
-        ("Un colis de nourriture toutes les deux semaines, pour les personnes en difficulté.",
-         "Om de twee weken een pakket met eten, voor mensen die het moeilijk hebben."),
-        ((S("TH", "09:00", "12:00", "year", 2),),), ("free",), (18, None),
-        ("Après un rendez-vous avec l'assistante sociale de l'association.",
-         "Na een gesprek met de maatschappelijk werker van de vereniging."),
+        (
+            "Un colis de nourriture toutes les deux semaines, pour les personnes en difficulté.",
+            "Om de twee weken een pakket met eten, voor mensen die het moeilijk hebben.",
+        ),
+        ((S("TH", "09:00", "12:00", "year", 2),),),
+        ("free",),
+        (18, None),
+        (
+            "Après un rendez-vous avec l'assistante sociale de l'association.",
+            "Na een gesprek met de maatschappelijk werker van de vereniging.",
+        ),
     ),
     "social_restaurant": T(
-        ("food_aid", "social_contact"), ("adults", "seniors"),
+        ("food_aid", "social_contact"),
+        ("adults", "seniors"),
         ("Restaurant social", "Sociaal restaurant"),
-        ("Un repas chaud et complet à petit prix, à midi, dans une salle conviviale.",
-         "Een volledige warme maaltijd aan een lage prijs, 's middags, in een gezellige zaal."),
-        ((S(WEEKDAYS, "12:00", "14:00", "year"),),), ("meal_2",),
+        (
+            "Un repas chaud et complet à petit prix, à midi, dans une salle conviviale.",
+            "Een volledige warme maaltijd aan een lage prijs, 's middags, in een gezellige zaal.",
+        ),
+        ((S(WEEKDAYS, "12:00", "14:00", "year"),),),
+        ("meal_2",),
     ),
     "community_fridge": T(
-        ("food_aid",), ("adults", "families"),
+        ("food_aid",),
+        ("adults", "families"),
         ("Frigo solidaire", "Solidaire koelkast"),
-        ("Un frigo en libre-service : chacun peut y déposer ou y prendre de la nourriture.",
-         "Een koelkast waar iedereen eten in kan leggen of uit kan nemen."),
-        ((S(EVERY_DAY, "08:00", "20:00", "year"),),), ("free",),
+        (
+            "Un frigo en libre-service : chacun peut y déposer ou y prendre de la nourriture.",
+            "Een koelkast waar iedereen eten in kan leggen of uit kan nemen.",
+        ),
+        ((S(EVERY_DAY, "08:00", "20:00", "year"),),),
+        ("free",),
     ),
-}  # fmt: skip
+}
 del T, S
 
 # --------------------------------------------------------------------------- organisations
@@ -750,67 +1102,111 @@ class Kind(NamedTuple):
 
 
 KINDS: dict[str, Kind] = {
-    "mq": Kind(("Maison de quartier", "Buurthuis"),
-               ("Association de quartier. Elle organise des activités pour tous les habitants.",
-                "Buurtvereniging met activiteiten voor alle bewoners van de wijk.")),
-    "buurthuis": Kind(("Buurthuis", "Buurthuis"),
-                      ("Maison de quartier néerlandophone, ouverte à tous. Vous pouvez venir "
-                       "même si vous parlez peu le néerlandais.",
-                       "Nederlandstalig buurthuis, open voor iedereen. Ook wie weinig "
-                       "Nederlands spreekt, is welkom.")),
-    "edd": Kind(("Maison des enfants", "Kinderhuis"),
-                ("Association pour les enfants et les jeunes : aide aux devoirs, jeux et "
-                 "sorties.",
-                 "Vereniging voor kinderen en jongeren: huiswerkbegeleiding, spel en "
-                 "uitstappen.")),
-    "sport": Kind(("Salle de sport", "Sporthal"),
-                  ("Club sportif de quartier, ouvert à tous les âges.",
-                   "Sportclub uit de buurt, open voor alle leeftijden.")),
-    "pool": Kind(("Piscine", "Zwembad"),
-                 ("Club de natation et de sport. Il travaille avec les écoles du quartier.",
-                  "Zwem- en sportclub die samenwerkt met de scholen uit de buurt.")),
-    "culture": Kind(("Centre culturel", "Cultuurhuis"),
-                    ("Centre culturel de quartier : ateliers, spectacles et sorties à petit "
-                     "prix.",
-                     "Cultuurhuis in de buurt: ateliers, voorstellingen en uitstappen aan een "
-                     "kleine prijs.")),
-    "women": Kind(("Maison des femmes", "Vrouwenhuis"),
-                  ("Association de femmes. Elle propose des cours, des ateliers et un lieu "
-                   "pour se rencontrer.",
-                   "Vrouwenvereniging met lessen, ateliers en een plek om elkaar te "
-                   "ontmoeten.")),
-    "seniors": Kind(("Centre de services", "Dienstencentrum"),
-                    ("Centre pour les seniors du quartier : repas, activités et petits "
-                     "services.",
-                     "Centrum voor senioren uit de buurt: maaltijden, activiteiten en kleine "
-                     "diensten.")),
-    "youth": Kind(("Maison de jeunes", "Jeugdhuis"),
-                  ("Maison de jeunes : un lieu d'accueil et de projets pour les 12-18 ans.",
-                   "Jeugdhuis: een plek met projecten en activiteiten voor jongeren van 12 "
-                   "tot 18 jaar.")),
-    "language": Kind(("Centre de langues", "Taalcentrum"),
-                     ("Association d'éducation pour adultes : cours de langues et "
-                      "alphabétisation.",
-                      "Vereniging voor volwassenenonderwijs: taallessen en alfabetisering.")),
-    "digital": Kind(("Espace numérique", "Computerruimte"),
-                    ("Association qui aide chacun à utiliser un ordinateur, un smartphone et "
-                     "internet.",
-                     "Vereniging die iedereen helpt met computer, smartphone en internet.")),
-    "food": Kind(("Espace solidaire", "Solidair huis"),
-                 ("Association d'aide alimentaire et d'accueil pour les personnes en "
-                  "difficulté.",
-                  "Vereniging voor voedselhulp en onthaal van mensen die het moeilijk "
-                  "hebben.")),
-    "family": Kind(("Maison des familles", "Gezinshuis"),
-                   ("Lieu d'accueil pour les parents et les jeunes enfants.",
-                    "Ontmoetingsplaats voor ouders en jonge kinderen.")),
-    "sisp": Kind(("Salle des locataires", "Huurderszaal"),
-                 ("Société de logement social. Elle loue des logements à des ménages aux "
-                  "revenus modestes.",
-                  "Sociale huisvestingsmaatschappij. Ze verhuurt woningen aan gezinnen met "
-                  "een bescheiden inkomen."),
-                 ("Logements {}", "Woningen {}")),
-}  # fmt: skip
+    "mq": Kind(
+        ("Maison de quartier", "Buurthuis"),
+        (
+            "Association de quartier. Elle organise des activités pour tous les habitants.",
+            "Buurtvereniging met activiteiten voor alle bewoners van de wijk.",
+        ),
+    ),
+    "buurthuis": Kind(
+        ("Buurthuis", "Buurthuis"),
+        (
+            "Maison de quartier néerlandophone, ouverte à tous. Vous pouvez venir "
+            "même si vous parlez peu le néerlandais.",
+            "Nederlandstalig buurthuis, open voor iedereen. Ook wie weinig "
+            "Nederlands spreekt, is welkom.",
+        ),
+    ),
+    "edd": Kind(
+        ("Maison des enfants", "Kinderhuis"),
+        (
+            "Association pour les enfants et les jeunes : aide aux devoirs, jeux et sorties.",
+            "Vereniging voor kinderen en jongeren: huiswerkbegeleiding, spel en uitstappen.",
+        ),
+    ),
+    "sport": Kind(
+        ("Salle de sport", "Sporthal"),
+        (
+            "Club sportif de quartier, ouvert à tous les âges.",
+            "Sportclub uit de buurt, open voor alle leeftijden.",
+        ),
+    ),
+    "pool": Kind(
+        ("Piscine", "Zwembad"),
+        (
+            "Club de natation et de sport. Il travaille avec les écoles du quartier.",
+            "Zwem- en sportclub die samenwerkt met de scholen uit de buurt.",
+        ),
+    ),
+    "culture": Kind(
+        ("Centre culturel", "Cultuurhuis"),
+        (
+            "Centre culturel de quartier : ateliers, spectacles et sorties à petit prix.",
+            "Cultuurhuis in de buurt: ateliers, voorstellingen en uitstappen aan een kleine prijs.",
+        ),
+    ),
+    "women": Kind(
+        ("Maison des femmes", "Vrouwenhuis"),
+        (
+            "Association de femmes. Elle propose des cours, des ateliers et un lieu "
+            "pour se rencontrer.",
+            "Vrouwenvereniging met lessen, ateliers en een plek om elkaar te ontmoeten.",
+        ),
+    ),
+    "seniors": Kind(
+        ("Centre de services", "Dienstencentrum"),
+        (
+            "Centre pour les seniors du quartier : repas, activités et petits services.",
+            "Centrum voor senioren uit de buurt: maaltijden, activiteiten en kleine diensten.",
+        ),
+    ),
+    "youth": Kind(
+        ("Maison de jeunes", "Jeugdhuis"),
+        (
+            "Maison de jeunes : un lieu d'accueil et de projets pour les 12-18 ans.",
+            "Jeugdhuis: een plek met projecten en activiteiten voor jongeren van 12 tot 18 jaar.",
+        ),
+    ),
+    "language": Kind(
+        ("Centre de langues", "Taalcentrum"),
+        (
+            "Association d'éducation pour adultes : cours de langues et alphabétisation.",
+            "Vereniging voor volwassenenonderwijs: taallessen en alfabetisering.",
+        ),
+    ),
+    "digital": Kind(
+        ("Espace numérique", "Computerruimte"),
+        (
+            "Association qui aide chacun à utiliser un ordinateur, un smartphone et internet.",
+            "Vereniging die iedereen helpt met computer, smartphone en internet.",
+        ),
+    ),
+    "food": Kind(
+        ("Espace solidaire", "Solidair huis"),
+        (
+            "Association d'aide alimentaire et d'accueil pour les personnes en difficulté.",
+            "Vereniging voor voedselhulp en onthaal van mensen die het moeilijk hebben.",
+        ),
+    ),
+    "family": Kind(
+        ("Maison des familles", "Gezinshuis"),
+        (
+            "Lieu d'accueil pour les parents et les jeunes enfants.",
+            "Ontmoetingsplaats voor ouders en jonge kinderen.",
+        ),
+    ),
+    "sisp": Kind(
+        ("Salle des locataires", "Huurderszaal"),
+        (
+            "Société de logement social. Elle loue des logements à des ménages aux "
+            "revenus modestes.",
+            "Sociale huisvestingsmaatschappij. Ze verhuurt woningen aan gezinnen met "
+            "een bescheiden inkomen.",
+        ),
+        ("Logements {}", "Woningen {}"),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -827,119 +1223,342 @@ class Org:
 
 
 ORGS: tuple[Org, ...] = (
-    Org("colibri", ("Le Colibri", "De Kolibrie"), "edd", "schaerbeek",
-      ("edd_primary", "youth_wednesdays", "crafts_kids"), ("fr", "nl", "ar")),
-    Org("lucioles", ("Les Lucioles", "De Vuurvliegjes"), "mq", "schaerbeek",
-      ("cafe_papote", "epn", "women_sewing", "cooking_world"), ("fr", "nl", "tr")),
-    Org("chene-vert", ("Le Chêne Vert", "De Groene Eik"), "sport", "schaerbeek",
-      ("judo_kids", "football_kids")),
-    Org("tilleuls", ("Les Tilleuls", "De Linde"), "edd", "molenbeek-saint-jean",
-      ("edd_primary", "edd_secondary", "edd_reading"), ("fr", "nl", "ar")),
-    Org("blauwe-reiger", ("De Blauwe Reiger", "De Blauwe Reiger"), "buurthuis",
-      "molenbeek-saint-jean", ("edd_dutch", "dutch_conversation", "shared_meal"),
-      ("nl", "fr")),
-    Org("pie-bavarde", ("La Pie Bavarde", "De Babbelende Ekster"), "women",
-      "molenbeek-saint-jean", ("french_women", "literacy_women", "women_group"), ("fr", "ar")),
-    Org("saule-bleu", ("Le Saule Bleu", "De Blauwe Wilg"), "mq", "anderlecht",
-      ("edd_primary", "parent_toddler", "social_grocery"), ("fr", "nl", "ro")),
-    Org("martin-pecheur", ("Le Martin-Pêcheur", "De IJsvogel"), "pool", "anderlecht",
-      ("swim_kids", "women_swim", "boxing_teens")),
-    Org("erable-rouge", ("L'Érable Rouge", "De Rode Esdoorn"), "youth", "anderlecht",
-      ("youth_house", "hiphop_teens"), ("fr", "nl", "ar")),
-    Org("glycine", ("La Glycine", "De Blauweregen"), "culture", "bruxelles",
-      ("theatre_kids", "outings", "choir"), ("fr", "nl", "en"), 1000),
-    Org("mesanges", ("Les Mésanges", "De Mezen"), "seniors", "bruxelles",
-      ("seniors_club", "seniors_lunch", "smartphone_seniors"), ("fr", "nl", "it"), 1020),
-    Org("grand-noyer", ("Le Grand Noyer", "De Grote Notelaar"), "food", "bruxelles",
-      ("social_restaurant", "food_parcels"), ("fr", "nl", "ar", "es"), 1000,
-      "molenbeek-saint-jean", ("food_parcels",)),
-    Org("peupliers", ("Les Peupliers", "De Populieren"), "sisp", "bruxelles", ("cocolo",),
-      ("fr", "nl"), 1120),
-    Org("coquelicot", ("Le Coquelicot", "De Klaproos"), "language", "saint-gilles",
-      ("french_adults", "literacy_adults", "language_evening"), ("fr", "nl", "es", "pt"),
-      None, "forest", ("french_adults",)),
-    Org("bouleaux", ("Les Bouleaux", "De Berken"), "mq", "saint-gilles",
-      ("games_afternoon", "community_fridge")),
-    Org("jasmin", ("Le Jasmin", "De Jasmijn"), "culture", "ixelles",
-      ("impro", "painting_adults", "guitar_teens"), ("fr", "nl", "en")),
-    Org("aubepine", ("L'Aubépine", "De Meidoorn"), "family", "ixelles",
-      ("parent_talk", "family_games"), ("fr", "nl", "es")),
-    Org("figuier-bleu", ("Le Figuier Bleu", "De Blauwe Vijgenboom"), "mq",
-      "saint-josse-ten-noode", ("edd_primary", "online_admin", "cooking_budget"),
-      ("fr", "nl", "tr")),
-    Org("libellule", ("La Libellule", "De Libel"), "women", "saint-josse-ten-noode",
-      ("women_group", "women_selfdefense"), ("fr", "tr", "ar")),
-    Org("pervenches", ("Les Pervenches", "De Maagdenpalm"), "mq", "forest",
-      ("cafe_papote", "knitting", "tenant_committees")),
+    Org(
+        "colibri",
+        ("Le Colibri", "De Kolibrie"),
+        "edd",
+        "schaerbeek",
+        ("edd_primary", "youth_wednesdays", "crafts_kids"),
+        ("fr", "nl", "ar"),
+    ),
+    Org(
+        "lucioles",
+        ("Les Lucioles", "De Vuurvliegjes"),
+        "mq",
+        "schaerbeek",
+        ("cafe_papote", "epn", "women_sewing", "cooking_world"),
+        ("fr", "nl", "tr"),
+    ),
+    Org(
+        "chene-vert",
+        ("Le Chêne Vert", "De Groene Eik"),
+        "sport",
+        "schaerbeek",
+        ("judo_kids", "football_kids"),
+    ),
+    Org(
+        "tilleuls",
+        ("Les Tilleuls", "De Linde"),
+        "edd",
+        "molenbeek-saint-jean",
+        ("edd_primary", "edd_secondary", "edd_reading"),
+        ("fr", "nl", "ar"),
+    ),
+    Org(
+        "blauwe-reiger",
+        ("De Blauwe Reiger", "De Blauwe Reiger"),
+        "buurthuis",
+        "molenbeek-saint-jean",
+        ("edd_dutch", "dutch_conversation", "shared_meal"),
+        ("nl", "fr"),
+    ),
+    Org(
+        "pie-bavarde",
+        ("La Pie Bavarde", "De Babbelende Ekster"),
+        "women",
+        "molenbeek-saint-jean",
+        ("french_women", "literacy_women", "women_group"),
+        ("fr", "ar"),
+    ),
+    Org(
+        "saule-bleu",
+        ("Le Saule Bleu", "De Blauwe Wilg"),
+        "mq",
+        "anderlecht",
+        ("edd_primary", "parent_toddler", "social_grocery"),
+        ("fr", "nl", "ro"),
+    ),
+    Org(
+        "martin-pecheur",
+        ("Le Martin-Pêcheur", "De IJsvogel"),
+        "pool",
+        "anderlecht",
+        ("swim_kids", "women_swim", "boxing_teens"),
+    ),
+    Org(
+        "erable-rouge",
+        ("L'Érable Rouge", "De Rode Esdoorn"),
+        "youth",
+        "anderlecht",
+        ("youth_house", "hiphop_teens"),
+        ("fr", "nl", "ar"),
+    ),
+    Org(
+        "glycine",
+        ("La Glycine", "De Blauweregen"),
+        "culture",
+        "bruxelles",
+        ("theatre_kids", "outings", "choir"),
+        ("fr", "nl", "en"),
+        1000,
+    ),
+    Org(
+        "mesanges",
+        ("Les Mésanges", "De Mezen"),
+        "seniors",
+        "bruxelles",
+        ("seniors_club", "seniors_lunch", "smartphone_seniors"),
+        ("fr", "nl", "it"),
+        1020,
+    ),
+    Org(
+        "grand-noyer",
+        ("Le Grand Noyer", "De Grote Notelaar"),
+        "food",
+        "bruxelles",
+        ("social_restaurant", "food_parcels"),
+        ("fr", "nl", "ar", "es"),
+        1000,
+        "molenbeek-saint-jean",
+        ("food_parcels",),
+    ),
+    Org(
+        "peupliers",
+        ("Les Peupliers", "De Populieren"),
+        "sisp",
+        "bruxelles",
+        ("cocolo",),
+        ("fr", "nl"),
+        1120,
+    ),
+    Org(
+        "coquelicot",
+        ("Le Coquelicot", "De Klaproos"),
+        "language",
+        "saint-gilles",
+        ("french_adults", "literacy_adults", "language_evening"),
+        ("fr", "nl", "es", "pt"),
+        None,
+        "forest",
+        ("french_adults",),
+    ),
+    Org(
+        "bouleaux",
+        ("Les Bouleaux", "De Berken"),
+        "mq",
+        "saint-gilles",
+        ("games_afternoon", "community_fridge"),
+    ),
+    Org(
+        "jasmin",
+        ("Le Jasmin", "De Jasmijn"),
+        "culture",
+        "ixelles",
+        ("impro", "painting_adults", "guitar_teens"),
+        ("fr", "nl", "en"),
+    ),
+    Org(
+        "aubepine",
+        ("L'Aubépine", "De Meidoorn"),
+        "family",
+        "ixelles",
+        ("parent_talk", "family_games"),
+        ("fr", "nl", "es"),
+    ),
+    Org(
+        "figuier-bleu",
+        ("Le Figuier Bleu", "De Blauwe Vijgenboom"),
+        "mq",
+        "saint-josse-ten-noode",
+        ("edd_primary", "online_admin", "cooking_budget"),
+        ("fr", "nl", "tr"),
+    ),
+    Org(
+        "libellule",
+        ("La Libellule", "De Libel"),
+        "women",
+        "saint-josse-ten-noode",
+        ("women_group", "women_selfdefense"),
+        ("fr", "tr", "ar"),
+    ),
+    Org(
+        "pervenches",
+        ("Les Pervenches", "De Maagdenpalm"),
+        "mq",
+        "forest",
+        ("cafe_papote", "knitting", "tenant_committees"),
+    ),
     Org("sureau", ("Le Sureau", "De Vlier"), "sport", "forest", ("sport_all", "zumba")),
-    Org("platane", ("Le Platane", "De Plataan"), "seniors", "jette",
-      ("seniors_gym", "seniors_walk", "phone_friend")),
-    Org("myrtilles", ("Les Myrtilles", "De Bosbessen"), "culture", "jette",
-      ("storytime", "percussion_kids")),
-    Org("cedre", ("Le Cèdre", "De Ceder"), "language", "etterbeek",
-      ("dutch_beginners", "language_parents", "french_adults"), ("fr", "nl", "en")),
-    Org("marronniers", ("Les Marronniers", "De Kastanjes"), "mq", "etterbeek",
-      ("cafe_papote", "epn"), ("fr", "nl", "pl")),
+    Org(
+        "platane",
+        ("Le Platane", "De Plataan"),
+        "seniors",
+        "jette",
+        ("seniors_gym", "seniors_walk", "phone_friend"),
+    ),
+    Org(
+        "myrtilles",
+        ("Les Myrtilles", "De Bosbessen"),
+        "culture",
+        "jette",
+        ("storytime", "percussion_kids"),
+    ),
+    Org(
+        "cedre",
+        ("Le Cèdre", "De Ceder"),
+        "language",
+        "etterbeek",
+        ("dutch_beginners", "language_parents", "french_adults"),
+        ("fr", "nl", "en"),
+    ),
+    Org(
+        "marronniers",
+        ("Les Marronniers", "De Kastanjes"),
+        "mq",
+        "etterbeek",
+        ("cafe_papote", "epn"),
+        ("fr", "nl", "pl"),
+    ),
     Org("mimosa", ("Le Mimosa", "De Mimosa"), "mq", "evere", ("epn", "shared_meal")),
     Org("ginkgo", ("Le Ginkgo", "De Ginkgo"), "sisp", "evere", ("cocolo", "tenant_meeting")),
-    Org("fougeres", ("Les Fougères", "De Varens"), "edd", "koekelberg",
-      ("edd_primary", "multisport_kids", "youth_holidays"), ("fr", "nl", "ar")),
-    Org("merle", ("Le Merle Chanteur", "De Zingende Merel"), "culture", "koekelberg",
-      ("choir", "crafts_kids")),
-    Org("herisson", ("Le Hérisson", "De Egel"), "seniors", "uccle",
-      ("seniors_club", "knitting", "seniors_gym")),
+    Org(
+        "fougeres",
+        ("Les Fougères", "De Varens"),
+        "edd",
+        "koekelberg",
+        ("edd_primary", "multisport_kids", "youth_holidays"),
+        ("fr", "nl", "ar"),
+    ),
+    Org(
+        "merle",
+        ("Le Merle Chanteur", "De Zingende Merel"),
+        "culture",
+        "koekelberg",
+        ("choir", "crafts_kids"),
+    ),
+    Org(
+        "herisson",
+        ("Le Hérisson", "De Egel"),
+        "seniors",
+        "uccle",
+        ("seniors_club", "knitting", "seniors_gym"),
+    ),
     Org("ecureuil", ("L'Écureuil", "De Eekhoorn"), "pool", "uccle", ("swim_adults", "park_sport")),
-    Org("moineau", ("Le Moineau", "De Mus"), "mq", "auderghem",
-      ("cafe_papote", "cooking_world", "epn", "parent_toddler")),
-    Org("grijze-uil", ("De Grijze Uil", "De Grijze Uil"), "buurthuis", "berchem-sainte-agathe",
-      ("dutch_conversation", "games_afternoon"), ("nl", "fr")),
-    Org("lierre", ("Le Lierre", "De Klimop"), "youth", "berchem-sainte-agathe",
-      ("youth_house", "minifoot_teens", "rap_teens")),
-    Org("coccinelles", ("Les Coccinelles", "De Lieveheersbeestjes"), "family", "ganshoren",
-      ("parent_toddler", "family_cooking", "dance_kids", "storytime")),
-    Org("trefle", ("Le Trèfle", "De Klaver"), "mq", "watermael-boitsfort",
-      ("painting_adults", "seniors_walk", "social_grocery")),
-    Org("orme", ("L'Orme", "De Iep"), "language", "woluwe-saint-lambert",
-      ("literacy_adults", "french_adults")),
-    Org("lilas", ("Le Lilas", "De Sering"), "sport", "woluwe-saint-lambert",
-      ("zumba", "multisport_kids")),
-    Org("cerisiers", ("Les Cerisiers", "De Kerselaars"), "culture", "woluwe-saint-pierre",
-      ("outings", "impro")),
-    Org("phare-vert", ("Le Phare Vert", "De Groene Vuurtoren"), "digital", "woluwe-saint-pierre",
-      ("online_admin", "smartphone_seniors"), ("fr", "nl", "en")),
-)  # fmt: skip
+    Org(
+        "moineau",
+        ("Le Moineau", "De Mus"),
+        "mq",
+        "auderghem",
+        ("cafe_papote", "cooking_world", "epn", "parent_toddler"),
+    ),
+    Org(
+        "grijze-uil",
+        ("De Grijze Uil", "De Grijze Uil"),
+        "buurthuis",
+        "berchem-sainte-agathe",
+        ("dutch_conversation", "games_afternoon"),
+        ("nl", "fr"),
+    ),
+    Org(
+        "lierre",
+        ("Le Lierre", "De Klimop"),
+        "youth",
+        "berchem-sainte-agathe",
+        ("youth_house", "minifoot_teens", "rap_teens"),
+    ),
+    Org(
+        "coccinelles",
+        ("Les Coccinelles", "De Lieveheersbeestjes"),
+        "family",
+        "ganshoren",
+        ("parent_toddler", "family_cooking", "dance_kids", "storytime"),
+    ),
+    Org(
+        "trefle",
+        ("Le Trèfle", "De Klaver"),
+        "mq",
+        "watermael-boitsfort",
+        ("painting_adults", "seniors_walk", "social_grocery"),
+    ),
+    Org(
+        "orme",
+        ("L'Orme", "De Iep"),
+        "language",
+        "woluwe-saint-lambert",
+        ("literacy_adults", "french_adults"),
+    ),
+    Org(
+        "lilas",
+        ("Le Lilas", "De Sering"),
+        "sport",
+        "woluwe-saint-lambert",
+        ("zumba", "multisport_kids"),
+    ),
+    Org(
+        "cerisiers",
+        ("Les Cerisiers", "De Kerselaars"),
+        "culture",
+        "woluwe-saint-pierre",
+        ("outings", "impro"),
+    ),
+    Org(
+        "phare-vert",
+        ("Le Phare Vert", "De Groene Vuurtoren"),
+        "digital",
+        "woluwe-saint-pierre",
+        ("online_admin", "smartphone_seniors"),
+        ("fr", "nl", "en"),
+    ),
+)
 
 
 # Invented streets (French, Dutch), one per place, in order.
 STREETS: tuple[Text, ...] = (
-    ("Rue des Lucioles", "Vuurvliegjesstraat"), ("Passage des Trois Mésanges", "Drie Mezengang"),
-    ("Rue du Verger Bleu", "Blauwe Boomgaardstraat"), ("Allée des Cerfs-Volants", "Vliegerdreef"),
-    ("Rue de la Lanterne Verte", "Groene Lantaarnstraat"), ("Rue des Nuages", "Wolkenstraat"),
-    ("Clos des Libellules", "Libellengaarde"), ("Rue du Sureau Noir", "Zwarte Vlierstraat"),
-    ("Rue des Campanules", "Klokjesstraat"), ("Rue du Chardonneret", "Puttertjesstraat"),
+    ("Rue des Lucioles", "Vuurvliegjesstraat"),
+    ("Passage des Trois Mésanges", "Drie Mezengang"),
+    ("Rue du Verger Bleu", "Blauwe Boomgaardstraat"),
+    ("Allée des Cerfs-Volants", "Vliegerdreef"),
+    ("Rue de la Lanterne Verte", "Groene Lantaarnstraat"),
+    ("Rue des Nuages", "Wolkenstraat"),
+    ("Clos des Libellules", "Libellengaarde"),
+    ("Rue du Sureau Noir", "Zwarte Vlierstraat"),
+    ("Rue des Campanules", "Klokjesstraat"),
+    ("Rue du Chardonneret", "Puttertjesstraat"),
     ("Rue des Airelles", "Veenbesstraat"),
     ("Rue des Pervenches Bleues", "Blauwe Maagdenpalmstraat"),
-    ("Rue de la Boussole", "Kompasstraat"), ("Rue des Cerises Douces", "Zoete Kersenstraat"),
-    ("Rue du Héron Cendré", "Blauwe Reigerstraat"), ("Rue de la Girouette", "Windwijzerstraat"),
+    ("Rue de la Boussole", "Kompasstraat"),
+    ("Rue des Cerises Douces", "Zoete Kersenstraat"),
+    ("Rue du Héron Cendré", "Blauwe Reigerstraat"),
+    ("Rue de la Girouette", "Windwijzerstraat"),
     ("Rue des Violettes Sauvages", "Wilde Viooltjesstraat"),
-    ("Rue du Petit Marronnier", "Kleine Kastanjestraat"), ("Rue de l'Arrosoir", "Gieterstraat"),
+    ("Rue du Petit Marronnier", "Kleine Kastanjestraat"),
+    ("Rue de l'Arrosoir", "Gieterstraat"),
     ("Rue des Hirondelles Blanches", "Witte Zwaluwstraat"),
     ("Rue du Tambourin", "Tamboerijnstraat"),
     ("Rue du Cadran Solaire", "Zonnewijzerstraat"),
     ("Rue des Bouleaux Argentés", "Zilverberkenstraat"),
     ("Rue du Panier Fleuri", "Bloemenmandstraat"),
     ("Avenue des Écureuils Roux", "Rode Eekhoorndreef"),
-    ("Rue de la Plume", "Pluimstraat"), ("Rue du Lilas Blanc", "Witte Seringstraat"),
-    ("Rue des Ardoises", "Leistenenstraat"), ("Rue de la Mouette Rieuse", "Kokmeeuwstraat"),
-    ("Rue des Courges", "Pompoenstraat"), ("Rue du Jardin Caché", "Verborgen Tuinstraat"),
-    ("Rue du Grillon", "Krekelstraat"), ("Rue des Balançoires", "Schommelstraat"),
+    ("Rue de la Plume", "Pluimstraat"),
+    ("Rue du Lilas Blanc", "Witte Seringstraat"),
+    ("Rue des Ardoises", "Leistenenstraat"),
+    ("Rue de la Mouette Rieuse", "Kokmeeuwstraat"),
+    ("Rue des Courges", "Pompoenstraat"),
+    ("Rue du Jardin Caché", "Verborgen Tuinstraat"),
+    ("Rue du Grillon", "Krekelstraat"),
+    ("Rue des Balançoires", "Schommelstraat"),
     ("Rue du Cerisier Rose", "Roze Kerselaarstraat"),
-    ("Rue de l'Étoile Filante", "Vallende Sterstraat"), ("Rue du Sablier", "Zandloperstraat"),
-    ("Rue des Crayons", "Potloodstraat"), ("Rue de la Marelle", "Hinkelbaanstraat"),
-    ("Rue du Cerceau", "Hoepelstraat"), ("Rue des Bourdons", "Hommelstraat"),
-    ("Rue de la Rosée du Matin", "Ochtenddauwstraat"), ("Rue du Vieux Hêtre", "Oude Beukstraat"),
-    ("Place des Cigognes", "Ooievaarsplein"), ("Rue de la Fontaine aux Merles", "Merelbronstraat"),
-)  # fmt: skip
+    ("Rue de l'Étoile Filante", "Vallende Sterstraat"),
+    ("Rue du Sablier", "Zandloperstraat"),
+    ("Rue des Crayons", "Potloodstraat"),
+    ("Rue de la Marelle", "Hinkelbaanstraat"),
+    ("Rue du Cerceau", "Hoepelstraat"),
+    ("Rue des Bourdons", "Hommelstraat"),
+    ("Rue de la Rosée du Matin", "Ochtenddauwstraat"),
+    ("Rue du Vieux Hêtre", "Oude Beukstraat"),
+    ("Place des Cigognes", "Ooievaarsplein"),
+    ("Rue de la Fontaine aux Merles", "Merelbronstraat"),
+)
 
 # --------------------------------------------------------------------------- building
 
@@ -995,8 +1614,10 @@ def days_text(slot: Slot) -> Text:
     nl_names = [DAY_NAMES[day][1] for day in days]
     if slot.interval == 2:
         return f"Un {fr_names[0]} sur deux", f"Om de twee weken op {nl_names[0]}"
-    return (joined([f"le {name}" for name in fr_names], "et").capitalize(),
-            "Elke " + joined(nl_names, "en"))  # fmt: skip
+    return (
+        joined([f"le {name}" for name in fr_names], "et").capitalize(),
+        "Elke " + joined(nl_names, "en"),
+    )
 
 
 def schedule_text(slot: Slot) -> Text:
@@ -1059,22 +1680,31 @@ def build_cost_option(service_id: str, slug: str, fee: Fee) -> dict[str, Any]:
 
 def build_languages(service_id: str, slug: str, codes: tuple[str, ...]) -> list[dict[str, Any]]:
     return [
-        {"id": stable_id("sample", "language", slug, code), "service_id": service_id,
-         "name": LANGUAGE_NAMES[code][0], "code": code,
-         TRANSLATIONS: tr(name=LANGUAGE_NAMES[code][1])}
+        {
+            "id": stable_id("sample", "language", slug, code),
+            "service_id": service_id,
+            "name": LANGUAGE_NAMES[code][0],
+            "code": code,
+            TRANSLATIONS: tr(name=LANGUAGE_NAMES[code][1]),
+        }
         for code in codes
-    ]  # fmt: skip
+    ]
 
 
 def build_attributes(service_id: str, slug: str, template: Template) -> list[dict[str, Any]]:
     links = [(CATEGORY_LINK, code, category_term(code)) for code in template.categories]
     links += [(AUDIENCE_LINK, code, audience_term(code)) for code in template.audiences]
     return [
-        {"id": stable_id("sample", "attribute", slug, link_type, code),
-         "link_id": service_id, "link_type": link_type, "link_entity": "service",
-         "taxonomy_term_id": term["id"], "taxonomy_term": term}
+        {
+            "id": stable_id("sample", "attribute", slug, link_type, code),
+            "link_id": service_id,
+            "link_type": link_type,
+            "link_entity": "service",
+            "taxonomy_term_id": term["id"],
+            "taxonomy_term": term,
+        }
         for link_type, code, term in links
-    ]  # fmt: skip
+    ]
 
 
 def eligibility(template: Template) -> Text | None:
@@ -1149,13 +1779,18 @@ class Builder:
         if antenna:
             name = (f"{name[0]} - antenne {commune.fr}", f"{name[1]} - afdeling {commune.nl}")
         address = {
-            "id": stable_id("sample", "address", slug), "location_id": location_id,
-            "address_1": f"{street[0]} {number}", "city": commune.fr,
-            "state_province": REGION[0], "postal_code": str(postcode), "country": "BE",
+            "id": stable_id("sample", "address", slug),
+            "location_id": location_id,
+            "address_1": f"{street[0]} {number}",
+            "city": commune.fr,
+            "state_province": REGION[0],
+            "postal_code": str(postcode),
+            "country": "BE",
             "address_type": "physical",
-            TRANSLATIONS: tr(address_1=f"{street[1]} {number}", city=commune.nl,
-                             state_province=REGION[1]),
-        }  # fmt: skip
+            TRANSLATIONS: tr(
+                address_1=f"{street[1]} {number}", city=commune.nl, state_province=REGION[1]
+            ),
+        }
         record = {
             "id": location_id,
             "location_type": "physical",
@@ -1232,10 +1867,14 @@ class Builder:
         home = self.place(org, org.commune, antenna=False)
         antenna = self.place(org, org.antenna, antenna=True) if org.antenna else None
         return [
-            self.service(org, key, [home, antenna] if antenna and key in org.antenna_services
-                         else [home], phone)
+            self.service(
+                org,
+                key,
+                [home, antenna] if antenna and key in org.antenna_services else [home],
+                phone,
+            )
             for key in org.services
-        ]  # fmt: skip
+        ]
 
 
 def demo_critical(service: dict[str, Any]) -> bool:
@@ -1283,8 +1922,11 @@ def write(directory: dict[str, Any], path: Path = OUTPUT) -> None:
 
 
 def codes(service: dict[str, Any], link_type: str) -> set[str]:
-    return {attribute["taxonomy_term"]["code"] for attribute in service.get("attributes", [])
-            if attribute["link_type"] == link_type}  # fmt: skip
+    return {
+        attribute["taxonomy_term"]["code"]
+        for attribute in service.get("attributes", [])
+        if attribute["link_type"] == link_type
+    }
 
 
 def service_communes(service: dict[str, Any]) -> list[str]:
@@ -1339,8 +1981,11 @@ def translation_problems(services: list[dict[str, Any]]) -> list[str]:
     found = []
     for path, node in walk(services):
         dutch = node.get(TRANSLATIONS, {}).get("nl", {})
-        found += [f"{path}/{field}: no Dutch translation" for field in TEXT_FIELDS
-                  if node.get(field) and not dutch.get(field)]  # fmt: skip
+        found += [
+            f"{path}/{field}: no Dutch translation"
+            for field in TEXT_FIELDS
+            if node.get(field) and not dutch.get(field)
+        ]
     return found
 
 
@@ -1364,7 +2009,7 @@ def coverage_problems(services: list[dict[str, Any]]) -> list[str]:
         count = sum(commune in service_communes(s) and code in codes(s, link_type) for s in active)
         if count < 3:
             found.append(f"{label}: only {count} active services")
-    return found  # fmt: skip
+    return found
 
 
 def phone_problems(services: list[dict[str, Any]]) -> list[str]:
@@ -1391,8 +2036,11 @@ def shape_problems(directory: dict[str, Any]) -> list[str]:
     if statuses["inactive"] != INACTIVE_COUNT or stale != STALE_COUNT:
         found.append(f"{statuses['inactive']} inactive and {stale} stale services")
     found += [f"{s['id']}: not one cost option" for s in services if len(s["cost_options"]) != 1]
-    found += [f"{s['id']}: {len(s['schedules'])} schedules" for s in services
-              if not 1 <= len(s["schedules"]) <= 2]  # fmt: skip
+    found += [
+        f"{s['id']}: {len(s['schedules'])} schedules"
+        for s in services
+        if not 1 <= len(s["schedules"]) <= 2
+    ]
     return found
 
 
@@ -1442,7 +2090,7 @@ def stats(directory: dict[str, Any]) -> str:
         for s in services
         if s["status"] != "active" or s["assured_date"] == STALE_DATE
     ]
-    return "\n".join(lines)  # fmt: skip
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,8 +48,11 @@ def rasa_directory(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def gateway_url(gateway_directory, rasa_directory, rasa_port, fake_twilio, fake_telegram) -> str:
-    env = {"TWILIO_API_URL": fake_twilio.url, "TELEGRAM_API_URL": f"{fake_telegram.url}/bot",
-           "PUBLIC_URL": PUBLIC_URL,
-           "RASA_TRACKER_STORE_URL": f"sqlite:///{rasa_directory / 'tracker.db'}"}  # fmt: skip
+    env = {
+        "TWILIO_API_URL": fake_twilio.url,
+        "TELEGRAM_API_URL": f"{fake_telegram.url}/bot",
+        "PUBLIC_URL": PUBLIC_URL,
+        "RASA_TRACKER_STORE_URL": f"sqlite:///{rasa_directory / 'tracker.db'}",
+    }
     with running_gateway(gateway_directory, f"http://127.0.0.1:{rasa_port}", env) as url:
         yield url

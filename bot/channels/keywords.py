@@ -22,9 +22,16 @@ class Keyword(Enum):
 
 
 # In every reminder; a bare STOP is the SMS opt-out (and Twilio's own), which ends them too.
-REMINDER_STOPS = ("stop rappel", "stop rappels", "rappel stop", "rappels stop",
-                  "stop herinnering", "stop herinneringen", "herinnering stop",
-                  "herinneringen stop")  # fmt: skip
+REMINDER_STOPS = (
+    "stop rappel",
+    "stop rappels",
+    "rappel stop",
+    "rappels stop",
+    "stop herinnering",
+    "stop herinneringen",
+    "herinnering stop",
+    "herinneringen stop",
+)
 WORDS: dict[str, Keyword] = {
     **dict.fromkeys(("stop", "arret", "stoppen", "uit", "unsubscribe"), Keyword.OPT_OUT),
     **dict.fromkeys(("start", "debut", "begin", "unstop"), Keyword.OPT_IN),

@@ -18,18 +18,19 @@ from sqlalchemy.exc import OperationalError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.common import Services, ask_rasa, in_background, in_session
 from bot.channels.keywords import Keyword, keyword
+from bot.channels.rasa_turn import ask_rasa
 from bot.channels.sms_render import SmsReply, render_turn
-from bot.channels.texts import text
-from bot.gateway import contacts
-from bot.gateway.contacts import ContactView
-from bot.gateway.outbox import enqueue, record_delivery_status
-from bot.gateway.rasa_client import RasaUnavailable
+from bot.contacts import store as contacts
+from bot.contacts.store import ContactView
+from bot.core.rasa_client import RasaUnavailable
+from bot.core.services import Services, in_background, in_session
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
+from bot.outbox.worker import enqueue, record_delivery_status
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
-from bot.reminders.stopping import stop_reminders
+from bot.reminders.stopping import set_opted_out, stop_reminders
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -67,8 +68,9 @@ async def signed_form(request: Request) -> dict[str, str] | None:
     params = {key: str(value) for key, value in form.multi_items()}
     token = services_of(request).settings.twilio_auth_token.get_secret_value()
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not RequestValidator(token).validate(signed_url(request), params,
-                                                             signature):  # fmt: skip
+    if not signature or not RequestValidator(token).validate(
+        signed_url(request), params, signature
+    ):
         return None
     return params
 
@@ -88,8 +90,12 @@ async def incoming_sms(request: Request) -> Response:
         return PlainTextResponse("invalid signature", status_code=403)
     if not params.get("MessageSid") or not params.get("From"):
         return PlainTextResponse("MessageSid and From are required", status_code=400)
-    incoming = Incoming(params["MessageSid"], params["From"], params.get("Body", "")[:MAX_BODY],
-                        _int(params.get("NumMedia")))  # fmt: skip
+    incoming = Incoming(
+        params["MessageSid"],
+        params["From"],
+        params.get("Body", "")[:MAX_BODY],
+        _int(params.get("NumMedia")),
+    )
     services = services_of(request)
     services.metrics.messages_in.labels(CHANNEL).inc()
     if not await in_session(services, contacts.first_time, CHANNEL, incoming.message_sid):
@@ -100,9 +106,13 @@ async def incoming_sms(request: Request) -> Response:
         log.warning("sms: a sender is over the rate limit")
         first = services.limiter.first_refusal(CHANNEL, incoming.sender)
         return twiml([text("slow_down", None)] if first else [])
-    contact = await in_session(services, contacts.contact_for,
-                               services.settings.gateway_secret.get_secret_value(),
-                               CHANNEL, incoming.sender)  # fmt: skip
+    contact = await in_session(
+        services,
+        contacts.contact_for,
+        services.settings.gateway_secret.get_secret_value(),
+        CHANNEL,
+        incoming.sender,
+    )
     with services.metrics.webhook_latency.labels(CHANNEL).time():
         parts = await reply_to(services, contact, incoming)
     services.metrics.messages_out.labels(CHANNEL, "reply").inc(len(parts))
@@ -115,10 +125,10 @@ async def reply_to(services: Services, contact: ContactView, incoming: Incoming)
     if contact.opted_out:
         if found is not Keyword.OPT_IN:
             return []  # nothing is sent to an opted-out number, not even an answer
-        await in_session(services, contacts.set_opted_out, contact.id, False)
+        await in_session(services, set_opted_out, contact.id, False)
         return [text("opted_in", contact.language)]
     if found is Keyword.OPT_OUT:
-        await in_session(services, contacts.set_opted_out, contact.id, True)
+        await in_session(services, set_opted_out, contact.id, True)
         log.info("sms: %s opted out", contact.pseudonym)
         return [text("opted_out", contact.language)]
     if found is Keyword.HELP:
@@ -128,8 +138,9 @@ async def reply_to(services: Services, contact: ContactView, incoming: Incoming)
     if found is Keyword.PERSON:
         return await open_from_gateway(services, contact, "asked")
     if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
-        said = await erasure_keyword(services, contact.id, contact.pseudonym,
-                                     found is Keyword.ERASE_CONFIRMED)  # fmt: skip
+        said = await erasure_keyword(
+            services, contact.id, contact.pseudonym, found is Keyword.ERASE_CONFIRMED
+        )
         if said is not None:
             return [text("erase_confirm" if said == "confirm" else "erased", contact.language)]
     if found in (Keyword.FRENCH, Keyword.DUTCH):
@@ -145,8 +156,9 @@ async def reply_to(services: Services, contact: ContactView, incoming: Incoming)
     return notes + await _turn_within_deadline(services, contact, message)
 
 
-async def _message_for_rasa(services: Services, contact: ContactView, body: str,
-                            found: Keyword | None) -> str | None:  # fmt: skip
+async def _message_for_rasa(
+    services: Services, contact: ContactView, body: str, found: Keyword | None
+) -> str | None:
     if found is Keyword.MENU:
         return MENU_PAYLOAD
     if found is Keyword.ERASE:
@@ -159,12 +171,14 @@ async def _message_for_rasa(services: Services, contact: ContactView, body: str,
     return body if body.strip() else None
 
 
-async def _turn_within_deadline(services: Services, contact: ContactView,
-                                message: str) -> list[str]:  # fmt: skip
+async def _turn_within_deadline(
+    services: Services, contact: ContactView, message: str
+) -> list[str]:
     turn = asyncio.create_task(_turn(services, contact, message))
     try:
-        reply = await asyncio.wait_for(asyncio.shield(turn),
-                                       services.settings.sms_reply_deadline_seconds)  # fmt: skip
+        reply = await asyncio.wait_for(
+            asyncio.shield(turn), services.settings.sms_reply_deadline_seconds
+        )
     except asyncio.TimeoutError:
         log.warning("sms: Rasa slower than the deadline; the reply goes through the outbox")
         in_background(services, _deliver_later(services, contact, turn))
@@ -192,8 +206,9 @@ async def _turn(services: Services, contact: ContactView, message: str) -> SmsRe
     return reply
 
 
-async def _deliver_later(services: Services, contact: ContactView,
-                         turn: asyncio.Task[SmsReply]) -> None:  # fmt: skip
+async def _deliver_later(
+    services: Services, contact: ContactView, turn: asyncio.Task[SmsReply]
+) -> None:
     reply = await turn
     for part in reply.parts:
         await in_session(services, enqueue, contact.id, CHANNEL, part)

@@ -8,7 +8,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sms import HARD_MAX_SEGMENTS, MAX_SEGMENTS, measure, menu_keys, numbered_menu, to_gsm7
+from bot.sms_rules import (
+    HARD_MAX_SEGMENTS,
+    MAX_SEGMENTS,
+    measure,
+    menu_keys,
+    numbered_menu,
+    to_gsm7,
+)
 
 SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
 ITEM_START = re.compile(r"^\d+\. ")  # "2. École de devoirs": a search result begins
@@ -32,8 +39,10 @@ def render_turn(messages: list[dict[str, Any]]) -> SmsReply:
     for message in messages:
         own = message.get("buttons") or []
         own_keys = [next(keys) for _ in own]
-        options += [(key, button.get("payload", ""), button.get("title", ""))
-                    for key, button in zip(own_keys, own, strict=True)]  # fmt: skip
+        options += [
+            (key, button.get("payload", ""), button.get("title", ""))
+            for key, button in zip(own_keys, own, strict=True)
+        ]
         menu = numbered_menu([button.get("title", "") for button in own], own_keys)
         blocks.append("\n".join(part for part in (message.get("text") or "", menu) if part))
     body = to_gsm7("\n".join(block for block in blocks if block)).strip()

@@ -13,23 +13,24 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from telegram import Bot, Message, Update
 
-from bot.channels.common import Services, ask_rasa, in_session
 from bot.channels.keywords import Keyword, keyword
+from bot.channels.rasa_turn import ask_rasa
 from bot.channels.telegram_render import (
     PARSE_MODE,
     TelegramMessage,
     TelegramTurn,
     render_turn,
 )
-from bot.channels.texts import text
-from bot.gateway import contacts
-from bot.gateway.contacts import ContactView
-from bot.gateway.outbox import enqueue
-from bot.gateway.rasa_client import RasaUnavailable
+from bot.contacts import store as contacts
+from bot.contacts.store import ContactView
+from bot.core.rasa_client import RasaUnavailable
+from bot.core.services import Services, in_session
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
+from bot.outbox.worker import enqueue
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
 from bot.reminders.stopping import stop_reminders
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -112,13 +113,20 @@ async def _callback(services: Services, bot: Bot, update: Update) -> None:
     await _turn(services, contact, payload)
 
 
-async def _contact(services: Services, message: Message, site: str | None,
-                   user: Any = None) -> ContactView:  # fmt: skip
+async def _contact(
+    services: Services, message: Message, site: str | None, user: Any = None
+) -> ContactView:
     user = user or message.from_user
     code = (getattr(user, "language_code", None) or "")[:2].lower()
-    return await in_session(services, contacts.contact_for,
-                            services.settings.gateway_secret.get_secret_value(), CHANNEL,
-                            str(message.chat.id), code or None, site)  # fmt: skip
+    return await in_session(
+        services,
+        contacts.contact_for,
+        services.settings.gateway_secret.get_secret_value(),
+        CHANNEL,
+        str(message.chat.id),
+        code or None,
+        site,
+    )
 
 
 async def _turn(services: Services, contact: ContactView, body: str) -> None:
@@ -130,8 +138,9 @@ async def _turn(services: Services, contact: ContactView, body: str) -> None:
         await _send(services, contact, await open_from_gateway(services, contact, "asked"))
         return
     if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
-        said = await erasure_keyword(services, contact.id, contact.pseudonym,
-                                     found is Keyword.ERASE_CONFIRMED)  # fmt: skip
+        said = await erasure_keyword(
+            services, contact.id, contact.pseudonym, found is Keyword.ERASE_CONFIRMED
+        )
         if said == "confirm":
             await _send(services, contact, [text("erase_confirm", contact.language)])
             return
@@ -164,8 +173,14 @@ async def _send_turn(services: Services, contact: ContactView, turn: TelegramTur
     if turn.options:
         await in_session(services, contacts.add_menu, contact.id, turn.options)
     for message in turn.messages:
-        await in_session(services, enqueue, contact.id, CHANNEL, message.text,
-                         [list(button) for button in message.buttons] or None)  # fmt: skip
+        await in_session(
+            services,
+            enqueue,
+            contact.id,
+            CHANNEL,
+            message.text,
+            [list(button) for button in message.buttons] or None,
+        )
     services.outbox.wake()
 
 
@@ -175,8 +190,9 @@ async def _send_direct(services: Services, contact: ContactView, turn: TelegramT
     bot: Bot = services.telegram_bot
     for message in turn.messages:
         try:
-            await bot.send_message(chat_id=int(contact.address), text=message.text,
-                                   parse_mode=PARSE_MODE)  # fmt: skip
+            await bot.send_message(
+                chat_id=int(contact.address), text=message.text, parse_mode=PARSE_MODE
+            )
         except Exception:  # the data are gone either way; the tenant may not get the note
             log.warning("telegram: the erasure confirmation could not be sent")
 

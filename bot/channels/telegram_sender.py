@@ -19,7 +19,7 @@ from telegram.error import (
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.channels.telegram_render import PARSE_MODE
-from bot.gateway.outbox import Delivery, PermanentFailure, TemporaryFailure
+from bot.outbox.worker import Delivery, PermanentFailure, TemporaryFailure
 
 PER_CHAT_INTERVAL_SECONDS = 1.0
 
@@ -38,14 +38,18 @@ class TelegramSender:
         markup = None
         if delivery.buttons:
             markup = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(title, callback_data=token)]
-                 for title, token in delivery.buttons]
-            )  # fmt: skip
+                [
+                    [InlineKeyboardButton(title, callback_data=token)]
+                    for title, token in delivery.buttons
+                ]
+            )
         try:
             message = await self.bot.send_message(
-                chat_id=int(delivery.address), text=delivery.body, parse_mode=PARSE_MODE,
+                chat_id=int(delivery.address),
+                text=delivery.body,
+                parse_mode=PARSE_MODE,
                 reply_markup=markup,
-            )  # fmt: skip
+            )
         except (BadRequest, Forbidden) as error:  # before NetworkError: BadRequest is one
             raise PermanentFailure(f"Telegram refused: {type(error).__name__}") from error
         except (RetryAfter, TimedOut, NetworkError) as error:

@@ -11,7 +11,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from bot.gateway.outbox import Delivery, PermanentFailure, TemporaryFailure
+from bot.outbox.worker import Delivery, PermanentFailure, TemporaryFailure
 
 TWILIO_API = "https://api.twilio.com"
 SEND_TIMEOUT_SECONDS = 10.0
@@ -32,8 +32,14 @@ class RoutedHttpClient(AsyncTwilioHttpClient):
 
 
 class TwilioSender:
-    def __init__(self, account_sid: str, auth_token: str, from_number: str,
-                 status_callback: str, api_url: str = TWILIO_API) -> None:  # fmt: skip
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        status_callback: str,
+        api_url: str = TWILIO_API,
+    ) -> None:
         self.http = RoutedHttpClient(api_url)
         self.client = Client(account_sid, auth_token, http_client=self.http)
         self.from_number = from_number
@@ -42,9 +48,11 @@ class TwilioSender:
     async def send(self, delivery: Delivery) -> str:
         try:
             message = await self.client.messages.create_async(
-                to=delivery.address, from_=self.from_number, body=delivery.body,
+                to=delivery.address,
+                from_=self.from_number,
+                body=delivery.body,
                 status_callback=self.status_callback,
-            )  # fmt: skip
+            )
         except TwilioRestException as error:
             if error.status >= 500 or error.status == 429:
                 raise TemporaryFailure(f"Twilio {error.status}") from error

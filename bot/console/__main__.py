@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.console.security import hash_password
-from bot.gateway.db import make_engine, make_session_factory
+from bot.core.db import make_engine, make_session_factory
+from bot.core.settings import get_settings
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.settings import get_settings
 from bot.handoff.models import ROLES, HousingCompany, StaffUser
-from bot.handoff.queue import load_companies
+from bot.handoff.store import load_companies
 
 MIN_PASSWORD = 12
 
@@ -35,8 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url or settings.database_url
     upgrade_to_head(url)
     sessions = make_session_factory(make_engine(url))
-    password = (getpass.getpass("Password: ") if sys.stdin.isatty()
-                else sys.stdin.readline().rstrip("\n"))  # fmt: skip
+    password = (
+        getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    )
     if len(password) < MIN_PASSWORD:
         print(f"error: the password needs at least {MIN_PASSWORD} characters", file=sys.stderr)
         return 2

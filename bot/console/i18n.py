@@ -37,19 +37,27 @@ WORDS: dict[str, tuple[str, str]] = {
     "send": ("Envoyer", "Versturen"),
     "add_note": ("Ajouter une note (jamais envoyée)", "Notitie toevoegen (nooit verstuurd)"),
     "segments": ("SMS", "sms"),
-    "unicode_warning": ("Caractères spéciaux : le SMS coûtera plus.",
-                        "Speciale tekens: de sms kost meer."),
-    "opted_out": ("Ce locataire a envoyé STOP : rien ne peut lui être envoyé.",
-                  "Deze huurder stuurde STOP: er kan niets verstuurd worden."),
+    "unicode_warning": (
+        "Caractères spéciaux : le SMS coûtera plus.",
+        "Speciale tekens: de sms kost meer.",
+    ),
+    "opted_out": (
+        "Ce locataire a envoyé STOP : rien ne peut lui être envoyé.",
+        "Deze huurder stuurde STOP: er kan niets verstuurd worden.",
+    ),
     "close": ("Clôturer", "Afsluiten"),
     "close_reason": ("Motif de clôture", "Reden van afsluiten"),
-    "hand_back": ("Rendre la main à l'assistant (il le dit au locataire)",
-                  "Terug naar de assistent (die zegt het aan de huurder)"),
+    "hand_back": (
+        "Rendre la main à l'assistant (il le dit au locataire)",
+        "Terug naar de assistent (die zegt het aan de huurder)",
+    ),
     "summary": ("Ce que l'assistant a recueilli", "Wat de assistent verzamelde"),
     "earlier": ("Demandes précédentes", "Eerdere aanvragen"),
     "delivery": ("Remise", "Levering"),
-    "not_yours": ("Cette conversation est prise par quelqu'un d'autre.",
-                  "Dit gesprek is door iemand anders genomen."),
+    "not_yours": (
+        "Cette conversation est prise par quelqu'un d'autre.",
+        "Dit gesprek is door iemand anders genomen.",
+    ),
     "canned": ("Réponses toutes prêtes", "Kant-en-klare antwoorden"),
     "use_canned": ("Partir d'une réponse toute prête", "Begin van een kant-en-klaar antwoord"),
     "canned_title": ("Titre", "Titel"),
@@ -63,19 +71,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason_no_results": ("aucune activité trouvée", "geen activiteit gevonden"),
     # the coordinators' signals page (bot/console/signals.py)
     "signals": ("Signaux", "Signalen"),
-    "signals_intro": ("Conversations avec l'assistant, par semaine. Rien sur une personne.",
-                      "Gesprekken met de assistent, per week. Niets over één persoon."),
-    "small_note": ("« <5 » : moins de 5 conversations. Le nombre est caché.",
-                   "„<5”: minder dan 5 gesprekken. Het getal is verborgen."),
-    "masked_note": ("« x » : caché, sinon on pourrait calculer une case « <5 ».",
-                    "„x”: verborgen, anders kan men een vakje „<5” berekenen."),
-    "chart_note": ("Les cases cachées ne sont pas dessinées.",
-                   "Verborgen vakjes worden niet getekend."),
+    "signals_intro": (
+        "Conversations avec l'assistant, par semaine. Rien sur une personne.",
+        "Gesprekken met de assistent, per week. Niets over één persoon.",
+    ),
+    "small_note": (
+        "« <5 » : moins de 5 conversations. Le nombre est caché.",
+        "„<5”: minder dan 5 gesprekken. Het getal is verborgen.",
+    ),
+    "masked_note": (
+        "« x » : caché, sinon on pourrait calculer une case « <5 ».",
+        "„x”: verborgen, anders kan men een vakje „<5” berekenen.",
+    ),
+    "chart_note": (
+        "Les cases cachées ne sont pas dessinées.",
+        "Verborgen vakjes worden niet getekend.",
+    ),
     "from": ("Du", "Van"),
     "to": ("Au", "Tot"),
     "show": ("Afficher", "Tonen"),
-    "bad_range": ("Choisissez au plus 53 semaines. La fin vient après le début.",
-                  "Kies hoogstens 53 weken. Het einde komt na het begin."),
+    "bad_range": (
+        "Choisissez au plus 53 semaines. La fin vient après le début.",
+        "Kies hoogstens 53 weken. Het einde komt na het begin.",
+    ),
     "download_csv": ("Télécharger le tableau (CSV)", "Tabel downloaden (CSV)"),
     "week_of": ("Semaine du", "Week van"),
     "conversations": ("Conversations", "Gesprekken"),
@@ -89,15 +107,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_understood": ("Pas compris", "Niet begrepen"),
     "urgent_count": ("Urgent", "Dringend"),
     "trends": ("Tendances", "Trends"),
-    "chart_overview": ("Conversations, passages à une personne, pas compris, urgent",
-                       "Gesprekken, doorgegeven, niet begrepen, dringend"),
+    "chart_overview": (
+        "Conversations, passages à une personne, pas compris, urgent",
+        "Gesprekken, doorgegeven, niet begrepen, dringend",
+    ),
     "chart_topics": ("Les sujets les plus fréquents", "De meest gestelde onderwerpen"),
     "chart_communes": ("Les communes les plus fréquentes", "De meest genoemde gemeenten"),
     "chart_languages": ("Langues et canaux", "Talen en kanalen"),
     "no_data": ("Rien pour ces semaines.", "Niets voor deze weken."),
     "handed_over": ("Passé à une personne", "Doorgegeven aan een mens"),
     "scope": ("Société de logement", "Huisvestingsmaatschappij"),
-}  # fmt: skip
+}
 
 
 def reason_label(reason: str, language: str) -> str:

@@ -16,9 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.common import Services, in_background, in_session
 from bot.channels.sms_render import split
-from bot.channels.texts import text as tenant_text
 from bot.console.i18n import reason_label, words
 from bot.console.security import (
     check_csrf,
@@ -27,12 +25,16 @@ from bot.console.security import (
     session_staff_id,
     start_session,
 )
-from bot.gateway.models import Contact, OutboxMessage, as_utc
-from bot.gateway.outbox import enqueue
-from bot.handoff import queue
-from bot.handoff.internal_api import resume_rasa
+from bot.contacts.models import Contact
+from bot.core.clock import as_utc
+from bot.core.services import Services, in_background, in_session
+from bot.handoff import store
 from bot.handoff.models import CannedReply, Handoff, HandoffEntry, StaffUser
-from bot.sms import measure, to_gsm7
+from bot.handoff.rasa_pause import resume_rasa
+from bot.outbox.models import OutboxMessage
+from bot.outbox.worker import enqueue
+from bot.sms_rules import measure, to_gsm7
+from bot.texts import text as tenant_text
 
 router = APIRouter(prefix="/console")
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -58,9 +60,18 @@ def _services(request: Request) -> Services:
 
 def _render(request: Request, template: str, staff: Staff | None, **context: Any) -> Response:
     language = staff.language if staff else request.query_params.get("lang", "fr")
-    return templates.TemplateResponse(request, template, {
-        "w": words(language), "lang": language, "staff": staff, "csrf": csrf_token(request),
-        "reason": lambda code: reason_label(code, language), **context})  # fmt: skip
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "w": words(language),
+            "lang": language,
+            "staff": staff,
+            "csrf": csrf_token(request),
+            "reason": lambda code: reason_label(code, language),
+            **context,
+        },
+    )
 
 
 async def _staff(request: Request, roles: tuple[str, ...] = CAN_READ) -> Staff:
@@ -96,10 +107,15 @@ def _own_handoff(session: Session, staff: Staff, handoff_id: int) -> Handoff:
     return handoff
 
 
-def _audit(session: Session, staff: Staff | None, action: str, handoff_id: int | None = None,
-           detail: str | None = None) -> None:  # fmt: skip
+def _audit(
+    session: Session,
+    staff: Staff | None,
+    action: str,
+    handoff_id: int | None = None,
+    detail: str | None = None,
+) -> None:
     user = session.get(StaffUser, staff.id) if staff else None
-    queue.audit(session, user, action, handoff_id, detail)
+    store.audit(session, user, action, handoff_id, detail)
 
 
 # --- login --------------------------------------------------------------------------
@@ -111,17 +127,18 @@ async def login_page(request: Request) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, email: str = Form(""), password: str = Form(""),
-                csrf: str = Form("")) -> Response:  # fmt: skip
+async def login(
+    request: Request, email: str = Form(""), password: str = Form(""), csrf: str = Form("")
+) -> Response:
     check_csrf(request, csrf)
 
     def verify(session: Session) -> int | None:
         user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
         ok = password_matches(user.password_hash if user else None, password)
         if ok and user is not None and user.active:
-            queue.audit(session, user, "login")
+            store.audit(session, user, "login")
             return user.id
-        queue.audit(session, user, "login_failed")
+        store.audit(session, user, "login_failed")
         return None
 
     staff_id = await in_session(_services(request), verify)
@@ -151,24 +168,40 @@ def _queue_rows(session: Session, staff: Staff, language: str | None) -> list[di
         .outerjoin(StaffUser, StaffUser.id == Handoff.claimed_by)
         .where(Handoff.company_id == staff.company_id, Handoff.status.in_(("waiting", "claimed")))
         .order_by(Handoff.urgent.desc(), Handoff.opened_at)
-    )  # fmt: skip
+    )
     if language in ("fr", "nl"):
         statement = statement.where(Handoff.language == language)
-    return [{"id": h.id, "urgent": h.urgent, "status": h.status, "reason": h.reason,
-             "channel": h.channel, "language": h.language, "claimed_by": name,
-             "opened_at": as_utc(h.opened_at)}
-            for h, name in session.execute(statement)]  # fmt: skip
+    return [
+        {
+            "id": h.id,
+            "urgent": h.urgent,
+            "status": h.status,
+            "reason": h.reason,
+            "channel": h.channel,
+            "language": h.language,
+            "claimed_by": name,
+            "opened_at": as_utc(h.opened_at),
+        }
+        for h, name in session.execute(statement)
+    ]
 
 
 @router.get("/", response_class=HTMLResponse)
-async def queue_page(request: Request, language: str | None = None,
-                     partial: bool = False) -> Response:  # fmt: skip
+async def queue_page(
+    request: Request, language: str | None = None, partial: bool = False
+) -> Response:
     staff = await _staff(request)
     rows = await in_session(_services(request), _queue_rows, staff, language)
     template = "queue_table.html" if partial else "queue.html"
-    return _render(request, template, staff, rows=rows, language=language or "",
-                   now=datetime.now(timezone.utc),
-                   message=request.query_params.get("m"))  # fmt: skip
+    return _render(
+        request,
+        template,
+        staff,
+        rows=rows,
+        language=language or "",
+        now=datetime.now(timezone.utc),
+        message=request.query_params.get("m"),
+    )
 
 
 @router.post("/handoffs/{handoff_id}/claim")
@@ -180,7 +213,7 @@ async def claim(request: Request, handoff_id: int, csrf: str = Form("")) -> Resp
 
     def take(session: Session) -> str | None:
         handoff = _own_handoff(session, staff, handoff_id)
-        if queue.claim(session, handoff.id, staff.id):
+        if store.claim(session, handoff.id, staff.id):
             _audit(session, staff, "claim", handoff.id)
             return None
         session.refresh(handoff)
@@ -202,7 +235,7 @@ async def release(request: Request, handoff_id: int, csrf: str = Form("")) -> Re
     def give_back(session: Session) -> None:
         handoff = _own_handoff(session, staff, handoff_id)
         _require_holder(handoff, staff)
-        queue.release(session, handoff)
+        store.release(session, handoff)
         _audit(session, staff, "release", handoff.id)
 
     await in_session(_services(request), give_back)
@@ -210,8 +243,9 @@ async def release(request: Request, handoff_id: int, csrf: str = Form("")) -> Re
 
 
 @router.post("/handoffs/{handoff_id}/reassign")
-async def reassign(request: Request, handoff_id: int, colleague: int = Form(...),
-                   csrf: str = Form("")) -> Response:  # fmt: skip
+async def reassign(
+    request: Request, handoff_id: int, colleague: int = Form(...), csrf: str = Form("")
+) -> Response:
     check_csrf(request, csrf)
     staff = await _staff(request)
 
@@ -222,7 +256,7 @@ async def reassign(request: Request, handoff_id: int, colleague: int = Form(...)
         target = session.get(StaffUser, colleague)
         if target is None or target.company_id != staff.company_id or target.role not in CAN_ACT:
             raise HTTPException(422, "no such colleague")
-        queue.reassign(session, handoff, target.id)
+        store.reassign(session, handoff, target.id)
         _audit(session, staff, "reassign", handoff.id, f"to staff {target.id}")
 
     await in_session(_services(request), hand_over)
@@ -230,8 +264,9 @@ async def reassign(request: Request, handoff_id: int, colleague: int = Form(...)
 
 
 def _require_holder(handoff: Handoff, staff: Staff) -> None:
-    if handoff.status != "claimed" or (handoff.claimed_by != staff.id
-                                       and staff.role not in CAN_REASSIGN):  # fmt: skip
+    if handoff.status != "claimed" or (
+        handoff.claimed_by != staff.id and staff.role not in CAN_REASSIGN
+    ):
         raise HTTPException(409, "claim the conversation first")
 
 
@@ -241,27 +276,63 @@ def _require_holder(handoff: Handoff, staff: Staff) -> None:
 def _conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, Any]:
     handoff = _own_handoff(session, staff, handoff_id)
     contact = session.get_one(Contact, handoff.contact_id)
-    entries = list(session.execute(
-        select(HandoffEntry, StaffUser.name, OutboxMessage.status, OutboxMessage.delivery_status)
-        .outerjoin(StaffUser, StaffUser.id == HandoffEntry.staff_id)
-        .outerjoin(OutboxMessage, OutboxMessage.id == HandoffEntry.outbox_id)
-        .where(HandoffEntry.handoff_id == handoff.id).order_by(HandoffEntry.id)))  # fmt: skip
-    earlier = list(session.scalars(
-        select(Handoff).where(Handoff.contact_id == contact.id, Handoff.id != handoff.id)
-        .order_by(Handoff.opened_at.desc())))  # fmt: skip
-    colleagues = list(session.scalars(
-        select(StaffUser).where(StaffUser.company_id == staff.company_id,
-                                StaffUser.role.in_(CAN_ACT), StaffUser.active)))  # fmt: skip
+    entries = list(
+        session.execute(
+            select(
+                HandoffEntry, StaffUser.name, OutboxMessage.status, OutboxMessage.delivery_status
+            )
+            .outerjoin(StaffUser, StaffUser.id == HandoffEntry.staff_id)
+            .outerjoin(OutboxMessage, OutboxMessage.id == HandoffEntry.outbox_id)
+            .where(HandoffEntry.handoff_id == handoff.id)
+            .order_by(HandoffEntry.id)
+        )
+    )
+    earlier = list(
+        session.scalars(
+            select(Handoff)
+            .where(Handoff.contact_id == contact.id, Handoff.id != handoff.id)
+            .order_by(Handoff.opened_at.desc())
+        )
+    )
+    colleagues = list(
+        session.scalars(
+            select(StaffUser).where(
+                StaffUser.company_id == staff.company_id,
+                StaffUser.role.in_(CAN_ACT),
+                StaffUser.active,
+            )
+        )
+    )
     holder = session.get(StaffUser, handoff.claimed_by) if handoff.claimed_by else None
-    canned = list(session.scalars(select(CannedReply).where(
-        CannedReply.company_id == staff.company_id, CannedReply.language == handoff.language)
-        .order_by(CannedReply.title)))  # fmt: skip
+    canned = list(
+        session.scalars(
+            select(CannedReply)
+            .where(
+                CannedReply.company_id == staff.company_id, CannedReply.language == handoff.language
+            )
+            .order_by(CannedReply.title)
+        )
+    )
     _audit(session, staff, "view", handoff.id)
-    return {"handoff": handoff, "opted_out": contact.opted_out, "holder": holder,
-            "entries": [{"author": e.author, "text": e.text, "staff": name,
-                         "at": as_utc(e.created_at), "sent": sent, "delivered": delivered}
-                        for e, name, sent, delivered in entries],
-            "earlier": earlier, "colleagues": colleagues, "canned": canned}  # fmt: skip
+    return {
+        "handoff": handoff,
+        "opted_out": contact.opted_out,
+        "holder": holder,
+        "entries": [
+            {
+                "author": e.author,
+                "text": e.text,
+                "staff": name,
+                "at": as_utc(e.created_at),
+                "sent": sent,
+                "delivered": delivered,
+            }
+            for e, name, sent, delivered in entries
+        ],
+        "earlier": earlier,
+        "colleagues": colleagues,
+        "canned": canned,
+    }
 
 
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
@@ -269,30 +340,36 @@ async def conversation_page(request: Request, handoff_id: int) -> Response:
     staff = await _staff(request)
     services = _services(request)
     data = await in_session(services, _conversation, staff, handoff_id)
-    bot_part = await _bot_transcript(services, data["handoff"].sender_id,
-                                     data["handoff"].opened_at)  # fmt: skip
+    bot_part = await _bot_transcript(services, data["handoff"].sender_id, data["handoff"].opened_at)
     return _render(request, "handoff.html", staff, bot_part=bot_part, **data)
 
 
-async def _bot_transcript(services: Services, sender_id: str,
-                          until: datetime) -> list[dict[str, Any]]:  # fmt: skip
+async def _bot_transcript(
+    services: Services, sender_id: str, until: datetime
+) -> list[dict[str, Any]]:
     """Tenant and bot turns read from Rasa, up to the handoff (empty if Rasa is down)."""
     try:
         events = await services.rasa.events(sender_id)
     except Exception:  # the page still works without the bot's part
         return []
     limit = as_utc(until).timestamp() + 5
-    return [{"author": "tenant" if event["event"] == "user" else "bot",
-             "text": event.get("text") or "", "at": datetime.fromtimestamp(
-                 event.get("timestamp", 0), timezone.utc)}
-            for event in events
-            if event.get("event") in ("user", "bot") and event.get("text")
-            and event.get("timestamp", 0) <= limit]  # fmt: skip
+    return [
+        {
+            "author": "tenant" if event["event"] == "user" else "bot",
+            "text": event.get("text") or "",
+            "at": datetime.fromtimestamp(event.get("timestamp", 0), timezone.utc),
+        }
+        for event in events
+        if event.get("event") in ("user", "bot")
+        and event.get("text")
+        and event.get("timestamp", 0) <= limit
+    ]
 
 
 @router.post("/handoffs/{handoff_id}/reply")
-async def reply(request: Request, handoff_id: int, message: str = Form(""),
-                csrf: str = Form("")) -> Response:  # fmt: skip
+async def reply(
+    request: Request, handoff_id: int, message: str = Form(""), csrf: str = Form("")
+) -> Response:
     check_csrf(request, csrf)
     staff = await _staff(request)
     body = message.strip()[:1600]
@@ -310,7 +387,7 @@ async def reply(request: Request, handoff_id: int, message: str = Form(""),
             _to_tenant(session, handoff, contact, tenant_text("joined", handoff.language))
             handoff.joined_notice_sent = True
         outbox_id = _to_tenant(session, handoff, contact, body)
-        queue.add_entry(session, handoff.id, "caseworker", body, staff.id, outbox_id)
+        store.add_entry(session, handoff.id, "caseworker", body, staff.id, outbox_id)
         _audit(session, staff, "reply", handoff.id)
 
     await in_session(services, send)
@@ -327,8 +404,9 @@ def _to_tenant(session: Session, handoff: Handoff, contact: Contact, body: str) 
 
 
 @router.post("/handoffs/{handoff_id}/note")
-async def note(request: Request, handoff_id: int, message: str = Form(""),
-               csrf: str = Form("")) -> Response:  # fmt: skip
+async def note(
+    request: Request, handoff_id: int, message: str = Form(""), csrf: str = Form("")
+) -> Response:
     check_csrf(request, csrf)
     staff = await _staff(request)
     if staff.role not in CAN_ACT:
@@ -337,7 +415,7 @@ async def note(request: Request, handoff_id: int, message: str = Form(""),
     def write(session: Session) -> None:
         handoff = _own_handoff(session, staff, handoff_id)
         if message.strip():
-            queue.add_entry(session, handoff.id, "note", message.strip()[:4000], staff.id)
+            store.add_entry(session, handoff.id, "note", message.strip()[:4000], staff.id)
             _audit(session, staff, "note", handoff.id)
 
     await in_session(_services(request), write)
@@ -345,8 +423,13 @@ async def note(request: Request, handoff_id: int, message: str = Form(""),
 
 
 @router.post("/handoffs/{handoff_id}/close")
-async def close(request: Request, handoff_id: int, reason: str = Form(""),
-                hand_back: bool = Form(False), csrf: str = Form("")) -> Response:  # fmt: skip
+async def close(
+    request: Request,
+    handoff_id: int,
+    reason: str = Form(""),
+    hand_back: bool = Form(False),
+    csrf: str = Form(""),
+) -> Response:
     check_csrf(request, csrf)
     staff = await _staff(request)
     services = _services(request)
@@ -354,7 +437,7 @@ async def close(request: Request, handoff_id: int, reason: str = Form(""),
     def finish(session: Session) -> str:
         handoff = _own_handoff(session, staff, handoff_id)
         _require_holder(handoff, staff)
-        queue.close(session, handoff, reason.strip() or "-", hand_back)
+        store.close(session, handoff, reason.strip() or "-", hand_back)
         contact = session.get_one(Contact, handoff.contact_id)
         if hand_back and not (contact.opted_out and contact.channel == "sms"):
             _to_tenant(session, handoff, contact, tenant_text("bot_back", handoff.language))
@@ -381,17 +464,27 @@ async def canned_page(request: Request) -> Response:
     _require_admin(staff)
 
     def load(session: Session) -> list[CannedReply]:
-        return list(session.scalars(select(CannedReply).where(
-            CannedReply.company_id == staff.company_id)
-            .order_by(CannedReply.language, CannedReply.title)))  # fmt: skip
+        return list(
+            session.scalars(
+                select(CannedReply)
+                .where(CannedReply.company_id == staff.company_id)
+                .order_by(CannedReply.language, CannedReply.title)
+            )
+        )
 
-    return _render(request, "canned.html", staff, replies=await in_session(_services(request),
-                                                                           load))  # fmt: skip
+    return _render(
+        request, "canned.html", staff, replies=await in_session(_services(request), load)
+    )
 
 
 @router.post("/canned")
-async def add_canned(request: Request, language: str = Form(...), title: str = Form(...),
-                     text: str = Form(...), csrf: str = Form("")) -> Response:  # fmt: skip
+async def add_canned(
+    request: Request,
+    language: str = Form(...),
+    title: str = Form(...),
+    text: str = Form(...),
+    csrf: str = Form(""),
+) -> Response:
     check_csrf(request, csrf)
     staff = await _staff(request)
     _require_admin(staff)
@@ -399,8 +492,14 @@ async def add_canned(request: Request, language: str = Form(...), title: str = F
         raise HTTPException(422, "language fr or nl, a title and a text are needed")
 
     def add(session: Session) -> None:
-        session.add(CannedReply(company_id=staff.company_id, language=language,
-                                title=title.strip()[:100], text=text.strip()[:1600]))  # fmt: skip
+        session.add(
+            CannedReply(
+                company_id=staff.company_id,
+                language=language,
+                title=title.strip()[:100],
+                text=text.strip()[:1600],
+            )
+        )
         _audit(session, staff, "canned_add")
 
     await in_session(_services(request), add)

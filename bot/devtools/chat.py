@@ -26,9 +26,9 @@ from typing import Any
 
 from twilio.request_validator import RequestValidator
 
+from bot.core.settings import Settings
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, Recorded
-from bot.gateway.settings import Settings
-from bot.sms import measure
+from bot.sms_rules import measure
 
 DIGIT = re.compile(r"^\s*(\d)\s*\.?\s*$")
 CHAT_ID = 700000001  # a made-up Telegram chat
@@ -74,19 +74,25 @@ def sms_loop(settings: Settings, gateway: str, number: str) -> None:
     public = settings.public_url.rstrip("/")
     for count in itertools.count(1):
         line = input("> ")
-        params = {"MessageSid": f"SMchat{time.time_ns():x}{count}", "From": number,
-                  "To": settings.twilio_number, "Body": line, "NumMedia": "0",
-                  "AccountSid": settings.twilio_account_sid}  # fmt: skip
+        params = {
+            "MessageSid": f"SMchat{time.time_ns():x}{count}",
+            "From": number,
+            "To": settings.twilio_number,
+            "Body": line,
+            "NumMedia": "0",
+            "AccountSid": settings.twilio_account_sid,
+        }
         signature = RequestValidator(token).compute_signature(f"{public}/webhooks/sms", params)
-        twiml = post(f"{gateway}/webhooks/sms", urllib.parse.urlencode(params).encode(),
-                     {"X-Twilio-Signature": signature,
-                      "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        twiml = post(
+            f"{gateway}/webhooks/sms",
+            urllib.parse.urlencode(params).encode(),
+            {"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         for message in ElementTree.fromstring(twiml).iter("Message"):
             print(f"{message.text}\n   {describe(message.text or '')}")
 
 
-def telegram_loop(settings: Settings, gateway: str, api: PrintingTelegram,
-                  language: str) -> None:  # fmt: skip
+def telegram_loop(settings: Settings, gateway: str, api: PrintingTelegram, language: str) -> None:
     secret = settings.telegram_secret_token.get_secret_value()
     user = {"id": CHAT_ID, "is_bot": False, "first_name": "Tenant", "language_code": language}
     chat = {"id": CHAT_ID, "type": "private", "first_name": "Tenant"}
@@ -96,12 +102,20 @@ def telegram_loop(settings: Settings, gateway: str, api: PrintingTelegram,
         update: dict[str, Any] = {"update_id": update_id}
         if digit and 0 < int(digit.group(1)) <= len(api.buttons):
             update["callback_query"] = {
-                "id": str(update_id), "from": user, "chat_instance": "1",
+                "id": str(update_id),
+                "from": user,
+                "chat_instance": "1",
                 "data": api.buttons[int(digit.group(1)) - 1],
-                "message": {"message_id": 1, "date": int(time.time()), "chat": chat}}  # fmt: skip
+                "message": {"message_id": 1, "date": int(time.time()), "chat": chat},
+            }
         else:
-            update["message"] = {"message_id": update_id, "date": int(time.time()),
-                                 "from": user, "chat": chat, "text": line}  # fmt: skip
+            update["message"] = {
+                "message_id": update_id,
+                "date": int(time.time()),
+                "from": user,
+                "chat": chat,
+                "text": line,
+            }
         post(
             f"{gateway}/webhooks/telegram",
             json.dumps(update).encode(),

@@ -18,18 +18,38 @@ from dataclasses import dataclass, field
 import aiohttp
 from twilio.request_validator import RequestValidator
 
+from bot.core.pseudonyms import pseudonym
 from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
 from bot.devtools.loopback import FakeTwilio
-from bot.gateway.pseudonyms import pseudonym
 
 # Ten turns a tenant might send, menu digits included (the gateway maps them). Nothing here
 # asks for a person or says STOP: those would end the bot's part of the conversation.
 SCRIPTS = {
-    "fr": ["bonjour", "1", "Schaerbeek", "2", "9", "je cherche un cours de français",
-           "à Anderlecht", "le mercredi", "0", "merci"],
-    "nl": ["hallo", "1", "Molenbeek", "2", "9", "ik zoek huiswerkbegeleiding",
-           "in Jette", "op woensdag", "0", "dank je"],
-}  # fmt: skip
+    "fr": [
+        "bonjour",
+        "1",
+        "Schaerbeek",
+        "2",
+        "9",
+        "je cherche un cours de français",
+        "à Anderlecht",
+        "le mercredi",
+        "0",
+        "merci",
+    ],
+    "nl": [
+        "hallo",
+        "1",
+        "Molenbeek",
+        "2",
+        "9",
+        "ik zoek huiswerkbegeleiding",
+        "in Jette",
+        "op woensdag",
+        "0",
+        "dank je",
+    ],
+}
 TENANT_NUMBERS = itertools.count(1)
 
 
@@ -63,23 +83,37 @@ def twiml_messages(body: str) -> list[str]:
     return [element.text or "" for element in ElementTree.fromstring(body).iter("Message")]
 
 
-async def tenant(session: aiohttp.ClientSession, gateway: str, public_url: str, number: str,
-                 script: list[str], result: LoadResult, deadline: float, auth_token: str,
-                 late_replies: Callable[[str], int] | None) -> None:  # fmt: skip
+async def tenant(
+    session: aiohttp.ClientSession,
+    gateway: str,
+    public_url: str,
+    number: str,
+    script: list[str],
+    result: LoadResult,
+    deadline: float,
+    auth_token: str,
+    late_replies: Callable[[str], int] | None,
+) -> None:
     validator = RequestValidator(auth_token)
     for index, typed in enumerate(script):
         if time.monotonic() > deadline:
             return
-        params = {"MessageSid": f"SM{number[1:]}{index:04d}".ljust(34, "0"), "From": number,
-                  "To": "+32460000000", "Body": typed, "NumMedia": "0",
-                  "AccountSid": "AC" + "4" * 32}  # fmt: skip
+        params = {
+            "MessageSid": f"SM{number[1:]}{index:04d}".ljust(34, "0"),
+            "From": number,
+            "To": "+32460000000",
+            "Body": typed,
+            "NumMedia": "0",
+            "AccountSid": "AC" + "4" * 32,
+        }
         signature = validator.compute_signature(f"{public_url}/webhooks/sms", params)
         received_before = late_replies(number) if late_replies is not None else 0
         started = time.monotonic()
         try:
             headers = {"X-Twilio-Signature": signature}
-            async with session.post(f"{gateway}/webhooks/sms", data=params,
-                                    headers=headers) as response:  # fmt: skip
+            async with session.post(
+                f"{gateway}/webhooks/sms", data=params, headers=headers
+            ) as response:
                 status, body = response.status, await response.text()
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             result.errors[type(error).__name__] += 1
@@ -108,11 +142,17 @@ async def _settled(
             count, quiet_since = received(), time.monotonic()
 
 
-async def run_load(gateway: str, public_url: str, conversations: int, concurrency: int,
-                   max_seconds: float, turns: int = 10,
-                   during: Callable[[], None] | None = None,
-                   auth_token: str = DEV_TWILIO_AUTH_TOKEN,
-                   late_replies: Callable[[str], int] | None = None) -> LoadResult:  # fmt: skip
+async def run_load(
+    gateway: str,
+    public_url: str,
+    conversations: int,
+    concurrency: int,
+    max_seconds: float,
+    turns: int = 10,
+    during: Callable[[], None] | None = None,
+    auth_token: str = DEV_TWILIO_AUTH_TOKEN,
+    late_replies: Callable[[str], int] | None = None,
+) -> LoadResult:
     """`conversations` tenants, `concurrency` at a time, until done or `max_seconds`."""
     result = LoadResult()
     deadline = time.monotonic() + max_seconds
@@ -125,8 +165,17 @@ async def run_load(gateway: str, public_url: str, conversations: int, concurrenc
     async def worker(session: aiohttp.ClientSession) -> None:
         while not queue.empty() and time.monotonic() < deadline:
             number, script = queue.get_nowait()
-            await tenant(session, gateway, public_url, number, script, result, deadline,
-                         auth_token, late_replies)  # fmt: skip
+            await tenant(
+                session,
+                gateway,
+                public_url,
+                number,
+                script,
+                result,
+                deadline,
+                auth_token,
+                late_replies,
+            )
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=60)
@@ -153,13 +202,13 @@ class Delivery:
     http_errors: int
 
 
-def check_delivery(result: LoadResult, twilio: FakeTwilio, settle_seconds: float = 30
-                   ) -> Delivery:  # fmt: skip
+def check_delivery(result: LoadResult, twilio: FakeTwilio, settle_seconds: float = 30) -> Delivery:
     """A turn the webhook answered empty (past the reply deadline) must be answered by the
     outbox; the outbox must send nothing to a tenant whose every turn was answered already.
     (A late turn may take several SMS parts, so parts are counted per tenant.)"""
-    late_turns = Counter(turn.number for turn in result.turns
-                         if turn.status == 200 and not turn.replies)  # fmt: skip
+    late_turns = Counter(
+        turn.number for turn in result.turns if turn.status == 200 and not turn.replies
+    )
 
     numbers = {turn.number for turn in result.turns}  # this run's tenants only
 
@@ -176,9 +225,15 @@ def check_delivery(result: LoadResult, twilio: FakeTwilio, settle_seconds: float
     lost += [(number, -1) for number, count in late_turns.items() if parts[number] < count]
     duplicated = [(number, count) for number, count in parts.items() if number not in late_turns]
     answered = sum(1 for turn in result.turns if turn.replies) + sum(
-        min(count, parts[number]) for number, count in late_turns.items())  # fmt: skip
-    return Delivery(len(result.turns), answered, lost, duplicated,
-                    sum(1 for turn in result.turns if turn.status != 200))  # fmt: skip
+        min(count, parts[number]) for number, count in late_turns.items()
+    )
+    return Delivery(
+        len(result.turns),
+        answered,
+        lost,
+        duplicated,
+        sum(1 for turn in result.turns if turn.status != 200),
+    )
 
 
 @dataclass
@@ -199,9 +254,12 @@ def check_tracker(result: LoadResult, connection, secret: str) -> TrackerCheck: 
         if turn.status == 200:
             sent.setdefault(pseudonym(secret, "sms", turn.number), []).append(turn.sent)
     with connection, connection.cursor() as cursor:
-        cursor.execute("SELECT sender_id, data::json->>'text', data::json->>'message_id' "
-                       "FROM events WHERE type_name = 'user' AND sender_id = ANY(%s) "
-                       "ORDER BY id", (list(sent),))  # fmt: skip
+        cursor.execute(
+            "SELECT sender_id, data::json->>'text', data::json->>'message_id' "
+            "FROM events WHERE type_name = 'user' AND sender_id = ANY(%s) "
+            "ORDER BY id",
+            (list(sent),),
+        )
         rows = cursor.fetchall()
     stored: dict[str, list[str]] = {}
     message_ids = Counter(message_id for _, _, message_id in rows)
@@ -211,13 +269,22 @@ def check_tracker(result: LoadResult, connection, secret: str) -> TrackerCheck: 
         max(0, len(texts) - len(stored.get(sender, []))) for sender, texts in sent.items()
     )
     extra = sum(max(0, len(stored.get(sender, [])) - len(texts)) for sender, texts in sent.items())
-    out_of_order = sum(1 for sender, texts in sent.items()
-                       if _typed(stored.get(sender, [])) != _typed(texts))  # fmt: skip
-    mismatches = [(texts, stored.get(sender, [])) for sender, texts in sent.items()
-                  if len(texts) != len(stored.get(sender, []))][:3]  # fmt: skip
-    return TrackerCheck(len(sent), len(rows), missing,
-                        extra + sum(count - 1 for count in message_ids.values() if count > 1),
-                        out_of_order, mismatches)  # fmt: skip
+    out_of_order = sum(
+        1 for sender, texts in sent.items() if _typed(stored.get(sender, [])) != _typed(texts)
+    )
+    mismatches = [
+        (texts, stored.get(sender, []))
+        for sender, texts in sent.items()
+        if len(texts) != len(stored.get(sender, []))
+    ][:3]
+    return TrackerCheck(
+        len(sent),
+        len(rows),
+        missing,
+        extra + sum(count - 1 for count in message_ids.values() if count > 1),
+        out_of_order,
+        mismatches,
+    )
 
 
 def _typed(texts: list[str]) -> list[str]:

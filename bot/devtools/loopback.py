@@ -107,9 +107,15 @@ class FakeTwilio(LoopbackServer):
             return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
         self._count += 1
         sid = f"SM{self._count:032d}"
-        return 201, {"sid": sid, "status": "queued", "to": body.get("To"),
-                     "from": body.get("From"), "body": body.get("Body"),
-                     "account_sid": path.split("/")[3], "num_segments": "1"}  # fmt: skip
+        return 201, {
+            "sid": sid,
+            "status": "queued",
+            "to": body.get("To"),
+            "from": body.get("From"),
+            "body": body.get("Body"),
+            "account_sid": path.split("/")[3],
+            "num_segments": "1",
+        }
 
     def sent(self) -> list[dict[str, Any]]:
         return [r.body for r in self.requests if r.path.endswith("/Messages.json")]
@@ -156,7 +162,7 @@ class FakeTelegram(LoopbackServer):
                     "text": body.get("text", ""),
                 },
             }
-        return 404, {"ok": False, "error_code": 404, "description": "Not Found"}  # fmt: skip
+        return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
     def sent(self) -> list[dict[str, Any]]:
         return [r.body for r in self.requests if r.path.endswith("/sendMessage")]
@@ -165,8 +171,12 @@ class FakeTelegram(LoopbackServer):
 class ScriptedRasa(LoopbackServer):
     """Rasa's REST channel for the gateway's own tests: answers `reply(sender, text)`."""
 
-    def __init__(self, reply: Callable[[str, str], list[dict[str, Any]]],
-                 delay_seconds: float = 0.0, port: int = 0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        reply: Callable[[str, str], list[dict[str, Any]]],
+        delay_seconds: float = 0.0,
+        port: int = 0,
+    ) -> None:
         self.reply = reply
         self.delay_seconds = delay_seconds
         self.languages: dict[str, str] = {}
@@ -179,17 +189,22 @@ class ScriptedRasa(LoopbackServer):
             sender, replies = body["sender"], self.reply(body["sender"], body["message"])
             log = self.events.setdefault(sender, [])
             log.append({"event": "user", "text": body["message"], "timestamp": time.time()})
-            log += [{"event": "bot", "text": r.get("text"), "timestamp": time.time()}
-                    for r in replies]  # fmt: skip
+            log += [
+                {"event": "bot", "text": r.get("text"), "timestamp": time.time()} for r in replies
+            ]
             return 200, replies  # type: ignore[return-value]
         if path.startswith("/conversations/") and path.endswith("/tracker/events"):
             self.events.setdefault(path.split("/")[2], []).append(
-                {**body, "timestamp": time.time()})  # fmt: skip
+                {**body, "timestamp": time.time()}
+            )
             return 200, {}
         if path.startswith("/conversations/") and path.endswith("/tracker"):
             sender = path.split("/")[2]
-            return 200, {"sender_id": sender, "events": self.events.get(sender, []),
-                         "slots": {"language": self.languages.get(sender)}}  # fmt: skip
+            return 200, {
+                "sender_id": sender,
+                "events": self.events.get(sender, []),
+                "slots": {"language": self.languages.get(sender)},
+            }
         if path == "/status":
             return 200, {"model_id": "scripted"}
         return 404, {}
@@ -199,8 +214,9 @@ class ScriptedRasa(LoopbackServer):
 
     def appended(self, sender: str) -> list[str]:
         """The events the gateway appended to a conversation (pause, resume)."""
-        return [e["event"] for e in self.events.get(sender, [])
-                if e.get("event") not in ("user", "bot")]  # fmt: skip
+        return [
+            e["event"] for e in self.events.get(sender, []) if e.get("event") not in ("user", "bot")
+        ]
 
 
 @contextmanager

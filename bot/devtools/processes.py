@@ -30,8 +30,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(check: Callable[[], bool], seconds: float, what: str,
-               process: subprocess.Popen, log: Path) -> None:  # fmt: skip
+def wait_until(
+    check: Callable[[], bool], seconds: float, what: str, process: subprocess.Popen, log: Path
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -59,20 +60,37 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def running_gateway(workdir: Path, rasa_url: str = "http://127.0.0.1:9",
-                    extra_env: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
+def running_gateway(
+    workdir: Path, rasa_url: str = "http://127.0.0.1:9", extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """The real gateway on a free port with the sample directory imported; yields its URL."""
     if not GATEWAY_PYTHON.exists():
         raise RuntimeError(f"{GATEWAY_PYTHON} is missing: run `make setup`")
     port = free_port()
     database = f"sqlite:///{workdir / 'gateway.db'}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database,
-           "GATEWAY_PORT": str(port), "RASA_URL": rasa_url, **(extra_env or {})}  # fmt: skip
-    subprocess.run([str(GATEWAY_PYTHON), "-m", "bot.directory", "import", str(SAMPLE_DIRECTORY)],
-                   cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database,
+        "GATEWAY_PORT": str(port),
+        "RASA_URL": rasa_url,
+        **(extra_env or {}),
+    }
+    subprocess.run(
+        [str(GATEWAY_PYTHON), "-m", "bot.directory", "import", str(SAMPLE_DIRECTORY)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     log = workdir / "gateway.log"
-    process = subprocess.Popen([str(GATEWAY_PYTHON), "-m", "bot.gateway"], cwd=workdir, env=env,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [str(GATEWAY_PYTHON), "-m", "bot.gateway"],
+        cwd=workdir,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: answers(f"{url}/healthz"), 60, "gateway", process, log)
@@ -86,10 +104,16 @@ def running_gateway(workdir: Path, rasa_url: str = "http://127.0.0.1:9",
 
 
 def rasa_env(gateway_url: str, actions_url: str, extra_env: dict[str, str] | None) -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "GATEWAY_URL": gateway_url,
-            "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "RASA_TELEMETRY_ENABLED": "false",  # no usage data or crash reports leave
-            "ACTION_SERVER_URL": actions_url, **(extra_env or {})}  # fmt: skip
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "GATEWAY_URL": gateway_url,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "RASA_TELEMETRY_ENABLED": "false",  # no usage data or crash reports leave
+        "ACTION_SERVER_URL": actions_url,
+        **(extra_env or {}),
+    }
 
 
 def stop_process(process: subprocess.Popen, seconds: float = 20) -> None:
@@ -105,8 +129,9 @@ class ActionServer:
     """The real action server on a free port; can be stopped and started again on the same
     port (the fault tests do)."""
 
-    def __init__(self, workdir: Path, gateway_url: str,
-                 extra_env: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, workdir: Path, gateway_url: str, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/webhook"
         self.env = rasa_env(gateway_url, self.url, extra_env)
@@ -116,10 +141,18 @@ class ActionServer:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_until(lambda: answers(f"http://127.0.0.1:{self.port}/health"),
-                   RASA_STARTUP_SECONDS, "action server", self.process, self.log)  # fmt: skip
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(
+            lambda: answers(f"http://127.0.0.1:{self.port}/health"),
+            RASA_STARTUP_SECONDS,
+            "action server",
+            self.process,
+            self.log,
+        )
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -127,8 +160,9 @@ class ActionServer:
 
 
 @contextmanager
-def running_actions(workdir: Path, gateway_url: str,
-                    extra_env: dict[str, str] | None = None) -> Iterator[ActionServer]:  # fmt: skip
+def running_actions(
+    workdir: Path, gateway_url: str, extra_env: dict[str, str] | None = None
+) -> Iterator[ActionServer]:
     """The real action server on a free port (its webhook URL is `.url`)."""
     server = ActionServer(workdir, gateway_url, extra_env)
     try:
@@ -152,12 +186,31 @@ class RasaServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [str(RASA), "run", "--enable-api", "--port", str(self.port), "--model", str(MODEL),
-             "--endpoints", str(self.endpoints), "--credentials", str(ROOT / "credentials.yml")],
-            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_until(lambda: bool(json_from(f"{self.url}/status").get("model_id")),
-                   RASA_STARTUP_SECONDS, "Rasa server", self.process, self.log)  # fmt: skip
+            [
+                str(RASA),
+                "run",
+                "--enable-api",
+                "--port",
+                str(self.port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(
+            lambda: bool(json_from(f"{self.url}/status").get("model_id")),
+            RASA_STARTUP_SECONDS,
+            "Rasa server",
+            self.process,
+            self.log,
+        )
 
     def kill(self) -> None:
         """As a crash would: no clean shutdown."""
@@ -171,10 +224,14 @@ class RasaServer:
 
 
 @contextmanager
-def running_rasa(workdir: Path, rasa_port: int, gateway_url: str,
-                 endpoints_file: Path | None = None,
-                 extra_env: dict[str, str] | None = None,
-                 actions_url: str | None = None) -> Iterator[str]:  # fmt: skip
+def running_rasa(
+    workdir: Path,
+    rasa_port: int,
+    gateway_url: str,
+    endpoints_file: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    actions_url: str | None = None,
+) -> Iterator[str]:
     """The trained model served by a real Rasa server and its own action server (or the
     given one), with a throwaway SQLite tracker store and SQL event broker (events.db), or
     the given endpoints file (e.g. the production profile's, whose ${...} come from
@@ -192,8 +249,9 @@ def running_rasa(workdir: Path, rasa_port: int, gateway_url: str,
                 f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n'
                 f'  db: "{workdir / "events.db"}"\n'
             )
-        server = RasaServer(workdir, rasa_port, endpoints,
-                            rasa_env(gateway_url, actions_url, extra_env))  # fmt: skip
+        server = RasaServer(
+            workdir, rasa_port, endpoints, rasa_env(gateway_url, actions_url, extra_env)
+        )
         stack.callback(server.stop)
         server.start()
         yield server.url

@@ -64,18 +64,32 @@ def databases(*names: str) -> Iterator[None]:
 
 def rasa_production_env(tracker_database: str, queue: str) -> dict[str, str]:
     """The ${...} of endpoints.production.yml."""
-    return {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432", "POSTGRES_USER": "postgres",
-            "POSTGRES_PASSWORD": "", "RASA_TRACKER_DB": tracker_database,
-            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": str(REDIS_LOCK_DB),
-            "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_USER": "guest", "RABBITMQ_PASSWORD": "guest",
-            "RABBITMQ_QUEUE": queue, "GATEWAY_SECRET": GATEWAY_SECRET,
-            "TICKET_LOCK_LIFETIME": "15"}  # as docker-compose.yml  # fmt: skip
+    return {
+        "POSTGRES_HOST": "127.0.0.1",
+        "POSTGRES_PORT": "5432",
+        "POSTGRES_USER": "postgres",
+        "POSTGRES_PASSWORD": "",
+        "RASA_TRACKER_DB": tracker_database,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": "6379",
+        "REDIS_DB": str(REDIS_LOCK_DB),
+        "RABBITMQ_HOST": "127.0.0.1",
+        "RABBITMQ_USER": "guest",
+        "RABBITMQ_PASSWORD": "guest",
+        "RABBITMQ_QUEUE": queue,
+        "GATEWAY_SECRET": GATEWAY_SECRET,
+        "TICKET_LOCK_LIFETIME": "15",
+    }  # as docker-compose.yml
 
 
 @contextlib.contextmanager
-def production_stack(workdir: Path, twilio_url: str, replicas: int = 2,
-                     gateway_workers: int = 2,
-                     gateway_env: dict[str, str] | None = None) -> Iterator[Stack]:  # fmt: skip
+def production_stack(
+    workdir: Path,
+    twilio_url: str,
+    replicas: int = 2,
+    gateway_workers: int = 2,
+    gateway_env: dict[str, str] | None = None,
+) -> Iterator[Stack]:
     tag = uuid.uuid4().hex[:8]
     gateway_db, tracker_db, queue = f"gateway_{tag}", f"rasa_tracker_{tag}", f"rasa_events_{tag}"
     ports = [free_port() for _ in range(replicas)]
@@ -83,24 +97,32 @@ def production_stack(workdir: Path, twilio_url: str, replicas: int = 2,
         redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
     tracker_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker_db}"
     env = {
-        "PROFILE": "production", "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "PROFILE": "production",
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
         "TELEGRAM_BOT_TOKEN": "123456:stack-telegram-token-not-a-real-one",
-        "TELEGRAM_SECRET_TOKEN": "stack-telegram-secret", "CONSOLE_SECRET": "stack-console-secret",
+        "TELEGRAM_SECRET_TOKEN": "stack-telegram-secret",
+        "CONSOLE_SECRET": "stack-console-secret",
         "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",  # nothing there: no Telegram in these runs
         "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{gateway_db}",
         "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in ports),
-        "GATEWAY_WORKERS": str(gateway_workers), "GATEWAY_SECRET": GATEWAY_SECRET,
+        "GATEWAY_WORKERS": str(gateway_workers),
+        "GATEWAY_SECRET": GATEWAY_SECRET,
         "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:6379/{REDIS_LIMITS_DB}",
-        "RASA_TRACKER_STORE_URL": tracker_url, "TWILIO_API_URL": twilio_url,
-        "PUBLIC_URL": PUBLIC_URL, "RASA_TIMEOUT_SECONDS": "60", **(gateway_env or {}),
-    }  # fmt: skip
+        "RASA_TRACKER_STORE_URL": tracker_url,
+        "TWILIO_API_URL": twilio_url,
+        "PUBLIC_URL": PUBLIC_URL,
+        "RASA_TIMEOUT_SECONDS": "60",
+        **(gateway_env or {}),
+    }
     with contextlib.ExitStack() as stack:
         stack.enter_context(databases(gateway_db, tracker_db))
         gateway = stack.enter_context(running_gateway(workdir, env["RASA_URL"], env))
         rasa_settings = rasa_production_env(tracker_db, queue)
         actions = stack.enter_context(running_actions(workdir, gateway, rasa_settings))
-        endpoints, env_of_rasa = ROOT / "endpoints.production.yml", rasa_env(
-            gateway, actions.url, rasa_settings)  # fmt: skip
+        endpoints, env_of_rasa = (
+            ROOT / "endpoints.production.yml",
+            rasa_env(gateway, actions.url, rasa_settings),
+        )
         servers = [RasaServer(workdir, port, endpoints, env_of_rasa) for port in ports]
         for server in servers:
             stack.callback(server.stop)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from bot.core.db import make_engine, make_session_factory
+from bot.core.settings import get_settings
 from bot.directory.exporter import export_services
 from bot.directory.importer import ImportReport, SourceError, import_records, read_source
 from bot.directory.tabular import TabularError, write_package
-from bot.gateway.db import make_engine, make_session_factory
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.settings import get_settings
 
 MAX_LISTED_PROBLEMS = 50
 
@@ -53,8 +53,9 @@ def _import(sessions, path: Path, dry_run: bool) -> int:  # noqa: ANN001
     except (SourceError, TabularError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    with tqdm(total=len(records), unit="service", disable=len(records) < 200,
-              file=sys.stderr) as bar:  # fmt: skip
+    with tqdm(
+        total=len(records), unit="service", disable=len(records) < 200, file=sys.stderr
+    ) as bar:
         report = import_records(sessions, records, dry_run=dry_run, progress=bar.update)
     report.metadata, report.unused_tables = metadata, unused
     _print_report(report)
@@ -63,8 +64,9 @@ def _import(sessions, path: Path, dry_run: bool) -> int:  # noqa: ANN001
 
 def _print_report(report: ImportReport) -> None:
     verb = "would import" if report.dry_run else "imported"
-    print(f"{verb} {report.imported} of {report.read} services; "
-          f"rejected {len(report.rejected_ids)}")  # fmt: skip
+    print(
+        f"{verb} {report.imported} of {report.read} services; rejected {len(report.rejected_ids)}"
+    )
     if report.metadata.get("sample"):
         print("note: this is SAMPLE data (fictional), not for referring tenants")
     for table in report.unused_tables:
@@ -79,8 +81,11 @@ def _export(sessions, path: Path, tabular: bool) -> int:  # noqa: ANN001
     with sessions() as session:
         services = export_services(session)
     if tabular:
-        write_package(services, path, {"name": "tenant-assistant-directory",
-                                       "profile": "tabular-data-package"})  # fmt: skip
+        write_package(
+            services,
+            path,
+            {"name": "tenant-assistant-directory", "profile": "tabular-data-package"},
+        )
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(services, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -35,11 +35,14 @@ class SchemaProblem:
 def _registry() -> Registry:
     paths = [*SCHEMA_DIR.glob("*.json"), *SCHEMA_DIR.glob("compiled/*.json")]
     resources = [
-        (str(path.relative_to(SCHEMA_DIR)),
-         Resource.from_contents(json.loads(path.read_text(encoding="utf-8")),
-                                default_specification=DRAFT202012))
+        (
+            str(path.relative_to(SCHEMA_DIR)),
+            Resource.from_contents(
+                json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT202012
+            ),
+        )
         for path in paths
-    ]  # fmt: skip
+    ]
     return Registry().with_resources(resources)
 
 
@@ -58,8 +61,7 @@ def problems(kind: str, record: Any) -> list[SchemaProblem]:
     """Every way in which `record` breaks the HSDS schema of `kind`, in field order."""
     record_id = str(record.get("id", "?")) if isinstance(record, dict) else "?"
     found = [
-        SchemaProblem(record_id, "/".join(str(part) for part in error.absolute_path),
-                      error.message)
+        SchemaProblem(record_id, "/".join(str(part) for part in error.absolute_path), error.message)
         for error in validator(kind).iter_errors(record)
-    ]  # fmt: skip
+    ]
     return sorted(found, key=lambda problem: problem.field)

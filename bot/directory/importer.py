@@ -17,10 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.directory.hsds_schema import SchemaProblem, problems
-from bot.directory.profile import taxonomies, taxonomy_terms
 from bot.directory.profile_checks import profile_problems
 from bot.directory.store import fingerprint, save
 from bot.directory.tabular import read_package
+from bot.hsds_profile import taxonomies, taxonomy_terms
 
 BATCH = 500  # services per flush; keeps memory flat on large imports
 
@@ -68,8 +68,13 @@ def check(record: Any) -> list[SchemaProblem]:
     return problems("service", record) or profile_problems("service", record)
 
 
-def import_records(sessions: sessionmaker, records: Iterable[Any], *, dry_run: bool = False,
-                   progress: Callable[[int], None] | None = None) -> ImportReport:  # fmt: skip
+def import_records(
+    sessions: sessionmaker,
+    records: Iterable[Any],
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     unchanged: set[str] = set()  # shared records (organizations, terms...) written as they are
     with sessions() as session:
@@ -103,8 +108,9 @@ def _store_profile_taxonomies(session: Session) -> set[str]:
     return {fingerprint("taxonomy_term", term) for term in taxonomy_terms().values()}
 
 
-def _save_one(session: Session, record: dict[str, Any], report: ImportReport,
-              unchanged: set[str]) -> bool:  # fmt: skip
+def _save_one(
+    session: Session, record: dict[str, Any], report: ImportReport, unchanged: set[str]
+) -> bool:
     savepoint = session.begin_nested()
     try:
         written = save(session, "service", record, unchanged)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.directory.profile import TRANSLATIONS
 from bot.directory.structure import Row
+from bot.hsds_profile import TRANSLATIONS
 from bot.lexicon import commune_by_postcode, communes
 from bot.lexicon.folding import fold
 
@@ -19,8 +19,10 @@ def search_columns(kind: str, document: dict[str, Any], rows: list[Row]) -> dict
     if kind == "service_at_location":
         return {"location_id": document.get("location_id")}
     if kind == "attribute":
-        return {"link_type": document.get("link_type"),
-                "taxonomy_term_id": document.get("taxonomy_term_id")}  # fmt: skip
+        return {
+            "link_type": document.get("link_type"),
+            "taxonomy_term_id": document.get("taxonomy_term_id"),
+        }
     if kind == "taxonomy_term":
         return {"code": document.get("code"), "taxonomy": document.get("taxonomy")}
     return {}
@@ -35,15 +37,18 @@ def searchable_text(document: dict[str, Any]) -> str:
 
 
 def _location_columns(document: dict[str, Any], rows: list[Row]) -> dict[str, Any]:
-    addresses = [row.document for row in rows
-                 if row.kind == "address" and row.owner_id == document["id"]]  # fmt: skip
+    addresses = [
+        row.document for row in rows if row.kind == "address" and row.owner_id == document["id"]
+    ]
     physical = [a for a in addresses if a.get("address_type") == "physical"] or addresses
     if not physical:
         return {"commune_id": None, "postal_code": None}
     address = physical[0]
     postal_code = str(address.get("postal_code", "")).strip()
-    return {"postal_code": postal_code or None,
-            "commune_id": commune_of(postal_code, address.get("city"))}  # fmt: skip
+    return {
+        "postal_code": postal_code or None,
+        "commune_id": commune_of(postal_code, address.get("city")),
+    }
 
 
 def commune_of(postal_code: str, city: Any) -> str | None:

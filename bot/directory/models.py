@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.gateway.db import Base
+from bot.core.db import Base
 
 
 class HsdsRecord:

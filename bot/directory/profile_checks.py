@@ -10,8 +10,8 @@ from datetime import date, time
 from typing import Any
 
 from bot.directory.hsds_schema import SchemaProblem
-from bot.directory.profile import LANGUAGES, TRANSLATIONS
 from bot.directory.structure import ARRAYS, REFERENCES
+from bot.hsds_profile import LANGUAGES, TRANSLATIONS
 
 DATE_FIELDS = {
     "service": ("assured_date",),
@@ -24,8 +24,7 @@ BYDAY = re.compile(r"^[+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU)$")
 
 def profile_problems(kind: str, record: dict[str, Any]) -> list[SchemaProblem]:
     record_id = str(record.get("id", "?"))
-    return [SchemaProblem(record_id, path, message)
-            for path, message in _walk(kind, record, "")]  # fmt: skip
+    return [SchemaProblem(record_id, path, message) for path, message in _walk(kind, record, "")]
 
 
 def _walk(kind: str, record: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -60,8 +59,9 @@ def _schedule_problems(record: dict[str, Any], prefix: str) -> Iterator[tuple[st
     interval = record.get("interval")
     if interval is not None and (not float(interval).is_integer() or interval < 1):
         yield f"{prefix}interval", f"{interval!r} is not a whole number of at least 1"
-    if record.get("freq") and not (record.get("byday") or record.get("bymonthday")
-                                   or record.get("dtstart")):  # fmt: skip
+    if record.get("freq") and not (
+        record.get("byday") or record.get("bymonthday") or record.get("dtstart")
+    ):
         yield f"{prefix}byday", "a recurring schedule needs byday, bymonthday or dtstart"
 
 

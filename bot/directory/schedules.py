@@ -15,11 +15,18 @@ from typing import Any
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
-from bot.directory.profile import TIME_ZONE
+from bot.hsds_profile import TIME_ZONE
 from bot.lexicon import WEEKDAY_CODES
 
-WEEKDAYS = {"MO": rrule.MO, "TU": rrule.TU, "WE": rrule.WE, "TH": rrule.TH,
-            "FR": rrule.FR, "SA": rrule.SA, "SU": rrule.SU}  # fmt: skip
+WEEKDAYS = {
+    "MO": rrule.MO,
+    "TU": rrule.TU,
+    "WE": rrule.WE,
+    "TH": rrule.TH,
+    "FR": rrule.FR,
+    "SA": rrule.SA,
+    "SU": rrule.SU,
+}
 FREQUENCIES = {"WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY}
 HORIZON = timedelta(days=400)  # look at most this far ahead
 DEFAULT_START = date(2000, 1, 3)  # a Monday: the anchor of rules that give none
@@ -35,8 +42,9 @@ class Session:
         return WEEKDAY_CODES[self.start.weekday()]
 
 
-def next_session(schedule: dict[str, Any], after: datetime,
-                 weekdays: frozenset[str] = frozenset()) -> Session | None:  # fmt: skip
+def next_session(
+    schedule: dict[str, Any], after: datetime, weekdays: frozenset[str] = frozenset()
+) -> Session | None:
     """The first session starting at or after `after` (aware), optionally only on `weekdays`."""
     local_after = after.astimezone(TIME_ZONE).replace(tzinfo=None)
     valid_from = _date(schedule.get("valid_from"))
@@ -49,8 +57,9 @@ def next_session(schedule: dict[str, Any], after: datetime,
     return _next_by_rrule(schedule, local_after, weekdays)
 
 
-def _next_by_rrule(schedule: dict[str, Any], local_after: datetime,
-                   weekdays: frozenset[str]) -> Session | None:  # fmt: skip
+def _next_by_rrule(
+    schedule: dict[str, Any], local_after: datetime, weekdays: frozenset[str]
+) -> Session | None:
     rule = _rule(_rule_key(schedule), _skip_to(schedule, local_after.date()))
     if rule is None:
         return None
@@ -80,18 +89,24 @@ def _is_plain_weekly(schedule: dict[str, Any]) -> bool:
             if part.strip()
         )
     )
-    # fmt: skip
 
 
-def _next_weekly(schedule: dict[str, Any], local_after: datetime,
-                 weekdays: frozenset[str]) -> Session | None:  # fmt: skip
+def _next_weekly(
+    schedule: dict[str, Any], local_after: datetime, weekdays: frozenset[str]
+) -> Session | None:
     first = _date(schedule.get("dtstart")) or _date(schedule.get("valid_from")) or DEFAULT_START
     opens = _time(schedule.get("opens_at")) or time(0, 0)
     interval = int(float(schedule.get("interval") or 1))
-    days = [WEEKDAY_CODES.index(part.strip()) for part in str(schedule.get("byday")).split(",")
-            if part.strip()] if schedule.get("byday") else [first.weekday()]  # fmt: skip
-    ends = [day for day in (_date(schedule.get("valid_to")), _date(schedule.get("until")))
-            if day]  # fmt: skip
+    days = (
+        [
+            WEEKDAY_CODES.index(part.strip())
+            for part in str(schedule.get("byday")).split(",")
+            if part.strip()
+        ]
+        if schedule.get("byday")
+        else [first.weekday()]
+    )
+    ends = [day for day in (_date(schedule.get("valid_to")), _date(schedule.get("until"))) if day]
     last_day = min(ends) if ends else None
     first_week = first - timedelta(days=first.weekday())
     day = max(local_after.date(), first)
@@ -100,9 +115,13 @@ def _next_weekly(schedule: dict[str, Any], local_after: datetime,
             return None
         start = datetime.combine(day, opens)
         weeks = (day - first_week).days // 7
-        if (day.weekday() in days and weeks % interval == 0 and start >= local_after
-                and start >= datetime.combine(first, opens)
-                and (not weekdays or WEEKDAY_CODES[day.weekday()] in weekdays)):  # fmt: skip
+        if (
+            day.weekday() in days
+            and weeks % interval == 0
+            and start >= local_after
+            and start >= datetime.combine(first, opens)
+            and (not weekdays or WEEKDAY_CODES[day.weekday()] in weekdays)
+        ):
             return _session(start, schedule)
         day += timedelta(days=1)
     return None
@@ -124,16 +143,26 @@ def possible_weekdays(schedule: dict[str, Any]) -> frozenset[str]:
 def _session(start: datetime, schedule: dict[str, Any]) -> Session:
     closes = _time(schedule.get("closes_at"))
     end = datetime.combine(start.date(), closes) if closes and closes > start.time() else None
-    return Session(start.replace(tzinfo=TIME_ZONE),
-                   end.replace(tzinfo=TIME_ZONE) if end else None)  # fmt: skip
+    return Session(start.replace(tzinfo=TIME_ZONE), end.replace(tzinfo=TIME_ZONE) if end else None)
 
 
 def _rule_key(schedule: dict[str, Any]) -> tuple[Any, ...]:
-    fields = ("freq", "interval", "byday", "bymonthday", "dtstart", "valid_from", "until",
-              "count", "opens_at", "wkst")  # fmt: skip
+    fields = (
+        "freq",
+        "interval",
+        "byday",
+        "bymonthday",
+        "dtstart",
+        "valid_from",
+        "until",
+        "count",
+        "opens_at",
+        "wkst",
+    )
     # valid_from anchors the rule only when dtstart is missing; it bounds it in next_session.
-    return tuple(str(schedule.get(name)) if schedule.get(name) is not None else None
-                 for name in fields)  # fmt: skip
+    return tuple(
+        str(schedule.get(name)) if schedule.get(name) is not None else None for name in fields
+    )
 
 
 def _skip_to(schedule: dict[str, Any], day: date) -> int:
@@ -143,8 +172,7 @@ def _skip_to(schedule: dict[str, Any], day: date) -> int:
     that end after `count` sessions are not shifted (the count starts at dtstart)."""
     if schedule.get("count") or schedule.get("freq") not in FREQUENCIES:
         return 0
-    if schedule["freq"] == "MONTHLY" and not (schedule.get("byday")
-                                              or schedule.get("bymonthday")):  # fmt: skip
+    if schedule["freq"] == "MONTHLY" and not (schedule.get("byday") or schedule.get("bymonthday")):
         return 0  # its day of month comes from dtstart itself
     first = _date(schedule.get("dtstart")) or _date(schedule.get("valid_from")) or DEFAULT_START
     interval = int(float(schedule.get("interval") or 1))
@@ -163,8 +191,11 @@ def _rule(key: tuple[Any, ...], skipped_periods: int = 0) -> rrule.rrule | None:
     first_day = _date(dtstart) or _date(valid_from)
     anchor = datetime.combine(first_day or DEFAULT_START, opens)
     if skipped_periods:
-        step = (relativedelta(weeks=skipped_periods) if freq == "WEEKLY"
-                else relativedelta(months=skipped_periods))  # fmt: skip
+        step = (
+            relativedelta(weeks=skipped_periods)
+            if freq == "WEEKLY"
+            else relativedelta(months=skipped_periods)
+        )
         anchor = datetime.combine(first_day or DEFAULT_START, opens) + step
     if freq is None:  # a single session on dtstart
         return rrule.rrule(rrule.DAILY, dtstart=anchor, count=1) if first_day else None

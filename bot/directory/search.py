@@ -15,8 +15,8 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from bot.directory.models import Schedule, SearchEntry
-from bot.directory.profile import TIME_ZONE
 from bot.directory.schedules import Session, next_session
+from bot.hsds_profile import TIME_ZONE
 from bot.lexicon import commune_by_postcode, neighbours
 from bot.lexicon.folding import fold
 
@@ -73,13 +73,13 @@ def search(db: DbSession, query: Query, now: datetime | None = None) -> SearchRe
     if commune and len(hits) < query.enough:  # too few here: the neighbours' come after
         here = {hit.service_id for hit in hits}
         nearby = list(neighbours().get(commune, ()))
-        near_rows = [row for row in db.execute(_candidates(query, now, nearby)).all()
-                     if row[0] not in here]  # fmt: skip
+        near_rows = [
+            row for row in db.execute(_candidates(query, now, nearby)).all() if row[0] not in here
+        ]
         hits += _with_sessions(db, near_rows, query, now, commune)
     hits.sort(key=lambda hit: (hit.neighbour, _session_key(hit), hit.name))
     added = any(hit.neighbour for hit in hits)
-    return SearchResult(hits=hits, commune=commune, neighbours_added=added,
-                        in_commune=in_commune)  # fmt: skip
+    return SearchResult(hits=hits, commune=commune, neighbours_added=added, in_commune=in_commune)
 
 
 def _session_key(hit: Hit) -> tuple[int, float]:
@@ -89,8 +89,13 @@ def _session_key(hit: Hit) -> tuple[int, float]:
 def _candidates(query: Query, now: datetime, communes: list[str] | None) -> Select[Any]:
     oldest = (now - relativedelta(months=query.assured_within_months)).date()
     entry = SearchEntry
-    statement = select(entry.service_id, entry.name, entry.service_at_location_id,
-                       entry.location_id, entry.commune_id)  # fmt: skip
+    statement = select(
+        entry.service_id,
+        entry.name,
+        entry.service_at_location_id,
+        entry.location_id,
+        entry.commune_id,
+    )
     if communes:
         statement = statement.where(entry.commune_id.in_(communes))
     statement = statement.where(entry.status == "active", entry.assured_date >= oldest)
@@ -112,24 +117,33 @@ def _candidates(query: Query, now: datetime, communes: list[str] | None) -> Sele
     return statement
 
 
-def _with_sessions(db: DbSession, rows: list[Any], query: Query, now: datetime,
-                   commune: str | None) -> list[Hit]:  # fmt: skip
+def _with_sessions(
+    db: DbSession, rows: list[Any], query: Query, now: datetime, commune: str | None
+) -> list[Hit]:
     """One hit per service (its best location), with the next session on the wanted days."""
     owner_ids = {value for row in rows for value in (row[0], row[2], row[3]) if value}
     schedules = _schedules_by_owner(db, owner_ids)
     best: dict[str, Hit] = {}
     for service_id, name, sal_id, location_id, commune_id in rows:
         # the most specific schedules win: service-at-location, then location, then service
-        documents = (schedules.get(sal_id) or schedules.get(location_id)
-                     or schedules.get(service_id) or [])  # fmt: skip
-        sessions = [found for document in documents
-                    if (found := next_session(document, now, query.weekdays))]  # fmt: skip
+        documents = (
+            schedules.get(sal_id) or schedules.get(location_id) or schedules.get(service_id) or []
+        )
+        sessions = [
+            found
+            for document in documents
+            if (found := next_session(document, now, query.weekdays))
+        ]
         if query.weekdays and not sessions:
             continue
-        hit = Hit(service_id, location_id, commune_id,
-                  neighbour=bool(commune) and commune_id != commune,
-                  session=min(sessions, key=lambda found: found.start) if sessions else None,
-                  name=name or "")  # fmt: skip
+        hit = Hit(
+            service_id,
+            location_id,
+            commune_id,
+            neighbour=bool(commune) and commune_id != commune,
+            session=min(sessions, key=lambda found: found.start) if sessions else None,
+            name=name or "",
+        )
         current = best.get(service_id)
         if current is None or (current.neighbour, _session_key(current)) > (
             hit.neighbour,
@@ -143,9 +157,11 @@ def _schedules_by_owner(db: DbSession, owner_ids: set[str]) -> dict[str, list[di
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     ids = list(owner_ids)
     for start in range(0, len(ids), 500):
-        query = (select(Schedule.owner_id, Schedule.document)
-                 .where(Schedule.owner_id.in_(ids[start : start + 500]))
-                 .order_by(Schedule.owner_id, Schedule.position))  # fmt: skip
+        query = (
+            select(Schedule.owner_id, Schedule.document)
+            .where(Schedule.owner_id.in_(ids[start : start + 500]))
+            .order_by(Schedule.owner_id, Schedule.position)
+        )
         for owner_id, document in db.execute(query):
             found[owner_id].append(document)
     return found

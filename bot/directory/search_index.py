@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.directory.indexing import parse_date, searchable_text
 from bot.directory.models import Location, SearchEntry, TaxonomyTerm
-from bot.directory.profile import AUDIENCE_LINK, CATEGORY_LINK
 from bot.directory.structure import Row
+from bot.hsds_profile import AUDIENCE_LINK, CATEGORY_LINK
 from bot.lexicon import categories
 
 
@@ -21,8 +21,11 @@ def index_service(session: Session, service: dict[str, Any], rows: list[Row]) ->
     session.execute(delete(SearchEntry).where(SearchEntry.service_id == service_id))
     own = [row for row in rows if row.owner_id == service_id]
     codes = _term_codes(session, rows, own)
-    places = [(row.id, row.document.get("location_id")) for row in own
-              if row.kind == "service_at_location"] or [(None, None)]  # fmt: skip
+    places = [
+        (row.id, row.document.get("location_id"))
+        for row in own
+        if row.kind == "service_at_location"
+    ] or [(None, None)]
     communes = _communes(session, [location for _, location in places if location])
     costs = [row.document.get("amount") for row in own if row.kind == "cost_option"]
     common = {
@@ -35,23 +38,32 @@ def index_service(session: Session, service: dict[str, Any], rows: list[Row]) ->
         "is_free": all(amount == 0 for amount in costs) if costs else None,
         "categories": _words(
             code for link, code in codes if link == CATEGORY_LINK for code in _with_parents(code)
-        ),  # fmt: skip
+        ),
         "audiences": _words(code for link, code in codes if link == AUDIENCE_LINK),
         "languages": _words(
             str(row.document.get("code", "")).lower() for row in own if row.kind == "language"
-        ),  # fmt: skip
+        ),
         "name": str(service.get("name", "")),
         "search_text": searchable_text(service),
     }
     for sal_id, location_id in places:
-        session.add(SearchEntry(service_at_location_id=sal_id, location_id=location_id,
-                                commune_id=communes.get(location_id or ""), **common))  # fmt: skip
+        session.add(
+            SearchEntry(
+                service_at_location_id=sal_id,
+                location_id=location_id,
+                commune_id=communes.get(location_id or ""),
+                **common,
+            )
+        )
 
 
 def relocate(session: Session, location_id: str, commune_id: str | None) -> None:
     """A shared location moved (re-imported with another address): its entries follow."""
-    session.execute(update(SearchEntry).where(SearchEntry.location_id == location_id)
-                    .values(commune_id=commune_id))  # fmt: skip
+    session.execute(
+        update(SearchEntry)
+        .where(SearchEntry.location_id == location_id)
+        .values(commune_id=commune_id)
+    )
 
 
 def _term_codes(session: Session, rows: list[Row], own: list[Row]) -> list[tuple[str, str]]:
@@ -62,9 +74,11 @@ def _term_codes(session: Session, rows: list[Row], own: list[Row]) -> list[tuple
     if missing:
         query = select(TaxonomyTerm.id, TaxonomyTerm.code).where(TaxonomyTerm.id.in_(missing))
         known.update(session.execute(query).tuples().all())
-    return [(str(attribute.get("link_type")), str(known[attribute["taxonomy_term_id"]]))
-            for attribute in attributes
-            if known.get(attribute.get("taxonomy_term_id"))]  # fmt: skip
+    return [
+        (str(attribute.get("link_type")), str(known[attribute["taxonomy_term_id"]]))
+        for attribute in attributes
+        if known.get(attribute.get("taxonomy_term_id"))
+    ]
 
 
 def _communes(session: Session, location_ids: list[str]) -> dict[str, str | None]:

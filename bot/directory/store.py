@@ -20,8 +20,9 @@ from bot.directory.structure import ARRAYS, EMBEDDED, REFERENCES, Row, decompose
 OWNED_MODELS = [model for model in MODELS.values() if issubclass(model, OwnedRecord)]
 
 
-def save(session: Session, kind: str, record: dict[str, Any],
-         unchanged: set[str] | None = None) -> set[str]:  # fmt: skip
+def save(
+    session: Session, kind: str, record: dict[str, Any], unchanged: set[str] | None = None
+) -> set[str]:
     """Insert or replace one dereferenced object and everything nested in it.
 
     A shared record found again (an organization used by several services) is updated; the
@@ -49,8 +50,12 @@ def save(session: Session, kind: str, record: dict[str, Any],
         values: dict[str, Any] = {"id": row.id, "document": row.document}
         values.update(search_columns(row.kind, row.document, rows))
         if issubclass(model, OwnedRecord):
-            values.update(owner_kind=row.owner_kind, owner_id=row.owner_id,
-                          position=row.position, root_id=row.root_id)  # fmt: skip
+            values.update(
+                owner_kind=row.owner_kind,
+                owner_id=row.owner_id,
+                position=row.position,
+                root_id=row.root_id,
+            )
             session.add(model(**values))
         elif row.id in stored:
             session.merge(model(**values))
@@ -115,8 +120,11 @@ def _complete(session: Session, kind: str, records: dict[str, dict[str, Any]]) -
         for owner_id, child_ids in owners.items():
             records[owner_id][field] = [children[child_id] for child_id in child_ids]
     for field, (ref_kind, id_field) in REFERENCES.get(kind, {}).items():
-        embedding = [record for record in records.values()
-                     if field in record.get(EMBEDDED, ()) and record.get(id_field)]  # fmt: skip
+        embedding = [
+            record
+            for record in records.values()
+            if field in record.get(EMBEDDED, ()) and record.get(id_field)
+        ]
         references = load(session, ref_kind, {record[id_field] for record in embedding})
         for record in embedding:
             reference = references.get(record[id_field])

@@ -72,9 +72,16 @@ def decompose(kind: str, record: dict[str, Any], skip: SkipShared | None = None)
     return rows
 
 
-def _decompose(kind: str, record: dict[str, Any], owner_kind: str | None,
-               owner_id: str | None, position: int, root_id: str | None,
-               rows: list[Row], skip: SkipShared) -> None:  # fmt: skip
+def _decompose(
+    kind: str,
+    record: dict[str, Any],
+    owner_kind: str | None,
+    owner_id: str | None,
+    position: int,
+    root_id: str | None,
+    rows: list[Row],
+    skip: SkipShared,
+) -> None:
     document = dict(record)
     record_id = str(record["id"])
     for field, (ref_kind, id_field) in REFERENCES.get(kind, {}).items():

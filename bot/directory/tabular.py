@@ -86,13 +86,17 @@ def read_package(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list
     if not descriptor_path.exists():
         raise TabularError(f"{directory}: no datapackage.json")
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    files = {Path(resource["path"]).name for resource in descriptor.get("resources", [])
-             if isinstance(resource, dict) and "path" in resource}  # fmt: skip
+    files = {
+        Path(resource["path"]).name
+        for resource in descriptor.get("resources", [])
+        if isinstance(resource, dict) and "path" in resource
+    }
     files |= {csv_path.name for csv_path in directory.glob("*.csv")}
     if TABLES["service"] not in files:
         raise TabularError(f"{directory}: no {TABLES['service']}")
-    rows = {kind: _read_csv(directory / name, kind) for kind, name in TABLES.items()
-            if name in files}  # fmt: skip
+    rows = {
+        kind: _read_csv(directory / name, kind) for kind, name in TABLES.items() if name in files
+    }
     unused = sorted(files - set(TABLES.values()))
     metadata = {key: value for key, value in descriptor.items() if key != "resources"}
     return metadata, _assemble(rows), unused
@@ -104,8 +108,9 @@ def _read_csv(path: Path, kind: str) -> list[dict[str, Any]]:
 
 
 def _assemble(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    by_id = {kind: {str(row.get("id")): row for row in kind_rows}
-             for kind, kind_rows in rows.items()}  # fmt: skip
+    by_id = {
+        kind: {str(row.get("id")): row for row in kind_rows} for kind, kind_rows in rows.items()
+    }
     children: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for kind, kind_rows in rows.items():
         for row in kind_rows:
@@ -134,16 +139,20 @@ def _owner(kind: str, row: dict[str, Any]) -> tuple[str, str] | None:
         return (str(entity), str(link)) if entity and link else None
     if kind in ("address",):
         return ("location", str(row["location_id"])) if row.get("location_id") else None
-    owners = [owner for owner in OWNER_PRIORITY
-              if owner != kind and kind in ARRAYS.get(owner, {}).values()]  # fmt: skip
+    owners = [
+        owner
+        for owner in OWNER_PRIORITY
+        if owner != kind and kind in ARRAYS.get(owner, {}).values()
+    ]
     for owner in owners:
         if row.get(f"{owner}_id"):
             return owner, str(row[f"{owner}_id"])
     return None
 
 
-def write_package(services: list[dict[str, Any]], directory: Path,
-                  metadata: dict[str, Any]) -> None:  # fmt: skip
+def write_package(
+    services: list[dict[str, Any]], directory: Path, metadata: dict[str, Any]
+) -> None:
     """Write dereferenced services as a tabular package that read_package reads back."""
     directory.mkdir(parents=True, exist_ok=True)
     tables: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
@@ -160,16 +169,26 @@ def write_package(services: list[dict[str, Any]], directory: Path,
             writer.writeheader()
             for row in kind_rows:
                 writer.writerow({column: _cell(row.get(column)) for column in columns})
-        resources.append({"name": name.removesuffix(".csv"), "path": name,
-                          "format": "csv", "mediatype": "text/csv"})  # fmt: skip
+        resources.append(
+            {
+                "name": name.removesuffix(".csv"),
+                "path": name,
+                "format": "csv",
+                "mediatype": "text/csv",
+            }
+        )
     descriptor = {**metadata, "resources": resources}
     (directory / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8"
     )
 
 
-def _flatten(kind: str, record: dict[str, Any], owner: tuple[str, str] | None,
-             tables: dict[str, dict[str, dict[str, Any]]]) -> None:  # fmt: skip
+def _flatten(
+    kind: str,
+    record: dict[str, Any],
+    owner: tuple[str, str] | None,
+    tables: dict[str, dict[str, dict[str, Any]]],
+) -> None:
     row = dict(record)
     for field, child_kind in ARRAYS.get(kind, {}).items():
         children = row.pop(field, None)

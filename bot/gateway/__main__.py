@@ -9,8 +9,8 @@ import tempfile
 
 import uvicorn
 
+from bot.core.settings import get_settings
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.settings import get_settings
 
 
 def main() -> None:

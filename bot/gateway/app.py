@@ -18,23 +18,23 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.channels import sms, telegram
-from bot.channels.common import Services, in_session
-from bot.channels.rate_limit import SenderLimiter
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
-from bot.console import signals as console_signals
+from bot.console import signals_page as console_signals
 from bot.console import views as console
-from bot.directory import api as directory_api
-from bot.gateway.db import database_answers, make_engine, make_session_factory
-from bot.gateway.logs import quiet_chatty_libraries
-from bot.gateway.metrics import Metrics
-from bot.gateway.outbox import OutboxWorker, depth
-from bot.gateway.rasa_client import RasaClient
-from bot.gateway.settings import Settings, get_settings
-from bot.handoff import internal_api
-from bot.handoff.queue import load_companies
+from bot.core.db import database_answers, make_engine, make_session_factory
+from bot.core.logs import quiet_chatty_libraries
+from bot.core.metrics import Metrics
+from bot.core.rasa_client import RasaClient
+from bot.core.rate_limit import SenderLimiter
+from bot.core.services import Services, in_session
+from bot.core.settings import Settings, get_settings
+from bot.handoff.store import load_companies
+from bot.hsds_api import routes as directory_api
+from bot.internal_api import handoffs as internal_api
+from bot.internal_api import reminders as reminders_api
+from bot.outbox.worker import OutboxWorker, depth
 from bot.privacy.retention import purge
-from bot.reminders import api as reminders_api
 from bot.reminders.scheduler import ReminderScheduler
 
 log = logging.getLogger(__name__)
@@ -48,11 +48,17 @@ async def retention_loop(services: Services) -> None:
     while True:
         await asyncio.sleep(60)  # not in the middle of start-up
         try:
-            purged = await in_session(services, purge, settings.rasa_tracker_store_url,
-                                      settings.retention_bot_days,
-                                      settings.retention_handoff_days, None, False,
-                                      settings.retention_signal_weeks,
-                                      settings.sql_event_broker_url)  # fmt: skip
+            purged = await in_session(
+                services,
+                purge,
+                settings.rasa_tracker_store_url,
+                settings.retention_bot_days,
+                settings.retention_handoff_days,
+                None,
+                False,
+                settings.retention_signal_weeks,
+                settings.sql_event_broker_url,
+            )
             log.info("retention: %s", purged)
         except Exception:  # a missing tracker store or a database hiccup: try next time
             log.warning("retention run failed", exc_info=True)
@@ -69,13 +75,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = make_engine(settings.database_url)
         app.state.sessions = make_session_factory(app.state.engine)
         app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
-        app.state.telegram_bot = make_bot(settings.telegram_bot_token.get_secret_value(),
-                                          settings.telegram_api)  # fmt: skip
+        app.state.telegram_bot = make_bot(
+            settings.telegram_bot_token.get_secret_value(), settings.telegram_api
+        )
         twilio = TwilioSender(
-            settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
-            settings.twilio_number, f"{settings.public_url.rstrip('/')}/webhooks/sms/status",
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_number,
+            f"{settings.public_url.rstrip('/')}/webhooks/sms/status",
             settings.twilio_api,
-        )  # fmt: skip
+        )
 
         def outbox_depth() -> float:
             with app.state.sessions() as session:
@@ -84,21 +93,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metrics = Metrics(outbox_depth)
         app.state.metrics = metrics
         outbox = OutboxWorker(
-            app.state.sessions, {"sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)},
+            app.state.sessions,
+            {"sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)},
             on_sent=lambda channel: metrics.messages_out.labels(channel, "outbox").inc(),
-        )  # fmt: skip
+        )
         limiter = SenderLimiter(settings.rate_limit, settings.rate_limit_storage)
-        app.state.services = Services(settings, app.state.sessions, app.state.rasa, outbox, set(),
-                                      app.state.telegram_bot, limiter, metrics)  # fmt: skip
+        app.state.services = Services(
+            settings,
+            app.state.sessions,
+            app.state.rasa,
+            outbox,
+            set(),
+            app.state.telegram_bot,
+            limiter,
+            metrics,
+        )
         try:
-            await in_session(app.state.services, load_companies,
-                             Path(settings.housing_companies_file))  # fmt: skip
+            await in_session(
+                app.state.services, load_companies, Path(settings.housing_companies_file)
+            )
         except SQLAlchemyError:  # the database is down: /healthz says so; retried at restart
             log.warning("housing companies not loaded: the database did not answer")
         worker = asyncio.create_task(outbox.run())
         retention = asyncio.create_task(retention_loop(app.state.services))
-        reminders = ReminderScheduler(app.state.sessions, outbox.wake,
-                                      settings.reminder_poll_seconds)  # fmt: skip
+        reminders = ReminderScheduler(
+            app.state.sessions, outbox.wake, settings.reminder_poll_seconds
+        )
         reminder_task = asyncio.create_task(reminders.run())
         try:
             yield
@@ -124,20 +144,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console.router)
     app.include_router(console_signals.router)
     app.add_middleware(
-        SessionMiddleware, secret_key=settings.console_secret.get_secret_value(),
-        session_cookie="console_session", max_age=12 * 3600, same_site="strict",
+        SessionMiddleware,
+        secret_key=settings.console_secret.get_secret_value(),
+        session_cookie="console_session",
+        max_age=12 * 3600,
+        same_site="strict",
         https_only=settings.profile == "production",
-    )  # fmt: skip
+    )
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     async def database_unavailable(request: Request, error: SQLAlchemyError) -> Response:
         """The database is down or restarting: a clear, retryable answer (Twilio and
         Telegram see a 503), never a half-done turn; nothing was accepted."""
-        log.error("database unavailable on %s: %s", request.url.path,
-                  type(getattr(error, "orig", error)).__name__)  # fmt: skip
-        return PlainTextResponse("database unavailable, retry later", status_code=503,
-                                 headers={"Retry-After": "5"})  # fmt: skip
+        log.error(
+            "database unavailable on %s: %s",
+            request.url.path,
+            type(getattr(error, "orig", error)).__name__,
+        )
+        return PlainTextResponse(
+            "database unavailable, retry later", status_code=503, headers={"Retry-After": "5"}
+        )
 
     @app.get("/metrics")
     async def prometheus_metrics(request: Request) -> Response:
@@ -154,12 +181,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         checks: dict[str, object] = {
             "gateway": "ok",
             "database": "ok" if database else "unreachable",
-            "rasa": "ok" if all(replicas.values())
-            else "degraded" if any(replicas.values()) else "unreachable",
-        }  # fmt: skip
+            "rasa": "ok"
+            if all(replicas.values())
+            else "degraded"
+            if any(replicas.values())
+            else "unreachable",
+        }
         if len(replicas) > 1:
-            checks["rasa_replicas"] = {url: "ok" if up else "unreachable"
-                                       for url, up in replicas.items()}  # fmt: skip
+            checks["rasa_replicas"] = {
+                url: "ok" if up else "unreachable" for url, up in replicas.items()
+            }
         usable = database and any(replicas.values())
         healthy = usable and all(replicas.values())
         return JSONResponse(

@@ -17,8 +17,18 @@ from bot.lexicon.folding import fold
 
 GUIDES_FILE = Path(__file__).parent / "guides.yml"
 LANGUAGES = ("fr", "nl")
-UI_NAMES = ("intro", "footer", "button_next", "button_repeat", "button_menu", "progress",
-            "end", "button_find_help", "stopped", "no_guide")  # fmt: skip
+UI_NAMES = (
+    "intro",
+    "footer",
+    "button_next",
+    "button_repeat",
+    "button_menu",
+    "progress",
+    "end",
+    "button_find_help",
+    "stopped",
+    "no_guide",
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +61,12 @@ def guides() -> dict[str, Guide]:
     for row in _data()["guides"]:
         if row["id"] in found:
             raise ValueError(f"guide {row['id']!r} appears twice in {GUIDES_FILE.name}")
-        found[row["id"]] = Guide(id=row["id"], titles=dict(row["title"]),
-                                 steps=[dict(step) for step in row["steps"]],
-                                 words=tuple(fold(w) for w in row.get("words") or ()))  # fmt: skip
+        found[row["id"]] = Guide(
+            id=row["id"],
+            titles=dict(row["title"]),
+            steps=[dict(step) for step in row["steps"]],
+            words=tuple(fold(w) for w in row.get("words") or ()),
+        )
     return found
 
 

@@ -10,23 +10,25 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from bot.channels.common import Services, in_background, in_session
-from bot.channels.texts import text
-from bot.gateway.contacts import ContactView
-from bot.gateway.models import Contact
-from bot.handoff import queue
-from bot.handoff.internal_api import pause_rasa
+from bot.contacts.models import Contact
+from bot.contacts.store import ContactView
+from bot.core.services import Services, in_background, in_session
+from bot.handoff import store
 from bot.handoff.models import HousingCompany
+from bot.handoff.rasa_pause import pause_rasa
 from bot.handoff.routing import out_of_hours_text
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 
 
-def _open(session: Session, contact_id: int, reason: str,
-          language: str) -> tuple[int, bool, str | None]:  # fmt: skip
+def _open(
+    session: Session, contact_id: int, reason: str, language: str
+) -> tuple[int, bool, str | None]:
     contact = session.get_one(Contact, contact_id)
-    handoff, created = queue.open_handoff(session, contact, {"reason": reason,
-                                                             "language": language})  # fmt: skip
+    handoff, created = store.open_handoff(
+        session, contact, {"reason": reason, "language": language}
+    )
     company = session.get_one(HousingCompany, handoff.company_id)
     return handoff.id, created, out_of_hours_text(company, language, datetime.now(timezone.utc))
 
@@ -35,8 +37,9 @@ async def open_from_gateway(services: Services, contact: ContactView, reason: st
     """Open (or find) the contact's handoff; what the tenant is told."""
     language = contact.language or "fr"
     try:
-        handoff_id, created, closed_now = await in_session(services, _open, contact.id, reason,
-                                                           language)  # fmt: skip
+        handoff_id, created, closed_now = await in_session(
+            services, _open, contact.id, reason, language
+        )
     except LookupError:  # no housing company configured: nobody to hand over to
         log.error("handoff: no housing company configured")
         return [text("unavailable", language)]

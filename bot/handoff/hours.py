@@ -6,28 +6,33 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.directory.profile import TIME_ZONE
+from bot.hsds_profile import TIME_ZONE
 from bot.lexicon import DAY_NAMES, WEEKDAY_CODES
 
 LOOKAHEAD_DAYS = 21
 
 
-def _periods(office_hours: dict[str, Any], day: date,
-             holidays: list[str]) -> list[tuple[time, time]]:  # fmt: skip
+def _periods(
+    office_hours: dict[str, Any], day: date, holidays: list[str]
+) -> list[tuple[time, time]]:
     if day.isoformat() in holidays:
         return []
-    return [(time.fromisoformat(start), time.fromisoformat(end))
-            for start, end in office_hours.get(WEEKDAY_CODES[day.weekday()], [])]  # fmt: skip
+    return [
+        (time.fromisoformat(start), time.fromisoformat(end))
+        for start, end in office_hours.get(WEEKDAY_CODES[day.weekday()], [])
+    ]
 
 
 def is_open(office_hours: dict[str, Any], holidays: list[str], moment: datetime) -> bool:
     local = moment.astimezone(TIME_ZONE)
-    return any(start <= local.time() < end
-               for start, end in _periods(office_hours, local.date(), holidays))  # fmt: skip
+    return any(
+        start <= local.time() < end for start, end in _periods(office_hours, local.date(), holidays)
+    )
 
 
-def next_opening(office_hours: dict[str, Any], holidays: list[str],
-                 moment: datetime) -> datetime | None:  # fmt: skip
+def next_opening(
+    office_hours: dict[str, Any], holidays: list[str], moment: datetime
+) -> datetime | None:
     """The start of the next opening period after `moment` (aware, Europe/Brussels)."""
     local = moment.astimezone(TIME_ZONE)
     for offset in range(LOOKAHEAD_DAYS):

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.gateway.db import Base
-from bot.gateway.models import utcnow
+from bot.core.clock import utcnow
+from bot.core.db import Base
 
 ROLES = ("caseworker", "supervisor", "admin", "auditor", "coordinator")
 OPEN_STATUSES = ("waiting", "claimed")
@@ -69,8 +69,9 @@ class HandoffEntry(Base):
 
     __tablename__ = "handoff_entry"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoff.id", ondelete="CASCADE"),
-                                            index=True)  # fmt: skip
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoff.id", ondelete="CASCADE"), index=True
+    )
     author: Mapped[str] = mapped_column(String(16))  # tenant | caseworker | note | system
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     text: Mapped[str] = mapped_column(Text)

@@ -9,14 +9,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from bot.channels.common import Services, in_session
-from bot.channels.texts import text
-from bot.gateway.contacts import ContactView
-from bot.handoff import queue
+from bot.contacts.store import ContactView
+from bot.core.services import Services, in_session
+from bot.handoff import store
 from bot.handoff.hours import is_open, next_opening, say_when
 from bot.handoff.models import HousingCompany
 from bot.handoff.safety_texts import safety_message
 from bot.safety import detect_danger
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,10 @@ def out_of_hours_text(company: HousingCompany, language: str, now: datetime) -> 
 
 
 def _record(session, contact_id: int, body: str, language: str) -> Routed | None:  # noqa: ANN001
-    handoff = queue.open_handoff_of(session, contact_id)
+    handoff = store.open_handoff_of(session, contact_id)
     if handoff is None:
         return None
-    queue.add_entry(session, handoff.id, "tenant", body)
+    store.add_entry(session, handoff.id, "tenant", body)
     replies = []
     danger = detect_danger(body)
     if danger is not None:
@@ -52,8 +52,7 @@ def _record(session, contact_id: int, body: str, language: str) -> Routed | None
     return Routed(handoff.id, replies)
 
 
-async def route_to_caseworker(services: Services, contact: ContactView,
-                              body: str) -> Routed | None:  # fmt: skip
+async def route_to_caseworker(services: Services, contact: ContactView, body: str) -> Routed | None:
     """None when no handoff is open (the bot answers); else what to send now."""
     routed = await in_session(services, _record, contact.id, body, contact.language or "fr")
     if routed is not None:

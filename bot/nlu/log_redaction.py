@@ -14,9 +14,24 @@ import structlog
 
 REDACTED = "[redacted]"
 # Values that say what happened, never what the tenant wrote.
-KEPT_KEYS = frozenset({"event", "event_info", "event_key", "level", "log_level", "timestamp",
-                       "logger", "exc_info", "stack_info", "action_name", "policy_name",
-                       "intent_name", "sender_id", "conversation_id"})  # fmt: skip
+KEPT_KEYS = frozenset(
+    {
+        "event",
+        "event_info",
+        "event_key",
+        "level",
+        "log_level",
+        "timestamp",
+        "logger",
+        "exc_info",
+        "stack_info",
+        "action_name",
+        "policy_name",
+        "intent_name",
+        "sender_id",
+        "conversation_id",
+    }
+)
 
 
 def redact(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:

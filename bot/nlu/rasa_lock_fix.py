@@ -35,8 +35,9 @@ def renew_ticket(store: LockStore, conversation_id: str, number: int, lifetime: 
     store.save_lock(lock)
 
 
-async def acquire(store: LockStore, conversation_id: str, ticket: int, lifetime: float,
-                  wait_seconds: float) -> TicketLock:  # fmt: skip
+async def acquire(
+    store: LockStore, conversation_id: str, ticket: int, lifetime: float, wait_seconds: float
+) -> TicketLock:
     """Rasa's `_acquire_lock`, renewing the waiting ticket instead of only dropping expired
     ones."""
     while True:
@@ -50,8 +51,12 @@ async def acquire(store: LockStore, conversation_id: str, ticket: int, lifetime:
 
 
 @asynccontextmanager
-async def lock(self: LockStore, conversation_id: str, lock_lifetime: float | None = None,
-               wait_time_in_seconds: float = 1) -> AsyncIterator[TicketLock]:  # fmt: skip
+async def lock(
+    self: LockStore,
+    conversation_id: str,
+    lock_lifetime: float | None = None,
+    wait_time_in_seconds: float = 1,
+) -> AsyncIterator[TicketLock]:
     lifetime = lock_store.LOCK_LIFETIME if lock_lifetime is None else lock_lifetime
     ticket = self.issue_ticket(conversation_id, lifetime)
     try:

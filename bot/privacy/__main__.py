@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.gateway.db import make_engine, make_session_factory
+from bot.core.db import make_engine, make_session_factory
+from bot.core.settings import get_settings
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.settings import get_settings
 from bot.privacy.retention import purge
 
 
@@ -20,20 +20,27 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     upgrade_to_head(settings.database_url)
     with make_session_factory(make_engine(settings.database_url))() as session:
-        purged = purge(session, settings.rasa_tracker_store_url, settings.retention_bot_days,
-                       settings.retention_handoff_days, dry_run=args.dry_run,
-                       signal_weeks=settings.retention_signal_weeks,
-                       event_broker_url=settings.sql_event_broker_url)  # fmt: skip
+        purged = purge(
+            session,
+            settings.rasa_tracker_store_url,
+            settings.retention_bot_days,
+            settings.retention_handoff_days,
+            dry_run=args.dry_run,
+            signal_weeks=settings.retention_signal_weeks,
+            event_broker_url=settings.sql_event_broker_url,
+        )
         if args.dry_run:
             session.rollback()
         else:
             session.commit()
     verb = "would delete" if args.dry_run else "deleted"
-    print(f"{verb}: {purged.handoffs} closed handoffs, {purged.outbox} outbox messages, "
-          f"{purged.menus} menu options, {purged.inbound} message ids, {purged.contacts} "
-          f"idle contacts, {purged.rasa_events} Rasa events, "
-          f"{purged.reminders} finished reminders, {purged.signals} signal rows, "
-          f"{purged.broker_events} unread broker events")  # fmt: skip
+    print(
+        f"{verb}: {purged.handoffs} closed handoffs, {purged.outbox} outbox messages, "
+        f"{purged.menus} menu options, {purged.inbound} message ids, {purged.contacts} "
+        f"idle contacts, {purged.rasa_events} Rasa events, "
+        f"{purged.reminders} finished reminders, {purged.signals} signal rows, "
+        f"{purged.broker_events} unread broker events"
+    )
     return 0
 
 

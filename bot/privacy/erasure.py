@@ -17,10 +17,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from bot.channels.common import Services, in_session
-from bot.gateway.models import Contact, MenuOption, OutboxMessage, utcnow
+from bot.contacts.models import Contact, MenuOption
+from bot.core.clock import utcnow
+from bot.core.services import Services, in_session
 from bot.handoff.models import Handoff, HandoffEntry
-from bot.handoff.queue import open_handoff_of
+from bot.handoff.store import open_handoff_of
+from bot.outbox.models import OutboxMessage
 from bot.reminders.models import Reminder
 from bot.signals.privacy import erase_signals
 
@@ -65,15 +67,15 @@ def erase_rasa_events(tracker_store_url: str, sender_id: str) -> int:
     engine = create_engine(tracker_store_url)
     try:
         with engine.begin() as connection:
-            result = connection.execute(text("DELETE FROM events WHERE sender_id = :sender"),
-                                        {"sender": sender_id})  # fmt: skip
+            result = connection.execute(
+                text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id}
+            )
             return result.rowcount or 0
     finally:
         engine.dispose()
 
 
-async def erase_if_requested(services: Services, contact_id: int,
-                             sender_id: str) -> Erased | None:  # fmt: skip
+async def erase_if_requested(services: Services, contact_id: int, sender_id: str) -> Erased | None:
     """After a turn: carry out an erasure the tenant confirmed during it. With the database
     down, the confirmation could not have been stored either; a stored one is carried out
     after the next turn."""
@@ -87,8 +89,13 @@ async def erase_if_requested(services: Services, contact_id: int,
     events = await run_in_threadpool(erase_rasa_events, store, sender_id)
     handoffs = await in_session(services, erase_gateway_records, contact_id)
     signals = await in_session(services, erase_signals, sender_id)
-    log.info("erasure done for %s: %d Rasa events, %d handoffs, %d signal rows", sender_id,
-             events, handoffs, signals)  # fmt: skip
+    log.info(
+        "erasure done for %s: %d Rasa events, %d handoffs, %d signal rows",
+        sender_id,
+        events,
+        handoffs,
+        signals,
+    )
     return Erased(1, handoffs, events)
 
 
@@ -96,8 +103,9 @@ def _has_open_handoff(session: Session, contact_id: int) -> bool:
     return open_handoff_of(session, contact_id) is not None
 
 
-async def erasure_keyword(services: Services, contact_id: int, sender_id: str,
-                          confirmed: bool) -> str | None:  # fmt: skip
+async def erasure_keyword(
+    services: Services, contact_id: int, sender_id: str, confirmed: bool
+) -> str | None:
     """EFFACER / WISSEN while a person owns the conversation (the bot, paused, cannot ask
     for the confirmation): the gateway asks, and EFFACER OUI / WISSEN JA erases at once.
     Outside a handoff the bot asks (None: let the bot handle it). What to tell the tenant:

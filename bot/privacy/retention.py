@@ -25,8 +25,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import create_engine, delete, exists, select, text
 from sqlalchemy.orm import Session
 
-from bot.gateway.models import Contact, InboundMessage, MenuOption, OutboxMessage
+from bot.contacts.models import Contact, InboundMessage, MenuOption
 from bot.handoff.models import OPEN_STATUSES, Handoff, HandoffEntry
+from bot.outbox.models import OutboxMessage
 from bot.reminders.models import PENDING, Reminder
 from bot.signals.privacy import purge_signals
 
@@ -48,28 +49,44 @@ class Purged:
 
 def kept_senders(session: Session, handoff_cutoff: datetime) -> set[str]:
     """Rasa conversations that must stay: their handoff is open or recently closed."""
-    return set(session.scalars(select(Handoff.sender_id).where(
-        (Handoff.status.in_(OPEN_STATUSES)) | (Handoff.closed_at >= handoff_cutoff))))  # fmt: skip
+    return set(
+        session.scalars(
+            select(Handoff.sender_id).where(
+                (Handoff.status.in_(OPEN_STATUSES)) | (Handoff.closed_at >= handoff_cutoff)
+            )
+        )
+    )
 
 
-def purge_gateway(session: Session, now: datetime, bot_days: int,
-                  handoff_days: int) -> tuple[int, int, int, int, int]:  # fmt: skip
+def purge_gateway(
+    session: Session, now: datetime, bot_days: int, handoff_days: int
+) -> tuple[int, int, int, int, int]:
     bot_cutoff, handoff_cutoff = now - timedelta(days=bot_days), now - timedelta(days=handoff_days)
-    old_handoffs = list(session.scalars(select(Handoff.id).where(
-        Handoff.status == "closed", Handoff.closed_at < handoff_cutoff)))  # fmt: skip
+    old_handoffs = list(
+        session.scalars(
+            select(Handoff.id).where(Handoff.status == "closed", Handoff.closed_at < handoff_cutoff)
+        )
+    )
     if old_handoffs:
         session.execute(delete(HandoffEntry).where(HandoffEntry.handoff_id.in_(old_handoffs)))
         session.execute(delete(Handoff).where(Handoff.id.in_(old_handoffs)))
-    outbox = session.execute(delete(OutboxMessage).where(
-        OutboxMessage.status.in_(FINAL_OUTBOX), OutboxMessage.created_at < bot_cutoff,
-        ~exists().where(HandoffEntry.outbox_id == OutboxMessage.id))).rowcount  # fmt: skip
+    outbox = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(FINAL_OUTBOX),
+            OutboxMessage.created_at < bot_cutoff,
+            ~exists().where(HandoffEntry.outbox_id == OutboxMessage.id),
+        )
+    ).rowcount
     menus = session.execute(delete(MenuOption).where(MenuOption.created_at < bot_cutoff)).rowcount
-    inbound = session.execute(delete(InboundMessage).where(
-        InboundMessage.received_at < bot_cutoff)).rowcount  # fmt: skip
+    inbound = session.execute(
+        delete(InboundMessage).where(InboundMessage.received_at < bot_cutoff)
+    ).rowcount
     idle = select(Contact.id).where(
-        Contact.last_seen_at < handoff_cutoff, Contact.opted_out_at.is_(None),
+        Contact.last_seen_at < handoff_cutoff,
+        Contact.opted_out_at.is_(None),
         ~exists().where(Handoff.contact_id == Contact.id),
-        ~exists().where(OutboxMessage.contact_id == Contact.id))  # fmt: skip
+        ~exists().where(OutboxMessage.contact_id == Contact.id),
+    )
     idle_ids = list(session.scalars(idle))
     if idle_ids:
         session.execute(delete(MenuOption).where(MenuOption.contact_id.in_(idle_ids)))
@@ -77,8 +94,9 @@ def purge_gateway(session: Session, now: datetime, bot_days: int,
     return len(old_handoffs), outbox or 0, menus or 0, inbound or 0, len(idle_ids)
 
 
-def purge_rasa(tracker_store_url: str, cutoff: datetime, keep: set[str],
-               dry_run: bool = False) -> int:  # fmt: skip
+def purge_rasa(
+    tracker_store_url: str, cutoff: datetime, keep: set[str], dry_run: bool = False
+) -> int:
     """Delete Rasa's tracker events older than `cutoff`, except the kept conversations'
     (with `dry_run`, only count them)."""
     engine = create_engine(tracker_store_url)
@@ -87,15 +105,20 @@ def purge_rasa(tracker_store_url: str, cutoff: datetime, keep: set[str],
             if keep:
                 placeholders = ", ".join(f":k{i}" for i in range(len(keep)))
                 condition = f"timestamp < :cutoff AND sender_id NOT IN ({placeholders})"
-                values = {"cutoff": cutoff.timestamp(),
-                          **{f"k{i}": sender for i, sender in enumerate(sorted(keep))}}  # fmt: skip
+                values = {
+                    "cutoff": cutoff.timestamp(),
+                    **{f"k{i}": sender for i, sender in enumerate(sorted(keep))},
+                }
             else:
                 condition, values = "timestamp < :cutoff", {"cutoff": cutoff.timestamp()}
             if dry_run:
-                return connection.execute(text(f"SELECT count(*) FROM events WHERE {condition}"),
-                                          values).scalar_one()  # fmt: skip
-            return connection.execute(text(f"DELETE FROM events WHERE {condition}"),
-                                      values).rowcount or 0  # fmt: skip
+                return connection.execute(
+                    text(f"SELECT count(*) FROM events WHERE {condition}"), values
+                ).scalar_one()
+            return (
+                connection.execute(text(f"DELETE FROM events WHERE {condition}"), values).rowcount
+                or 0
+            )
     finally:
         engine.dispose()
 
@@ -129,20 +152,32 @@ def _timestamp(data: str | None) -> float:
         return 0.0
 
 
-def purge(session: Session, tracker_store_url: str, bot_days: int, handoff_days: int,
-          now: datetime | None = None, dry_run: bool = False, signal_weeks: int = 104,
-          event_broker_url: str | None = None) -> Purged:  # fmt: skip
+def purge(
+    session: Session,
+    tracker_store_url: str,
+    bot_days: int,
+    handoff_days: int,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    signal_weeks: int = 104,
+    event_broker_url: str | None = None,
+) -> Purged:
     """One retention run; the caller commits (or rolls back for a dry run)."""
     now = now or datetime.now(timezone.utc)
     keep = kept_senders(session, now - timedelta(days=handoff_days))
-    handoffs, outbox, menus, inbound, contacts = purge_gateway(session, now, bot_days,
-                                                               handoff_days)  # fmt: skip
+    handoffs, outbox, menus, inbound, contacts = purge_gateway(session, now, bot_days, handoff_days)
     events = purge_rasa(tracker_store_url, now - timedelta(days=bot_days), keep, dry_run)
-    reminders = session.execute(delete(Reminder).where(
-        Reminder.status != PENDING,
-        Reminder.done_at < now - timedelta(days=bot_days))).rowcount  # fmt: skip
+    reminders = session.execute(
+        delete(Reminder).where(
+            Reminder.status != PENDING, Reminder.done_at < now - timedelta(days=bot_days)
+        )
+    ).rowcount
     signals = purge_signals(session, signal_weeks, now)
-    broker = (purge_broker_events(event_broker_url, now - timedelta(days=bot_days), dry_run)
-              if event_broker_url else 0)  # fmt: skip
-    return Purged(handoffs, outbox, menus, inbound, contacts, events, reminders or 0, signals,
-                  broker)  # fmt: skip
+    broker = (
+        purge_broker_events(event_broker_url, now - timedelta(days=bot_days), dry_run)
+        if event_broker_url
+        else 0
+    )
+    return Purged(
+        handoffs, outbox, menus, inbound, contacts, events, reminders or 0, signals, broker
+    )

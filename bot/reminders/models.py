@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.gateway.db import Base
-from bot.gateway.models import utcnow
+from bot.core.clock import utcnow
+from bot.core.db import Base
 
 PENDING, SENT, CANCELLED = "pending", "sent", "cancelled"
 

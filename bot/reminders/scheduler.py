@@ -20,15 +20,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from bot.directory.profile import TIME_ZONE
+from bot.contacts.models import Contact
+from bot.core.clock import as_utc, utcnow
 from bot.directory.store import load
-from bot.gateway.models import Contact, as_utc, utcnow
-from bot.gateway.outbox import enqueue
+from bot.hsds_profile import TIME_ZONE
+from bot.outbox.worker import enqueue
 from bot.reminders.models import CANCELLED, PENDING, SENT, Reminder
 from bot.reminders.sessions import place_of, session_at
 from bot.reminders.texts import reminder_text
 from bot.reminders.timing import is_quiet
-from bot.sms import to_gsm7
+from bot.sms_rules import to_gsm7
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -36,9 +37,13 @@ TOO_LATE = timedelta(minutes=30)  # closer than this to the start, a reminder is
 
 
 class ReminderScheduler:
-    def __init__(self, sessions: sessionmaker, wake_outbox: Callable[[], None] = lambda: None,
-                 poll_seconds: float = 30.0,
-                 clock: Callable[[], datetime] = utcnow) -> None:  # fmt: skip
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        wake_outbox: Callable[[], None] = lambda: None,
+        poll_seconds: float = 30.0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.sessions = sessions
         self.wake_outbox = wake_outbox
         self.poll_seconds = poll_seconds
@@ -61,9 +66,17 @@ class ReminderScheduler:
         """Hand every due reminder to the outbox (or cancel it); returns how many were sent."""
         now = self.clock().astimezone(timezone.utc)  # SQLite compares wall-clock text
         with self.sessions() as session:
-            due = list(session.scalars(select(Reminder.id).where(
-                Reminder.status == PENDING, Reminder.send_at <= now,
-            ).order_by(Reminder.send_at).limit(BATCH)))  # fmt: skip
+            due = list(
+                session.scalars(
+                    select(Reminder.id)
+                    .where(
+                        Reminder.status == PENDING,
+                        Reminder.send_at <= now,
+                    )
+                    .order_by(Reminder.send_at)
+                    .limit(BATCH)
+                )
+            )
         sent = 0
         for reminder_id in due:
             with self.sessions() as session:
@@ -83,12 +96,16 @@ class ReminderScheduler:
         service = load(session, "service", [reminder.service_id]).get(reminder.service_id)
         place = place_of(session, reminder.service_id, reminder.location_id)
         reason = (
-            "opted out" if contact.opted_out
-            else "missed" if now >= start - TOO_LATE
-            else "activity gone" if service is None or place is None
-            else "schedule changed" if session_at(place, start.astimezone(TIME_ZONE)) is None
+            "opted out"
+            if contact.opted_out
+            else "missed"
+            if now >= start - TOO_LATE
+            else "activity gone"
+            if service is None or place is None
+            else "schedule changed"
+            if session_at(place, start.astimezone(TIME_ZONE)) is None
             else None
-        )  # fmt: skip
+        )
         if reason is None and is_quiet(now):
             return 0  # due during the night: the morning's round sends it
         if not _claim(session, reminder_id, CANCELLED if reason else SENT, reason, now):
@@ -97,21 +114,30 @@ class ReminderScheduler:
             log.info("reminder %s cancelled: %s", reminder_id, reason)
             return 0
         day_before = now.astimezone(TIME_ZONE).date() < start.astimezone(TIME_ZONE).date()
-        body = reminder_text(service, reminder.location_id, start, end, reminder.language,
-                             day_before)  # fmt: skip
-        enqueue(session, contact.id, contact.channel,
-                to_gsm7(body) if contact.channel == "sms" else _html(body))  # fmt: skip
+        body = reminder_text(
+            service, reminder.location_id, start, end, reminder.language, day_before
+        )
+        enqueue(
+            session,
+            contact.id,
+            contact.channel,
+            to_gsm7(body) if contact.channel == "sms" else _html(body),
+        )
         log.info("reminder %s handed to the outbox for %s", reminder_id, contact.pseudonym)
         return 1
 
 
-def _claim(session: Session, reminder_id: int, status: str, reason: str | None,
-           now: datetime) -> bool:  # fmt: skip
+def _claim(
+    session: Session, reminder_id: int, status: str, reason: str | None, now: datetime
+) -> bool:
     """The conditional UPDATE that only one worker wins (the row lock orders them)."""
-    return bool(session.execute(
-        update(Reminder).where(Reminder.id == reminder_id, Reminder.status == PENDING)
-        .values(status=status, reason=reason, done_at=now)
-    ).rowcount)  # fmt: skip
+    return bool(
+        session.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.status == PENDING)
+            .values(status=status, reason=reason, done_at=now)
+        ).rowcount
+    )
 
 
 def _html(body: str) -> str:

@@ -35,8 +35,13 @@ def place_of(db: DbSession, service_id: str, location_id: str | None) -> Place |
     # the most specific schedules win, as in the search: service-at-location, location, service
     for owner in (sal_id, found_location, service_id):
         if owner:
-            documents = list(db.scalars(select(Schedule.document).where(
-                Schedule.owner_id == owner).order_by(Schedule.position)))  # fmt: skip
+            documents = list(
+                db.scalars(
+                    select(Schedule.document)
+                    .where(Schedule.owner_id == owner)
+                    .order_by(Schedule.position)
+                )
+            )
             if documents:
                 return Place(service_id, found_location, documents)
     return Place(service_id, found_location, [])

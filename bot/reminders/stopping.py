@@ -1,15 +1,18 @@
 """STOP RAPPEL / STOP HERINNERING (shown in every reminder): cancels the contact's pending
 reminders, whatever the conversation is doing. A bare SMS STOP opts the number out, which
-cancels them too (bot/gateway/contacts.py)."""
+cancels them too (set_opted_out)."""
 
 from __future__ import annotations
 
 import logging
 
-from bot.channels.common import Services, in_session
-from bot.channels.texts import text
-from bot.gateway.contacts import ContactView
+from sqlalchemy.orm import Session
+
+from bot.contacts import store as contacts
+from bot.contacts.store import ContactView
+from bot.core.services import Services, in_session
 from bot.reminders.store import cancel_all
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -18,3 +21,10 @@ async def stop_reminders(services: Services, contact: ContactView) -> str:
     cancelled = await in_session(services, cancel_all, contact.id, "stopped")
     log.info("reminders: %s stopped %d", contact.pseudonym, cancelled)
     return text("reminders_stopped", contact.language)
+
+
+def set_opted_out(session: Session, contact_id: int, opted_out: bool) -> None:
+    """SMS STOP / START. STOP also ends every reminder; START does not bring them back."""
+    contacts.set_opted_out(session, contact_id, opted_out)
+    if opted_out:
+        cancel_all(session, contact_id, "opted out")

@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.contacts.models import Contact
+from bot.core.clock import utcnow
 from bot.directory.schedules import Session as ActivitySession
-from bot.gateway.models import Contact, utcnow
 from bot.reminders.models import CANCELLED, PENDING, Reminder
 from bot.reminders.sessions import first_session, place_of, session_at
 from bot.reminders.timing import send_time
@@ -32,9 +33,15 @@ class Scheduled:
     day_before: bool
 
 
-def schedule(session: Session, sender_id: str, service_id: str, location_id: str | None,
-             start: datetime | None, language: str,
-             now: datetime | None = None) -> Scheduled:  # fmt: skip
+def schedule(
+    session: Session,
+    sender_id: str,
+    service_id: str,
+    location_id: str | None,
+    start: datetime | None,
+    language: str,
+    now: datetime | None = None,
+) -> Scheduled:
     """A reminder for the session of an activity starting at `start` (or its next one)."""
     now = now or utcnow()
     contact = session.scalar(select(Contact).where(Contact.pseudonym == sender_id))
@@ -55,19 +62,30 @@ def schedule(session: Session, sender_id: str, service_id: str, location_id: str
         return Scheduled(False, False, found, None, False)
     # Stored in UTC: SQLite would drop the zone and keep the wall-clock time.
     start_utc, send_utc = found.start.astimezone(timezone.utc), when.at.astimezone(timezone.utc)
-    existing = session.scalar(select(Reminder).where(
-        Reminder.contact_id == contact.id, Reminder.service_id == service_id,
-        Reminder.session_start == start_utc))  # fmt: skip
+    existing = session.scalar(
+        select(Reminder).where(
+            Reminder.contact_id == contact.id,
+            Reminder.service_id == service_id,
+            Reminder.session_start == start_utc,
+        )
+    )
     if existing is not None and existing.status == PENDING:
         return Scheduled(False, True, found, when.at, when.day_before)
     if existing is not None:  # stopped earlier, asked again: on again
         existing.status, existing.reason, existing.done_at = PENDING, None, None
         existing.language, existing.send_at = language, send_utc
         return Scheduled(True, True, found, when.at, when.day_before)
-    session.add(Reminder(contact_id=contact.id, service_id=service_id,
-                         location_id=place.location_id, session_start=start_utc,
-                         session_end=found.end.astimezone(timezone.utc) if found.end else None,
-                         language=language, send_at=send_utc))  # fmt: skip
+    session.add(
+        Reminder(
+            contact_id=contact.id,
+            service_id=service_id,
+            location_id=place.location_id,
+            session_start=start_utc,
+            session_end=found.end.astimezone(timezone.utc) if found.end else None,
+            language=language,
+            send_at=send_utc,
+        )
+    )
     session.flush()
     return Scheduled(True, True, found, when.at, when.day_before)
 

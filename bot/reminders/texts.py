@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.channels.texts import text
-from bot.directory.profile import TIME_ZONE, translated
-from bot.directory.wording import clock, place
+from bot.hsds_profile import TIME_ZONE, translated
 from bot.lexicon import DAY_NAMES
+from bot.texts import text
+from bot.wording import clock, place
 
 STOP_WORDS = {"fr": "STOP RAPPEL", "nl": "STOP HERINNERING"}
 
@@ -22,10 +22,20 @@ def when(start: datetime, end: datetime | None, language: str) -> str:
     return f"{day}, {hours}"
 
 
-def reminder_text(service: dict[str, Any], location_id: str | None, start: datetime,
-                  end: datetime | None, language: str, day_before: bool) -> str:  # fmt: skip
+def reminder_text(
+    service: dict[str, Any],
+    location_id: str | None,
+    start: datetime,
+    end: datetime | None,
+    language: str,
+    day_before: bool,
+) -> str:
     name = str(translated(service, "name", language) or "").rstrip(".")
-    body = text("reminder_day_before" if day_before else "reminder_same_day", language,
-                activity=name, when=when(start, end, language),
-                place=place(service, location_id, language) or "-")  # fmt: skip
+    body = text(
+        "reminder_day_before" if day_before else "reminder_same_day",
+        language,
+        activity=name,
+        when=when(start, end, language),
+        place=place(service, location_id, language) or "-",
+    )
     return body.replace("\n-.\n", "\n")  # no place known: leave the line out

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from bot.directory.profile import TIME_ZONE
+from bot.hsds_profile import TIME_ZONE
 
 EVENING = time(18, 0)  # the day before
 MORNING = time(9, 0)  # the same day, when the evening before has passed

@@ -16,21 +16,26 @@ from pathlib import Path
 
 import pika
 
-from bot.gateway.db import make_engine, make_session_factory
+from bot.core.db import make_engine, make_session_factory
+from bot.core.settings import Settings, get_settings
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.settings import Settings, get_settings
-from bot.handoff.queue import load_companies
+from bot.handoff.store import load_companies
 from bot.signals import cli_summary
 from bot.signals.recorder import Recorder
 from bot.signals.sources import consume_rabbitmq, consume_sql, run_forever
 
 
 def rabbitmq_parameters(settings: Settings) -> pika.ConnectionParameters:
-    credentials = pika.PlainCredentials(settings.rabbitmq_user,
-                                        settings.rabbitmq_password.get_secret_value())  # fmt: skip
-    return pika.ConnectionParameters(host=settings.rabbitmq_host, port=settings.rabbitmq_port,
-                                     credentials=credentials, heartbeat=60,
-                                     connection_attempts=1)  # fmt: skip
+    credentials = pika.PlainCredentials(
+        settings.rabbitmq_user, settings.rabbitmq_password.get_secret_value()
+    )
+    return pika.ConnectionParameters(
+        host=settings.rabbitmq_host,
+        port=settings.rabbitmq_port,
+        credentials=credentials,
+        heartbeat=60,
+        connection_attempts=1,
+    )
 
 
 def migrate(database_url: str, attempts: int = 15) -> None:
@@ -49,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.signals")
     commands = parser.add_subparsers(dest="command", required=True)
     consume = commands.add_parser("consume", help="record Rasa's events as anonymous signals")
-    consume.add_argument("--until-empty", action="store_true",
-                         help="SQL source: stop once every event is read")  # fmt: skip
+    consume.add_argument(
+        "--until-empty", action="store_true", help="SQL source: stop once every event is read"
+    )
     cli_summary.add_commands(commands)  # summary, seed-sample (the coordinators' read side)
     args = parser.parse_args(argv)
     if args.command != "consume":
@@ -65,11 +71,17 @@ def main(argv: list[str] | None = None) -> int:
         session.commit()
     recorder = Recorder(sessions)
     if settings.signals_source == "rabbitmq":
-        run_forever(partial(consume_rabbitmq, rabbitmq_parameters(settings),
-                            settings.rabbitmq_queue, recorder))  # fmt: skip
+        run_forever(
+            partial(
+                consume_rabbitmq, rabbitmq_parameters(settings), settings.rabbitmq_queue, recorder
+            )
+        )
     else:
-        run_forever(lambda stop: consume_sql(settings.rasa_event_broker_url, recorder, stop,
-                                             until_empty=args.until_empty))  # fmt: skip
+        run_forever(
+            lambda stop: consume_sql(
+                settings.rasa_event_broker_url, recorder, stop, until_empty=args.until_empty
+            )
+        )
     return 0
 
 

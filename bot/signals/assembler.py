@@ -42,8 +42,14 @@ class _Open:
 
 
 class TurnAssembler:
-    def __init__(self, tokenizer: Tokenizer, max_open: int = 2000, max_events: int = 500,
-                 idle_seconds: float = 120.0, max_contexts: int = 20000) -> None:  # fmt: skip
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        max_open: int = 2000,
+        max_events: int = 500,
+        idle_seconds: float = 120.0,
+        max_contexts: int = 20000,
+    ) -> None:
         self.tokenizer = tokenizer
         self.max_open, self.max_events, self.idle_seconds = max_open, max_events, idle_seconds
         self.max_contexts = max_contexts
@@ -75,7 +81,8 @@ class TurnAssembler:
             week = week_of(float(timestamp))
             message_id = event.get("message_id")
             conversation, digest = self.tokenizer(
-                sender, message_id if isinstance(message_id, str) else None, week)  # fmt: skip
+                sender, message_id if isinstance(message_id, str) else None, week
+            )
             self._open[slot] = _Open(open_turn(event, week, conversation, digest), [handle])
             while len(self._open) > self.max_open:
                 done.append(self._close(next(iter(self._open))))
@@ -93,8 +100,9 @@ class TurnAssembler:
     def expire(self, now: float | None = None) -> list[Done]:
         """Turns that stayed open too long (Rasa paused, or an event lost): recorded as they are."""
         now = time.monotonic() if now is None else now
-        stale = [slot for slot, item in self._open.items()
-                 if now - item.started >= self.idle_seconds]  # fmt: skip
+        stale = [
+            slot for slot, item in self._open.items() if now - item.started >= self.idle_seconds
+        ]
         return [self._close(slot) for slot in stale]
 
     def flush(self) -> list[Done]:

@@ -28,15 +28,28 @@ STYLE = Style(
 )
 
 
-def line_chart(title: str, weeks: Sequence[date], series: Mapping[str, Sequence[Cell]],
-               description: str) -> Markup:  # fmt: skip
+def line_chart(
+    title: str, weeks: Sequence[date], series: Mapping[str, Sequence[Cell]], description: str
+) -> Markup:
     """One SVG line chart, a line per series, one point per shown week's count."""
     chart = pygal.Line(
-        title=title, style=STYLE, js=(), disable_xml_declaration=True, width=600, height=340,
-        show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=2, dots_size=3,
-        include_x_axis=True, allow_interruptions=True, x_label_rotation=0,
-        show_minor_x_labels=len(weeks) <= 13, truncate_legend=40, truncate_label=-1,
-    )  # fmt: skip
+        title=title,
+        style=STYLE,
+        js=(),
+        disable_xml_declaration=True,
+        width=600,
+        height=340,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=2,
+        dots_size=3,
+        include_x_axis=True,
+        allow_interruptions=True,
+        x_label_rotation=0,
+        show_minor_x_labels=len(weeks) <= 13,
+        truncate_legend=40,
+        truncate_label=-1,
+    )
     chart.x_labels = [week.strftime("%d/%m") for week in weeks]
     chart.x_labels_major = chart.x_labels[:: max(1, len(weeks) // 6)]
     for name, cells in series.items():

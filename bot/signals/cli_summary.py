@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import TextIO
 
-from bot.gateway.db import make_engine, make_session_factory
+from bot.core.db import make_engine, make_session_factory
+from bot.core.settings import get_settings
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.settings import get_settings
 from bot.signals.sample import seed_sample
 from bot.signals.summary import Summary, monday, summarise, to_csv
 from bot.signals.weeks import week_of
@@ -23,10 +23,12 @@ LABEL_WIDTH, CELL_WIDTH = 24, 6
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     summary = commands.add_parser("summary", help="print the coordinators' weekly summary")
-    summary.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
-                         metavar="YYYY-MM-DD")  # fmt: skip
-    summary.add_argument("--to", dest="end", type=date.fromisoformat, required=True,
-                         metavar="YYYY-MM-DD")  # fmt: skip
+    summary.add_argument(
+        "--from", dest="start", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD"
+    )
+    summary.add_argument(
+        "--to", dest="end", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD"
+    )
     summary.add_argument("--company", default=None, help="housing company id (default: all)")
     summary.add_argument("--csv", action="store_true", help="CSV, as the console exports it")
     summary.add_argument("--database-url", default=None)
@@ -34,8 +36,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sample = commands.add_parser("seed-sample", help="write SAMPLE signals (demos, tests)")
     sample.add_argument("--company", default="sample-company")
     sample.add_argument("--weeks", type=int, default=12)
-    sample.add_argument("--until", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
-                        help="a day of the last week (default: this week)")  # fmt: skip
+    sample.add_argument(
+        "--until",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="a day of the last week (default: this week)",
+    )
     sample.add_argument("--database-url", default=None)
     sample.set_defaults(run=run_seed_sample)
 
@@ -67,8 +74,10 @@ def run_seed_sample(args: argparse.Namespace, out: TextIO | None = None) -> int:
     with _sessions(args.database_url)() as session:
         written = seed_sample(session, args.company, last, args.weeks)
         session.commit()
-    out.write(f"SAMPLE signals: {written} made-up rows for {args.company}, "
-              f"{args.weeks} weeks up to the week of {last.isoformat()}\n")  # fmt: skip
+    out.write(
+        f"SAMPLE signals: {written} made-up rows for {args.company}, "
+        f"{args.weeks} weeks up to the week of {last.isoformat()}\n"
+    )
     return 0
 
 
@@ -86,21 +95,29 @@ def as_text(summary: Summary) -> str:
     """The summary as terminal tables: one column per week (its Monday, dd/mm)."""
     header = _line("week of", [week.strftime("%d/%m") for week in summary.weeks])
     scope = summary.company or "all housing companies"
-    lines = [f"Signals {summary.first.isoformat()} to the week of {summary.last.isoformat()}, "
-             f"{scope}. Distinct conversations per week; \"<5\": fewer than 5, hidden; "
-             "\"x\": hidden so that a small cell cannot be worked out."]  # fmt: skip
+    lines = [
+        f"Signals {summary.first.isoformat()} to the week of {summary.last.isoformat()}, "
+        f'{scope}. Distinct conversations per week; "<5": fewer than 5, hidden; '
+        '"x": hidden so that a small cell cannot be worked out.'
+    ]
     lines += _table("Conversations", {"all": summary.conversations}, header)
     for dimension, table in summary.breakdowns.items():
         lines += _table(f"Per {dimension}", table, header)
-    lines += _table("Handoffs per reason", {reason: [r.cell for r in rates]
-                                            for reason, rates in summary.handoffs.items()},
-                    header)  # fmt: skip
-    lines += _table("Handoff rate per reason (% of the week's conversations)",
-                    {reason: [r.percent() or "-" for r in rates]
-                     for reason, rates in summary.handoffs.items()}, header)  # fmt: skip
+    lines += _table(
+        "Handoffs per reason",
+        {reason: [r.cell for r in rates] for reason, rates in summary.handoffs.items()},
+        header,
+    )
+    lines += _table(
+        "Handoff rate per reason (% of the week's conversations)",
+        {reason: [r.percent() or "-" for r in rates] for reason, rates in summary.handoffs.items()},
+        header,
+    )
     missed = summary.not_understood
-    missed_table = {"conversations": [r.cell for r in missed],
-                    "rate": [r.percent() or "-" for r in missed]}  # fmt: skip
+    missed_table = {
+        "conversations": [r.cell for r in missed],
+        "rate": [r.percent() or "-" for r in missed],
+    }
     lines += _table("Not understood", missed_table, header)
     lines += _table("Urgent", {"conversations": summary.urgent}, header)
     return "\n".join(lines) + "\n"

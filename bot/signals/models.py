@@ -12,8 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.gateway.db import Base
-from bot.gateway.models import utcnow
+from bot.core.clock import utcnow
+from bot.core.db import Base
 
 
 class SignalEvent(Base):

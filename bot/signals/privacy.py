@@ -33,8 +33,14 @@ def erase_signals(session: Session, sender_id: str, now: datetime | None = None)
     deleted = 0
     for week, key in session.execute(select(SignalWeekKey.week, SignalWeekKey.key)).all():
         token = conversation_token(key, sender_id)
-        deleted += session.execute(delete(SignalEvent).where(
-            SignalEvent.week == week, SignalEvent.conversation == token)).rowcount or 0  # fmt: skip
+        deleted += (
+            session.execute(
+                delete(SignalEvent).where(
+                    SignalEvent.week == week, SignalEvent.conversation == token
+                )
+            ).rowcount
+            or 0
+        )
         if session.get(SignalErased, (week, token)) is None:
             session.add(SignalErased(week=week, conversation=token))
     return deleted

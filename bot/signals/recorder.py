@@ -23,20 +23,24 @@ class Recorder:
         self._companies: dict[str, str] = {}
         self._companies_at = float("-inf")
 
-    def tokenize(self, sender_id: str, message_id: str | None,
-                 week: date) -> tuple[str, str | None]:  # fmt: skip
+    def tokenize(
+        self, sender_id: str, message_id: str | None, week: date
+    ) -> tuple[str, str | None]:
         with self.sessions() as session:
             key = week_key(session, week)
             session.commit()
-        return conversation_token(key, sender_id), turn_digest(key, message_id) if message_id \
-            else None  # fmt: skip
+        return conversation_token(key, sender_id), turn_digest(
+            key, message_id
+        ) if message_id else None
 
     def company_of(self, session: Session, site: str | None) -> str | None:
         """The housing company a site (deep-link or SMS number code) belongs to, if any."""
         if time.monotonic() - self._companies_at > COMPANIES_REFRESH_SECONDS:
-            self._companies = {str(code): company.id
-                               for company in session.scalars(select(HousingCompany))
-                               for code in company.sites or []}  # fmt: skip
+            self._companies = {
+                str(code): company.id
+                for company in session.scalars(select(HousingCompany))
+                for code in company.sites or []
+            }
             self._companies_at = time.monotonic()
         return self._companies.get(site) if site else None
 
@@ -54,11 +58,19 @@ class Recorder:
                 if session.get(SignalTurnSeen, (done.week, done.digest)) is not None:
                     return False
                 session.add(SignalTurnSeen(week=done.week, digest=done.digest))
-            session.add(SignalEvent(
-                week=done.week, conversation=done.conversation, topic=signal.topic,
-                language=signal.language, channel=signal.channel, commune=signal.commune,
-                company_id=self.company_of(session, signal.site), understood=signal.understood,
-                urgent=signal.urgent, handoff_reason=signal.handoff_reason,
-            ))  # fmt: skip
+            session.add(
+                SignalEvent(
+                    week=done.week,
+                    conversation=done.conversation,
+                    topic=signal.topic,
+                    language=signal.language,
+                    channel=signal.channel,
+                    commune=signal.commune,
+                    company_id=self.company_of(session, signal.site),
+                    understood=signal.understood,
+                    urgent=signal.urgent,
+                    handoff_reason=signal.handoff_reason,
+                )
+            )
             session.commit()
         return True

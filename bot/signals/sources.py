@@ -59,8 +59,13 @@ def _wait(stop: threading.Event, attempt: int, error: Exception) -> None:
     stop.wait(delay)
 
 
-def consume_rabbitmq(parameters: pika.ConnectionParameters, queue: str, recorder: Recorder,
-                     stop: threading.Event, prefetch: int = 2000) -> None:  # fmt: skip
+def consume_rabbitmq(
+    parameters: pika.ConnectionParameters,
+    queue: str,
+    recorder: Recorder,
+    stop: threading.Event,
+    prefetch: int = 2000,
+) -> None:
     """Consume Rasa's queue until `stop` is set, reconnecting after a failure."""
     attempt = 0
     while not stop.is_set():
@@ -77,8 +82,9 @@ def consume_rabbitmq(parameters: pika.ConnectionParameters, queue: str, recorder
                     connection.close()  # the events of open turns go back to the queue
 
 
-def _read_queue(channel: Any, queue: str, recorder: Recorder, stop: threading.Event,
-                prefetch: int, attempt: int) -> int:  # fmt: skip
+def _read_queue(
+    channel: Any, queue: str, recorder: Recorder, stop: threading.Event, prefetch: int, attempt: int
+) -> int:
     channel.queue_declare(queue, durable=True)  # as Rasa's PikaEventBroker declares it
     channel.basic_qos(prefetch_count=prefetch)
     assembler = TurnAssembler(recorder.tokenize, max_open=prefetch // 10)
@@ -105,8 +111,14 @@ def _read_queue(channel: Any, queue: str, recorder: Recorder, stop: threading.Ev
     return attempt
 
 
-def consume_sql(url: str, recorder: Recorder, stop: threading.Event, poll_seconds: float = 1.0,
-                batch: int = 500, until_empty: bool = False) -> None:  # fmt: skip
+def consume_sql(
+    url: str,
+    recorder: Recorder,
+    stop: threading.Event,
+    poll_seconds: float = 1.0,
+    batch: int = 500,
+    until_empty: bool = False,
+) -> None:
     """Read Rasa's SQL event broker table (`events`: id, sender_id, data), deleting each
     turn's rows once recorded, until `stop` is set (or, with `until_empty`, until no row
     is left to read and no turn is open)."""
@@ -119,9 +131,12 @@ def consume_sql(url: str, recorder: Recorder, stop: threading.Event, poll_second
                 while not stop.is_set():
                     beat()
                     with engine.connect() as connection:
-                        rows = connection.execute(text(
-                            "SELECT id, data FROM events WHERE id > :last ORDER BY id LIMIT :n"),
-                            {"last": last, "n": batch}).all()  # fmt: skip
+                        rows = connection.execute(
+                            text(
+                                "SELECT id, data FROM events WHERE id > :last ORDER BY id LIMIT :n"
+                            ),
+                            {"last": last, "n": batch},
+                        ).all()
                     items: list[Done] = []
                     for row_id, data in rows:
                         last = row_id
@@ -147,8 +162,10 @@ def _delete(engine: Any, ids: list[Any]) -> None:
         return
     with engine.begin() as connection:
         names = ", ".join(f":i{n}" for n in range(len(ids)))
-        connection.execute(text(f"DELETE FROM events WHERE id IN ({names})"),
-                           {f"i{n}": row_id for n, row_id in enumerate(ids)})  # fmt: skip
+        connection.execute(
+            text(f"DELETE FROM events WHERE id IN ({names})"),
+            {f"i{n}": row_id for n, row_id in enumerate(ids)},
+        )
 
 
 def run_forever(target: Callable[[threading.Event], None]) -> None:

@@ -161,23 +161,33 @@ def summarise(session: Session, start: date, end: date, company: str | None) -> 
         breakdowns[dimension] = {value: [column[value] for column in columns] for value in values}
 
     by_reason: dict[str, dict[date, int]] = defaultdict(dict)
-    for (week, reason), count in _counts(session, weeks, company,
-                                         SignalEvent.handoff_reason).items():  # fmt: skip
+    for (week, reason), count in _counts(
+        session, weeks, company, SignalEvent.handoff_reason
+    ).items():
         by_reason[reason][week] = count
-    handoffs = {reason: [rate(counts.get(week, 0), total)
-                         for week, total in zip(weeks, week_totals, strict=True)]
-                for reason, counts in sorted(by_reason.items())}  # fmt: skip
+    handoffs = {
+        reason: [
+            rate(counts.get(week, 0), total) for week, total in zip(weeks, week_totals, strict=True)
+        ]
+        for reason, counts in sorted(by_reason.items())
+    }
 
     missed = _counts(session, weeks, company, condition=SignalEvent.understood.is_(False))
     urgent = _counts(session, weeks, company, condition=SignalEvent.urgent.is_(True))
     return Summary(
-        first=weeks[0], last=weeks[-1], company=company, weeks=weeks,
+        first=weeks[0],
+        last=weeks[-1],
+        company=company,
+        weeks=weeks,
         conversations=[shown(total) for total in week_totals],
-        breakdowns=breakdowns, handoffs=handoffs,
-        not_understood=[rate(missed.get((week, None), 0), total)
-                        for week, total in zip(weeks, week_totals, strict=True)],
+        breakdowns=breakdowns,
+        handoffs=handoffs,
+        not_understood=[
+            rate(missed.get((week, None), 0), total)
+            for week, total in zip(weeks, week_totals, strict=True)
+        ],
         urgent=[shown(urgent.get((week, None), 0)) for week in weeks],
-    )  # fmt: skip
+    )
 
 
 def rows(summary: Summary) -> list[dict[str, str]]:
@@ -186,8 +196,15 @@ def rows(summary: Summary) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
 
     def add(section: str, item: str, week: date, cell: Cell, share: str = "") -> None:
-        out.append({"section": section, "item": item, "week": week.isoformat(),
-                    "conversations": str(cell), "rate": share})  # fmt: skip
+        out.append(
+            {
+                "section": section,
+                "item": item,
+                "week": week.isoformat(),
+                "conversations": str(cell),
+                "rate": share,
+            }
+        )
 
     for week, cell in zip(summary.weeks, summary.conversations, strict=True):
         add("conversations", "all", week, cell)

@@ -89,22 +89,24 @@ class Turn:
 SLOTS_READ = ("language", "commune", "site", "handoff_reason", "urgent")
 
 
-def open_turn(user_event: dict[str, Any], week: Any, conversation: str,
-              digest: str | None) -> Turn:  # fmt: skip
+def open_turn(user_event: dict[str, Any], week: Any, conversation: str, digest: str | None) -> Turn:
     """A turn from its `user` event: the intent, entities and metadata, not the text."""
     parse = user_event.get("parse_data") or {}
     metadata = user_event.get("metadata") or parse.get("metadata") or {}
-    entities = [row.get("value") for row in parse.get("entities") or []
-                if row.get("entity") == "commune"]  # fmt: skip
+    entities = [
+        row.get("value") for row in parse.get("entities") or [] if row.get("entity") == "commune"
+    ]
     language = (parse.get("language") or {}).get("code")
     return Turn(
-        week=week, conversation=conversation, digest=digest,
+        week=week,
+        conversation=conversation,
+        digest=digest,
         intent=name_or_none((parse.get("intent") or {}).get("name"), 64),
         parsed_language=language if language in LANGUAGES else None,
         entity_commune=commune_or_none(entities[-1]) if entities else None,
         channel=name_or_none(metadata.get("channel") or user_event.get("input_channel"), 16),
         site=str(metadata["site"])[:64] if metadata.get("site") else None,
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)
@@ -125,24 +127,37 @@ def signal_of(turn: Turn, context: Context) -> Signal:
     """The turn's signal; `context` (the conversation's earlier turns) is updated."""
     topic = turn.intent or "nlu_fallback"
     slot_language = turn.slots.get("language")
-    language = (slot_language if slot_language in LANGUAGES else None) or turn.parsed_language \
-        or context.language  # fmt: skip
-    commune = commune_or_none(turn.slots.get("commune")) or turn.entity_commune \
-        or context.commune  # fmt: skip
+    language = (
+        (slot_language if slot_language in LANGUAGES else None)
+        or turn.parsed_language
+        or context.language
+    )
+    commune = commune_or_none(turn.slots.get("commune")) or turn.entity_commune or context.commune
     slot_site = turn.slots.get("site")
     site = turn.site or (str(slot_site)[:64] if slot_site else None) or context.site
-    urgent = topic == "urgent_help" or turn.slots.get("urgent") is True \
-        or "action_urgent_help" in turn.actions  # fmt: skip
+    urgent = (
+        topic == "urgent_help"
+        or turn.slots.get("urgent") is True
+        or "action_urgent_help" in turn.actions
+    )
     handoff_reason = None
     if turn.actions or turn.utterances:
-        handoff_reason = name_or_none(turn.slots.get("handoff_reason"), 32) \
-            or ("danger" if urgent else context.handoff_reason or "asked")  # fmt: skip
+        handoff_reason = name_or_none(turn.slots.get("handoff_reason"), 32) or (
+            "danger" if urgent else context.handoff_reason or "asked"
+        )
     context.commune, context.site, context.language = commune, site, language
     if "handoff_reason" in turn.slots:
         context.handoff_reason = name_or_none(turn.slots["handoff_reason"], 32)
-    return Signal(topic=topic, understood=topic not in NOT_UNDERSTOOD, language=language,
-                  channel=turn.channel, commune=commune, site=site, urgent=urgent,
-                  handoff_reason=handoff_reason)  # fmt: skip
+    return Signal(
+        topic=topic,
+        understood=topic not in NOT_UNDERSTOOD,
+        language=language,
+        channel=turn.channel,
+        commune=commune,
+        site=site,
+        urgent=urgent,
+        handoff_reason=handoff_reason,
+    )
 
 
 def remember(context: Context, event: dict[str, Any]) -> None:

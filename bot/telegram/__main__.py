@@ -16,8 +16,8 @@ import httpx
 from telegram import Bot
 
 from bot.channels.telegram_sender import make_bot
-from bot.gateway.logs import quiet_chatty_libraries
-from bot.gateway.settings import Settings
+from bot.core.logs import quiet_chatty_libraries
+from bot.core.settings import Settings
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 WEBHOOK_PATH = "/webhooks/telegram"
@@ -26,8 +26,12 @@ log = logging.getLogger("bot.telegram")
 
 async def set_webhook(bot: Bot, settings: Settings) -> str:
     url = f"{settings.public_url.rstrip('/')}{WEBHOOK_PATH}"
-    await bot.set_webhook(url=url, secret_token=settings.telegram_secret_token.get_secret_value(),
-                          allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)  # fmt: skip
+    await bot.set_webhook(
+        url=url,
+        secret_token=settings.telegram_secret_token.get_secret_value(),
+        allowed_updates=ALLOWED_UPDATES,
+        drop_pending_updates=False,
+    )
     return url
 
 
@@ -38,16 +42,20 @@ async def poll(bot: Bot, settings: Settings, gateway: str, once: bool = False) -
     offset, forwarded = None, 0
     async with httpx.AsyncClient(timeout=60) as client:
         while True:
-            updates = await bot.get_updates(offset=offset, timeout=0 if once else 30,
-                                            allowed_updates=ALLOWED_UPDATES)  # fmt: skip
+            updates = await bot.get_updates(
+                offset=offset, timeout=0 if once else 30, allowed_updates=ALLOWED_UPDATES
+            )
             for update in updates:
                 response = await client.post(
-                    f"{gateway}{WEBHOOK_PATH}", json=update.to_dict(),
+                    f"{gateway}{WEBHOOK_PATH}",
+                    json=update.to_dict(),
                     headers={"X-Telegram-Bot-Api-Secret-Token": secret},
-                )  # fmt: skip
+                )
                 if response.status_code >= 500:
-                    log.warning("gateway answered %s; the update will be fetched again",
-                                response.status_code)  # fmt: skip
+                    log.warning(
+                        "gateway answered %s; the update will be fetched again",
+                        response.status_code,
+                    )
                     break
                 offset, forwarded = update.update_id + 1, forwarded + 1
             if once:

@@ -42,9 +42,14 @@ def sms(gateway: str, body: str) -> list[str]:
         "AccountSid": "AC" + "4" * 32,
     }
     signature = RequestValidator(DEV_TWILIO_AUTH_TOKEN).compute_signature(
-        f"{PUBLIC_URL}/webhooks/sms", params)  # fmt: skip
-    response = httpx.post(f"{gateway}/webhooks/sms", data=params, timeout=60,
-                          headers={"X-Twilio-Signature": signature})  # fmt: skip
+        f"{PUBLIC_URL}/webhooks/sms", params
+    )
+    response = httpx.post(
+        f"{gateway}/webhooks/sms",
+        data=params,
+        timeout=60,
+        headers={"X-Twilio-Signature": signature},
+    )
     response.raise_for_status()
     return [m.text or "" for m in ElementTree.fromstring(response.text).iter("Message")]
 
@@ -62,16 +67,35 @@ def stack(tmp_path_factory):
             "PUBLIC_URL": PUBLIC_URL,
             "HOUSING_COMPANIES_FILE": str(COMPANIES),
         }
-        with running_gateway(workdir, f"http://127.0.0.1:{rasa_port}", env) as gateway, \
-                running_rasa(workdir, rasa_port, gateway):  # fmt: skip
+        with (
+            running_gateway(workdir, f"http://127.0.0.1:{rasa_port}", env) as gateway,
+            running_rasa(workdir, rasa_port, gateway),
+        ):
             created = subprocess.run(
-                [sys.executable, "-m", "bot.console", "create-user", "ana@a.example",
-                 "--name", "Ana", "--role", "caseworker", "--company", "company-a"],
-                input=f"{PASSWORD}\n", capture_output=True, text=True, cwd=ROOT,
-                env={**os.environ, "PYTHONPATH": str(ROOT),
-                     "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}",
-                     "HOUSING_COMPANIES_FILE": str(COMPANIES)},
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "bot.console",
+                    "create-user",
+                    "ana@a.example",
+                    "--name",
+                    "Ana",
+                    "--role",
+                    "caseworker",
+                    "--company",
+                    "company-a",
+                ],
+                input=f"{PASSWORD}\n",
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env={
+                    **os.environ,
+                    "PYTHONPATH": str(ROOT),
+                    "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}",
+                    "HOUSING_COMPANIES_FILE": str(COMPANIES),
+                },
+            )
             assert created.returncode == 0, created.stderr
             yield gateway, twilio
 
@@ -82,8 +106,9 @@ def test_a_caseworker_takes_over_replies_and_hands_back(stack):
     assert "service social" in " ".join(sms(gateway, "je veux parler à une personne"))
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox"])  # fmt: skip
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
         page = browser.new_page()
         page.goto(f"{gateway}/console/login")
         page.get_by_label("Adresse e-mail").fill("ana@a.example")

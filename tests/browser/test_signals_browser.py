@@ -21,10 +21,20 @@ from tests.browser.test_console_browser import CHROMIUM, COMPANIES, PASSWORD, SC
 
 
 def run(workdir: Path, *args: str, stdin: str = "") -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOUSING_COMPANIES_FILE": str(COMPANIES),
-           "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}"}  # fmt: skip
-    done = subprocess.run([sys.executable, "-m", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, env=env)  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "HOUSING_COMPANIES_FILE": str(COMPANIES),
+        "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -37,16 +47,28 @@ def gateway(tmp_path_factory):
     with running_gateway(workdir, extra_env={"HOUSING_COMPANIES_FILE": str(COMPANIES)}) as url:
         assert "SAMPLE" in run(workdir, "bot.signals", "seed-sample", "--company", "company-a")
         run(workdir, "bot.signals", "seed-sample", "--company", "company-b")
-        run(workdir, "bot.console", "create-user", "cora@a.example", "--name", "Cora",
-            "--role", "coordinator", "--company", "company-a", stdin=f"{PASSWORD}\n")  # fmt: skip
+        run(
+            workdir,
+            "bot.console",
+            "create-user",
+            "cora@a.example",
+            "--name",
+            "Cora",
+            "--role",
+            "coordinator",
+            "--company",
+            "company-a",
+            stdin=f"{PASSWORD}\n",
+        )
         yield url
 
 
 def test_a_coordinator_reads_the_signals_charts_and_exports_the_csv(gateway, tmp_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox"])  # fmt: skip
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         page.goto(f"{gateway}/console/login")
         page.get_by_label("Adresse e-mail").fill("cora@a.example")
@@ -101,5 +123,7 @@ def test_a_coordinator_reads_the_signals_charts_and_exports_the_csv(gateway, tmp
         assert charts.first.bounding_box()["width"] <= 390
         page.screenshot(path=str(SCREENSHOTS / "coordinator-signals-small.png"), full_page=True)
         browser.close()
-    print(f"screenshots: {SCREENSHOTS / 'coordinator-signals.png'}, "
-          f"{SCREENSHOTS / 'coordinator-signals-small.png'}")  # fmt: skip
+    print(
+        f"screenshots: {SCREENSHOTS / 'coordinator-signals.png'}, "
+        f"{SCREENSHOTS / 'coordinator-signals-small.png'}"
+    )

@@ -31,9 +31,25 @@ class PrivatePostgres:
         to a file (a pipe would be held open by the server and never end)."""
         log = self.directory / "server.log"  # written by the server, as postgres
         with (self.directory / "pg_ctl.out").open("a") as output:
-            subprocess.run(["runuser", "-u", "postgres", "--", str(BIN[-1] / "pg_ctl"), "-D",
-                            str(self.directory / "data"), "-l", str(log), "-w", *args],
-                           check=True, stdout=output, stderr=output, timeout=60)  # fmt: skip
+            subprocess.run(
+                [
+                    "runuser",
+                    "-u",
+                    "postgres",
+                    "--",
+                    str(BIN[-1] / "pg_ctl"),
+                    "-D",
+                    str(self.directory / "data"),
+                    "-l",
+                    str(log),
+                    "-w",
+                    *args,
+                ],
+                check=True,
+                stdout=output,
+                stderr=output,
+                timeout=60,
+            )
 
     @property
     def options(self) -> str:
@@ -56,9 +72,25 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     directory = Path(tempfile.mkdtemp(prefix="private-pg-"))
     shutil.chown(directory, "postgres")
     server = PrivatePostgres(directory, free_port())
-    subprocess.run(["runuser", "-u", "postgres", "--", str(BIN[-1] / "initdb"), "-D",
-                    str(directory / "data"), "-A", "trust", "-U", "postgres", "--no-sync"],
-                   check=True, capture_output=True, timeout=120)  # fmt: skip
+    subprocess.run(
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            str(BIN[-1] / "initdb"),
+            "-D",
+            str(directory / "data"),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     server.start()
     try:
         yield server

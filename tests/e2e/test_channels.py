@@ -13,13 +13,13 @@ import xml.etree.ElementTree as ElementTree
 import requests
 from twilio.request_validator import RequestValidator
 
+from bot.core.pseudonyms import pseudonym
 from bot.dev_defaults import (
     DEV_GATEWAY_SECRET,
     DEV_TELEGRAM_SECRET_TOKEN,
     DEV_TWILIO_AUTH_TOKEN,
 )
-from bot.gateway.pseudonyms import pseudonym
-from bot.sms import measure
+from bot.sms_rules import measure
 from tests.conftest import PUBLIC_URL
 
 _ids = itertools.count(int(time.time()))
@@ -39,9 +39,14 @@ class SmsTenant:
             "NumMedia": "0",
         }
         signature = RequestValidator(DEV_TWILIO_AUTH_TOKEN).compute_signature(
-            f"{PUBLIC_URL}/webhooks/sms", params)  # fmt: skip
-        response = requests.post(f"{self.gateway}/webhooks/sms", data=params,
-                                 headers={"X-Twilio-Signature": signature}, timeout=30)  # fmt: skip
+            f"{PUBLIC_URL}/webhooks/sms", params
+        )
+        response = requests.post(
+            f"{self.gateway}/webhooks/sms",
+            data=params,
+            headers={"X-Twilio-Signature": signature},
+            timeout=30,
+        )
         response.raise_for_status()
         return [m.text or "" for m in ElementTree.fromstring(response.text).iter("Message")]
 
@@ -54,9 +59,11 @@ class TelegramTenant:
 
     def _post(self, update: dict) -> None:
         response = requests.post(
-            f"{self.gateway}/webhooks/telegram", json=update, timeout=30,
+            f"{self.gateway}/webhooks/telegram",
+            json=update,
+            timeout=30,
             headers={"X-Telegram-Bot-Api-Secret-Token": DEV_TELEGRAM_SECRET_TOKEN},
-        )  # fmt: skip
+        )
         response.raise_for_status()
 
     def _received(self, before: int) -> list[dict]:
@@ -67,8 +74,9 @@ class TelegramTenant:
             mine = [m for m in self.api.sent() if int(m.get("chat_id", 0)) == self.chat_id]
             if len(mine) > before:
                 time.sleep(1.2)  # the outbox paces a chat to one message a second
-                return [m for m in self.api.sent()
-                        if int(m.get("chat_id", 0)) == self.chat_id][before:]  # fmt: skip
+                return [m for m in self.api.sent() if int(m.get("chat_id", 0)) == self.chat_id][
+                    before:
+                ]
             time.sleep(0.1)
         raise TimeoutError("no Telegram message arrived")
 
@@ -77,9 +85,18 @@ class TelegramTenant:
 
     def say(self, text: str) -> list[dict]:
         before = self._count()
-        self._post({"update_id": next(_ids), "message": {
-            "message_id": next(_ids), "date": int(time.time()), "from": self.user,
-            "chat": self.chat, "text": text}})  # fmt: skip
+        self._post(
+            {
+                "update_id": next(_ids),
+                "message": {
+                    "message_id": next(_ids),
+                    "date": int(time.time()),
+                    "from": self.user,
+                    "chat": self.chat,
+                    "text": text,
+                },
+            }
+        )
         return self._received(before)
 
     def press(self, message: dict, title: str) -> list[dict]:
@@ -88,9 +105,18 @@ class TelegramTenant:
         token = next(row[0]["callback_data"] for row in rows if row[0]["text"] == title)
         before = self._count()
         origin = {"message_id": 1, "date": int(time.time()), "chat": self.chat}
-        self._post({"update_id": next(_ids), "callback_query": {
-            "id": str(next(_ids)), "from": self.user, "chat_instance": "1", "data": token,
-            "message": origin}})  # fmt: skip
+        self._post(
+            {
+                "update_id": next(_ids),
+                "callback_query": {
+                    "id": str(next(_ids)),
+                    "from": self.user,
+                    "chat_instance": "1",
+                    "data": token,
+                    "message": origin,
+                },
+            }
+        )
         return self._received(before)
 
 
@@ -118,8 +144,9 @@ def test_an_sms_conversation_in_dutch(assistant, gateway_url):
     assert "Genoteerd" in tenant.say("STOP")[0]  # the contact's language followed Rasa's
 
 
-def test_a_telegram_conversation_with_a_deep_link_and_buttons(assistant, gateway_url,
-                                                              fake_telegram):  # fmt: skip
+def test_a_telegram_conversation_with_a_deep_link_and_buttons(
+    assistant, gateway_url, fake_telegram
+):
     tenant = TelegramTenant(gateway_url, fake_telegram, 700000042, "nl")
     greeting = tenant.say("/start foyer-anderlecht")
     assert "automatische assistent" in greeting[0]["text"]
@@ -163,9 +190,9 @@ def test_danger_over_sms_opens_an_urgent_handoff_and_the_bot_then_stays_silent(
     assert "allo ?" in texts
 
 
-def test_delete_my_data_over_sms_leaves_nothing_of_the_tenant(assistant, gateway_url,
-                                                               gateway_directory,
-                                                               rasa_directory):  # fmt: skip
+def test_delete_my_data_over_sms_leaves_nothing_of_the_tenant(
+    assistant, gateway_url, gateway_directory, rasa_directory
+):
     number = "+32470555004"
     tenant = SmsTenant(gateway_url, number)
     tenant.say("bonjour")  # a menu is stored for the contact
@@ -174,14 +201,16 @@ def test_delete_my_data_over_sms_leaves_nothing_of_the_tenant(assistant, gateway
     assert "effacés" in " ".join(tenant.say("oui"))
     sender = pseudonym(DEV_GATEWAY_SECRET, "sms", number)
     gateway = sqlite3.connect(gateway_directory / "gateway.db")
-    assert gateway.execute("SELECT count(*) FROM contact WHERE address = ?",
-                           (number,)).fetchone() == (0,)  # fmt: skip
+    assert gateway.execute(
+        "SELECT count(*) FROM contact WHERE address = ?", (number,)
+    ).fetchone() == (0,)
     for table in ("handoff", "outbox_message", "menu_option"):
         orphans = gateway.execute(
             f"SELECT count(*) FROM {table} WHERE contact_id NOT IN (SELECT id FROM contact)"
-        ).fetchone()  # fmt: skip
+        ).fetchone()
         assert orphans == (0,), table
     rasa = sqlite3.connect(rasa_directory / "tracker.db")
-    assert rasa.execute("SELECT count(*) FROM events WHERE sender_id = ?",
-                        (sender,)).fetchone() == (0,)  # fmt: skip
+    assert rasa.execute(
+        "SELECT count(*) FROM events WHERE sender_id = ?", (sender,)
+    ).fetchone() == (0,)
     assert not [e for e in assistant.tracker(sender)["events"] if e["event"] == "user"]

@@ -17,8 +17,12 @@ def test_french_greeting_says_automatic_assistant_and_shows_the_menu(assistant):
     replies = assistant.say(assistant.new_sender(), "bonjour")
     assert "assistant automatique" in joined(replies)
     assert "112" in joined(replies)
-    assert buttons(replies) == ["/find_activity", "/digital_help", "/housing_question",
-                                "/human_handoff"]  # fmt: skip
+    assert buttons(replies) == [
+        "/find_activity",
+        "/digital_help",
+        "/housing_question",
+        "/human_handoff",
+    ]
 
 
 def test_dutch_greeting_is_answered_in_dutch(assistant):
@@ -95,12 +99,19 @@ def test_dutch_search_in_one_message_then_more(assistant):
     assert f"\n{shown + 1}. " in more and "\n1. " not in more
 
 
-@pytest.mark.parametrize(("message", "first"), [
-    ("où trouver de l'aide pour l'ordinateur près de chez moi à Schaerbeek",
-     "Aide numérique (EPN) à Schaerbeek :\n1. Espace public numérique (EPN) - Les Lucioles"),
-    ("waar kan ik hulp krijgen met mijn computer in Schaarbeek",
-     "Digitale hulp in Schaarbeek:\n1. Digitale hulp: open computerruimte - De Vuurvliegjes"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("message", "first"),
+    [
+        (
+            "où trouver de l'aide pour l'ordinateur près de chez moi à Schaerbeek",
+            "Aide numérique (EPN) à Schaerbeek :\n1. Espace public numérique (EPN) - Les Lucioles",
+        ),
+        (
+            "waar kan ik hulp krijgen met mijn computer in Schaarbeek",
+            "Digitale hulp in Schaarbeek:\n1. Digitale hulp: open computerruimte - De Vuurvliegjes",
+        ),
+    ],
+)
 def test_help_with_the_computer_near_me_lists_digital_help_services(assistant, message, first):
     answer = joined(assistant.say(assistant.new_sender(), message))
     assert first in answer  # the sample's digital help desk in that commune comes first

@@ -47,8 +47,9 @@ def stack(tmp_path_factory, twilio):
         yield running
 
 
-def load(gateway: str, conversations: int, twilio: FakeTwilio, during=None,
-         max_seconds: float = 300) -> LoadResult:  # fmt: skip
+def load(
+    gateway: str, conversations: int, twilio: FakeTwilio, during=None, max_seconds: float = 300
+) -> LoadResult:
     """Tenants write one message at a time; an answer that comes later by SMS (past the
     webhook's deadline, e.g. while a crashed replica's lock expires) is awaited before the
     next message, as a tenant waits for it."""
@@ -56,13 +57,23 @@ def load(gateway: str, conversations: int, twilio: FakeTwilio, during=None,
     def sms_received(number: str) -> int:
         return sum(1 for sent in twilio.sent() if sent["To"] == number)
 
-    return asyncio.run(run_load(gateway, PUBLIC_URL, conversations, 4, max_seconds,
-                                during=during, auth_token=TWILIO_TOKEN,
-                                late_replies=sms_received))  # fmt: skip
+    return asyncio.run(
+        run_load(
+            gateway,
+            PUBLIC_URL,
+            conversations,
+            4,
+            max_seconds,
+            during=during,
+            auth_token=TWILIO_TOKEN,
+            late_replies=sms_received,
+        )
+    )
 
 
-def assert_nothing_lost_or_repeated(result: LoadResult, twilio: FakeTwilio, stack,
-                                    accepted_only: bool = False) -> None:  # fmt: skip
+def assert_nothing_lost_or_repeated(
+    result: LoadResult, twilio: FakeTwilio, stack, accepted_only: bool = False
+) -> None:
     delivery = check_delivery(result, twilio, settle_seconds=60)
     if accepted_only:  # a request refused with an error was not accepted: not "lost"
         assert [lost for lost in delivery.lost if lost[1] == -1] == []
@@ -71,17 +82,29 @@ def assert_nothing_lost_or_repeated(result: LoadResult, twilio: FakeTwilio, stac
     assert delivery.duplicated == []
     tracker = check_tracker(result, stack.tracker_connection(), GATEWAY_SECRET)
     assert (tracker.missing, tracker.duplicated, tracker.out_of_order) == (0, 0, 0), (
-        tracker.mismatches, [(t.number, t.index, t.sent, t.replies) for t in result.turns
-                             if not t.replies][:10])  # fmt: skip
+        tracker.mismatches,
+        [(t.number, t.index, t.sent, t.replies) for t in result.turns if not t.replies][:10],
+    )
 
 
 def sms(gateway: str, number: str, body: str) -> str:
-    params = {"MessageSid": f"SM{uuid.uuid4().hex}", "From": number, "To": "+32460000000",
-              "Body": body, "NumMedia": "0", "AccountSid": "AC" + "5" * 32}  # fmt: skip
-    signature = RequestValidator(TWILIO_TOKEN).compute_signature(f"{PUBLIC_URL}/webhooks/sms",
-                                                                 params)  # fmt: skip
-    response = requests.post(f"{gateway}/webhooks/sms", data=params, timeout=60,
-                             headers={"X-Twilio-Signature": signature})  # fmt: skip
+    params = {
+        "MessageSid": f"SM{uuid.uuid4().hex}",
+        "From": number,
+        "To": "+32460000000",
+        "Body": body,
+        "NumMedia": "0",
+        "AccountSid": "AC" + "5" * 32,
+    }
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(
+        f"{PUBLIC_URL}/webhooks/sms", params
+    )
+    response = requests.post(
+        f"{gateway}/webhooks/sms",
+        data=params,
+        timeout=60,
+        headers={"X-Twilio-Signature": signature},
+    )
     assert response.status_code == 200, response.text
     return response.text
 
@@ -134,13 +157,19 @@ def test_twilio_failing_for_a_while_the_outbox_drains_after(stack, tmp_path):
     twilio = FakeTwilio().start()
     twilio.fail_next = 12
     name = f"gateway_outbox_{uuid.uuid4().hex[:8]}"
-    env = {"DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-           "TWILIO_API_URL": twilio.url, "PUBLIC_URL": PUBLIC_URL,
-           "SMS_REPLY_DEADLINE_SECONDS": "0.01", "GATEWAY_SECRET": GATEWAY_SECRET,
-           "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}  # fmt: skip
+    env = {
+        "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
+        "TWILIO_API_URL": twilio.url,
+        "PUBLIC_URL": PUBLIC_URL,
+        "SMS_REPLY_DEADLINE_SECONDS": "0.01",
+        "GATEWAY_SECRET": GATEWAY_SECRET,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+    }
     try:
-        with databases(name), running_gateway(tmp_path, ",".join(
-                r.url for r in stack.replicas), env) as gateway:  # fmt: skip
+        with (
+            databases(name),
+            running_gateway(tmp_path, ",".join(r.url for r in stack.replicas), env) as gateway,
+        ):
             result = load(gateway, 8, twilio)
             assert len(result.turns) == 80
             assert all(turn.status == 200 and turn.replies == [] for turn in result.turns)
@@ -159,9 +188,13 @@ def test_postgresql_restarted_the_gateway_recovers_losing_no_accepted_message(
     stack, twilio, tmp_path
 ):
     with private_postgres() as postgres:
-        env = {"DATABASE_URL": postgres.url, "TWILIO_API_URL": twilio.url,
-               "PUBLIC_URL": PUBLIC_URL, "GATEWAY_SECRET": GATEWAY_SECRET,
-               "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}  # fmt: skip
+        env = {
+            "DATABASE_URL": postgres.url,
+            "TWILIO_API_URL": twilio.url,
+            "PUBLIC_URL": PUBLIC_URL,
+            "GATEWAY_SECRET": GATEWAY_SECRET,
+            "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        }
         back: list[float] = []
 
         def restart() -> None:

@@ -32,14 +32,28 @@ def production_rasa(tmp_path_factory, gateway_url):
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{database}"')
     queue = f"rasa_events_{uuid.uuid4().hex[:8]}"
-    env = {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432", "POSTGRES_USER": "postgres",
-           "POSTGRES_PASSWORD": "", "RASA_TRACKER_DB": database, "REDIS_HOST": "127.0.0.1",
-           "REDIS_PORT": "6379", "REDIS_DB": "3", "RABBITMQ_HOST": "127.0.0.1",
-           "RABBITMQ_USER": "guest", "RABBITMQ_PASSWORD": "guest",
-           "RABBITMQ_QUEUE": queue}  # fmt: skip
+    env = {
+        "POSTGRES_HOST": "127.0.0.1",
+        "POSTGRES_PORT": "5432",
+        "POSTGRES_USER": "postgres",
+        "POSTGRES_PASSWORD": "",
+        "RASA_TRACKER_DB": database,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": "6379",
+        "REDIS_DB": "3",
+        "RABBITMQ_HOST": "127.0.0.1",
+        "RABBITMQ_USER": "guest",
+        "RABBITMQ_PASSWORD": "guest",
+        "RABBITMQ_QUEUE": queue,
+    }
     try:
-        with running_rasa(tmp_path_factory.mktemp("production"), free_port(), gateway_url,
-                          ROOT / "endpoints.production.yml", env) as url:  # fmt: skip
+        with running_rasa(
+            tmp_path_factory.mktemp("production"),
+            free_port(),
+            gateway_url,
+            ROOT / "endpoints.production.yml",
+            env,
+        ) as url:
             yield url, database, queue
     finally:
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -61,8 +75,11 @@ async def published(queue: str) -> list[dict]:
 def test_a_turn_is_stored_in_postgresql_and_published_to_rabbitmq(production_rasa):
     url, database, queue = production_rasa
     sender = f"prod-{uuid.uuid4().hex[:8]}"
-    replies = requests.post(f"{url}/webhooks/rest/webhook", timeout=60, json={
-        "sender": sender, "message": "bonjour", "metadata": {"channel": "sms"}}).json()  # fmt: skip
+    replies = requests.post(
+        f"{url}/webhooks/rest/webhook",
+        timeout=60,
+        json={"sender": sender, "message": "bonjour", "metadata": {"channel": "sms"}},
+    ).json()
     assert "assistant automatique" in replies[0]["text"]
 
     connection = psycopg2.connect(dbname=database, **POSTGRES)
@@ -90,31 +107,49 @@ def test_the_lock_store_is_redis(production_rasa):
 
     watcher = threading.Thread(target=watch)
     watcher.start()
-    requests.post(f"{url}/webhooks/rest/webhook", timeout=60,
-                  json={"sender": sender, "message": "je cherche du sport à Jette"})  # fmt: skip
+    requests.post(
+        f"{url}/webhooks/rest/webhook",
+        timeout=60,
+        json={"sender": sender, "message": "je cherche du sport à Jette"},
+    )
     watcher.join()
     assert any(
         sender.encode() in key and key.startswith(b"tenantassistant:lock:") for key in seen
     ), seen
 
 
-def test_the_signals_consumer_empties_the_event_queue_into_anonymous_rows(production_rasa,
-                                                                          tmp_path):  # fmt: skip
+def test_the_signals_consumer_empties_the_event_queue_into_anonymous_rows(
+    production_rasa, tmp_path
+):
     url, _, queue = production_rasa
     asyncio.run(published(queue))  # only this test's turn from here on
     signals_db, log = tmp_path / "signals.db", tmp_path / "signals.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{signals_db}",
-           "SIGNALS_SOURCE": "rabbitmq", "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_USER": "guest",
-           "RABBITMQ_PASSWORD": "guest", "RABBITMQ_QUEUE": queue}  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{signals_db}",
+        "SIGNALS_SOURCE": "rabbitmq",
+        "RABBITMQ_HOST": "127.0.0.1",
+        "RABBITMQ_USER": "guest",
+        "RABBITMQ_PASSWORD": "guest",
+        "RABBITMQ_QUEUE": queue,
+    }
     command = [str(GATEWAY_PYTHON), "-m", "bot.signals", "consume"]
-    consumer = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"),
-                                stderr=subprocess.STDOUT)  # fmt: skip
+    consumer = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
     sender = f"prod-{uuid.uuid4().hex[:8]}"
     rows: list[tuple] = []
     try:
-        requests.post(f"{url}/webhooks/rest/webhook", timeout=60, json={
-            "sender": sender, "message": "je cherche du sport à Jette",
-            "metadata": {"channel": "sms"}})  # fmt: skip
+        requests.post(
+            f"{url}/webhooks/rest/webhook",
+            timeout=60,
+            json={
+                "sender": sender,
+                "message": "je cherche du sport à Jette",
+                "metadata": {"channel": "sms"},
+            },
+        )
         deadline = time.monotonic() + 60
         while not rows and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -129,7 +164,8 @@ def test_the_signals_consumer_empties_the_event_queue_into_anonymous_rows(produc
     with sqlite3.connect(signals_db) as connection:
         connection.row_factory = sqlite3.Row
         found = [dict(row) for row in connection.execute("SELECT * FROM signal_event")]
-    assert [(r["topic"], r["language"], r["channel"], r["commune"], r["understood"])
-            for r in found] == [("find_activity", "fr", "sms", "jette", 1)]  # fmt: skip
+    assert [
+        (r["topic"], r["language"], r["channel"], r["commune"], r["understood"]) for r in found
+    ] == [("find_activity", "fr", "sms", "jette", 1)]
     assert sender not in repr(found) + log.read_text()
     assert asyncio.run(published(queue)) == []  # every event was acknowledged: none kept

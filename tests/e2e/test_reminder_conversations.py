@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot.core.pseudonyms import pseudonym
 from bot.dev_defaults import DEV_GATEWAY_SECRET
-from bot.gateway.pseudonyms import pseudonym
 from tests.e2e.test_channels import SmsTenant
 
 
 def reminders(gateway_directory, number: str) -> list[tuple[str, str | None]]:
     sender = pseudonym(DEV_GATEWAY_SECRET, "sms", number)
     with sqlite3.connect(gateway_directory / "gateway.db") as db:
-        query = ("SELECT r.status, r.reason FROM reminder r JOIN contact c "
-                 "ON c.id = r.contact_id WHERE c.pseudonym = ?")  # fmt: skip
+        query = (
+            "SELECT r.status, r.reason FROM reminder r JOIN contact c "
+            "ON c.id = r.contact_id WHERE c.pseudonym = ?"
+        )
         return db.execute(query, (sender,)).fetchall()
 
 
@@ -36,8 +38,9 @@ def test_search_then_8_then_stop_rappel_over_sms(assistant, gateway_url, gateway
     assert reminders(gateway_directory, number) == [("cancelled", "stopped")]
 
 
-def test_herinner_me_in_dutch_and_a_call_back_is_still_a_person(assistant, gateway_url,
-                                                                 gateway_directory):  # fmt: skip
+def test_herinner_me_in_dutch_and_a_call_back_is_still_a_person(
+    assistant, gateway_url, gateway_directory
+):
     number = "+32470555102"
     tenant = SmsTenant(gateway_url, number)
     results = "\n".join(tenant.say("huiswerkbegeleiding in Molenbeek"))

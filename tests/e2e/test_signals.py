@@ -16,19 +16,27 @@ from bot.devtools.processes import GATEWAY_PYTHON, ROOT
 
 
 def consume(events_db, signals_db) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{signals_db}",
-           "SIGNALS_SOURCE": "sql", "RASA_EVENT_BROKER_URL": f"sqlite:///{events_db}"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{signals_db}",
+        "SIGNALS_SOURCE": "sql",
+        "RASA_EVENT_BROKER_URL": f"sqlite:///{events_db}",
+    }
     command = [str(GATEWAY_PYTHON), "-m", "bot.signals", "consume", "--until-empty"]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stderr
 
 
 def test_a_conversation_becomes_anonymous_signal_rows(assistant, rasa_directory, tmp_path):
     sender = assistant.new_sender()
-    assistant.say(sender, "je cherche une école de devoirs à Schaerbeek", channel="sms",
-                  site="foyer-schaerbeek")  # fmt: skip
+    assistant.say(
+        sender,
+        "je cherche une école de devoirs à Schaerbeek",
+        channel="sms",
+        site="foyer-schaerbeek",
+    )
     assistant.say(sender, "pour les enfants", channel="sms")
     assistant.say(sender, "ik wil dood, ik wil zelfmoord plegen", channel="sms")
     signals_db = tmp_path / "signals.db"
@@ -36,14 +44,17 @@ def test_a_conversation_becomes_anonymous_signal_rows(assistant, rasa_directory,
     with sqlite3.connect(signals_db) as connection:
         today = datetime.now(ZoneInfo("Europe/Brussels")).date()
         monday = (today - timedelta(days=today.weekday())).isoformat()
-        key = connection.execute("SELECT key FROM signal_week_key WHERE week = ?",
-                                 (monday,)).fetchone()[0]  # fmt: skip
-        token = hmac.new(bytes.fromhex(key), f"conversation:{sender}".encode(),
-                         hashlib.sha256).hexdigest()[:32]  # fmt: skip
+        key = connection.execute(
+            "SELECT key FROM signal_week_key WHERE week = ?", (monday,)
+        ).fetchone()[0]
+        token = hmac.new(
+            bytes.fromhex(key), f"conversation:{sender}".encode(), hashlib.sha256
+        ).hexdigest()[:32]
         found = connection.execute(
             "SELECT week, topic, language, channel, commune, company_id, understood, urgent, "
-            "handoff_reason FROM signal_event WHERE conversation = ? ORDER BY id", (token,),
-        ).fetchall()  # fmt: skip
+            "handoff_reason FROM signal_event WHERE conversation = ? ORDER BY id",
+            (token,),
+        ).fetchall()
         everything = connection.execute("SELECT * FROM signal_event").fetchall()
     assert found == [
         (monday, "find_activity", "fr", "sms", "schaerbeek", "sample-company", 1, 0, None),

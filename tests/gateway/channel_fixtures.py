@@ -19,9 +19,9 @@ from sqlalchemy.orm import sessionmaker
 from twilio.request_validator import RequestValidator
 
 from bot.console.security import hash_password
+from bot.core.settings import Settings
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, ScriptedRasa
 from bot.gateway.app import create_app
-from bot.gateway.settings import Settings
 from bot.handoff.models import StaffUser
 from tests.gateway.conftest import migrated_sessions
 
@@ -34,9 +34,16 @@ _sids = itertools.count(1)
 def scripted_reply(sender: str, text: str) -> list[dict[str, Any]]:
     """A stand-in conversation: a menu on "menu?", a long text on "long", else an echo."""
     if text == "choices please":
-        return [{"recipient_id": sender, "text": "Voulez-vous qu'une personne vous aide ?",
-                 "buttons": [{"title": "Oui", "payload": "/affirm"},
-                             {"title": "Non", "payload": "/deny"}]}]  # fmt: skip
+        return [
+            {
+                "recipient_id": sender,
+                "text": "Voulez-vous qu'une personne vous aide ?",
+                "buttons": [
+                    {"title": "Oui", "payload": "/affirm"},
+                    {"title": "Non", "payload": "/deny"},
+                ],
+            }
+        ]
     if text == "results?":
         return [
             {
@@ -63,8 +70,16 @@ class Channels:
     settings: Settings
     sessions: sessionmaker
 
-    def sms(self, body: str, *, sid: str | None = None, sender: str = TENANT, media: int = 0,
-            signed: bool = True, tamper: bool = False) -> httpx.Response:  # fmt: skip
+    def sms(
+        self,
+        body: str,
+        *,
+        sid: str | None = None,
+        sender: str = TENANT,
+        media: int = 0,
+        signed: bool = True,
+        tamper: bool = False,
+    ) -> httpx.Response:
         params = {
             "MessageSid": sid or f"SM{next(_sids):032x}",
             "AccountSid": "AC" + "1" * 32,
@@ -81,13 +96,15 @@ class Channels:
         headers = {"X-Twilio-Signature": signature} if signed else {}
         return self.client.post("/webhooks/sms", data=params, headers=headers)
 
-    def telegram_update(self, name: str, *, secret: str | None = None,
-                        **changes: Any) -> httpx.Response:  # fmt: skip
+    def telegram_update(
+        self, name: str, *, secret: str | None = None, **changes: Any
+    ) -> httpx.Response:
         update = json.loads((TELEGRAM_DATA / f"{name}.json").read_text())
         update.update(changes)
         token = self.settings.telegram_secret_token.get_secret_value() if secret is None else secret
-        return self.client.post("/webhooks/telegram", json=update,
-                                headers={"X-Telegram-Bot-Api-Secret-Token": token})  # fmt: skip
+        return self.client.post(
+            "/webhooks/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": token}
+        )
 
 
 def replies(response: httpx.Response) -> list[str]:
@@ -103,11 +120,18 @@ def running_channels(tmp_path: Path, **overrides: Any) -> Iterator[Channels]:
     for server in (rasa, twilio, telegram):
         server.start()
     url, sessions = migrated_sessions(tmp_path / "gateway.db")
-    settings = Settings(**{
-        "_env_file": None, "database_url": url, "rasa_url": rasa.url, "public_url": PUBLIC_URL,
-        "twilio_api_url": twilio.url, "telegram_api_url": f"{telegram.url}/bot",
-        "sms_reply_deadline_seconds": 2, **overrides,
-    })  # fmt: skip
+    settings = Settings(
+        **{
+            "_env_file": None,
+            "database_url": url,
+            "rasa_url": rasa.url,
+            "public_url": PUBLIC_URL,
+            "twilio_api_url": twilio.url,
+            "telegram_api_url": f"{telegram.url}/bot",
+            "sms_reply_deadline_seconds": 2,
+            **overrides,
+        }
+    )
     try:
         with TestClient(create_app(settings)) as client:
             yield Channels(client, rasa, twilio, telegram, settings, sessions)
@@ -127,16 +151,25 @@ STAFF_PASSWORD = "correct horse battery staple"
 
 
 @contextmanager
-def console_with_staff(tmp_path: Path,
-                       staff: list[tuple[str, str, str, str]]) -> Iterator[Channels]:  # fmt: skip
+def console_with_staff(
+    tmp_path: Path, staff: list[tuple[str, str, str, str]]
+) -> Iterator[Channels]:
     """The gateway with two always-open housing companies and these staff accounts, as
     (email, company, role, language), each with STAFF_PASSWORD; named by their email."""
-    with running_channels(tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"),
-                          console_idle_minutes=30) as running:  # fmt: skip
+    with running_channels(
+        tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"), console_idle_minutes=30
+    ) as running:
         with running.sessions() as session:
             for email, company, role, language in staff:
-                session.add(StaffUser(email=email, name=email.split("@")[0].capitalize(),
-                                      company_id=company, role=role, language=language,
-                                      password_hash=hash_password(STAFF_PASSWORD)))  # fmt: skip
+                session.add(
+                    StaffUser(
+                        email=email,
+                        name=email.split("@")[0].capitalize(),
+                        company_id=company,
+                        role=role,
+                        language=language,
+                        password_hash=hash_password(STAFF_PASSWORD),
+                    )
+                )
             session.commit()
         yield running

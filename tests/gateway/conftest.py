@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
+from bot.core.db import make_engine, make_session_factory
 from bot.directory.importer import import_records, read_source
-from bot.gateway.db import make_engine, make_session_factory
 from bot.gateway.migrate import upgrade_to_head
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.handoff.queue import load_companies
+from bot.handoff.store import load_companies
 from bot.signals.assembler import TurnAssembler
 from bot.signals.models import SignalEvent
 from bot.signals.recorder import Recorder
@@ -19,8 +19,18 @@ from tests.gateway.conftest import ROOT
 
 EVENTS = ROOT / "tests" / "data" / "signals" / "rasa_events.json"
 COMPANIES = ROOT / "data" / "housing_companies.yml"
-COLUMNS = ("week", "conversation", "topic", "language", "channel", "commune", "company_id",
-           "understood", "urgent", "handoff_reason")  # fmt: skip
+COLUMNS = (
+    "week",
+    "conversation",
+    "topic",
+    "language",
+    "channel",
+    "commune",
+    "company_id",
+    "understood",
+    "urgent",
+    "handoff_reason",
+)
 
 
 def rasa_events(**timestamps: float) -> list[dict[str, Any]]:

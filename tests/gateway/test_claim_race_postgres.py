@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from bot.gateway.db import make_engine, make_session_factory
+from bot.contacts.models import Contact
+from bot.core.db import make_engine, make_session_factory
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.models import Contact
-from bot.handoff import queue
+from bot.handoff import store
 from bot.handoff.models import Handoff, HousingCompany, StaffUser
 
 
@@ -23,12 +23,21 @@ def test_two_simultaneous_claims_one_winner_on_postgresql(postgres_url, round_):
         session.add(HousingCompany(id="c", name="C", office_hours={}, holidays=[], sites=[]))
         session.flush()
         contact = Contact(channel="sms", address="+32470000001", pseudonym=f"sms-{round_}")
-        staff = [StaffUser(email=f"{n}@c.example", name=n, password_hash="x", role="caseworker",
-                           company_id="c") for n in ("ana", "bob")]  # fmt: skip
+        staff = [
+            StaffUser(
+                email=f"{n}@c.example", name=n, password_hash="x", role="caseworker", company_id="c"
+            )
+            for n in ("ana", "bob")
+        ]
         session.add_all([contact, *staff])
         session.flush()
-        handoff = Handoff(contact_id=contact.id, company_id="c", sender_id=contact.pseudonym,
-                          reason="asked", channel="sms")  # fmt: skip
+        handoff = Handoff(
+            contact_id=contact.id,
+            company_id="c",
+            sender_id=contact.pseudonym,
+            reason="asked",
+            channel="sms",
+        )
         session.add(handoff)
         session.commit()
         handoff_id, staff_ids = handoff.id, [member.id for member in staff]
@@ -37,7 +46,7 @@ def test_two_simultaneous_claims_one_winner_on_postgresql(postgres_url, round_):
     def claim_as(staff_id: int) -> None:
         with sessions() as session:
             barrier.wait()
-            results.append((queue.claim(session, handoff_id, staff_id), staff_id))
+            results.append((store.claim(session, handoff_id, staff_id), staff_id))
             session.commit()
 
     threads = [threading.Thread(target=claim_as, args=(staff_id,)) for staff_id in staff_ids]

@@ -17,7 +17,7 @@ import yaml
 from limits.storage import storage_from_string
 from sqlalchemy.engine import make_url
 
-from bot.gateway.settings import Settings
+from bot.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -37,8 +37,7 @@ SECRETS = (
     "RABBITMQ_PASSWORD",
     "PUBLIC_URL",
 )
-SERVICES = {"postgres", "redis", "rabbitmq", "actions", "rasa-1", "rasa-2", "gateway",
-            "signals"}  # fmt: skip
+SERVICES = {"postgres", "redis", "rabbitmq", "actions", "rasa-1", "rasa-2", "gateway", "signals"}
 RASA_REPLICAS = {"rasa-1", "rasa-2"}
 # What each service's health check must probe (a wrong port never turns healthy).
 PROBES = {
@@ -76,9 +75,10 @@ def lock_pins(name: str) -> dict[str, str]:
 def compose() -> list[str]:
     """The compose command this machine has; CI installs Debian's docker-compose if needed."""
     for command in (["docker", "compose"], ["docker-compose"]):
-        if shutil.which(command[0]) and subprocess.run(
-            [*command, "version"], capture_output=True
-        ).returncode == 0:  # fmt: skip
+        if (
+            shutil.which(command[0])
+            and subprocess.run([*command, "version"], capture_output=True).returncode == 0
+        ):
             return command
     pytest.fail(
         "cannot validate docker-compose.yml: neither `docker compose` nor `docker-compose` "
@@ -92,8 +92,12 @@ def run_compose(compose: list[str], env_file: Path, *args: str) -> subprocess.Co
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "DOCKER_CONFIG"}}
     return subprocess.run(
         [*compose, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), "config", *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -193,8 +197,11 @@ def test_only_the_gateway_publishes_a_port(services: dict) -> None:
 
 
 def test_two_rasa_replicas_of_one_image_and_the_gateway_routes_to_both(services: dict) -> None:
-    rasa = {name for name, s in services.items()
-            if s.get("build", {}).get("dockerfile") == "deploy/rasa.Dockerfile"}  # fmt: skip
+    rasa = {
+        name
+        for name, s in services.items()
+        if s.get("build", {}).get("dockerfile") == "deploy/rasa.Dockerfile"
+    }
     assert rasa == RASA_REPLICAS
     assert len({services[name]["image"] for name in rasa}) == 1
     rasa_url = environment(services["gateway"])["RASA_URL"].split(",")
@@ -254,8 +261,10 @@ def test_erasure_reaches_the_database_rasa_writes_its_trackers_to(services: dict
     init = (ROOT / "deploy" / "postgres-init.sql").read_text(encoding="utf-8")
     assert f"CREATE DATABASE {tracker_db.database};" in init
     init_script = (str(ROOT / "deploy" / "postgres-init.sql"), "/docker-entrypoint-initdb.d/")
-    assert any(source == init_script[0] and target.startswith(init_script[1])
-               for source, target in mounts(services["postgres"]))  # fmt: skip
+    assert any(
+        source == init_script[0] and target.startswith(init_script[1])
+        for source, target in mounts(services["postgres"])
+    )
 
 
 def test_the_gateway_can_count_rate_limits_in_redis(services: dict) -> None:
@@ -302,8 +311,9 @@ def test_containers_run_as_a_non_root_user(name: str) -> None:
 
 def pip_installs(name: str) -> list[tuple[str, set[str]]]:
     """(constraints file, packages) of each `pip install -c ...` in a RUN."""
-    commands = (part.split() for run in dockerfile_instructions(name, "RUN")
-                for part in run.split("&&"))  # fmt: skip
+    commands = (
+        part.split() for run in dockerfile_instructions(name, "RUN") for part in run.split("&&")
+    )
     installs = []
     for words in commands:
         if words[:2] == ["pip", "install"]:
@@ -319,8 +329,11 @@ def test_the_rasa_image_adds_the_runtime_packages_of_rasa_in_pinned_by_the_lock(
     assert constraints == "/tmp/rasa.lock"
     assert "requirements/rasa.lock /tmp/rasa.lock" in dockerfile_instructions("rasa", "COPY")
     rasa_in = (ROOT / "requirements" / "rasa.in").read_text(encoding="utf-8").splitlines()
-    declared = {re.split(r"[<>=\[ ]", line)[0].lower() for line in rasa_in
-                if line.strip() and not line.startswith("#")}  # fmt: skip
+    declared = {
+        re.split(r"[<>=\[ ]", line)[0].lower()
+        for line in rasa_in
+        if line.strip() and not line.startswith("#")
+    }
     in_the_image = {"rasa", "rasa-sdk"}
     development_tools = {"honcho", "pytest", "ruff"}
     assert packages == declared - in_the_image - development_tools

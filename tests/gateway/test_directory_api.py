@@ -5,12 +5,20 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.core.settings import Settings
 from bot.directory.hsds_schema import problems
 from bot.gateway.app import create_app
-from bot.gateway.settings import Settings
 
-PAGE_FIELDS = {"total_items", "total_pages", "page_number", "size", "first_page",
-               "last_page", "empty", "contents"}  # fmt: skip
+PAGE_FIELDS = {
+    "total_items",
+    "total_pages",
+    "page_number",
+    "size",
+    "first_page",
+    "last_page",
+    "empty",
+    "contents",
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +65,14 @@ def test_paging_walks_through_every_result_once(client):
 
 
 def test_search_filters_and_the_search_extension(client):
-    body = client.get("/hsds/services", params={
-        "commune": "molenbeek-saint-jean", "taxonomy_term": "homework_help", "full": "true",
-    }).json()  # fmt: skip
+    body = client.get(
+        "/hsds/services",
+        params={
+            "commune": "molenbeek-saint-jean",
+            "taxonomy_term": "homework_help",
+            "full": "true",
+        },
+    ).json()
     assert body["total_items"] >= 3 and body["search"]["commune"] == "molenbeek-saint-jean"
     for item in body["contents"]:
         found = item["search_result"]
@@ -67,9 +80,12 @@ def test_search_filters_and_the_search_extension(client):
         assert found["next_session"]["start"].endswith(("+01:00", "+02:00"))
     assert_valid("service", body["contents"])
 
-    by_term_id = client.get("/hsds/services", params={
-        "taxonomy_term_id": body["contents"][0]["attributes"][0]["taxonomy_term_id"],
-    }).json()  # fmt: skip
+    by_term_id = client.get(
+        "/hsds/services",
+        params={
+            "taxonomy_term_id": body["contents"][0]["attributes"][0]["taxonomy_term_id"],
+        },
+    ).json()
     assert by_term_id["total_items"] > 0
 
 
@@ -90,8 +106,12 @@ def test_taxonomy_terms_validate_and_children_are_found_by_parent(client):
     sport = next(term for term in body["contents"] if term["code"] == "sport")
     assert sport["translations"]["nl"]["name"] == "Sport"
     children = client.get("/hsds/taxonomy_terms", params={"parent_id": sport["id"]}).json()
-    assert {term["code"] for term in children["contents"]} == {"football", "swimming",
-                                                               "martial_arts", "dance"}  # fmt: skip
+    assert {term["code"] for term in children["contents"]} == {
+        "football",
+        "swimming",
+        "martial_arts",
+        "dance",
+    }
 
 
 def test_service_at_locations_validate(client):
@@ -101,12 +121,15 @@ def test_service_at_locations_validate(client):
     assert all(item["location"]["name"] and item["service"]["name"] for item in body["contents"])
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"commune": "paris"}, "unknown commune"),
-    ({"weekday": "monday"}, "weekday must be"),
-    ({"per_page": 1000}, "less than or equal to 100"),
-    ({"postcode": "abc"}, "valid integer"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"commune": "paris"}, "unknown commune"),
+        ({"weekday": "monday"}, "weekday must be"),
+        ({"per_page": 1000}, "less than or equal to 100"),
+        ({"postcode": "abc"}, "valid integer"),
+    ],
+)
 def test_bad_parameters_get_a_clear_422(client, params, message):
     response = client.get("/hsds/services", params=params)
     assert response.status_code == 422 and message in response.text
@@ -114,8 +137,12 @@ def test_bad_parameters_get_a_clear_422(client, params, message):
 
 def test_the_freshness_window_is_a_setting(sample_database, client):
     url, _ = sample_database
-    settings = Settings(_env_file=None, database_url=url, rasa_url="http://127.0.0.1:9",
-                        directory_assured_within_months=48)  # fmt: skip
+    settings = Settings(
+        _env_file=None,
+        database_url=url,
+        rasa_url="http://127.0.0.1:9",
+        directory_assured_within_months=48,
+    )
     default_total = client.get("/hsds/services").json()["total_items"]
     with TestClient(create_app(settings)) as wide:
         # the sample holds two services last confirmed in March 2024

@@ -22,8 +22,10 @@ OFFICIAL_CSV = ROOT / "tests" / "data" / "hsds" / "csv"
 
 def row_counts(sessions) -> dict[str, int]:
     with sessions() as db:
-        counts = {kind: db.scalar(select(func.count()).select_from(model))
-                  for kind, model in MODELS.items()}  # fmt: skip
+        counts = {
+            kind: db.scalar(select(func.count()).select_from(model))
+            for kind, model in MODELS.items()
+        }
         counts["search_entry"] = db.scalar(select(func.count()).select_from(SearchEntry))
     return counts
 
@@ -32,9 +34,11 @@ def rows_mentioning(sessions, text: str) -> int:
     """Rows whose document mentions `text` anywhere (an id, a name)."""
     with sessions() as db:
         return sum(
-            1 for model in MODELS.values() for document in db.scalars(select(model.document))
+            1
+            for model in MODELS.values()
+            for document in db.scalars(select(model.document))
             if text in json.dumps(document)
-        )  # fmt: skip
+        )
 
 
 def test_the_sample_directory_imports_completely_and_says_it_is_sample(sample_services):
@@ -58,12 +62,22 @@ def test_bad_records_are_named_by_id_and_field_and_the_good_ones_load(sessions):
     missing_name = service("missing-name")
     del missing_name["name"]
 
-    report = import_records(sessions, [wrong_type, good, bad_day, bad_date, bad_translation,
-                                       not_uuid, missing_name, "not an object"])  # fmt: skip
+    report = import_records(
+        sessions,
+        [
+            wrong_type,
+            good,
+            bad_day,
+            bad_date,
+            bad_translation,
+            not_uuid,
+            missing_name,
+            "not an object",
+        ],
+    )
 
     assert report.imported == 1 and report.read == 8
-    problems = {(problem.record_id, problem.field): problem.message
-                for problem in report.rejected}  # fmt: skip
+    problems = {(problem.record_id, problem.field): problem.message for problem in report.rejected}
     assert "is not of type 'string'" in problems[(wrong_type["id"], "phones/0/number")]
     assert "'MONDAY'" in problems[(bad_day["id"], "schedules/0/byday")]
     assert "not a date" in problems[(bad_date["id"], "assured_date")]
@@ -168,15 +182,17 @@ def test_the_command_line_reports_bad_records_and_exits_non_zero(tmp_path):
     database = f"sqlite:///{tmp_path / 'cli.db'}"
     command = [sys.executable, "-m", "bot.directory", "--database-url", database]
 
-    result = subprocess.run([*command, "import", str(source)], capture_output=True,
-                            text=True, cwd=ROOT)  # fmt: skip
+    result = subprocess.run(
+        [*command, "import", str(source)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 1
     assert "imported 1 of 2 services; rejected 1" in result.stdout
     assert f"record '{bad['id']}' field 'status': 'open' is not one of" in result.stderr
 
     exported = tmp_path / "export.json"
-    result = subprocess.run([*command, "export", str(exported)], capture_output=True,
-                            text=True, cwd=ROOT)  # fmt: skip
+    result = subprocess.run(
+        [*command, "export", str(exported)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0
     assert [record["name"] for record in json.loads(exported.read_text())] == ["Activité cli-good"]
 
@@ -185,8 +201,17 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
     source = tmp_path / "broken.json"
     source.write_text("{not json", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "bot.directory", "--database-url",
-         f"sqlite:///{tmp_path / 'x.db'}", "import", str(source)],
-        capture_output=True, text=True, cwd=ROOT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "bot.directory",
+            "--database-url",
+            f"sqlite:///{tmp_path / 'x.db'}",
+            "import",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 2 and "not readable JSON" in result.stderr

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.core.settings import InsecureSettings, Settings
 from bot.gateway.app import create_app
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.settings import InsecureSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,16 +43,23 @@ def test_settings_come_from_the_environment(monkeypatch):
 
 def test_production_refuses_development_values():
     with pytest.raises(InsecureSettings, match="GATEWAY_SECRET"):
-        Settings(_env_file=None, profile="production",
-                 database_url="postgresql://db/gateway").check()  # fmt: skip
+        Settings(
+            _env_file=None, profile="production", database_url="postgresql://db/gateway"
+        ).check()
     with pytest.raises(InsecureSettings, match="TWILIO_AUTH_TOKEN"):
         Settings(_env_file=None, profile="production", gateway_secret="s3cret").check()
-    secrets = {"gateway_secret": "s3cret", "twilio_auth_token": "t", "telegram_bot_token": "1:b",
-               "telegram_secret_token": "s", "console_secret": "c"}  # fmt: skip
+    secrets = {
+        "gateway_secret": "s3cret",
+        "twilio_auth_token": "t",
+        "telegram_bot_token": "1:b",
+        "telegram_secret_token": "s",
+        "console_secret": "c",
+    }
     with pytest.raises(InsecureSettings, match="PostgreSQL"):
         Settings(_env_file=None, profile="production", **secrets).check()
-    Settings(_env_file=None, profile="production", database_url="postgresql://db/gateway",
-             **secrets).check()  # fmt: skip
+    Settings(
+        _env_file=None, profile="production", database_url="postgresql://db/gateway", **secrets
+    ).check()
 
 
 def test_migrations_bring_an_empty_database_to_head(tmp_path):
@@ -83,8 +90,11 @@ def test_healthz_reports_each_part(tmp_path):
 
 def test_healthz_reports_a_database_that_stops_answering(tmp_path):
     folder = tmp_path / "db"
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{folder / 'gateway.db'}",
-                        rasa_url=f"http://127.0.0.1:{free_port()}")  # fmt: skip
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{folder / 'gateway.db'}",
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+    )
     with TestClient(create_app(settings)) as client:
         assert client.get("/healthz").json()["checks"]["database"] == "ok"
         shutil.rmtree(folder)
@@ -104,8 +114,13 @@ def test_the_gateway_starts_migrates_and_serves(tmp_path):
         "RASA_TIMEOUT_SECONDS": "2",
         "PYTHONPATH": str(ROOT),
     }
-    process = subprocess.Popen([sys.executable, "-m", "bot.gateway"], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.gateway"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -10,14 +10,20 @@ import re
 import pytest
 
 from bot.guides import LANGUAGES, UI_NAMES, guides, step_count, step_text, ui_text
-from bot.sms import MAX_SEGMENTS, measure, numbered_menu
+from bot.sms_rules import MAX_SEGMENTS, measure, numbered_menu
 from tests.gateway.test_plain_language import (
     assert_plain_language,
     sentences,
 )
 
-ISSUE_GUIDES = {"email_address", "video_call", "photo_document", "fraud", "public_computer",
-                "online_form"}  # fmt: skip
+ISSUE_GUIDES = {
+    "email_address",
+    "video_call",
+    "photo_document",
+    "fraud",
+    "public_computer",
+    "online_form",
+}
 MIN_STEPS, MAX_STEPS, MAX_TITLE, MAX_FOOTER = 4, 7, 30, 40
 URL = re.compile(r"https?:|www\.|\w\.(?:be|com|org|net|eu|brussels)\b", re.IGNORECASE)
 EMAIL = re.compile(r"\S@\S")
@@ -25,9 +31,12 @@ NAVIGATION = re.compile(r"\b(?:suite|répéter|menu|verder|herhalen)\b", re.IGNO
 
 
 def step_texts() -> list[tuple[str, str, str]]:
-    return [(f"{g.id}:{n + 1}", language, step[language])
-            for g in guides().values() for n, step in enumerate(g.steps)
-            for language in LANGUAGES]  # fmt: skip
+    return [
+        (f"{g.id}:{n + 1}", language, step[language])
+        for g in guides().values()
+        for n, step in enumerate(g.steps)
+        for language in LANGUAGES
+    ]
 
 
 def all_texts() -> list[tuple[str, str, str]]:
@@ -74,21 +83,24 @@ def test_the_last_step_says_what_to_do_next_in_one_sentence(guide_id):
         assert len(sentences(last)) == 1, f"{language}: {last!r}"
 
 
-@pytest.mark.parametrize(("name", "language", "text"), TEXTS,
-                         ids=[f"{name}-{lang}" for name, lang, _ in TEXTS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "language", "text"), TEXTS, ids=[f"{name}-{lang}" for name, lang, _ in TEXTS]
+)
 def test_every_text_is_plain_language(name, language, text):
     assert_plain_language(text, language)
 
 
-@pytest.mark.parametrize(("name", "language", "text"), TEXTS,
-                         ids=[f"{name}-{lang}" for name, lang, _ in TEXTS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "language", "text"), TEXTS, ids=[f"{name}-{lang}" for name, lang, _ in TEXTS]
+)
 def test_every_text_is_gsm7(name, language, text):
     """One ê, ç or curly apostrophe would make the SMS Unicode: 70 characters a segment."""
     assert measure(text).gsm7, f"not GSM-7: {[c for c in text if not measure(c).gsm7]}"
 
 
-@pytest.mark.parametrize(("name", "language", "text"), STEPS,
-                         ids=[f"{name}-{lang}" for name, lang, _ in STEPS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "language", "text"), STEPS, ids=[f"{name}-{lang}" for name, lang, _ in STEPS]
+)
 def test_every_step_with_the_sms_footer_fits_the_budget(name, language, text):
     longest = max(step_count(guide_id) for guide_id in guides())
     progress = ui_text("progress", language).format(step=longest, total=longest)
@@ -113,14 +125,16 @@ def test_the_sms_footer_offers_next_repeat_and_menu_in_few_characters(language):
     assert all(button in footer for button in buttons), (buttons, footer)
 
 
-@pytest.mark.parametrize(("name", "language", "text"), STEPS,
-                         ids=[f"{name}-{lang}" for name, lang, _ in STEPS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "language", "text"), STEPS, ids=[f"{name}-{lang}" for name, lang, _ in STEPS]
+)
 def test_steps_leave_the_navigation_to_the_channel(name, language, text):
     assert not NAVIGATION.search(text), text
 
 
-@pytest.mark.parametrize(("name", "language", "text"), TEXTS,
-                         ids=[f"{name}-{lang}" for name, lang, _ in TEXTS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "language", "text"), TEXTS, ids=[f"{name}-{lang}" for name, lang, _ in TEXTS]
+)
 def test_no_number_link_or_email_address_anyone_could_call_or_open(name, language, text):
     """The guides need no number (CONTENT.md: never invent one); only the footer has digits
     (the keys 1, 2, 0) and the progress line gets its digits from the caller."""
@@ -130,8 +144,9 @@ def test_no_number_link_or_email_address_anyone_could_call_or_open(name, languag
     assert not EMAIL.search(text), text
 
 
-@pytest.mark.parametrize(("language", "never", "secret"),
-                         [("fr", "jamais", "code"), ("nl", "nooit", "code")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("language", "never", "secret"), [("fr", "jamais", "code"), ("nl", "nooit", "code")]
+)
 def test_the_fraud_guide_says_never_to_give_codes(language, never, secret):
     said = [step[language].lower() for step in guides()["fraud"].steps]
     assert any(never in text and secret in text for text in said), said

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.console.security import hash_password
-from bot.gateway.models import Contact, OutboxMessage
-from bot.gateway.outbox import enqueue
-from bot.handoff import queue
+from bot.contacts.models import Contact
+from bot.handoff import store
 from bot.handoff.models import AuditEvent, Handoff, HandoffEntry, StaffUser
+from bot.outbox.models import OutboxMessage
+from bot.outbox.worker import enqueue
 from bot.privacy.erasure import erase_gateway_records, request_erasure
 from tests.gateway.channel_fixtures import (
     COMPANIES,
@@ -31,19 +32,23 @@ from tests.gateway.channel_fixtures import (
 @pytest.fixture
 def desk(tmp_path):
     """The gateway with two always-open housing companies and a staff member in each."""
-    with console_with_staff(tmp_path, [
-        ("ana@a.example", "company-a", "caseworker", "fr"),
-        ("bob@a.example", "company-a", "caseworker", "fr"),
-        ("carla@b.example", "company-b", "caseworker", "fr"),
-        ("dirk@a.example", "company-a", "auditor", "fr"),
-    ]) as running:  # fmt: skip
+    with console_with_staff(
+        tmp_path,
+        [
+            ("ana@a.example", "company-a", "caseworker", "fr"),
+            ("bob@a.example", "company-a", "caseworker", "fr"),
+            ("carla@b.example", "company-b", "caseworker", "fr"),
+            ("dirk@a.example", "company-a", "auditor", "fr"),
+        ],
+    ) as running:
         yield running
 
 
 def internal(desk, payload: dict, secret: str | None = None):
     token = secret or desk.settings.gateway_secret.get_secret_value()
-    return desk.client.post("/internal/handoffs", json=payload,
-                            headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    return desk.client.post(
+        "/internal/handoffs", json=payload, headers={"Authorization": f"Bearer {token}"}
+    )
 
 
 def sender_of(desk) -> str:
@@ -53,9 +58,17 @@ def sender_of(desk) -> str:
 
 def open_for_tenant(desk, reason: str = "asked", urgent: bool = False) -> int:
     desk.sms("bonjour")  # the tenant exists for the gateway once they wrote
-    answer = internal(desk, {"sender_id": sender_of(desk), "reason": reason, "urgent": urgent,
-                             "language": "fr", "channel": "sms",
-                             "summary": {"commune": "jette"}})  # fmt: skip
+    answer = internal(
+        desk,
+        {
+            "sender_id": sender_of(desk),
+            "reason": reason,
+            "urgent": urgent,
+            "language": "fr",
+            "channel": "sms",
+            "summary": {"commune": "jette"},
+        },
+    )
     assert answer.status_code in (200, 201), answer.text
     return answer.json()["id"]
 
@@ -133,8 +146,9 @@ def test_out_of_hours_the_tenant_is_told_when_someone_answers(tmp_path):
 
 def test_login_needs_the_right_password_and_a_csrf_token(desk):
     assert login(desk, password="wrong password!").status_code == 401
-    no_token = desk.client.post("/console/login", data={"email": "ana@a.example",
-                                                        "password": STAFF_PASSWORD})  # fmt: skip
+    no_token = desk.client.post(
+        "/console/login", data={"email": "ana@a.example", "password": STAFF_PASSWORD}
+    )
     assert no_token.status_code == 403
     assert desk.client.get("/console/", follow_redirects=False).status_code == 303
     assert login(desk).status_code == 303
@@ -158,8 +172,9 @@ def test_the_queue_shows_urgent_first_and_filters_by_language(desk):
     desk.sms("hallo", sender="+32470999888")
     with desk.sessions() as session:
         other = session.scalar(select(Contact.pseudonym).where(Contact.address == "+32470999888"))
-    urgent = internal(desk, {"sender_id": other, "reason": "danger", "urgent": True,
-                             "language": "nl"}).json()["id"]  # fmt: skip
+    urgent = internal(
+        desk, {"sender_id": other, "reason": "danger", "urgent": True, "language": "nl"}
+    ).json()["id"]
     login(desk)
     page = desk.client.get("/console/").text
     assert page.index(f'data-handoff="{urgent}"') < page.index(f'data-handoff="{calm}"')
@@ -175,13 +190,14 @@ def test_two_concurrent_claims_have_exactly_one_winner(desk):
     def claim_as(staff_id: int) -> None:
         with desk.sessions() as session:
             barrier.wait()
-            won = queue.claim(session, handoff_id, staff_id)
+            won = store.claim(session, handoff_id, staff_id)
             session.commit()
             results.append(won)
 
     with desk.sessions() as session:
-        ana, bob = session.scalars(select(StaffUser.id).where(
-            StaffUser.email.in_(["ana@a.example", "bob@a.example"]))).all()  # fmt: skip
+        ana, bob = session.scalars(
+            select(StaffUser.id).where(StaffUser.email.in_(["ana@a.example", "bob@a.example"]))
+        ).all()
     threads = [threading.Thread(target=claim_as, args=(staff,)) for staff in (ana, bob)]
     for thread in threads:
         thread.start()
@@ -196,8 +212,7 @@ def test_a_late_claim_is_told_who_has_it(desk):
     desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
     desk.client.post("/console/logout", data={"csrf": csrf_of(desk)})
     login(desk)
-    late = desk.client.post(f"/console/handoffs/{handoff_id}/claim",
-                            data={"csrf": csrf_of(desk)})  # fmt: skip
+    late = desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
     assert "Déjà pris en charge par Bob" in late.text
 
 
@@ -205,8 +220,7 @@ def test_another_housing_company_gets_403(desk):
     handoff_id = open_for_tenant(desk)
     login(desk, "carla@b.example")
     assert desk.client.get(f"/console/handoffs/{handoff_id}").status_code == 403
-    claim = desk.client.post(f"/console/handoffs/{handoff_id}/claim",
-                             data={"csrf": csrf_of(desk)})  # fmt: skip
+    claim = desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
     assert claim.status_code == 403
     assert f'data-handoff="{handoff_id}"' not in desk.client.get("/console/").text
 
@@ -215,8 +229,12 @@ def test_forms_without_the_csrf_token_are_refused(desk):
     handoff_id = open_for_tenant(desk)
     login(desk)
     assert desk.client.post(f"/console/handoffs/{handoff_id}/claim").status_code == 403
-    assert desk.client.post(f"/console/handoffs/{handoff_id}/claim",
-                            data={"csrf": "forged"}).status_code == 403  # fmt: skip
+    assert (
+        desk.client.post(
+            f"/console/handoffs/{handoff_id}/claim", data={"csrf": "forged"}
+        ).status_code
+        == 403
+    )
     with desk.sessions() as session:
         assert session.get(Handoff, handoff_id).status == "waiting"
 
@@ -225,8 +243,7 @@ def test_an_auditor_can_read_but_not_take_conversations(desk):
     handoff_id = open_for_tenant(desk)
     login(desk, "dirk@a.example")
     assert desk.client.get(f"/console/handoffs/{handoff_id}").status_code == 200
-    taken = desk.client.post(f"/console/handoffs/{handoff_id}/claim",
-                             data={"csrf": csrf_of(desk)})  # fmt: skip
+    taken = desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
     assert taken.status_code == 403
 
 
@@ -240,21 +257,27 @@ def test_claim_read_reply_note_and_hand_back_over_sms(desk):
     assert "echo: bonjour" in page  # the bot's part, read from Rasa
     assert "c&#39;est pour mon loyer" in page and "commune: jette" in page
     path = f"/console/handoffs/{handoff_id}"
-    desk.client.post(f"{path}/reply", data={"message": "Bonjour, je suis Ana du service social.",
-                                            "csrf": csrf_of(desk, path)})  # fmt: skip
-    desk.client.post(f"{path}/note", data={"message": "Rappeler jeudi.",
-                                           "csrf": csrf_of(desk, path)})  # fmt: skip
+    desk.client.post(
+        f"{path}/reply",
+        data={"message": "Bonjour, je suis Ana du service social.", "csrf": csrf_of(desk, path)},
+    )
+    desk.client.post(
+        f"{path}/note", data={"message": "Rappeler jeudi.", "csrf": csrf_of(desk, path)}
+    )
     sent = desk.twilio.wait_for(2, "Messages.json")
     assert [r.body["Body"] for r in sent] == [
         "Une personne du service social a rejoint la conversation.",
-        "Bonjour, je suis Ana du service social."]  # fmt: skip
+        "Bonjour, je suis Ana du service social.",
+    ]
     assert all(r.body["To"] == TENANT for r in sent)
     page = desk.client.get(path).text
     assert 'class="entry note"' in page and "Rappeler jeudi." in page
     assert "Rappeler" not in str([r.body for r in desk.twilio.requests])  # notes stay inside
 
-    desk.client.post(f"{path}/close", data={"reason": "question answered", "hand_back": "true",
-                                            "csrf": csrf_of(desk, path)})  # fmt: skip
+    desk.client.post(
+        f"{path}/close",
+        data={"reason": "question answered", "hand_back": "true", "csrf": csrf_of(desk, path)},
+    )
     back = desk.twilio.wait_for(3, "Messages.json")[-1]
     assert back.body["Body"].startswith("L'assistant automatique est de retour")
     wait_for(lambda: desk.rasa.appended(sender_of(desk))[-1:] == ["resume"])
@@ -264,8 +287,14 @@ def test_claim_read_reply_note_and_hand_back_over_sms(desk):
     with desk.sessions() as session:
         actions = set(session.scalars(select(AuditEvent.action)))
         assert {"login", "claim", "view", "reply", "note", "close_hand_back"} <= actions
-        assert session.scalar(select(func.count()).select_from(AuditEvent)
-                              .where(AuditEvent.detail.contains("loyer"))) == 0  # fmt: skip
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.detail.contains("loyer"))
+            )
+            == 0
+        )
 
 
 def test_close_without_hand_back_sends_nothing(desk):
@@ -285,16 +314,21 @@ def test_reply_over_telegram_goes_through_the_loopback_bot_api(desk):
     desk.telegram_update("text")
     with desk.sessions() as session:
         sender = session.scalar(select(Contact.pseudonym).where(Contact.channel == "telegram"))
-    handoff_id = internal(desk, {"sender_id": sender, "reason": "asked",
-                                 "language": "nl"}).json()["id"]  # fmt: skip
+    handoff_id = internal(desk, {"sender_id": sender, "reason": "asked", "language": "nl"}).json()[
+        "id"
+    ]
     login(desk)
     path = f"/console/handoffs/{handoff_id}"
     desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk)})
-    desk.client.post(f"{path}/reply", data={"message": "Dag, ik ben Ana <sociale dienst>.",
-                                            "csrf": csrf_of(desk, path)})  # fmt: skip
+    desk.client.post(
+        f"{path}/reply",
+        data={"message": "Dag, ik ben Ana <sociale dienst>.", "csrf": csrf_of(desk, path)},
+    )
     texts = [r.body["text"] for r in desk.telegram.wait_for(3, "sendMessage")]
-    assert texts[-2:] == ["Iemand van de sociale dienst praat nu met u.",
-                          "Dag, ik ben Ana &lt;sociale dienst&gt;."]  # fmt: skip
+    assert texts[-2:] == [
+        "Iemand van de sociale dienst praat nu met u.",
+        "Dag, ik ben Ana &lt;sociale dienst&gt;.",
+    ]
 
 
 def test_a_reply_to_an_opted_out_number_is_refused_and_nothing_is_sent(desk):
@@ -305,8 +339,9 @@ def test_a_reply_to_an_opted_out_number_is_refused_and_nothing_is_sent(desk):
     desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk)})
     page = desk.client.get(path).text
     assert "a envoyé STOP" in page
-    refused = desk.client.post(f"{path}/reply", data={"message": "Bonjour",
-                                                      "csrf": csrf_of(desk, path)})  # fmt: skip
+    refused = desk.client.post(
+        f"{path}/reply", data={"message": "Bonjour", "csrf": csrf_of(desk, path)}
+    )
     assert refused.status_code == 409
     with desk.sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
@@ -322,19 +357,30 @@ def test_an_idle_session_ends(desk, monkeypatch):
 
 def test_admins_manage_canned_replies_that_caseworkers_can_start_from(desk):
     with desk.sessions() as session:
-        session.add(StaffUser(email="eva@a.example", name="Eva", company_id="company-a",
-                              role="admin",
-                              password_hash=hash_password(STAFF_PASSWORD)))  # fmt: skip
+        session.add(
+            StaffUser(
+                email="eva@a.example",
+                name="Eva",
+                company_id="company-a",
+                role="admin",
+                password_hash=hash_password(STAFF_PASSWORD),
+            )
+        )
         session.commit()
     login(desk)  # a caseworker may not manage them
     assert desk.client.get("/console/canned").status_code == 403
     desk.client.post("/console/logout", data={"csrf": csrf_of(desk)})
     login(desk, "eva@a.example")
-    form = {"language": "fr", "title": "Heures", "csrf": csrf_of(desk, "/console/canned"),
-            "text": "Le service social répond du lundi au vendredi."}  # fmt: skip
+    form = {
+        "language": "fr",
+        "title": "Heures",
+        "csrf": csrf_of(desk, "/console/canned"),
+        "text": "Le service social répond du lundi au vendredi.",
+    }
     assert desk.client.post("/console/canned", data=form).status_code == 200
-    assert "Le service social répond du lundi au vendredi." in desk.client.get(
-        "/console/canned").text  # fmt: skip
+    assert (
+        "Le service social répond du lundi au vendredi." in desk.client.get("/console/canned").text
+    )
     handoff_id = open_for_tenant(desk)
     desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
     page = desk.client.get(f"/console/handoffs/{handoff_id}").text
@@ -348,7 +394,7 @@ def test_erasure_removes_the_contact_its_handoffs_transcripts_menus_and_outbox(d
     with desk.sessions() as session:
         contact_id = session.scalar(select(Contact.id))
         enqueue(session, contact_id, "sms", "un rappel")
-        queue.add_entry(session, handoff_id, "note", "note interne")
+        store.add_entry(session, handoff_id, "note", "note interne")
         session.commit()
         assert request_erasure(session, sender_of(desk))
         erase_gateway_records(session, contact_id)
@@ -362,23 +408,29 @@ def test_effacer_during_a_handoff_is_confirmed_by_the_gateway_then_erases_everyt
     tracker = tmp_path / "tracker.db"  # stands for Rasa's SQL tracker store
     with sqlite3.connect(tracker) as store:
         store.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)")
-    with running_channels(tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"),
-                          rasa_tracker_store_url=f"sqlite:///{tracker}") as desk:  # fmt: skip
+    with running_channels(
+        tmp_path,
+        housing_companies_file=str(COMPANIES / "always_open.yml"),
+        rasa_tracker_store_url=f"sqlite:///{tracker}",
+    ) as desk:
         handoff_id = open_for_tenant(desk)
         with sqlite3.connect(tracker) as store:
-            store.execute("INSERT INTO events (sender_id, data) VALUES (?, 'bonjour')",
-                          (sender_of(desk),))  # fmt: skip
+            store.execute(
+                "INSERT INTO events (sender_id, data) VALUES (?, 'bonjour')", (sender_of(desk),)
+            )
         desk.sms("c'est pour mon loyer")
         before = len(desk.rasa.messages())
         (question,) = replies(desk.sms("Effacer"))  # the bot is paused: the gateway asks
         assert "EFFACER OUI" in question
         with desk.sessions() as session:  # nothing erased yet, nothing for the caseworker
             assert session.get(Handoff, handoff_id) is not None
-            texts = session.scalars(select(HandoffEntry.text).where(
-                HandoffEntry.handoff_id == handoff_id)).all()  # fmt: skip
+            texts = session.scalars(
+                select(HandoffEntry.text).where(HandoffEntry.handoff_id == handoff_id)
+            ).all()
             assert "Effacer" not in texts
         assert replies(desk.sms("effacer oui")) == [
-            "C'est fait. Vos messages et votre numéro sont effacés."]  # fmt: skip
+            "C'est fait. Vos messages et votre numéro sont effacés."
+        ]
         assert len(desk.rasa.messages()) == before  # the bot never saw any of it
         with desk.sessions() as session:
             for model in (Contact, Handoff, HandoffEntry, OutboxMessage):

@@ -33,9 +33,14 @@ def test_a_valid_dereferenced_service_has_no_problem():
     assert problems("service", SERVICE) == []
 
 
-@pytest.mark.parametrize(("kind", "file"), [("service", "service_full.json"),
-                                            ("organization", "organization_full.json"),
-                                            ("location", "location.json")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "file"),
+    [
+        ("service", "service_full.json"),
+        ("organization", "organization_full.json"),
+        ("location", "location.json"),
+    ],
+)
 def test_the_official_examples_validate(kind, file):
     assert problems(kind, json.loads((EXAMPLES / file).read_text())) == []
 

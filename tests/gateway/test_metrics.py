@@ -18,12 +18,14 @@ def test_metrics_count_messages_handoffs_and_the_outbox_without_identifying_anyo
     channels.telegram.wait_for(1, "sendMessage")
     sender = channels.rasa.messages()[0]["sender"]
     secret = channels.settings.gateway_secret.get_secret_value()
-    opened = channels.client.post("/internal/handoffs", json={"sender_id": sender},
-                                  headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+    opened = channels.client.post(
+        "/internal/handoffs",
+        json={"sender_id": sender},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
     assert opened.status_code == 201
     response = channels.client.get("/metrics")
-    assert response.status_code == 200 and response.headers["content-type"].startswith(
-        "text/plain")  # fmt: skip
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     body = response.text
     assert metric(body, 'gateway_messages_in_total{channel="sms"}') == 2
     assert metric(body, 'gateway_messages_in_total{channel="telegram"}') == 1

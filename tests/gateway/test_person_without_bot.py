@@ -17,8 +17,11 @@ COMPANIES = Path(__file__).resolve().parents[1] / "data" / "companies"
 
 @pytest.fixture
 def gateway(tmp_path):
-    with running_channels(tmp_path, housing_companies_file=str(COMPANIES / "always_open.yml"),
-                          sms_reply_deadline_seconds=5) as running:  # fmt: skip
+    with running_channels(
+        tmp_path,
+        housing_companies_file=str(COMPANIES / "always_open.yml"),
+        sms_reply_deadline_seconds=5,
+    ) as running:
         yield running
 
 

@@ -15,14 +15,19 @@ import pytest
 import textstat
 import yaml
 
-from bot.channels.texts import TEXTS
+from bot.texts import TEXTS
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 MAX_WORDS_PER_SENTENCE, MAX_AVERAGE_WORDS, MIN_READING_EASE, SCORED_FROM_WORDS = 15, 12, 60, 10
 # Placeholders at typical values (a commune, a category; results are checked where built).
-PLACEHOLDERS = {"commune_name": "Jette", "activity_label": "sport", "results": "",
-                "when": "demain à 9 h", "category": "sport"}  # fmt: skip
+PLACEHOLDERS = {
+    "commune_name": "Jette",
+    "activity_label": "sport",
+    "results": "",
+    "when": "demain à 9 h",
+    "category": "sport",
+}
 
 
 def texts() -> list[tuple[str, str, str]]:
@@ -50,8 +55,9 @@ def words(text: str) -> list[str]:
     return re.findall(r"[\w'’-]+", text)
 
 
-@pytest.mark.parametrize(("name", "language", "text"), texts(),
-                         ids=[f"{n}-{lang}" for n, lang, _ in texts()])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "language", "text"), texts(), ids=[f"{n}-{lang}" for n, lang, _ in texts()]
+)
 def test_every_text_is_plain_language(name: str, language: str, text: str):
     assert_plain_language(filled(text), language)
 

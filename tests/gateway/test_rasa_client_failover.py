@@ -12,7 +12,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from bot.gateway.rasa_client import RasaClient, RasaUnavailable
+from bot.core.rasa_client import RasaClient, RasaUnavailable
 
 SENDER = "pseudonym-of-a-tenant"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -49,8 +49,10 @@ def serving(stored_text: str | None = None) -> Handler:
             return httpx.Response(200, json=[{"recipient_id": SENDER, "text": "echo"}])
         events = []
         if stored_text is not None:
-            events = [{"event": "user", "text": stored_text, "timestamp": time.time()},
-                      {"event": "bot", "text": "stored answer", "data": {}}]  # fmt: skip
+            events = [
+                {"event": "user", "text": stored_text, "timestamp": time.time()},
+                {"event": "bot", "text": "stored answer", "data": {}},
+            ]
         return httpx.Response(200, json={"slots": {"language": "nl"}, "events": events})
 
     return handler

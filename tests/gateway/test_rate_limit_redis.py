@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import redis
 
-from bot.channels.rate_limit import SenderLimiter
+from bot.core.rate_limit import SenderLimiter
 
 DB = 5  # not the lock store's (3) nor the load stack's (4)
 

@@ -16,20 +16,21 @@ import pytest
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels.texts import TEXTS
+from bot.contacts.models import Contact
+from bot.core.db import make_engine, make_session_factory
 from bot.directory.importer import import_records
-from bot.directory.profile import TIME_ZONE
-from bot.gateway.contacts import set_opted_out
-from bot.gateway.db import make_engine, make_session_factory
 from bot.gateway.migrate import upgrade_to_head
-from bot.gateway.models import Contact, OutboxMessage
+from bot.hsds_profile import TIME_ZONE
+from bot.outbox.models import OutboxMessage
 from bot.privacy.erasure import erase_gateway_records
 from bot.privacy.retention import purge
 from bot.reminders.models import Reminder
 from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.stopping import set_opted_out
 from bot.reminders.store import ReminderRefused, schedule
 from bot.reminders.timing import is_quiet, send_time
-from bot.sms import measure
+from bot.sms_rules import measure
+from bot.texts import TEXTS
 from tests.gateway.channel_fixtures import TENANT, Channels, replies, running_channels
 from tests.gateway.conftest import SAMPLE
 from tests.gateway.test_plain_language import assert_plain_language, filled, sentences, words
@@ -61,8 +62,9 @@ def utc(*args: int) -> datetime:
     ],
 )
 def test_the_reminder_goes_out_at_18h_local_the_day_before_across_dst(session, expected_utc):
-    when = send_time(session, now=utc(2026, 3, 1, 12, 0) if session.month == 3
-                     else utc(2026, 10, 1, 12, 0))  # fmt: skip
+    when = send_time(
+        session, now=utc(2026, 3, 1, 12, 0) if session.month == 3 else utc(2026, 10, 1, 12, 0)
+    )
     assert when is not None and when.day_before
     assert when.at == expected_utc
     assert when.at.astimezone(TIME_ZONE).hour == 18
@@ -86,8 +88,9 @@ def test_no_send_time_falls_in_the_quiet_hours():
     now = utc(2026, 1, 1, 0, 0)
     for day in range(0, 365, 3):
         for hour in (8, 9, 10, 13, 16, 19, 20):
-            start = datetime.combine((now + timedelta(days=day + 2)).date(),
-                                     datetime.min.time(), TIME_ZONE).replace(hour=hour)  # fmt: skip
+            start = datetime.combine(
+                (now + timedelta(days=day + 2)).date(), datetime.min.time(), TIME_ZONE
+            ).replace(hour=hour)
             when = send_time(start, now)
             assert when is None or not is_quiet(when.at), start
     assert is_quiet(local(2026, 7, 1, 21, 0)) and is_quiet(local(2026, 7, 1, 8, 59))
@@ -103,12 +106,20 @@ def weekly_service() -> dict:
     service = copy.deepcopy(next(s for s in services if s["id"] == SERVICE))
     template = service["schedules"][0]
     service["schedules"] = [
-        {**template, "id": f"{template['id'][:-1]}{n}", "byday": day, "opens_at": opens,
-         "closes_at": closes, "dtstart": "2026-01-04", "valid_from": "2026-01-01",
-         "valid_to": "2027-12-31"}
-        for n, (day, opens, closes) in enumerate((("SU", "10:00", "12:00"),
-                                                  ("MO", "16:00", "18:00")))
-    ]  # fmt: skip
+        {
+            **template,
+            "id": f"{template['id'][:-1]}{n}",
+            "byday": day,
+            "opens_at": opens,
+            "closes_at": closes,
+            "dtstart": "2026-01-04",
+            "valid_from": "2026-01-01",
+            "valid_to": "2027-12-31",
+        }
+        for n, (day, opens, closes) in enumerate(
+            (("SU", "10:00", "12:00"), ("MO", "16:00", "18:00"))
+        )
+    ]
     return service
 
 
@@ -120,18 +131,28 @@ def with_activity(url: str) -> sessionmaker:
     return sessions
 
 
-def add_contact(sessions: sessionmaker, name: str, channel: str = "sms",
-                language: str = "fr") -> int:  # fmt: skip
+def add_contact(
+    sessions: sessionmaker, name: str, channel: str = "sms", language: str = "fr"
+) -> int:
     with sessions() as session:
-        contact = Contact(channel=channel, address=f"+3247{abs(hash(name)) % 10**7:07d}",
-                          pseudonym=name, language=language)  # fmt: skip
+        contact = Contact(
+            channel=channel,
+            address=f"+3247{abs(hash(name)) % 10**7:07d}",
+            pseudonym=name,
+            language=language,
+        )
         session.add(contact)
         session.commit()
         return contact.id
 
 
-def ask(sessions: sessionmaker, name: str, now: datetime, start: datetime | None = None,
-        language: str = "fr"):  # fmt: skip
+def ask(
+    sessions: sessionmaker,
+    name: str,
+    now: datetime,
+    start: datetime | None = None,
+    language: str = "fr",
+):
     with sessions() as session:
         done = schedule(session, name, SERVICE, LOCATION, start, language, now=now)
         session.commit()
@@ -304,8 +325,10 @@ def test_two_workers_on_postgresql_send_each_reminder_exactly_once(postgres_url)
         add_contact(sessions, tenant)
         ask(sessions, tenant, local(2026, 4, 1, 12, 0))
     due = local(2026, 4, 4, 18, 0)
-    workers = [ReminderScheduler(make_session_factory(make_engine(postgres_url)),
-                                 clock=lambda: due) for _ in range(2)]  # fmt: skip
+    workers = [
+        ReminderScheduler(make_session_factory(make_engine(postgres_url)), clock=lambda: due)
+        for _ in range(2)
+    ]
     barrier, sent = threading.Barrier(2), []
 
     def work(worker: ReminderScheduler) -> None:
@@ -320,8 +343,11 @@ def test_two_workers_on_postgresql_send_each_reminder_exactly_once(postgres_url)
         thread.join()
     messages = outbox(sessions)
     with sessions() as session:
-        per_contact = dict(session.execute(select(OutboxMessage.contact_id, func.count())
-                                           .group_by(OutboxMessage.contact_id)).all())  # fmt: skip
+        per_contact = dict(
+            session.execute(
+                select(OutboxMessage.contact_id, func.count()).group_by(OutboxMessage.contact_id)
+            ).all()
+        )
     assert sum(sent) == len(tenants) == len(messages)
     assert sorted(set(per_contact.values())) == [1] and len(per_contact) == len(tenants)
     assert {r.status for r in reminders(sessions)} == {"sent"}
@@ -336,13 +362,19 @@ def test_two_workers_on_postgresql_send_each_reminder_exactly_once(postgres_url)
 @pytest.mark.parametrize("language", ["fr", "nl"])
 def test_every_sample_activity_makes_a_plain_short_reminder(language):
     from bot.reminders.texts import reminder_text
-    from bot.sms import to_gsm7
+    from bot.sms_rules import to_gsm7
 
     services = json.loads(SAMPLE.read_text(encoding="utf-8"))["services"]
     for service in services:
         for day_before in (True, False):
-            body = reminder_text(service, None, local(2026, 4, 6, 16, 0),
-                                 local(2026, 4, 6, 18, 0), language, day_before)  # fmt: skip
+            body = reminder_text(
+                service,
+                None,
+                local(2026, 4, 6, 16, 0),
+                local(2026, 4, 6, 18, 0),
+                language,
+                day_before,
+            )
             # our sentences are scored in test_plain_language (TEXTS); the directory's names
             # and streets are not ours to reword, but no line may grow past 15 words
             assert max(len(words(line)) for line in sentences(body)) <= 15, body
@@ -381,8 +413,14 @@ def future_session() -> str:
 
 def request_reminder(channels: Channels, **changes) -> object:
     tenant = contact_of(channels)
-    body = {"sender_id": tenant.pseudonym, "service_id": SERVICE, "location_id": LOCATION,
-            "session_start": future_session(), "language": "fr", **changes}  # fmt: skip
+    body = {
+        "sender_id": tenant.pseudonym,
+        "service_id": SERVICE,
+        "location_id": LOCATION,
+        "session_start": future_session(),
+        "language": "fr",
+        **changes,
+    }
     return channels.client.post("/internal/reminders", json=body, headers=secret_header(channels))
 
 
@@ -449,17 +487,26 @@ def test_stop_herinnering_over_telegram(gateway):
     gateway.telegram_update("text")
     with gateway.sessions() as session:
         tenant = session.scalar(select(Contact).where(Contact.channel == "telegram"))
-    body = {"sender_id": tenant.pseudonym, "service_id": SERVICE, "location_id": LOCATION,
-            "session_start": future_session(), "language": "nl"}  # fmt: skip
-    response = gateway.client.post("/internal/reminders", json=body,
-                                   headers=secret_header(gateway))  # fmt: skip
+    body = {
+        "sender_id": tenant.pseudonym,
+        "service_id": SERVICE,
+        "location_id": LOCATION,
+        "session_start": future_session(),
+        "language": "nl",
+    }
+    response = gateway.client.post("/internal/reminders", json=body, headers=secret_header(gateway))
     assert response.status_code == 201
-    update = json.loads((Path(__file__).parents[1] / "data" / "telegram" /
-                         "text.json").read_text())  # fmt: skip
+    update = json.loads((Path(__file__).parents[1] / "data" / "telegram" / "text.json").read_text())
     update["update_id"] += 1
     update["message"]["message_id"] += 1
     update["message"]["text"] = "STOP HERINNERING"
-    gateway.client.post("/webhooks/telegram", json=update, headers={
-        "X-Telegram-Bot-Api-Secret-Token":
-            gateway.settings.telegram_secret_token.get_secret_value()})  # fmt: skip
+    gateway.client.post(
+        "/webhooks/telegram",
+        json=update,
+        headers={
+            "X-Telegram-Bot-Api-Secret-Token": (
+                gateway.settings.telegram_secret_token.get_secret_value()
+            )
+        },
+    )
     assert [r.status for r in reminders(gateway.sessions)] == ["cancelled"]

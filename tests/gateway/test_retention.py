@@ -12,8 +12,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from bot.gateway.models import Contact, InboundMessage, MenuOption, OutboxMessage
+from bot.contacts.models import Contact, InboundMessage, MenuOption
 from bot.handoff.models import Handoff, HandoffEntry, HousingCompany
+from bot.outbox.models import OutboxMessage
 from bot.privacy.retention import purge
 from tests.gateway.conftest import ROOT
 
@@ -29,18 +30,29 @@ def rasa_store(path) -> str:
             "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
             "action_name VARCHAR(255), data TEXT)"
         )
-        rows = [("sms-old", (NOW - 40 * DAY).timestamp()), ("sms-old", (NOW - DAY).timestamp()),
-                ("sms-handoff", (NOW - 40 * DAY).timestamp()),
-                ("sms-closed-long-ago", (NOW - 40 * DAY).timestamp())]  # fmt: skip
-        connection.executemany("INSERT INTO events (sender_id, type_name, timestamp, data) "
-                               "VALUES (?, 'user', ?, '{}')", rows)  # fmt: skip
+        rows = [
+            ("sms-old", (NOW - 40 * DAY).timestamp()),
+            ("sms-old", (NOW - DAY).timestamp()),
+            ("sms-handoff", (NOW - 40 * DAY).timestamp()),
+            ("sms-closed-long-ago", (NOW - 40 * DAY).timestamp()),
+        ]
+        connection.executemany(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) "
+            "VALUES (?, 'user', ?, '{}')",
+            rows,
+        )
     return f"sqlite:///{path}"
 
 
 def contact(session, address: str, last_seen: datetime, opted_out: bool = False) -> Contact:
-    row = Contact(channel="sms", address=address, pseudonym=f"sms-{address}",
-                  last_seen_at=last_seen, created_at=last_seen,
-                  opted_out_at=last_seen if opted_out else None)  # fmt: skip
+    row = Contact(
+        channel="sms",
+        address=address,
+        pseudonym=f"sms-{address}",
+        last_seen_at=last_seen,
+        created_at=last_seen,
+        opted_out_at=last_seen if opted_out else None,
+    )
     session.add(row)
     session.flush()
     return row
@@ -61,23 +73,42 @@ def test_retention_keeps_what_is_needed_and_deletes_the_rest(sessions, tmp_path)
             channel="sms",
             opened_at=NOW - 40 * DAY,
         )
-        closed_old = Handoff(contact_id=recent.id, company_id="c",
-                             sender_id="sms-closed-long-ago", reason="asked", channel="sms",
-                             status="closed", closed_at=NOW - 400 * DAY)  # fmt: skip
+        closed_old = Handoff(
+            contact_id=recent.id,
+            company_id="c",
+            sender_id="sms-closed-long-ago",
+            reason="asked",
+            channel="sms",
+            status="closed",
+            closed_at=NOW - 400 * DAY,
+        )
         session.add_all([waiting, closed_old])
         session.flush()
-        session.add_all([
-            HandoffEntry(handoff_id=closed_old.id, author="tenant", text="vieux"),
-            HandoffEntry(handoff_id=waiting.id, author="tenant", text="en cours"),
-            OutboxMessage(contact_id=recent.id, channel="sms", body="old", status="sent",
-                          created_at=NOW - 40 * DAY),
-            OutboxMessage(contact_id=recent.id, channel="sms", body="new", status="sent",
-                          created_at=NOW - DAY),
-            MenuOption(contact_id=recent.id, key="1", payload="/affirm",
-                       created_at=NOW - 40 * DAY),
-            InboundMessage(channel="sms", external_id="SMold", received_at=NOW - 40 * DAY),
-            InboundMessage(channel="sms", external_id="SMnew", received_at=NOW - DAY),
-        ])  # fmt: skip
+        session.add_all(
+            [
+                HandoffEntry(handoff_id=closed_old.id, author="tenant", text="vieux"),
+                HandoffEntry(handoff_id=waiting.id, author="tenant", text="en cours"),
+                OutboxMessage(
+                    contact_id=recent.id,
+                    channel="sms",
+                    body="old",
+                    status="sent",
+                    created_at=NOW - 40 * DAY,
+                ),
+                OutboxMessage(
+                    contact_id=recent.id,
+                    channel="sms",
+                    body="new",
+                    status="sent",
+                    created_at=NOW - DAY,
+                ),
+                MenuOption(
+                    contact_id=recent.id, key="1", payload="/affirm", created_at=NOW - 40 * DAY
+                ),
+                InboundMessage(channel="sms", external_id="SMold", received_at=NOW - 40 * DAY),
+                InboundMessage(channel="sms", external_id="SMnew", received_at=NOW - DAY),
+            ]
+        )
         session.commit()
         stopped_id, idle_id = stopped.id, idle.id
 
@@ -88,8 +119,14 @@ def test_retention_keeps_what_is_needed_and_deletes_the_rest(sessions, tmp_path)
 
         purged = purge(session, store, 30, 365, now=NOW)
         session.commit()
-        assert (purged.handoffs, purged.outbox, purged.menus, purged.inbound,
-                purged.contacts, purged.rasa_events) == (1, 1, 1, 1, 1, 2)  # fmt: skip
+        assert (
+            purged.handoffs,
+            purged.outbox,
+            purged.menus,
+            purged.inbound,
+            purged.contacts,
+            purged.rasa_events,
+        ) == (1, 1, 1, 1, 1, 2)
         assert [h.sender_id for h in session.scalars(select(Handoff))] == ["sms-handoff"]
         assert list(session.scalars(select(HandoffEntry.text))) == ["en cours"]
         assert list(session.scalars(select(OutboxMessage.body))) == ["new"]
@@ -103,8 +140,12 @@ def test_retention_keeps_what_is_needed_and_deletes_the_rest(sessions, tmp_path)
 
 def test_the_purge_command_reports_and_a_dry_run_deletes_nothing(tmp_path):
     store = rasa_store(tmp_path / "tracker.db")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TRACKER_STORE_URL": store,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TRACKER_STORE_URL": store,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+    }
     command = [sys.executable, "-m", "bot.privacy", "purge"]
     dry = subprocess.run([*command, "--dry-run"], env=env, capture_output=True, text=True)
     assert dry.returncode == 0 and "would delete" in dry.stdout and "3 Rasa events" in dry.stdout
@@ -118,12 +159,24 @@ def broker_table(path, ages_in_days: list[float]) -> str:
     """Rasa's SQL event broker table (`events`: id, sender_id, data) with one user event,
     and its text, per age."""
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                           "data TEXT)")  # fmt: skip
-        connection.executemany("INSERT INTO events (sender_id, data) VALUES ('sms-x', ?)", [
-            (json.dumps({"event": "user", "text": "je cherche du sport",
-                         "timestamp": (NOW - age * DAY).timestamp()}),)
-            for age in ages_in_days])  # fmt: skip
+        connection.execute(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), data TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO events (sender_id, data) VALUES ('sms-x', ?)",
+            [
+                (
+                    json.dumps(
+                        {
+                            "event": "user",
+                            "text": "je cherche du sport",
+                            "timestamp": (NOW - age * DAY).timestamp(),
+                        }
+                    ),
+                )
+                for age in ages_in_days
+            ],
+        )
         connection.execute("INSERT INTO events (sender_id, data) VALUES ('sms-x', 'not json')")
     return f"sqlite:///{path}"
 
@@ -133,19 +186,35 @@ def test_events_the_signals_consumer_never_read_are_deleted_after_the_bot_retent
 ):
     broker = broker_table(tmp_path / "events.db", [40, 31, 29, 0])
     with sessions() as session:
-        dry = purge(session, rasa_store(tmp_path / "rasa.db"), 30, 365, now=NOW, dry_run=True,
-                    event_broker_url=broker)  # fmt: skip
-        purged = purge(session, rasa_store(tmp_path / "rasa2.db"), 30, 365, now=NOW,
-                       event_broker_url=broker)  # fmt: skip
+        dry = purge(
+            session,
+            rasa_store(tmp_path / "rasa.db"),
+            30,
+            365,
+            now=NOW,
+            dry_run=True,
+            event_broker_url=broker,
+        )
+        purged = purge(
+            session, rasa_store(tmp_path / "rasa2.db"), 30, 365, now=NOW, event_broker_url=broker
+        )
     assert dry.broker_events == purged.broker_events == 3  # 40 and 31 days old, and unreadable
     with sqlite3.connect(tmp_path / "events.db") as connection:
-        ages = [round((NOW.timestamp() - json.loads(data)["timestamp"]) / DAY.total_seconds())
-                for (data,) in connection.execute("SELECT data FROM events")]  # fmt: skip
+        ages = [
+            round((NOW.timestamp() - json.loads(data)["timestamp"]) / DAY.total_seconds())
+            for (data,) in connection.execute("SELECT data FROM events")
+        ]
     assert ages == [29, 0]
 
 
 def test_a_broker_rasa_has_not_written_to_yet_is_no_error(sessions, tmp_path):
     with sessions() as session:
-        purged = purge(session, rasa_store(tmp_path / "rasa.db"), 30, 365, now=NOW,
-                       event_broker_url=f"sqlite:///{tmp_path / 'empty.db'}")  # fmt: skip
+        purged = purge(
+            session,
+            rasa_store(tmp_path / "rasa.db"),
+            30,
+            365,
+            now=NOW,
+            event_broker_url=f"sqlite:///{tmp_path / 'empty.db'}",
+        )
     assert purged.broker_events == 0

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.directory.profile import TIME_ZONE
 from bot.directory.schedules import _next_by_rrule, _next_weekly, next_session
+from bot.hsds_profile import TIME_ZONE
 
 BRUSSELS = TIME_ZONE
 
@@ -18,8 +18,15 @@ def at(text: str) -> datetime:
 
 
 def weekly(**fields) -> dict:
-    return {"id": "s", "freq": "WEEKLY", "interval": 1, "opens_at": "16:00",
-            "closes_at": "18:00", "dtstart": "2026-01-05", **fields}  # fmt: skip
+    return {
+        "id": "s",
+        "freq": "WEEKLY",
+        "interval": 1,
+        "opens_at": "16:00",
+        "closes_at": "18:00",
+        "dtstart": "2026-01-05",
+        **fields,
+    }
 
 
 def test_the_next_session_is_the_next_listed_day_at_its_opening_time():
@@ -46,8 +53,9 @@ def test_wall_clock_time_holds_across_the_autumn_change():
 
 def test_wall_clock_time_holds_on_the_spring_change_day_itself():
     # DST starts on Sunday 2027-03-28 at 02:00; a Sunday 10:00 session that day is at +02:00.
-    session = next_session(weekly(byday="SU", opens_at="10:00", closes_at="12:00"),
-                           at("2027-03-27T20:00"))  # fmt: skip
+    session = next_session(
+        weekly(byday="SU", opens_at="10:00", closes_at="12:00"), at("2027-03-27T20:00")
+    )
     assert session.start.isoformat() == "2027-03-28T10:00:00+02:00"
 
 
@@ -69,8 +77,13 @@ def test_every_other_week_keeps_its_phase():
 
 
 def test_monthly_by_day_of_month():
-    monthly = {"id": "m", "freq": "MONTHLY", "bymonthday": "15", "opens_at": "18:00",
-               "dtstart": "2026-01-15"}  # fmt: skip
+    monthly = {
+        "id": "m",
+        "freq": "MONTHLY",
+        "bymonthday": "15",
+        "opens_at": "18:00",
+        "dtstart": "2026-01-15",
+    }
     assert next_session(monthly, at("2026-11-26T00:00")).start == at("2026-12-15T18:00")
 
 

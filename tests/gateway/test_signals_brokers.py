@@ -20,10 +20,12 @@ from bot.signals.sources import consume_rabbitmq, consume_sql
 from tests.gateway.signals_fixtures import rasa_events, rows
 
 # Rasa 3.6's SQLEventBroker.SQLBrokerEvent (rasa/core/brokers/sql.py)
-RASA_BROKER_TABLE = ("CREATE TABLE events (id INTEGER NOT NULL, sender_id VARCHAR(255), "
-                     "data TEXT, PRIMARY KEY (id))")  # fmt: skip
-RABBITMQ = pika.ConnectionParameters("127.0.0.1", 5672, credentials=pika.PlainCredentials(
-    "guest", "guest"), connection_attempts=1)  # fmt: skip
+RASA_BROKER_TABLE = (
+    "CREATE TABLE events (id INTEGER NOT NULL, sender_id VARCHAR(255), data TEXT, PRIMARY KEY (id))"
+)
+RABBITMQ = pika.ConnectionParameters(
+    "127.0.0.1", 5672, credentials=pika.PlainCredentials("guest", "guest"), connection_attempts=1
+)
 
 
 def wait_for(check: Callable[[], bool], seconds: float = 30) -> None:
@@ -69,8 +71,11 @@ def test_sql_broker_rows_become_signals_and_are_deleted(sessions, tmp_path):
 def test_sql_broker_waits_for_rasa_and_survives_a_database_failure(sessions, tmp_path, caplog):
     broker, stop = tmp_path / "rasa-events.db", threading.Event()
     recorder = FailingOnce(sessions)
-    consumer = threading.Thread(target=consume_sql, args=(f"sqlite:///{broker}", recorder, stop),
-                                kwargs={"poll_seconds": 0.1})  # fmt: skip
+    consumer = threading.Thread(
+        target=consume_sql,
+        args=(f"sqlite:///{broker}", recorder, stop),
+        kwargs={"poll_seconds": 0.1},
+    )
     consumer.start()
     try:
         time.sleep(0.5)  # Rasa has not created its table yet
@@ -111,8 +116,9 @@ def test_rabbitmq_events_become_signals_after_a_database_failure(sessions, queue
     channel = connection.channel()
     channel.queue_declare(queue, durable=True)  # as Rasa's PikaEventBroker declares it
     for event in rasa_events():
-        channel.basic_publish("", queue, json.dumps(event).encode(),
-                              pika.BasicProperties(delivery_mode=2))  # fmt: skip
+        channel.basic_publish(
+            "", queue, json.dumps(event).encode(), pika.BasicProperties(delivery_mode=2)
+        )
     connection.close()
     stop, recorder = threading.Event(), FailingOnce(sessions)
     consumer = threading.Thread(target=consume_rabbitmq, args=(RABBITMQ, queue, recorder, stop))

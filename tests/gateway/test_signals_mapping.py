@@ -35,9 +35,17 @@ def test_each_turn_gives_one_row_with_what_the_bot_saw(sessions):
     topics = by_topic(found)
     # an activity search in Schaerbeek, by SMS, from a site of the sample housing company
     assert topics["greet"] | {"conversation": None} == {
-        "week": WEEK, "conversation": None, "topic": "greet", "language": "fr",
-        "channel": "sms", "commune": None, "company_id": "sample-company",
-        "understood": True, "urgent": False, "handoff_reason": None}  # fmt: skip
+        "week": WEEK,
+        "conversation": None,
+        "topic": "greet",
+        "language": "fr",
+        "channel": "sms",
+        "commune": None,
+        "company_id": "sample-company",
+        "understood": True,
+        "urgent": False,
+        "handoff_reason": None,
+    }
     assert [row["topic"] for row in activity] == ["find_activity", "inform"]
     assert {row["commune"] for row in activity} == {"schaerbeek"}  # the entity, then the slot
     assert {row["company_id"] for row in activity} == {"sample-company"}  # the site's company
@@ -55,8 +63,9 @@ def test_each_turn_gives_one_row_with_what_the_bot_saw(sessions):
     assert topics["nlu_fallback"]["understood"] is False
     assert topics["out_of_scope"]["understood"] is False
     assert topics["out_of_scope"]["handoff_reason"] is None
-    assert all(row["understood"] for row in found if row["topic"] not in
-               ("nlu_fallback", "out_of_scope"))  # fmt: skip
+    assert all(
+        row["understood"] for row in found if row["topic"] not in ("nlu_fallback", "out_of_scope")
+    )
 
 
 def test_a_person_asked_at_once_is_recorded_with_its_reason(sessions):
@@ -72,8 +81,16 @@ def test_one_conversation_is_one_token_and_two_conversations_two(sessions):
     record_all(sessions, rasa_events())
     found = rows(sessions)
     assert len({row["conversation"] for row in found}) == 4
-    assert len({row["conversation"] for row in found if row["topic"] in
-                ("greet", "find_activity", "inform")}) == 1  # fmt: skip
+    assert (
+        len(
+            {
+                row["conversation"]
+                for row in found
+                if row["topic"] in ("greet", "find_activity", "inform")
+            }
+        )
+        == 1
+    )
 
 
 def test_no_row_holds_an_identifier_or_a_text(sessions):
@@ -100,7 +117,8 @@ def test_the_week_is_the_monday_of_brussels_time():
     assert week_of(sunday_late) == date(2026, 11, 23)
     assert week_of(monday_early) == date(2026, 11, 30)
     assert week_of(datetime(2026, 3, 29, 23, 30, tzinfo=timezone.utc).timestamp()) == date(
-        2026, 3, 30)  # summer time: 01:30 on Monday  # fmt: skip
+        2026, 3, 30
+    )  # summer time: 01:30 on Monday
 
 
 def test_a_turn_delivered_twice_is_counted_once(sessions):

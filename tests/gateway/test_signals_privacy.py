@@ -23,7 +23,8 @@ def keys(sessions) -> dict[date, str]:
 
 def test_a_tenant_has_another_token_each_week(sessions):
     events = rasa_events(danger=THIS_WEEK.timestamp()) + of_sender(
-        rasa_events(danger=NEXT_WEEK.timestamp()), "capture-danger")  # fmt: skip
+        rasa_events(danger=NEXT_WEEK.timestamp()), "capture-danger"
+    )
     for event in events[-len(of_sender(events, "capture-danger")) // 2 :]:
         event["message_id"] = (event.get("message_id") or "") + "-next"
     record_all(sessions, events)
@@ -53,7 +54,8 @@ def test_once_the_week_key_is_gone_nobody_can_find_a_tenants_rows(sessions):
         session.commit()
     assert new_key != old_key
     assert conversation_token(new_key, "capture-danger") not in {
-        row["conversation"] for row in rows(sessions)}  # fmt: skip
+        row["conversation"] for row in rows(sessions)
+    }
 
 
 def test_rows_are_kept_for_the_configured_number_of_weeks(sessions):
@@ -100,7 +102,13 @@ def test_the_retention_job_and_the_erasure_reach_the_signals(sessions, tmp_path)
 
     record_all(sessions, rasa_events())
     with sessions() as session:
-        purged = purge(session, rasa_store(tmp_path / "tracker.db"), 30, 365,
-                       datetime(2029, 1, 1, tzinfo=timezone.utc), signal_weeks=104)  # fmt: skip
+        purged = purge(
+            session,
+            rasa_store(tmp_path / "tracker.db"),
+            30,
+            365,
+            datetime(2029, 1, 1, tzinfo=timezone.utc),
+            signal_weeks=104,
+        )
         session.commit()
     assert purged.signals == 8 and keys(sessions) == {}

@@ -28,11 +28,20 @@ RANGE = "from=2026-03-02&to=2026-03-20"  # the weeks W1 to W3 (the 20th is in W3
 _tokens = itertools.count()
 
 
-def add(session, week: date, conversations: int, turns: int = 1, company: str = "company-a",
-        **fields) -> None:  # fmt: skip
+def add(
+    session, week: date, conversations: int, turns: int = 1, company: str = "company-a", **fields
+) -> None:
     """`conversations` new conversations in `week`, each with `turns` identical rows."""
-    row = {"topic": "rent_question", "language": "fr", "channel": "sms", "commune": None,
-           "understood": True, "urgent": False, "handoff_reason": None, **fields}  # fmt: skip
+    row = {
+        "topic": "rent_question",
+        "language": "fr",
+        "channel": "sms",
+        "commune": None,
+        "understood": True,
+        "urgent": False,
+        "handoff_reason": None,
+        **fields,
+    }
     for _ in range(conversations):
         token = f"t{next(_tokens):031d}"
         for _ in range(turns):
@@ -127,8 +136,9 @@ def test_the_range_is_whole_weeks_and_has_limits():
 
 def test_the_sample_is_the_same_every_time_and_reseeding_replaces_it(sessions):
     def shape(rows):  # noqa: ANN001, ANN202
-        return [(r.week, r.conversation, r.topic, r.language, r.commune, r.handoff_reason)
-                for r in rows]  # fmt: skip
+        return [
+            (r.week, r.conversation, r.topic, r.language, r.commune, r.handoff_reason) for r in rows
+        ]
 
     assert shape(sample_rows("company-a", W3)) == shape(sample_rows("company-a", W3))
     with sessions() as session:
@@ -153,8 +163,17 @@ def test_the_command_line_prints_the_same_suppressed_summary(tmp_path, capsys):
     with sessions() as session:
         scenario(session)
         expected = to_csv(summarise(session, W1, W3, "company-a"))
-    args = ["summary", "--from", "2026-03-02", "--to", "2026-03-20", "--company", "company-a",
-            "--database-url", url]  # fmt: skip
+    args = [
+        "summary",
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-03-20",
+        "--company",
+        "company-a",
+        "--database-url",
+        url,
+    ]
     assert signals_main([*args, "--csv"]) == 0
     assert capsys.readouterr().out == expected
     assert signals_main(args) == 0
@@ -163,8 +182,12 @@ def test_the_command_line_prints_the_same_suppressed_summary(tmp_path, capsys):
     assert re.search(r"^sms\s+x\s+", channel, re.M)
     assert re.search(r"^telegram\s+<5\s+", channel, re.M)
     assert re.search(r"^all\s+23\s+<5\s+<5$", text, re.M)
-    assert signals_main(["summary", "--from", "2026-03-20", "--to", "2026-03-02",
-                         "--database-url", url]) == 2  # fmt: skip
+    assert (
+        signals_main(
+            ["summary", "--from", "2026-03-20", "--to", "2026-03-02", "--database-url", url]
+        )
+        == 2
+    )
 
 
 # --- the console page and the CSV export ----------------------------------------------------
@@ -173,13 +196,16 @@ def test_the_command_line_prints_the_same_suppressed_summary(tmp_path, capsys):
 @pytest.fixture
 def console(tmp_path):
     """The gateway, company A's and B's signals, and staff of every kind."""
-    with console_with_staff(tmp_path, [
-        ("cora@a.example", "company-a", "coordinator", "fr"),
-        ("koen@a.example", "company-a", "coordinator", "nl"),
-        ("ana@a.example", "company-a", "caseworker", "fr"),
-        ("adam@a.example", "company-a", "admin", "fr"),
-        ("bea@b.example", "company-b", "coordinator", "fr"),
-    ]) as running:  # fmt: skip
+    with console_with_staff(
+        tmp_path,
+        [
+            ("cora@a.example", "company-a", "coordinator", "fr"),
+            ("koen@a.example", "company-a", "coordinator", "nl"),
+            ("ana@a.example", "company-a", "caseworker", "fr"),
+            ("adam@a.example", "company-a", "admin", "fr"),
+            ("bea@b.example", "company-b", "coordinator", "fr"),
+        ],
+    ) as running:
         with running.sessions() as session:
             scenario(session)
         yield running
@@ -205,8 +231,10 @@ def row_cells(page: str, table: str, name: str) -> list[str]:
     body = page.split(f'data-table="{table}"')[1].split("</table>")[0]
     row = re.search(rf'<th scope="row">{re.escape(name)}</th>(.*?)</tr>', body, re.S)
     assert row, f"no row {name!r} in table {table!r}"
-    return [unescape(re.sub(r"<[^>]+>", "", cell)).strip()
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]  # fmt: skip
+    return [
+        unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    ]
 
 
 def test_the_page_hides_small_cells_and_the_cell_that_would_give_one_away(console):
@@ -233,8 +261,9 @@ def test_the_csv_export_has_the_same_suppression(console):
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
-    rows = {(r["section"], r["item"], r["week"]): r
-            for r in csv.DictReader(io.StringIO(answer.text))}  # fmt: skip
+    rows = {
+        (r["section"], r["item"], r["week"]): r for r in csv.DictReader(io.StringIO(answer.text))
+    }
     assert rows[("commune", "jette", "2026-03-02")]["conversations"] == "<5"
     assert rows[("channel", "telegram", "2026-03-02")]["conversations"] == "<5"
     assert rows[("channel", "sms", "2026-03-02")]["conversations"] == "x"
@@ -273,11 +302,13 @@ def test_a_coordinator_sees_only_signals_and_only_their_company(console):
     assert queue.status_code == 303 and queue.headers["location"] == "/console/signals"
     assert console.client.get("/console/handoffs/1").status_code == 403
     assert console.client.get("/console/canned").status_code == 403
-    claim = console.client.post("/console/handoffs/1/claim",
-                                data={"csrf": _csrf(console, "/console/signals")})  # fmt: skip
+    claim = console.client.post(
+        "/console/handoffs/1/claim", data={"csrf": _csrf(console, "/console/signals")}
+    )
     assert claim.status_code == 403
-    logout = console.client.post("/console/logout", follow_redirects=False,
-                                 data={"csrf": _csrf(console, "/console/signals")})  # fmt: skip
+    logout = console.client.post(
+        "/console/logout", follow_redirects=False, data={"csrf": _csrf(console, "/console/signals")}
+    )
     assert logout.status_code == 303
 
 
@@ -299,12 +330,20 @@ def test_anonymous_visitors_are_sent_to_the_login(console):
 def test_the_default_range_is_the_last_twelve_weeks_and_a_bad_range_is_refused(console):
     login(console, "cora@a.example")
     html = console.client.get("/console/signals").text
-    assert len(re.findall(r'<th scope="col"><time', html.split('data-table="conversations"')[1]
-                          .split("</thead>")[0])) == 12  # fmt: skip
+    assert (
+        len(
+            re.findall(
+                r'<th scope="col"><time',
+                html.split('data-table="conversations"')[1].split("</thead>")[0],
+            )
+        )
+        == 12
+    )
     bad = console.client.get("/console/signals?from=2026-03-20&to=2026-03-02")
     assert bad.status_code == 422 and 'role="alert"' in bad.text
-    assert console.client.get("/console/signals.csv?from=2020-01-01&to=2026-01-01").status_code \
-        == 422  # fmt: skip
+    assert (
+        console.client.get("/console/signals.csv?from=2020-01-01&to=2026-01-01").status_code == 422
+    )
 
 
 def test_viewing_and_exporting_are_in_the_audit_trail(console):

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_render import render_turn
-from bot.gateway import outbox
-from bot.gateway.models import Contact, OutboxMessage
-from bot.sms import MAX_SEGMENTS, measure, to_gsm7
+from bot.contacts.models import Contact
+from bot.outbox import worker as outbox
+from bot.outbox.models import OutboxMessage
+from bot.sms_rules import MAX_SEGMENTS, measure, to_gsm7
 from tests.gateway.channel_fixtures import TENANT, replies, running_channels
 from tests.gateway.conftest import ROOT
 
@@ -50,8 +51,10 @@ def test_a_retried_webhook_makes_no_second_turn(channels):
     assert len(channels.rasa.messages()) == 1
 
 
-@pytest.mark.parametrize("word", ["STOP", "stop", "Arret", "ARRÊT", "arrêt.", "STOPPEN", "uit",
-                                  "Unsubscribe", "  stop  "])  # fmt: skip
+@pytest.mark.parametrize(
+    "word",
+    ["STOP", "stop", "Arret", "ARRÊT", "arrêt.", "STOPPEN", "uit", "Unsubscribe", "  stop  "],
+)
 def test_every_opt_out_word_stops_everything_until_start(channels, word):
     (confirmation,) = replies(channels.sms(word))
     assert "STOP" not in confirmation and "START" in confirmation
@@ -70,9 +73,16 @@ def test_every_opt_in_word_restarts(channels, word):
     assert not contacts(channels)[0].opted_out
 
 
-@pytest.mark.parametrize("text", ["please stop the noise", "arrêt de bus près de chez moi",
-                                  "ik wil stoppen met roken", "info sur le loyer",
-                                  "start de cursus wanneer?"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please stop the noise",
+        "arrêt de bus près de chez moi",
+        "ik wil stoppen met roken",
+        "info sur le loyer",
+        "start de cursus wanneer?",
+    ],
+)
 def test_keywords_inside_a_sentence_are_just_words(channels, text):
     assert replies(channels.sms(text)) == [to_gsm7(f"echo: {text}")]
     assert not contacts(channels)[0].opted_out
@@ -165,14 +175,20 @@ def test_outbox_retries_5xx_then_succeeds_and_records_delivery(channels, monkeyp
     with channels.sessions() as session:
         message = session.scalar(select(OutboxMessage))
         assert (message.status, message.attempts) == ("sent", 3)
-    status = {"MessageSid": message.provider_id, "MessageStatus": "delivered",
-              "AccountSid": "AC" + "1" * 32}  # fmt: skip
+    status = {
+        "MessageSid": message.provider_id,
+        "MessageStatus": "delivered",
+        "AccountSid": "AC" + "1" * 32,
+    }
     url = "https://assistant.example.org/webhooks/sms/status"
     token = channels.settings.twilio_auth_token.get_secret_value()
     unsigned = channels.client.post("/webhooks/sms/status", data=status)
     assert unsigned.status_code == 403
-    signed = channels.client.post("/webhooks/sms/status", data=status, headers={
-        "X-Twilio-Signature": RequestValidator(token).compute_signature(url, status)})  # fmt: skip
+    signed = channels.client.post(
+        "/webhooks/sms/status",
+        data=status,
+        headers={"X-Twilio-Signature": RequestValidator(token).compute_signature(url, status)},
+    )
     assert signed.status_code == 204
     with channels.sessions() as session:
         assert session.scalar(select(OutboxMessage.delivery_status)) == "delivered"
@@ -210,18 +226,26 @@ def test_logs_hold_no_number_and_no_message_text(channels, caplog):
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 # The reminder replies' placeholders, at the length of a long sample activity.
-REMINDER_VALUES = {"activity": "Ecole de devoirs et de jeux - Le Colibri de Saint-Gilles",
-                   "session_when": "Mercredi 30/12, 13h30-16h30",
-                   "send_when": "mardi 29/12 à 18h00", "number": "2"}  # fmt: skip
+REMINDER_VALUES = {
+    "activity": "Ecole de devoirs et de jeux - Le Colibri de Saint-Gilles",
+    "session_when": "Mercredi 30/12, 13h30-16h30",
+    "send_when": "mardi 29/12 à 18h00",
+    "number": "2",
+}
 
 
 @pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
 def test_every_domain_response_renders_as_sms_within_budget(name):
     for variation in DOMAIN["responses"][name]:
-        message = {"text": variation["text"].format(activity_label="Cours de néerlandais",
-                                                    commune_name="Berchem-Sainte-Agathe",
-                                                    results="", **REMINDER_VALUES),
-                   "buttons": variation.get("buttons", [])}  # fmt: skip
+        message = {
+            "text": variation["text"].format(
+                activity_label="Cours de néerlandais",
+                commune_name="Berchem-Sainte-Agathe",
+                results="",
+                **REMINDER_VALUES,
+            ),
+            "buttons": variation.get("buttons", []),
+        }
         reply = render_turn([message])
         assert len(reply.parts) == 1 and measure(reply.parts[0]).segments <= MAX_SEGMENTS
         payloads = [button["payload"] for button in variation.get("buttons", [])]
@@ -233,11 +257,17 @@ def test_every_domain_response_renders_as_sms_within_budget(name):
 def test_search_results_are_split_between_results_not_inside_one():
     results = "\n".join(
         f"{n}. Ecole de devoirs - Le Colibri numero {n}\nLundi 30/11, 15h30-17h30\n"
-        f"Rue des Lucioles 83, Schaerbeek\nTel. 02 000 01 25, Gratuit" for n in (1, 2, 3)
-    )  # fmt: skip
-    reply = render_turn([{"text": f"Sport à Schaerbeek :\n{results}",
-                          "buttons": [{"title": "Plus de résultats",
-                                       "payload": "/more_results"}]}])  # fmt: skip
+        f"Rue des Lucioles 83, Schaerbeek\nTel. 02 000 01 25, Gratuit"
+        for n in (1, 2, 3)
+    )
+    reply = render_turn(
+        [
+            {
+                "text": f"Sport à Schaerbeek :\n{results}",
+                "buttons": [{"title": "Plus de résultats", "payload": "/more_results"}],
+            }
+        ]
+    )
     assert 1 < len(reply.parts) <= 3
     for part in reply.parts:
         for n in (1, 2, 3):  # a result's four lines stay in one SMS

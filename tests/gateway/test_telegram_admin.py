@@ -13,11 +13,21 @@ from tests.gateway.conftest import ROOT
 
 
 def run_admin(*args: str, api: FakeTelegram) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TELEGRAM_API_URL": f"{api.url}/bot",
-           "PUBLIC_URL": "https://assistant.example.org",
-           "TELEGRAM_SECRET_TOKEN": "s3cret-token"}  # fmt: skip
-    return subprocess.run([sys.executable, "-m", "bot.telegram", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_API_URL": f"{api.url}/bot",
+        "PUBLIC_URL": "https://assistant.example.org",
+        "TELEGRAM_SECRET_TOKEN": "s3cret-token",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot.telegram", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_set_webhook_registers_the_url_secret_and_update_types():

@@ -11,8 +11,9 @@ import time
 from sqlalchemy import select
 
 from bot.channels.telegram_render import MAX_TEXT, render_turn, split
-from bot.gateway import outbox
-from bot.gateway.models import Contact, MenuOption, OutboxMessage
+from bot.contacts.models import Contact, MenuOption
+from bot.outbox import worker as outbox
+from bot.outbox.models import OutboxMessage
 from tests.gateway.channel_fixtures import TELEGRAM_DATA, scripted_reply
 
 AMINA = 555000111
@@ -30,14 +31,26 @@ def test_without_the_secret_token_nothing_happens(channels):
 
 
 def test_malformed_updates_get_400(channels):
-    headers = {"X-Telegram-Bot-Api-Secret-Token":
-               channels.settings.telegram_secret_token.get_secret_value()}  # fmt: skip
-    assert channels.client.post("/webhooks/telegram", content=b"{not json",
-                                headers=headers).status_code == 400  # fmt: skip
-    assert channels.client.post("/webhooks/telegram", json=[1, 2],
-                                headers=headers).status_code == 400  # fmt: skip
-    assert channels.client.post("/webhooks/telegram", json={"message": {}},
-                                headers=headers).status_code == 400  # fmt: skip
+    headers = {
+        "X-Telegram-Bot-Api-Secret-Token": (
+            channels.settings.telegram_secret_token.get_secret_value()
+        )
+    }
+    assert (
+        channels.client.post(
+            "/webhooks/telegram", content=b"{not json", headers=headers
+        ).status_code
+        == 400
+    )
+    assert (
+        channels.client.post("/webhooks/telegram", json=[1, 2], headers=headers).status_code == 400
+    )
+    assert (
+        channels.client.post(
+            "/webhooks/telegram", json={"message": {}}, headers=headers
+        ).status_code
+        == 400
+    )
 
 
 def test_a_text_message_goes_to_rasa_and_the_reply_to_telegram(channels):
@@ -67,8 +80,7 @@ def test_start_with_a_deep_link_passes_the_site_and_the_language(channels):
 
 
 def test_buttons_become_an_inline_keyboard_and_a_press_sends_the_payload(channels):
-    channels.telegram_update("text", message={
-        **_message("text"), "text": "choices please"})  # fmt: skip
+    channels.telegram_update("text", message={**_message("text"), "text": "choices please"})
     (reply,) = channels.telegram.wait_for(1, "sendMessage")
     keyboard = reply.body["reply_markup"]
     rows = (json.loads(keyboard) if isinstance(keyboard, str) else keyboard)["inline_keyboard"]
@@ -167,5 +179,8 @@ def _message(name: str) -> dict:
 
 
 def _secret(channels) -> dict:
-    return {"X-Telegram-Bot-Api-Secret-Token":
-            channels.settings.telegram_secret_token.get_secret_value()}  # fmt: skip
+    return {
+        "X-Telegram-Bot-Api-Secret-Token": (
+            channels.settings.telegram_secret_token.get_secret_value()
+        )
+    }

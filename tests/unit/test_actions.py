@@ -23,7 +23,7 @@ from actions.safety import ActionUrgentHelp
 from actions.tracker_utils import response_text
 from actions.turn import ActionSessionStart, ActionTrackTurn
 from bot.language_id import identify
-from bot.sms import measure, to_gsm7
+from bot.sms_rules import measure, to_gsm7
 
 
 def make_tracker(
@@ -72,8 +72,12 @@ def gateway_down(monkeypatch):
 
 
 @asynccontextmanager
-async def loopback_gateway(received: list[dict], status: int = 201, answer: dict | None = None,
-                           path: str = "/internal/handoffs"):  # fmt: skip
+async def loopback_gateway(
+    received: list[dict],
+    status: int = 201,
+    answer: dict | None = None,
+    path: str = "/internal/handoffs",
+):
     """The gateway's internal API at `path`: records each request, gives `answer`."""
 
     async def endpoint(request: web.Request) -> web.Response:
@@ -351,23 +355,27 @@ def test_search_parameters_follow_the_collected_slots():
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
 
 
-def search_in(gateway_url, monkeypatch, *, intent: str = "find_activity", channel: str = "sms",
-              **slots: Any) -> tuple[list[str], list[dict], dict[str, Any]]:  # fmt: skip
+def search_in(
+    gateway_url, monkeypatch, *, intent: str = "find_activity", channel: str = "sms", **slots: Any
+) -> tuple[list[str], list[dict], dict[str, Any]]:
     monkeypatch.setenv("GATEWAY_URL", gateway_url)
-    tracker = make_tracker(slots={"language": "fr", **slots}, intent=intent,
-                           metadata={"channel": channel})  # fmt: skip
+    tracker = make_tracker(
+        slots={"language": "fr", **slots}, intent=intent, metadata={"channel": channel}
+    )
     responses, messages, events = run(ActionSearchActivities(), tracker, DOMAIN)
     return responses, messages, slot_events(events)
 
 
 def test_results_show_name_next_session_place_phone_and_price(gateway_url, monkeypatch):
-    responses, messages, slots = search_in(gateway_url, monkeypatch, commune="schaerbeek",
-                                           activity_category="homework_help")  # fmt: skip
+    responses, messages, slots = search_in(
+        gateway_url, monkeypatch, commune="schaerbeek", activity_category="homework_help"
+    )
     assert responses[-1] in ("utter_search_results", "utter_search_results_more")
     results = messages[-1]["results"]
     assert results.startswith("1. ")
-    assert re.search(r"(Lundi|Mardi|Mercredi|Jeudi|Vendredi|Samedi|Dimanche) \d+/\d+, \d+h\d\d",
-                     results)  # fmt: skip
+    assert re.search(
+        r"(Lundi|Mardi|Mercredi|Jeudi|Vendredi|Samedi|Dimanche) \d+/\d+, \d+h\d\d", results
+    )
     assert "Tél. 02 000 " in results and "Schaerbeek" in results
     assert "Gratuit" in results or "euros" in results
     assert messages[-1]["commune_name"] == "Schaerbeek"
@@ -375,14 +383,18 @@ def test_results_show_name_next_session_place_phone_and_price(gateway_url, monke
 
 
 def test_results_fit_two_sms_segments_in_both_languages(gateway_url, monkeypatch):
-    for language, commune, category in [("fr", "schaerbeek", "sport"),
-                                        ("nl", "molenbeek-saint-jean", "homework_help"),
-                                        ("fr", "anderlecht", "language_courses")]:  # fmt: skip
-        _, messages, _ = search_in(gateway_url, monkeypatch, language=language, commune=commune,
-                                   activity_category=category)  # fmt: skip
+    for language, commune, category in [
+        ("fr", "schaerbeek", "sport"),
+        ("nl", "molenbeek-saint-jean", "homework_help"),
+        ("fr", "anderlecht", "language_courses"),
+    ]:
+        _, messages, _ = search_in(
+            gateway_url, monkeypatch, language=language, commune=commune, activity_category=category
+        )
         # the SMS channel joins the turn's messages and writes data text in GSM-7 letters
-        reply = to_gsm7("\n".join(response_text(DOMAIN, m["response"], language, **m)
-                                   for m in messages))  # fmt: skip
+        reply = to_gsm7(
+            "\n".join(response_text(DOMAIN, m["response"], language, **m) for m in messages)
+        )
         assert "{" not in reply and "1. " in reply
         # two segments; the third only to show a second result rather than one alone
         size = measure(reply).segments
@@ -390,37 +402,53 @@ def test_results_fit_two_sms_segments_in_both_languages(gateway_url, monkeypatch
 
 
 def test_more_goes_on_where_the_last_page_stopped(gateway_url, monkeypatch):
-    _, first, slots = search_in(gateway_url, monkeypatch, commune="molenbeek-saint-jean",
-                                activity_category="homework_help")  # fmt: skip
+    _, first, slots = search_in(
+        gateway_url, monkeypatch, commune="molenbeek-saint-jean", activity_category="homework_help"
+    )
     shown = int(slots["search_offset"])
     responses, more, slots = search_in(
-        gateway_url, monkeypatch, intent="more_results", commune="molenbeek-saint-jean",
-        activity_category="homework_help", search_offset=shown,
-    )  # fmt: skip
+        gateway_url,
+        monkeypatch,
+        intent="more_results",
+        commune="molenbeek-saint-jean",
+        activity_category="homework_help",
+        search_offset=shown,
+    )
     assert more[-1]["results"].startswith(f"{shown + 1}. ")
     assert more[-1]["results"].split("\n")[0] not in first[-1]["results"]
     assert slots["search_offset"] > shown
     responses, _, slots = search_in(
-        gateway_url, monkeypatch, intent="more_results", commune="molenbeek-saint-jean",
-        activity_category="homework_help", search_offset=99,
-    )  # fmt: skip
+        gateway_url,
+        monkeypatch,
+        intent="more_results",
+        commune="molenbeek-saint-jean",
+        activity_category="homework_help",
+        search_offset=99,
+    )
     assert responses == ["utter_no_more_results"] and slots["search_offset"] == 0
 
 
 def test_no_result_on_that_day_shows_other_days(gateway_url, monkeypatch):
     responses, messages, _ = search_in(
-        gateway_url, monkeypatch, commune="molenbeek-saint-jean",
-        activity_category="homework_help", weekday=["SU"],
-    )  # fmt: skip
+        gateway_url,
+        monkeypatch,
+        commune="molenbeek-saint-jean",
+        activity_category="homework_help",
+        weekday=["SU"],
+    )
     assert responses[0] == "utter_search_other_days"
     assert messages[-1]["results"].startswith("1. ")
 
 
 def test_nothing_nearby_says_so_and_offers_a_person(gateway_url, monkeypatch):
     # the sample has no homework school in Auderghem nor in the communes around it
-    responses, messages, slots = search_in(gateway_url, monkeypatch, language="nl",
-                                           commune="auderghem",
-                                           activity_category="homework_help")  # fmt: skip
+    responses, messages, slots = search_in(
+        gateway_url,
+        monkeypatch,
+        language="nl",
+        commune="auderghem",
+        activity_category="homework_help",
+    )
     assert responses == ["utter_search_no_results", "utter_offer_person"]
     assert messages[0]["commune_name"] == "Oudergem"
     assert slots["pending_offer"] == "handoff" and slots["handoff_reason"] == "no_results"
@@ -428,15 +456,17 @@ def test_nothing_nearby_says_so_and_offers_a_person(gateway_url, monkeypatch):
 
 def test_few_results_in_the_commune_bring_the_neighbours_and_say_so(gateway_url, monkeypatch):
     # the sample has fewer than three homework schools in Anderlecht
-    responses, messages, _ = search_in(gateway_url, monkeypatch, commune="anderlecht",
-                                       activity_category="homework_help")  # fmt: skip
+    responses, messages, _ = search_in(
+        gateway_url, monkeypatch, commune="anderlecht", activity_category="homework_help"
+    )
     assert responses[0] == "utter_search_nearby"
     assert "Anderlecht" in messages[-1]["results"].split("\n2. ")[0]  # its own come first
 
 
 def test_an_audience_is_enough_to_search(gateway_url, monkeypatch):
-    responses, messages, _ = search_in(gateway_url, monkeypatch, commune="schaerbeek",
-                                       audience="children")  # fmt: skip
+    responses, messages, _ = search_in(
+        gateway_url, monkeypatch, commune="schaerbeek", audience="children"
+    )
     assert responses[-1].startswith("utter_search_results")
     assert messages[-1]["activity_label"] == "Activités pour enfants"
     assert messages[-1]["results"].startswith("1. ")
@@ -454,8 +484,9 @@ def test_the_form_needs_no_category_when_an_audience_is_known():
 
 def test_none_in_the_commune_says_so_before_the_neighbours(gateway_url, monkeypatch):
     # no Dutch course in Auderghem in the sample, one in Etterbeek next door
-    responses, messages, _ = search_in(gateway_url, monkeypatch, commune="auderghem",
-                                       activity_category="dutch_courses")  # fmt: skip
+    responses, messages, _ = search_in(
+        gateway_url, monkeypatch, commune="auderghem", activity_category="dutch_courses"
+    )
     assert responses[0] == "utter_search_only_nearby"
     assert "Etterbeek" in messages[-1]["results"]
 
@@ -468,8 +499,9 @@ def test_out_of_office_hours_the_tenant_is_told_when_a_person_answers(monkeypatc
         "next_opening_text": {"fr": "lundi 30/11 à 9h00", "nl": "maandag 30/11 om 9.00"},
     }
     messages: list[dict] = []
-    responses, _, _ = run_with_gateway(ActionHumanHandoff(), tracker, monkeypatch,
-                                       answer=answer, messages=messages)  # fmt: skip
+    responses, _, _ = run_with_gateway(
+        ActionHumanHandoff(), tracker, monkeypatch, answer=answer, messages=messages
+    )
     assert responses == ["utter_handoff_opened", None]
     later = messages[1]["text"]
     assert "maandag 30/11 om 9.00" in later and "112" in later and "106" in later

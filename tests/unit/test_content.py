@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot import lexicon
-from bot.sms import FORBIDDEN_TYPOGRAPHY, MAX_SEGMENTS, measure, render
+from bot.sms_rules import FORBIDDEN_TYPOGRAPHY, MAX_SEGMENTS, measure, render
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -32,9 +32,12 @@ LONGEST_COMMUNE = max(
 
 
 # The reminder replies' placeholders (actions/reminders.py), at a long activity's length.
-REMINDER_VALUES = {"activity": "Ecole de devoirs et de jeux - Le Colibri de Saint-Gilles",
-                   "session_when": "Mercredi 30/12, 13h30-16h30",
-                   "send_when": "mardi 29/12 à 18h00", "number": "2"}  # fmt: skip
+REMINDER_VALUES = {
+    "activity": "Ecole de devoirs et de jeux - Le Colibri de Saint-Gilles",
+    "session_when": "Mercredi 30/12, 13h30-16h30",
+    "send_when": "mardi 29/12 à 18h00",
+    "number": "2",
+}
 
 
 def variation(name: str, language: str) -> dict:
@@ -51,8 +54,9 @@ def shown(name: str, language: str) -> str:
     """The response as the SMS channel renders it, placeholders at their longest."""
     chosen = variation(name, language)
     # results: the action fits them in what is left (tests/unit/test_actions.py)
-    text = chosen["text"].format(activity_label=LONGEST_LABEL, commune_name=LONGEST_COMMUNE,
-                                 results="", **REMINDER_VALUES)  # fmt: skip
+    text = chosen["text"].format(
+        activity_label=LONGEST_LABEL, commune_name=LONGEST_COMMUNE, results="", **REMINDER_VALUES
+    )
     return render(text, [button["title"] for button in chosen.get("buttons", [])])
 
 

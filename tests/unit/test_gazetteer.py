@@ -59,12 +59,15 @@ def test_weekdays_categories_and_audiences_in_both_languages():
     }
 
 
-@pytest.mark.parametrize("text", [
-    "waar kan ik hulp krijgen met mijn computer in Schaarbeek",
-    "ik wil hulp met mijn pc",
-    "où trouver de l'aide avec mon smartphone",
-    "j'ai besoin d'aide pour mon pc",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "waar kan ik hulp krijgen met mijn computer in Schaarbeek",
+        "ik wil hulp met mijn pc",
+        "où trouver de l'aide avec mon smartphone",
+        "j'ai besoin d'aide pour mon pc",
+    ],
+)
 def test_asking_for_help_with_a_computer_or_phone_names_digital_help(text):
     assert ("activity_category", "digital_help") in entities(text)
 
@@ -81,16 +84,24 @@ def test_longest_phrase_wins():
 
 def test_french_dans_is_not_the_dutch_word_for_dance():
     assert entities("du sport dans Schaerbeek") == {
-        ("activity_category", "sport"), ("commune", "schaerbeek")
-    }  # fmt: skip
+        ("activity_category", "sport"),
+        ("commune", "schaerbeek"),
+    }
     assert entities("dansen voor kinderen") == {
-        ("activity_category", "dance"), ("audience", "children")
-    }  # fmt: skip
+        ("activity_category", "dance"),
+        ("audience", "children"),
+    }
 
 
-@pytest.mark.parametrize("text", ["de l'aide avec l'ordinateur près de chez moi",
-                                  "aide pour mon téléphone à Jette", "computerhulp in de buurt",
-                                  "hulp met mijn gsm in Evere"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de l'aide avec l'ordinateur près de chez moi",
+        "aide pour mon téléphone à Jette",
+        "computerhulp in de buurt",
+        "hulp met mijn gsm in Evere",
+    ],
+)
 def test_help_with_the_computer_or_phone_is_digital_help(text):
     assert ("activity_category", "digital_help") in entities(text)
 

@@ -22,7 +22,7 @@ from actions.handoff import ActionResolveOffer
 from actions.turn import ActionSessionStart, ActionTrackTurn
 from bot.channels.sms_render import render_turn
 from bot.guides import find_guide, guides, step_count, step_text, ui_text
-from bot.sms import MAX_SEGMENTS
+from bot.sms_rules import MAX_SEGMENTS
 from tests.unit.test_actions import DOMAIN, make_tracker, run, slot_events
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +46,9 @@ def only_message(messages: list[dict]) -> dict:
 
 def start_guide(guide_id: str, lang: str):
     """The tenant picks a guide from the list: (messages, events) of the bot's answer."""
-    tracker = make_tracker(slots={"language": lang}, intent="guide_list",
-                           entities=guide_entity(guide_id))  # fmt: skip
+    tracker = make_tracker(
+        slots={"language": lang}, intent="guide_list", entities=guide_entity(guide_id)
+    )
     _, messages, events = run(ActionGuideList(), tracker)
     return messages, events
 
@@ -72,8 +73,11 @@ def test_a_chosen_guide_starts_at_its_first_step_with_next_repeat_and_menu(guide
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_list_offers_every_guide_by_its_title(lang):
-    tracker = make_tracker(slots={"language": lang, "guide": "fraud", "guide_step": 2.0},
-                           intent="guide_list", text="/guide_list")  # fmt: skip
+    tracker = make_tracker(
+        slots={"language": lang, "guide": "fraud", "guide_step": 2.0},
+        intent="guide_list",
+        text="/guide_list",
+    )
     _, messages, events = run(ActionGuideList(), tracker)
     message = only_message(messages)
     assert message["text"] == ui_text("intro", lang)
@@ -85,8 +89,9 @@ def test_the_list_offers_every_guide_by_its_title(lang):
 def test_the_list_buttons_are_payloads_rasa_reads_as_a_guide_entity():
     domain = Domain.load(str(ROOT / "domain.yml"))
     for guide_id in guides():
-        [parsed] = RegexMessageHandler().process([Message(data={"text": start_payload(guide_id)})],
-                                                 domain)  # fmt: skip
+        [parsed] = RegexMessageHandler().process(
+            [Message(data={"text": start_payload(guide_id)})], domain
+        )
         assert parsed.get("intent")["name"] == "guide_list"
         assert [(e["entity"], e["value"]) for e in parsed.get("entities")] == [("guide", guide_id)]
 
@@ -118,8 +123,9 @@ def test_words_that_name_no_guide_or_several_get_the_list(text):
 
 
 def test_an_unknown_guide_gets_the_list():
-    tracker = make_tracker(slots={"language": "nl"}, intent="guide_list",
-                           entities=guide_entity("no_such_guide"))  # fmt: skip
+    tracker = make_tracker(
+        slots={"language": "nl"}, intent="guide_list", entities=guide_entity("no_such_guide")
+    )
     _, messages, events = run(ActionGuideList(), tracker)
     message = only_message(messages)
     assert message["text"] == ui_text("intro", "nl")
@@ -171,8 +177,9 @@ def test_walking_through_a_guide_shows_each_step_once_then_the_end(guide_id, lan
         slots.update(slot_events(events))
     total = step_count(guide_id)
     assert shown[-1] == ui_text("end", lang)
-    assert shown[:-1] == [f"{progress(lang, n + 1, total)}\n{step_text(guide_id, n, lang)}"
-                          for n in range(total)]  # fmt: skip
+    assert shown[:-1] == [
+        f"{progress(lang, n + 1, total)}\n{step_text(guide_id, n, lang)}" for n in range(total)
+    ]
 
 
 @pytest.mark.parametrize("intent", ["guide_next", "guide_repeat"])
@@ -206,8 +213,10 @@ def test_every_step_is_one_sms_reply_with_1_next_2_repeat_0_menu(guide_id, lang)
         assert len(reply.parts) == 1 and reply.segments <= MAX_SEGMENTS, reply
         assert reply.parts[0].startswith(progress(lang, index + 1, step_count(guide_id)))
         assert [(key, payload) for key, payload, _ in reply.options] == [
-            ("1", "/guide_next"), ("2", "/guide_repeat"), ("0", "/ask_capabilities")
-        ]  # fmt: skip
+            ("1", "/guide_next"),
+            ("2", "/guide_repeat"),
+            ("0", "/ask_capabilities"),
+        ]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -226,8 +235,9 @@ def test_the_list_the_end_and_the_no_guide_notice_fit_the_sms_budget(lang):
 # --- stopping, and the other turns inside a guide -----------------------------------------
 
 
-@pytest.mark.parametrize("intent", ["ask_capabilities", "find_activity", "rent_question",
-                                    "human_handoff", "greet"])  # fmt: skip
+@pytest.mark.parametrize(
+    "intent", ["ask_capabilities", "find_activity", "rent_question", "human_handoff", "greet"]
+)
 def test_the_menu_or_another_topic_closes_the_guide(intent):
     tracker = open_at("email_address", 3, "fr", intent)
     _, _, events = run(ActionTrackTurn(), tracker)
@@ -235,8 +245,19 @@ def test_the_menu_or_another_topic_closes_the_guide(intent):
     assert slot_events(events)["guide_step"] is None
 
 
-@pytest.mark.parametrize("intent", ["guide_next", "guide_repeat", "guide_list", "more_results",
-                                    "affirm", "deny", "thank", "change_language"])  # fmt: skip
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "guide_next",
+        "guide_repeat",
+        "guide_list",
+        "more_results",
+        "affirm",
+        "deny",
+        "thank",
+        "change_language",
+    ],
+)
 def test_the_guide_stays_open_for_its_own_moves_yes_no_and_thanks(intent):
     tracker = open_at("email_address", 3, "fr", intent)
     _, _, events = run(ActionTrackTurn(), tracker)
@@ -267,18 +288,25 @@ def test_an_offer_made_after_the_guide_step_is_answered_first():
 )
 def test_more_inside_a_guide_is_its_next_step_and_encore_the_same_again(lang, text, step):
     tracker = make_tracker(
-        slots={"language": lang, "guide": "photo_document", "guide_step": 2.0,
-               "commune": "jette", "activity_category": "sport"},
-        intent="more_results", text=text,
-    )  # fmt: skip
+        slots={
+            "language": lang,
+            "guide": "photo_document",
+            "guide_step": 2.0,
+            "commune": "jette",
+            "activity_category": "sport",
+        },
+        intent="more_results",
+        text=text,
+    )
     _, messages, events = run(ActionSearchActivities(), tracker)  # no gateway needed
     assert step_text("photo_document", step, lang) in only_message(messages)["text"]
     assert slot_events(events)["guide_step"] == float(step)
 
 
 def test_a_new_session_does_not_reopen_an_old_guide():
-    tracker = make_tracker(slots={"language": "nl", "guide": "fraud", "guide_step": 3.0,
-                                  "commune": "jette"})  # fmt: skip
+    tracker = make_tracker(
+        slots={"language": "nl", "guide": "fraud", "guide_step": 3.0, "commune": "jette"}
+    )
     _, _, events = run(ActionSessionStart(), tracker)
     carried = slot_events(events)
     assert carried["commune"] == "jette"
@@ -288,10 +316,16 @@ def test_a_new_session_does_not_reopen_an_old_guide():
 def test_next_with_no_guide_open_right_after_search_results_is_more(gateway_url, monkeypatch):
     """After results, "volgende" is "more", whichever of the two intents the words got."""
     monkeypatch.setenv("GATEWAY_URL", gateway_url)
-    after_results = [{"event": "action", "name": "action_search_activities"},
-                     {"event": "action", "name": "action_listen"}]  # fmt: skip
-    slots = {"language": "nl", "commune": "molenbeek-saint-jean",
-             "activity_category": "homework_help", "search_offset": 2.0}  # fmt: skip
+    after_results = [
+        {"event": "action", "name": "action_search_activities"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    slots = {
+        "language": "nl",
+        "commune": "molenbeek-saint-jean",
+        "activity_category": "homework_help",
+        "search_offset": 2.0,
+    }
     tracker = make_tracker(slots=slots, intent="guide_next", events_after=after_results)
     responses, messages, events = run(ActionGuideStep(), tracker, DOMAIN)
     assert responses[-1] in ("utter_search_results", "utter_search_results_more")

@@ -77,12 +77,15 @@ def test_first_message_takes_the_channel_hint_then_its_own_guess():
     assert next_language(turn(current="fr", guess=short, hint="nl")) == "fr"
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("du sport à Schaerbeek", "fr"),  # lingua alone says Dutch (0.66)
-    ("sport in Jette", "nl"),
-    ("de la danse à Uccle", "fr"),
-    ("een cursus in Evere", "nl"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("du sport à Schaerbeek", "fr"),  # lingua alone says Dutch (0.66)
+        ("sport in Jette", "nl"),
+        ("de la danse à Uccle", "fr"),
+        ("een cursus in Evere", "nl"),
+    ],
+)
 def test_grammar_words_decide_short_unclear_messages(text, code):
     assert identify(text).code == code
 

@@ -50,5 +50,11 @@ def test_turns_of_one_conversation_still_run_one_at_a_time_in_order():
         await asyncio.gather(turn("first", 0), turn("second", 0.05), turn("third", 0.1))
         return log
 
-    assert asyncio.run(scenario()) == ["first starts", "first ends", "second starts",
-                                       "second ends", "third starts", "third ends"]  # fmt: skip
+    assert asyncio.run(scenario()) == [
+        "first starts",
+        "first ends",
+        "second starts",
+        "second ends",
+        "third starts",
+        "third ends",
+    ]

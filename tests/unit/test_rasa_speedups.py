@@ -19,8 +19,10 @@ import bot.nlu  # noqa: F401  (applies the fix, as loading the model does)
 from bot.nlu.rasa_speedups import _stock_resolve_by_type, _validate_action_result
 
 BUTTONS = [{"title": "Oui", "payload": "/affirm"}]
-GOOD = {"events": [{"event": "slot", "name": "commune", "value": "jette"}],
-        "responses": [{"text": "Bonjour", "buttons": BUTTONS}]}  # fmt: skip
+GOOD = {
+    "events": [{"event": "slot", "name": "commune", "value": "jette"}],
+    "responses": [{"text": "Bonjour", "buttons": BUTTONS}],
+}
 BAD = [
     {"events": [{"event": "slot", "name": 3}]},  # a slot name must be a string
     {"events": "not a list"},
@@ -33,8 +35,13 @@ def test_the_patched_check_is_the_one_rasa_runs():
 
 
 def test_events_are_read_back_as_the_same_classes():
-    for name, cls in [("user", UserUttered), ("bot", BotUttered), ("slot", SlotSet),
-                      ("action", ActionExecuted), ("session_started", SessionStarted)]:  # fmt: skip
+    for name, cls in [
+        ("user", UserUttered),
+        ("bot", BotUttered),
+        ("slot", SlotSet),
+        ("action", ActionExecuted),
+        ("session_started", SessionStarted),
+    ]:
         assert Event.resolve_by_type(name) is cls
         assert Event.resolve_by_type(name) is _stock_resolve_by_type(name)
     assert Event.resolve_by_type("no such event", default=SlotSet) is SlotSet

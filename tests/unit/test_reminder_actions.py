@@ -24,27 +24,55 @@ from tests.unit.test_actions import closed_port, loopback_gateway
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
 SHOWN = [
-    {"number": 1, "service_id": "svc-1", "location_id": "loc-1", "name": "Club de sport",
-     "start": "2026-03-29T10:00:00+02:00", "end": "2026-03-29T12:00:00+02:00"},
-    {"number": 2, "service_id": "svc-2", "location_id": "loc-2", "name": "Atelier couture",
-     "start": "2026-03-30T16:00:00+02:00", "end": None},
-]  # fmt: skip
-SET = {"scheduled": True, "created": True, "session_start": "2026-03-29T10:00:00+02:00",
-       "session_end": "2026-03-29T12:00:00+02:00", "send_at": "2026-03-28T18:00:00+01:00",
-       "day_before": True}  # fmt: skip
+    {
+        "number": 1,
+        "service_id": "svc-1",
+        "location_id": "loc-1",
+        "name": "Club de sport",
+        "start": "2026-03-29T10:00:00+02:00",
+        "end": "2026-03-29T12:00:00+02:00",
+    },
+    {
+        "number": 2,
+        "service_id": "svc-2",
+        "location_id": "loc-2",
+        "name": "Atelier couture",
+        "start": "2026-03-30T16:00:00+02:00",
+        "end": None,
+    },
+]
+SET = {
+    "scheduled": True,
+    "created": True,
+    "session_start": "2026-03-29T10:00:00+02:00",
+    "session_end": "2026-03-29T12:00:00+02:00",
+    "send_at": "2026-03-28T18:00:00+01:00",
+    "day_before": True,
+}
 
 
-def tracker(text: str, shown: list[dict] | None = SHOWN, lang: str = "fr",
-            sender: str = "sender-hmac-123", intent: str = "remind_me") -> Tracker:  # fmt: skip
-    latest = {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "text": text,
-              "metadata": {"channel": "sms"}}  # fmt: skip
+def tracker(
+    text: str,
+    shown: list[dict] | None = SHOWN,
+    lang: str = "fr",
+    sender: str = "sender-hmac-123",
+    intent: str = "remind_me",
+) -> Tracker:
+    latest = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": [],
+        "text": text,
+        "metadata": {"channel": "sms"},
+    }
     slots = {"language": lang, "shown_activities": shown}
-    return Tracker(sender, slots, latest, [{"event": "user", "text": text}], False, None, {},
-                   "action_listen")  # fmt: skip
+    return Tracker(
+        sender, slots, latest, [{"event": "user", "text": text}], False, None, {}, "action_listen"
+    )
 
 
-def remind(monkeypatch, the_tracker: Tracker, answer: dict | None = None,
-           status: int = 201) -> tuple[list[dict], list[dict]]:  # fmt: skip
+def remind(
+    monkeypatch, the_tracker: Tracker, answer: dict | None = None, status: int = 201
+) -> tuple[list[dict], list[dict]]:
     """(messages the action uttered, requests the gateway received)"""
     received: list[dict] = []
 
@@ -60,11 +88,16 @@ def remind(monkeypatch, the_tracker: Tracker, answer: dict | None = None,
 
 def test_the_button_reminds_of_the_first_result_and_says_which_and_when(monkeypatch):
     messages, received = remind(monkeypatch, tracker("/remind_me"))
-    assert received == [{
-        "auth": f"Bearer {DEV_GATEWAY_SECRET}", "sender_id": "sender-hmac-123",
-        "service_id": "svc-1", "location_id": "loc-1",
-        "session_start": "2026-03-29T10:00:00+02:00", "language": "fr",
-    }]  # fmt: skip
+    assert received == [
+        {
+            "auth": f"Bearer {DEV_GATEWAY_SECRET}",
+            "sender_id": "sender-hmac-123",
+            "service_id": "svc-1",
+            "location_id": "loc-1",
+            "session_start": "2026-03-29T10:00:00+02:00",
+            "language": "fr",
+        }
+    ]
     assert [m["response"] for m in messages] == ["utter_reminder_set", "utter_reminder_other"]
     assert messages[0]["activity"] == "Club de sport"
     assert messages[0]["session_when"] == "Dimanche 29/3, 10h00-12h00"
@@ -73,8 +106,12 @@ def test_the_button_reminds_of_the_first_result_and_says_which_and_when(monkeypa
 
 
 def test_a_number_picks_that_result(monkeypatch):
-    answer = {**SET, "session_start": "2026-03-30T16:00:00+02:00", "session_end": None,
-              "send_at": "2026-03-29T18:00:00+02:00"}  # fmt: skip
+    answer = {
+        **SET,
+        "session_start": "2026-03-30T16:00:00+02:00",
+        "session_end": None,
+        "send_at": "2026-03-29T18:00:00+02:00",
+    }
     messages, received = remind(monkeypatch, tracker("herinner me aan 2", lang="nl"), answer)
     assert received[0]["service_id"] == "svc-2" and received[0]["language"] == "nl"
     assert [m["response"] for m in messages] == ["utter_reminder_set"]
@@ -116,9 +153,17 @@ def test_gateway_down(monkeypatch):
 
 
 def test_on_sms_the_reminder_is_8_next_to_9_for_more():
-    reply = render_turn([{"text": "Sport à Jette :\n1. Club", "buttons": [
-        {"title": "Plus de résultats", "payload": "/more_results"},
-        {"title": "Me le rappeler", "payload": "/remind_me"}]}])  # fmt: skip
+    reply = render_turn(
+        [
+            {
+                "text": "Sport à Jette :\n1. Club",
+                "buttons": [
+                    {"title": "Plus de résultats", "payload": "/more_results"},
+                    {"title": "Me le rappeler", "payload": "/remind_me"},
+                ],
+            }
+        ]
+    )
     assert reply.parts[0].endswith("9 Plus de résultats\n8 Me le rappeler")
     assert ("8", "/remind_me", "Me le rappeler") in reply.options
 
@@ -130,9 +175,11 @@ def add_contact(gateway_directory: Path, pseudonym: str) -> None:
     """A tenant the gateway knows (as a first SMS would create it)."""
     now = datetime.now(timezone.utc).isoformat(sep=" ")
     with sqlite3.connect(gateway_directory / "gateway.db") as db:
-        db.execute("INSERT INTO contact (channel, address, pseudonym, language, created_at, "
-                   "last_seen_at) VALUES ('sms', ?, ?, 'fr', ?, ?)",
-                   (f"+3247{uuid.uuid4().int % 10**7:07d}", pseudonym, now, now))  # fmt: skip
+        db.execute(
+            "INSERT INTO contact (channel, address, pseudonym, language, created_at, "
+            "last_seen_at) VALUES ('sms', ?, ?, 'fr', ?, ?)",
+            (f"+3247{uuid.uuid4().int % 10**7:07d}", pseudonym, now, now),
+        )
 
 
 def reminders_of(gateway_directory: Path, pseudonym: str) -> list[tuple]:
@@ -150,14 +197,19 @@ def run_action(action: Any, the_tracker: Tracker) -> tuple[list[dict], list[dict
     return dispatcher.messages, events
 
 
-def test_search_then_remind_me_against_the_real_gateway(gateway_url, gateway_directory,
-                                                         monkeypatch):  # fmt: skip
+def test_search_then_remind_me_against_the_real_gateway(
+    gateway_url, gateway_directory, monkeypatch
+):
     monkeypatch.setenv("GATEWAY_URL", gateway_url)
     sender = f"sms-{uuid.uuid4().hex[:12]}"
     add_contact(gateway_directory, sender)
     slots = {"language": "fr", "commune": "schaerbeek", "activity_category": "homework_help"}
-    latest = {"intent": {"name": "find_activity"}, "entities": [], "text": "",
-              "metadata": {"channel": "sms"}}  # fmt: skip
+    latest = {
+        "intent": {"name": "find_activity"},
+        "entities": [],
+        "text": "",
+        "metadata": {"channel": "sms"},
+    }
     search = Tracker(sender, slots, latest, [], False, None, {}, "action_listen")
     messages, events = run_action(ActionSearchActivities(), search)
     results = messages[-1]

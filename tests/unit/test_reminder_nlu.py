@@ -15,11 +15,23 @@ from bot.nlu.intent_overrides import CALL_BACK, REMINDER_CUES
 MODEL = Path(__file__).resolve().parents[2] / "models" / "tenant-assistant.tar.gz"
 
 # Written for this test, not copied from the training data.
-REMINDERS = ["rappelle moi samedi", "tu me rappelles la veille ?", "rappel 3 svp",
-             "je veux bien un rappel", "/remind_me", "herinner me er morgen aan",
-             "herinner 2 aub", "stuur me de dag ervoor een herinnering"]  # fmt: skip
-CALL_BACKS = ["rappelez-moi", "Rappelez moi svp", "rappelez-moi vite svp",
-              "vous pouvez me rappeler cet après-midi", "bel me terug aub"]  # fmt: skip
+REMINDERS = [
+    "rappelle moi samedi",
+    "tu me rappelles la veille ?",
+    "rappel 3 svp",
+    "je veux bien un rappel",
+    "/remind_me",
+    "herinner me er morgen aan",
+    "herinner 2 aub",
+    "stuur me de dag ervoor een herinnering",
+]
+CALL_BACKS = [
+    "rappelez-moi",
+    "Rappelez moi svp",
+    "rappelez-moi vite svp",
+    "vous pouvez me rappeler cet après-midi",
+    "bel me terug aub",
+]
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sms import measure, menu_keys, numbered_menu, to_gsm7
+from bot.sms_rules import measure, menu_keys, numbered_menu, to_gsm7
 
 
 def test_accents_outside_gsm7_are_dropped_and_those_inside_are_kept():

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from alembic import context
 
+import bot.contacts.models  # noqa: F401  (contacts, outbox...)
 import bot.directory.models  # noqa: F401  (registers the directory's tables)
-import bot.gateway.models  # noqa: F401  (contacts, outbox...)
 import bot.handoff.models  # noqa: F401  (handoffs, staff, audit)
 import bot.reminders.models  # noqa: F401  (activity reminders)
 import bot.signals.models  # noqa: F401  (anonymous signals)
-from bot.gateway.db import Base, make_engine
-from bot.gateway.settings import Settings
+from bot.core.db import Base, make_engine
+from bot.core.settings import Settings
 
 url = context.config.get_main_option("sqlalchemy.url") or Settings().database_url
 engine = make_engine(url)
 with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=Base.metadata,
-                      render_as_batch=url.startswith("sqlite"))  # fmt: skip
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=url.startswith("sqlite"),
+    )
     with context.begin_transaction():
         context.run_migrations()
 engine.dispose()

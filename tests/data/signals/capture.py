@@ -36,8 +36,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         port = free_port()
-        with running_gateway(work, f"http://127.0.0.1:{port}") as gateway, \
-                running_actions(work, gateway) as actions:  # fmt: skip
+        with (
+            running_gateway(work, f"http://127.0.0.1:{port}") as gateway,
+            running_actions(work, gateway) as actions,
+        ):
             endpoints = work / "endpoints.yml"
             endpoints.write_text(
                 f'action_endpoint:\n  url: "{actions.url}"\n'
@@ -47,11 +49,20 @@ def main() -> None:
             with running_rasa(work, port, gateway, endpoints, actions_url=actions.url) as rasa:
                 for sender, turns in CONVERSATIONS.items():
                     for text, metadata in turns:
-                        requests.post(f"{rasa}/webhooks/rest/webhook", timeout=60, json={
-                            "sender": sender, "message": text, "metadata": metadata,
-                        }).raise_for_status()  # fmt: skip
-        rows = sqlite3.connect(work / "e.db").execute(
-            "SELECT sender_id, data FROM events ORDER BY id").fetchall()  # fmt: skip
+                        requests.post(
+                            f"{rasa}/webhooks/rest/webhook",
+                            timeout=60,
+                            json={
+                                "sender": sender,
+                                "message": text,
+                                "metadata": metadata,
+                            },
+                        ).raise_for_status()
+        rows = (
+            sqlite3.connect(work / "e.db")
+            .execute("SELECT sender_id, data FROM events ORDER BY id")
+            .fetchall()
+        )
     OUT.write_text(
         json.dumps([json.loads(data) for _, data in rows], indent=1, ensure_ascii=False) + "\n"
     )

@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint(
             "contact_id", "service_id", "session_start", name="uq_reminder_session"
-        ),  # fmt: skip
+        ),
     )
     op.create_index("ix_reminder_contact_id", "reminder", ["contact_id"], unique=False)
     op.create_index("ix_reminder_due", "reminder", ["status", "send_at"], unique=False)

@@ -24,24 +24,39 @@ class OutboxDepth(Collector):
         self.read = read
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        yield GaugeMetricFamily("gateway_outbox_depth", "Outbox messages waiting to be sent",
-                                value=self.read())  # fmt: skip
+        yield GaugeMetricFamily(
+            "gateway_outbox_depth", "Outbox messages waiting to be sent", value=self.read()
+        )
 
 
 class Metrics:
     def __init__(self, outbox_depth: Callable[[], float]) -> None:
         self.registry = CollectorRegistry()
-        self.messages_in = Counter("gateway_messages_in", "Tenant messages received",
-                                   ["channel"], registry=self.registry)  # fmt: skip
-        self.messages_out = Counter("gateway_messages_out", "Messages sent to tenants",
-                                    ["channel", "way"], registry=self.registry)  # fmt: skip
-        self.handoffs = Counter("gateway_handoffs_opened", "Handoffs opened", ["urgent"],
-                                registry=self.registry)  # fmt: skip
+        self.messages_in = Counter(
+            "gateway_messages_in", "Tenant messages received", ["channel"], registry=self.registry
+        )
+        self.messages_out = Counter(
+            "gateway_messages_out",
+            "Messages sent to tenants",
+            ["channel", "way"],
+            registry=self.registry,
+        )
+        self.handoffs = Counter(
+            "gateway_handoffs_opened", "Handoffs opened", ["urgent"], registry=self.registry
+        )
         self.webhook_latency = Histogram(
-            "gateway_webhook_seconds", "Webhook handling time", ["channel"],
-            buckets=LATENCY_BUCKETS, registry=self.registry)  # fmt: skip
-        self.rasa_latency = Histogram("gateway_rasa_seconds", "Rasa turn time",
-                                      buckets=LATENCY_BUCKETS, registry=self.registry)  # fmt: skip
+            "gateway_webhook_seconds",
+            "Webhook handling time",
+            ["channel"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.rasa_latency = Histogram(
+            "gateway_rasa_seconds",
+            "Rasa turn time",
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.outbox_depth = OutboxDepth(outbox_depth)
         self.registry.register(self.outbox_depth)
 

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from bot.directory.models import ServiceAtLocation, TaxonomyTerm
-from bot.directory.profile import TIME_ZONE
 from bot.directory.search import Hit, SearchResult, search
 from bot.directory.search import Query as SearchQuery
 from bot.directory.store import load
+from bot.hsds_profile import TIME_ZONE
 from bot.lexicon import WEEKDAY_CODES, communes
 
 router = APIRouter(prefix="/hsds", tags=["directory (HSDS 3.0)"])
@@ -33,8 +33,11 @@ def _sessions(request: Request):  # noqa: ANN202
 @router.get("/")
 async def api_info(request: Request) -> dict[str, str]:
     base = request.app.state.settings.public_url.rstrip("/")
-    return {"version": "3.0", "profile": f"{base}/hsds/profile",
-            "openapi_url": f"{base}/openapi.json"}  # fmt: skip
+    return {
+        "version": "3.0",
+        "profile": f"{base}/hsds/profile",
+        "openapi_url": f"{base}/openapi.json",
+    }
 
 
 @router.get("/profile")
@@ -50,25 +53,49 @@ async def profile_info() -> dict[str, Any]:
 
 def _page(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
     pages = max(1, math.ceil(total / per_page))
-    return {"total_items": total, "total_pages": pages, "page_number": page,
-            "size": len(items), "first_page": page == 1, "last_page": page >= pages,
-            "empty": not items, "contents": items}  # fmt: skip
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(items),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": not items,
+        "contents": items,
+    }
 
 
-def _search_query(commune: str | None, postcode: int | None, taxonomy_term: str | None,
-                  audience: str | None, weekday: str | None, age: int | None,
-                  language: str | None, free: bool | None, search_text: str | None,
-                  assured_within_months: int) -> SearchQuery:  # fmt: skip
+def _search_query(
+    commune: str | None,
+    postcode: int | None,
+    taxonomy_term: str | None,
+    audience: str | None,
+    weekday: str | None,
+    age: int | None,
+    language: str | None,
+    free: bool | None,
+    search_text: str | None,
+    assured_within_months: int,
+) -> SearchQuery:
     if commune and commune not in communes():
-        raise HTTPException(422, f"unknown commune {commune!r}; expected one of "
-                                 f"{', '.join(sorted(communes()))}")  # fmt: skip
+        raise HTTPException(
+            422, f"unknown commune {commune!r}; expected one of {', '.join(sorted(communes()))}"
+        )
     days = frozenset(day.strip().upper() for day in (weekday or "").split(",") if day.strip())
     if not days <= set(WEEKDAY_CODES):
         raise HTTPException(422, f"weekday must be a comma list of {', '.join(WEEKDAY_CODES)}")
-    return SearchQuery(category=taxonomy_term, commune=commune, postcode=postcode,
-                       weekdays=days, audience=audience, age=age, language=language,
-                       free=free, text=search_text,
-                       assured_within_months=assured_within_months)  # fmt: skip
+    return SearchQuery(
+        category=taxonomy_term,
+        commune=commune,
+        postcode=postcode,
+        weekdays=days,
+        audience=audience,
+        age=age,
+        language=language,
+        free=free,
+        text=search_text,
+        assured_within_months=assured_within_months,
+    )
 
 
 @router.get("/services")
@@ -94,16 +121,29 @@ async def list_services(
     assured_within_months = assured_within_months or settings.directory_assured_within_months
     if taxonomy_term_id and not taxonomy_term:
         taxonomy_term = await run_in_threadpool(_term_code, sessions, taxonomy_term_id)
-    query = _search_query(commune, postcode, taxonomy_term, audience, weekday, age, language,
-                          free, search_text, assured_within_months)  # fmt: skip
+    query = _search_query(
+        commune,
+        postcode,
+        taxonomy_term,
+        audience,
+        weekday,
+        age,
+        language,
+        free,
+        search_text,
+        assured_within_months,
+    )
 
     def run() -> dict[str, Any]:
         with sessions() as db:
             result = search(db, query)
             chosen = result.hits[(page - 1) * per_page : page * per_page]
             records = load(db, "service", [hit.service_id for hit in chosen])
-        items = [_service_item(records[hit.service_id], hit, full) for hit in chosen
-                 if hit.service_id in records]  # fmt: skip
+        items = [
+            _service_item(records[hit.service_id], hit, full)
+            for hit in chosen
+            if hit.service_id in records
+        ]
         body = _page(items, len(result.hits), page, per_page)
         body["search"] = _search_summary(result)
         return body
@@ -126,25 +166,32 @@ def _service_item(record: dict[str, Any], hit: Hit | None, full: bool) -> dict[s
             "commune": hit.commune_id,
             "neighbour": hit.neighbour,
             "location_id": hit.location_id,
-            "next_session": None if hit.session is None else {
+            "next_session": None
+            if hit.session is None
+            else {
                 "start": hit.session.start.isoformat(),
                 "end": hit.session.end.isoformat() if hit.session.end else None,
                 "weekday": hit.session.weekday,
             },
-        }  # fmt: skip
+        }
     return item
 
 
 def _one_to_one(record: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in record.items()
-            if not isinstance(value, list) and (not isinstance(value, dict)
-                                                or key in ONE_TO_ONE_REFERENCES
-                                                or key == "translations")}  # fmt: skip
+    return {
+        key: value
+        for key, value in record.items()
+        if not isinstance(value, list)
+        and (not isinstance(value, dict) or key in ONE_TO_ONE_REFERENCES or key == "translations")
+    }
 
 
 def _search_summary(result: SearchResult) -> dict[str, Any]:
-    return {"commune": result.commune, "neighbours_added": result.neighbours_added,
-            "in_commune": result.in_commune}  # fmt: skip
+    return {
+        "commune": result.commune,
+        "neighbours_added": result.neighbours_added,
+        "in_commune": result.in_commune,
+    }
 
 
 @router.get("/services/{service_id}")
@@ -170,11 +217,17 @@ async def list_taxonomy_terms(
     def run() -> dict[str, Any]:
         with _sessions(request)() as db:
             statement = select(TaxonomyTerm).order_by(TaxonomyTerm.taxonomy, TaxonomyTerm.code)
-            terms = list(load(db, "taxonomy_term", db.scalars(statement.with_only_columns(
-                TaxonomyTerm.id))).values())  # fmt: skip
-        terms = [term for term in terms
-                 if (taxonomy_id is None or term.get("taxonomy_id") == taxonomy_id)
-                 and (parent_id is None or term.get("parent_id") == parent_id)]  # fmt: skip
+            terms = list(
+                load(
+                    db, "taxonomy_term", db.scalars(statement.with_only_columns(TaxonomyTerm.id))
+                ).values()
+            )
+        terms = [
+            term
+            for term in terms
+            if (taxonomy_id is None or term.get("taxonomy_id") == taxonomy_id)
+            and (parent_id is None or term.get("parent_id") == parent_id)
+        ]
         chosen = terms[(page - 1) * per_page : page * per_page]
         return _page(chosen, len(terms), page, per_page)
 
@@ -191,8 +244,9 @@ async def list_service_at_locations(
     postcode: Annotated[int | None, Query(ge=1000, le=9999)] = None,
 ) -> dict[str, Any]:
     months = request.app.state.settings.directory_assured_within_months
-    query = _search_query(commune, postcode, taxonomy_term, None, None, None, None, None,
-                          None, months)  # fmt: skip
+    query = _search_query(
+        commune, postcode, taxonomy_term, None, None, None, None, None, None, months
+    )
 
     def run() -> dict[str, Any]:
         with _sessions(request)() as db:
@@ -207,16 +261,22 @@ async def list_service_at_locations(
             total = db.scalar(select(func.count()).select_from(statement.subquery())) or 0
             ids = list(db.scalars(statement.offset((page - 1) * per_page).limit(per_page)))
             rows = load(db, "service_at_location", ids)
-            services = load(db, "service", {row.get("service_id") for row in rows.values()
-                                            if row.get("service_id")})  # fmt: skip
+            services = load(
+                db,
+                "service",
+                {row.get("service_id") for row in rows.values() if row.get("service_id")},
+            )
         items = []
         for row in rows.values():
             item = {key: value for key, value in row.items() if not isinstance(value, list)}
             if row.get("service_id") in services:
                 item["service"] = _one_to_one(services[row["service_id"]])
             if isinstance(item.get("location"), dict):
-                item["location"] = {key: value for key, value in item["location"].items()
-                                    if not isinstance(value, list)}  # fmt: skip
+                item["location"] = {
+                    key: value
+                    for key, value in item["location"].items()
+                    if not isinstance(value, list)
+                }
             items.append(item)
         return _page(items, total, page, per_page)
 

@@ -10,7 +10,8 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.gateway.models import Contact, utcnow
+from bot.contacts.models import Contact
+from bot.core.clock import utcnow
 from bot.handoff.models import (
     OPEN_STATUSES,
     AuditEvent,
@@ -43,8 +44,9 @@ def company_for(session: Session, site: str | None) -> HousingCompany | None:
 
 
 def open_handoff_of(session: Session, contact_id: int) -> Handoff | None:
-    return session.scalar(select(Handoff).where(Handoff.contact_id == contact_id,
-                                                Handoff.status.in_(OPEN_STATUSES)))  # fmt: skip
+    return session.scalar(
+        select(Handoff).where(Handoff.contact_id == contact_id, Handoff.status.in_(OPEN_STATUSES))
+    )
 
 
 def open_handoff(
@@ -61,21 +63,31 @@ def open_handoff(
     if company is None:
         raise LookupError("no housing company configured")
     handoff = Handoff(
-        contact_id=contact.id, company_id=company.id, sender_id=contact.pseudonym,
-        reason=str(payload.get("reason") or "asked")[:32], urgent=bool(payload.get("urgent")),
+        contact_id=contact.id,
+        company_id=company.id,
+        sender_id=contact.pseudonym,
+        reason=str(payload.get("reason") or "asked")[:32],
+        urgent=bool(payload.get("urgent")),
         language="nl" if payload.get("language") == "nl" else "fr",
-        channel=contact.channel, summary=dict(payload.get("summary") or {}),
-    )  # fmt: skip
+        channel=contact.channel,
+        summary=dict(payload.get("summary") or {}),
+    )
     session.add(handoff)
     session.flush()
     return handoff, True
 
 
-def add_entry(session: Session, handoff_id: int, author: str, text: str,
-              staff_id: int | None = None,
-              outbox_id: int | None = None) -> HandoffEntry:  # fmt: skip
-    entry = HandoffEntry(handoff_id=handoff_id, author=author, text=text, staff_id=staff_id,
-                         outbox_id=outbox_id)  # fmt: skip
+def add_entry(
+    session: Session,
+    handoff_id: int,
+    author: str,
+    text: str,
+    staff_id: int | None = None,
+    outbox_id: int | None = None,
+) -> HandoffEntry:
+    entry = HandoffEntry(
+        handoff_id=handoff_id, author=author, text=text, staff_id=staff_id, outbox_id=outbox_id
+    )
     session.add(entry)
     session.flush()
     return entry
@@ -108,7 +120,18 @@ def close(session: Session, handoff: Handoff, reason: str, hand_back: bool) -> N
     handoff.close_reason, handoff.handed_back = reason[:200], hand_back
 
 
-def audit(session: Session, staff: StaffUser | None, action: str,
-          handoff_id: int | None = None, detail: str | None = None) -> None:  # fmt: skip
-    session.add(AuditEvent(staff_id=staff.id if staff else None, action=action,
-                           handoff_id=handoff_id, detail=detail))  # fmt: skip
+def audit(
+    session: Session,
+    staff: StaffUser | None,
+    action: str,
+    handoff_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            staff_id=staff.id if staff else None,
+            action=action,
+            handoff_id=handoff_id,
+            detail=detail,
+        )
+    )

@@ -57,8 +57,9 @@ class RasaClient:
             return self.replicas
         return [node["nodename"] for node in self._ring.range(sender_id, unique=True)]
 
-    async def _call(self, method: str, path: str, sender_id: str | None = None,
-                    **kwargs: Any) -> Any:  # fmt: skip
+    async def _call(
+        self, method: str, path: str, sender_id: str | None = None, **kwargs: Any
+    ) -> Any:
         candidates = self.replicas_for(sender_id) if sender_id else self.replicas
         failure: Exception | None = None
         for base in candidates:
@@ -126,8 +127,9 @@ class RasaClient:
                 raise RasaUnavailable(f"a turn: {type(error).__name__}") from error
         raise RasaUnavailable("a turn: no replica answers")
 
-    async def _stored_turn(self, base: str, sender_id: str, text: str,
-                           sent_at: float) -> list[dict[str, Any]] | None:  # fmt: skip
+    async def _stored_turn(
+        self, base: str, sender_id: str, text: str, sent_at: float
+    ) -> list[dict[str, Any]] | None:
         """The replies of this message's turn if the tracker store has it, else None."""
         try:
             response = await self._client.get(
@@ -144,25 +146,44 @@ class RasaClient:
         last = users[-1]
         if events[last].get("text") != text or events[last].get("timestamp", 0) < sent_at - 1:
             return None
-        return [{"recipient_id": sender_id, "text": event.get("text"),
-                 **{key: value for key, value in (event.get("data") or {}).items() if value}}
-                for event in events[last + 1 :] if event.get("event") == "bot"]  # fmt: skip
+        return [
+            {
+                "recipient_id": sender_id,
+                "text": event.get("text"),
+                **{key: value for key, value in (event.get("data") or {}).items() if value},
+            }
+            for event in events[last + 1 :]
+            if event.get("event") == "bot"
+        ]
 
     async def slots(self, sender_id: str) -> dict[str, Any]:
         """The conversation's slots (the tracker without its events)."""
-        tracker = await self._call("GET", f"/conversations/{sender_id}/tracker", sender_id,
-                                   params={"include_events": "NONE"})  # fmt: skip
+        tracker = await self._call(
+            "GET",
+            f"/conversations/{sender_id}/tracker",
+            sender_id,
+            params={"include_events": "NONE"},
+        )
         return tracker.get("slots") or {}
 
     async def append_event(self, sender_id: str, event: dict[str, Any]) -> None:
         """Append an event to a conversation (pause, resume...) without running the bot."""
-        await self._call("POST", f"/conversations/{sender_id}/tracker/events", sender_id,
-                         json=event, params={"include_events": "NONE"})  # fmt: skip
+        await self._call(
+            "POST",
+            f"/conversations/{sender_id}/tracker/events",
+            sender_id,
+            json=event,
+            params={"include_events": "NONE"},
+        )
 
     async def events(self, sender_id: str) -> list[dict[str, Any]]:
         """Every event of a conversation (the transcript before a handoff)."""
-        tracker = await self._call("GET", f"/conversations/{sender_id}/tracker", sender_id,
-                                   params={"include_events": "ALL"})  # fmt: skip
+        tracker = await self._call(
+            "GET",
+            f"/conversations/{sender_id}/tracker",
+            sender_id,
+            params={"include_events": "ALL"},
+        )
         return tracker.get("events") or []
 
     async def replica_status(self) -> dict[str, bool]:

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import logging
 
-CHATTY_LIBRARIES = ("httpx", "httpcore", "telegram", "twilio", "aiohttp", "hpack",
-                    "multipart", "python_multipart")  # fmt: skip
+CHATTY_LIBRARIES = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "twilio",
+    "aiohttp",
+    "hpack",
+    "multipart",
+    "python_multipart",
+)
 
 
 def quiet_chatty_libraries() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.directory.profile import TIME_ZONE, translated
+from bot.hsds_profile import TIME_ZONE, translated
 
 
 def clock(moment: datetime, language: str) -> str:
@@ -19,11 +19,14 @@ def place(service: dict[str, Any], location_id: str | None, language: str) -> st
     """The street address (it finds the door; the venue's name often repeats the
     activity's), or the venue's name when there is no address."""
     places = [item.get("location") or {} for item in service.get("service_at_locations", [])]
-    location = next((found for found in places if found.get("id") == location_id),
-                    places[0] if places else {})  # fmt: skip
+    location = next(
+        (found for found in places if found.get("id") == location_id), places[0] if places else {}
+    )
     addresses = location.get("addresses") or []
     if not addresses:
         return str(translated(location, "name", language) or "")
-    parts = [translated(addresses[0], "address_1", language),
-             translated(addresses[0], "city", language)]  # fmt: skip
+    parts = [
+        translated(addresses[0], "address_1", language),
+        translated(addresses[0], "city", language),
+    ]
     return ", ".join(str(part) for part in parts if part)

@@ -62,18 +62,23 @@ def taxonomies() -> list[dict[str, Any]]:
             "name": "Catégories d'activités (Bruxelles)",
             "description": "Activités locales pour les locataires du logement social.",
             "version": "1",
-            TRANSLATIONS: {"nl": {"name": "Activiteitencategorieën (Brussel)",
-                                  "description": "Lokale activiteiten voor huurders."}},
+            TRANSLATIONS: {
+                "nl": {
+                    "name": "Activiteitencategorieën (Brussel)",
+                    "description": "Lokale activiteiten voor huurders.",
+                }
+            },
         },
         {
             "id": taxonomy_id(AUDIENCE_TAXONOMY),
             "name": "Publics (Bruxelles)",
             "description": "Pour qui est l'activité.",
             "version": "1",
-            TRANSLATIONS: {"nl": {"name": "Doelgroepen (Brussel)",
-                                  "description": "Voor wie de activiteit is."}},
+            TRANSLATIONS: {
+                "nl": {"name": "Doelgroepen (Brussel)", "description": "Voor wie de activiteit is."}
+            },
         },
-    ]  # fmt: skip
+    ]
 
 
 def _term(taxonomy: str, code: str, fr: str, nl: str, parent: str | None) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.orm import Session
 
-from bot.channels.common import in_session
-from bot.directory.profile import TIME_ZONE
-from bot.handoff.internal_api import authorized
+from bot.core.internal_auth import authorized
+from bot.core.services import in_session
+from bot.hsds_profile import TIME_ZONE
 from bot.reminders.store import ReminderRefused, Scheduled, schedule
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,14 @@ class ReminderRequest(BaseModel):
 
 
 def _schedule(session: Session, body: ReminderRequest) -> Scheduled:
-    return schedule(session, body.sender_id, body.service_id, body.location_id,
-                    body.session_start, body.language)  # fmt: skip
+    return schedule(
+        session,
+        body.sender_id,
+        body.service_id,
+        body.location_id,
+        body.session_start,
+        body.language,
+    )
 
 
 @router.post("/reminders")
@@ -43,8 +49,11 @@ async def create_reminder(request: Request, body: ReminderRequest) -> JSONRespon
         done = await in_session(request.app.state.services, _schedule, body)
     except ReminderRefused as refused:
         return JSONResponse({"detail": refused.detail}, status_code=refused.status)
-    log.info("reminder for %s: %s", body.sender_id,
-             "stored" if done.created else "kept" if done.scheduled else "too soon")  # fmt: skip
+    log.info(
+        "reminder for %s: %s",
+        body.sender_id,
+        "stored" if done.created else "kept" if done.scheduled else "too soon",
+    )
     return JSONResponse(_answer(done), status_code=201 if done.created else 200)
 
 

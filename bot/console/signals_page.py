@@ -11,9 +11,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from bot.channels.common import in_session
 from bot.console.i18n import reason_label, words
 from bot.console.views import Staff, _audit, _render, _services, _staff
+from bot.core.services import in_session
 from bot.lexicon import communes, topic_labels
 from bot.signals.charts import line_chart
 from bot.signals.summary import Cell, Summary, summarise, to_csv
@@ -34,8 +34,10 @@ def default_range(today: date | None = None) -> tuple[date, date]:
 def _dates(start: str | None, end: str | None) -> tuple[date, date]:
     first, last = default_range()
     try:
-        return (date.fromisoformat(start) if start else first,
-                date.fromisoformat(end) if end else last)  # fmt: skip
+        return (
+            date.fromisoformat(start) if start else first,
+            date.fromisoformat(end) if end else last,
+        )
     except ValueError as error:
         raise HTTPException(422, "dates as YYYY-MM-DD") from error
 
@@ -76,55 +78,92 @@ def page_context(summary: Summary, language: str) -> dict[str, Any]:
         return dict(sorted(rows.items(), key=lambda row: row[0].casefold()))
 
     breakdowns = summary.breakdowns
-    tables = [(dimension, w[f"per_{dimension}"], named(dimension, breakdowns[dimension]))
-              for dimension in ("topic", "commune", "language", "channel")]  # fmt: skip
-    handoffs = {label("handoff", reason, language): rates
-                for reason, rates in summary.handoffs.items()}  # fmt: skip
+    tables = [
+        (dimension, w[f"per_{dimension}"], named(dimension, breakdowns[dimension]))
+        for dimension in ("topic", "commune", "language", "channel")
+    ]
+    handoffs = {
+        label("handoff", reason, language): rates for reason, rates in summary.handoffs.items()
+    }
     weeks, note = summary.weeks, w["chart_note"]
-    overview = {w["conversations"]: summary.conversations,
-                w["not_understood"]: [r.cell for r in summary.not_understood],
-                w["urgent_count"]: summary.urgent}  # fmt: skip
+    overview = {
+        w["conversations"]: summary.conversations,
+        w["not_understood"]: [r.cell for r in summary.not_understood],
+        w["urgent_count"]: summary.urgent,
+    }
     charts = [
         line_chart(w["chart_overview"], weeks, overview, note),
-        line_chart(w["handoffs"], weeks, {name: [r.cell for r in rates]
-                                          for name, rates in handoffs.items()}, note),
-        line_chart(w["chart_topics"], weeks,
-                   named("topic", _most_frequent(breakdowns["topic"])), note),
-        line_chart(w["chart_communes"], weeks,
-                   named("commune", _most_frequent(breakdowns["commune"])), note),
-        line_chart(w["chart_languages"], weeks, {**named("language", breakdowns["language"]),
-                                                 **named("channel", breakdowns["channel"])}, note),
-    ]  # fmt: skip
+        line_chart(
+            w["handoffs"],
+            weeks,
+            {name: [r.cell for r in rates] for name, rates in handoffs.items()},
+            note,
+        ),
+        line_chart(
+            w["chart_topics"], weeks, named("topic", _most_frequent(breakdowns["topic"])), note
+        ),
+        line_chart(
+            w["chart_communes"],
+            weeks,
+            named("commune", _most_frequent(breakdowns["commune"])),
+            note,
+        ),
+        line_chart(
+            w["chart_languages"],
+            weeks,
+            {
+                **named("language", breakdowns["language"]),
+                **named("channel", breakdowns["channel"]),
+            },
+            note,
+        ),
+    ]
     return {"summary": summary, "tables": tables, "handoffs": handoffs, "charts": charts}
 
 
 @router.get("/signals", response_class=HTMLResponse)
-async def signals_page(request: Request, start: str | None = Query(None, alias="from"),
-                       end: str | None = Query(None, alias="to")) -> Response:  # fmt: skip
+async def signals_page(
+    request: Request,
+    start: str | None = Query(None, alias="from"),
+    end: str | None = Query(None, alias="to"),
+) -> Response:
     staff = await _staff(request, CAN_SEE_SIGNALS)
     first, last = _dates(start, end)
     try:
-        summary = await in_session(_services(request), _summary, staff, first, last,
-                                   "signals_view")  # fmt: skip
+        summary = await in_session(_services(request), _summary, staff, first, last, "signals_view")
     except ValueError:
         response = _render(request, "signals.html", staff, error=True, first=first, last=last)
         response.status_code = 422
         return response
     context = page_context(summary, staff.language)
-    return _render(request, "signals.html", staff, error=False, first=summary.first,
-                   last=summary.last, **context)  # fmt: skip
+    return _render(
+        request,
+        "signals.html",
+        staff,
+        error=False,
+        first=summary.first,
+        last=summary.last,
+        **context,
+    )
 
 
 @router.get("/signals.csv")
-async def signals_csv(request: Request, start: str | None = Query(None, alias="from"),
-                      end: str | None = Query(None, alias="to")) -> Response:  # fmt: skip
+async def signals_csv(
+    request: Request,
+    start: str | None = Query(None, alias="from"),
+    end: str | None = Query(None, alias="to"),
+) -> Response:
     staff = await _staff(request, CAN_SEE_SIGNALS)
     first, last = _dates(start, end)
     try:
-        summary = await in_session(_services(request), _summary, staff, first, last,
-                                   "signals_export")  # fmt: skip
+        summary = await in_session(
+            _services(request), _summary, staff, first, last, "signals_export"
+        )
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
     name = f"signals-{staff.company_id}-{summary.first}-{summary.last}.csv"
-    return Response(to_csv(summary), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return Response(
+        to_csv(summary),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -6,8 +6,6 @@ asked has finished (Rasa holds the conversation's lock while the action runs).""
 
 from __future__ import annotations
 
-import asyncio
-import hmac
 import logging
 from datetime import datetime, timezone
 from typing import Any
@@ -17,17 +15,17 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from bot.channels.common import Services, in_background, in_session
-from bot.gateway.models import Contact
-from bot.gateway.rasa_client import RasaUnavailable
-from bot.handoff import queue
+from bot.contacts.models import Contact
+from bot.core.internal_auth import authorized
+from bot.core.services import Services, in_background, in_session
+from bot.handoff import store
 from bot.handoff.hours import is_open, next_opening, say_when
-from bot.handoff.models import OPEN_STATUSES, Handoff, HousingCompany
+from bot.handoff.models import HousingCompany
+from bot.handoff.rasa_pause import pause_rasa
 from bot.privacy.erasure import request_erasure
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/internal")
-PAUSE_ATTEMPTS = 5
 
 
 class HandoffRequest(BaseModel):
@@ -39,28 +37,26 @@ class HandoffRequest(BaseModel):
     summary: dict[str, Any] = Field(default_factory=dict)
 
 
-def authorized(request: Request) -> bool:
-    secret = request.app.state.services.settings.gateway_secret.get_secret_value()
-    given = request.headers.get("Authorization", "")
-    return hmac.compare_digest(given.encode(), f"Bearer {secret}".encode())
-
-
 def _open(session, body: HandoffRequest) -> dict[str, Any] | None:  # noqa: ANN001
     contact = session.scalar(select(Contact).where(Contact.pseudonym == body.sender_id))
     if contact is None:
         return None
-    handoff, created = queue.open_handoff(session, contact, body.model_dump())
+    handoff, created = store.open_handoff(session, contact, body.model_dump())
     company = session.get_one(HousingCompany, handoff.company_id)
     now = datetime.now(timezone.utc)
     opening = next_opening(company.office_hours, company.holidays, now)
     return {
-        "id": handoff.id, "created": created, "status": handoff.status,
-        "urgent": handoff.urgent, "company": company.id,
+        "id": handoff.id,
+        "created": created,
+        "status": handoff.status,
+        "urgent": handoff.urgent,
+        "company": company.id,
         "open_now": is_open(company.office_hours, company.holidays, now),
         "next_opening": opening.isoformat() if opening else None,
         "next_opening_text": {language: say_when(opening, language) for language in ("fr", "nl")}
-        if opening else None,
-    }  # fmt: skip
+        if opening
+        else None,
+    }
 
 
 @router.post("/handoffs")
@@ -74,40 +70,13 @@ async def open_handoff(request: Request, body: HandoffRequest) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=503)
     if answer is None:
         return JSONResponse({"detail": "unknown sender"}, status_code=404)
-    log.info("handoff %s %s (%s)", answer["id"], "opened" if answer["created"] else "again",
-             body.reason)  # fmt: skip
+    log.info(
+        "handoff %s %s (%s)", answer["id"], "opened" if answer["created"] else "again", body.reason
+    )
     if answer["created"]:
         services.metrics.handoffs.labels(str(answer["urgent"]).lower()).inc()
         in_background(services, pause_rasa(services, body.sender_id, answer["id"]))
     return JSONResponse(answer, status_code=201 if answer["created"] else 200)
-
-
-def _still_open(session, handoff_id: int) -> bool:  # noqa: ANN001
-    handoff = session.get(Handoff, handoff_id)
-    return handoff is not None and handoff.status in OPEN_STATUSES
-
-
-async def pause_rasa(services: Services, sender_id: str, handoff_id: int) -> None:
-    """Rasa's `pause` as a safety net, retried while the asking action still holds the lock,
-    and never after a caseworker already closed the handoff (which resumes Rasa)."""
-    for attempt in range(PAUSE_ATTEMPTS):
-        await asyncio.sleep(0.5 * 2**attempt)
-        if not await in_session(services, _still_open, handoff_id):
-            return
-        try:
-            await services.rasa.append_event(sender_id, {"event": "pause"})
-            return
-        except RasaUnavailable:
-            continue
-    log.warning("could not pause the Rasa conversation of a handoff")
-
-
-async def resume_rasa(services: Services, sender_id: str) -> bool:
-    try:
-        await services.rasa.append_event(sender_id, {"event": "resume"})
-    except RasaUnavailable:
-        return False
-    return True
 
 
 class ErasureRequest(BaseModel):

@@ -8,9 +8,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.gateway.models import Contact, InboundMessage, MenuOption, utcnow
-from bot.gateway.pseudonyms import pseudonym
-from bot.reminders.store import cancel_all
+from bot.contacts.models import Contact, InboundMessage, MenuOption
+from bot.core.clock import utcnow
+from bot.core.pseudonyms import pseudonym
 
 LANGUAGES = ("fr", "nl")
 
@@ -30,8 +30,16 @@ class ContactView:
 
 
 def _view(contact: Contact, is_new: bool) -> ContactView:
-    return ContactView(contact.id, contact.channel, contact.address, contact.pseudonym,
-                       contact.language, contact.site, contact.opted_out, is_new)  # fmt: skip
+    return ContactView(
+        contact.id,
+        contact.channel,
+        contact.address,
+        contact.pseudonym,
+        contact.language,
+        contact.site,
+        contact.opted_out,
+        is_new,
+    )
 
 
 def first_time(session: Session, channel: str, external_id: str) -> bool:
@@ -44,8 +52,14 @@ def first_time(session: Session, channel: str, external_id: str) -> bool:
     return True
 
 
-def contact_for(session: Session, secret: str, channel: str, address: str,
-                language: str | None = None, site: str | None = None) -> ContactView:  # fmt: skip
+def contact_for(
+    session: Session,
+    secret: str,
+    channel: str,
+    address: str,
+    language: str | None = None,
+    site: str | None = None,
+) -> ContactView:
     """The contact behind an address, created on first contact (with the channel's language
     when it is French or Dutch). A site code given later replaces the earlier one."""
     contact = session.scalar(
@@ -53,9 +67,12 @@ def contact_for(session: Session, secret: str, channel: str, address: str,
     )
     is_new = contact is None
     if contact is None:
-        contact = Contact(channel=channel, address=address,
-                          pseudonym=pseudonym(secret, channel, address),
-                          language=language if language in LANGUAGES else None)  # fmt: skip
+        contact = Contact(
+            channel=channel,
+            address=address,
+            pseudonym=pseudonym(secret, channel, address),
+            language=language if language in LANGUAGES else None,
+        )
         session.add(contact)
     contact.last_seen_at = utcnow()
     if site:
@@ -72,24 +89,26 @@ def set_language(session: Session, contact_id: int, language: str) -> None:
 
 def set_opted_out(session: Session, contact_id: int, opted_out: bool) -> None:
     session.get_one(Contact, contact_id).opted_out_at = utcnow() if opted_out else None
-    if opted_out:  # STOP also ends every reminder; START does not bring them back
-        cancel_all(session, contact_id, "opted out")
 
 
-def replace_menu(session: Session, contact_id: int,
-                 options: list[tuple[str, str, str]]) -> None:  # fmt: skip
+def replace_menu(session: Session, contact_id: int, options: list[tuple[str, str, str]]) -> None:
     """The digits of the latest SMS menu: (key, payload, title), replacing the last menu."""
     session.execute(delete(MenuOption).where(MenuOption.contact_id == contact_id))
-    session.add_all(MenuOption(contact_id=contact_id, key=key, payload=payload, title=title)
-                    for key, payload, title in options)  # fmt: skip
+    session.add_all(
+        MenuOption(contact_id=contact_id, key=key, payload=payload, title=title)
+        for key, payload, title in options
+    )
 
 
 def add_menu(session: Session, contact_id: int, options: list[tuple[str, str, str]]) -> None:
     """Telegram buttons stay pressable in older messages: their tokens are added."""
-    session.add_all(MenuOption(contact_id=contact_id, key=key, payload=payload, title=title)
-                    for key, payload, title in options)  # fmt: skip
+    session.add_all(
+        MenuOption(contact_id=contact_id, key=key, payload=payload, title=title)
+        for key, payload, title in options
+    )
 
 
 def menu_payload(session: Session, contact_id: int, key: str) -> str | None:
-    return session.scalar(select(MenuOption.payload).where(
-        MenuOption.contact_id == contact_id, MenuOption.key == key))  # fmt: skip
+    return session.scalar(
+        select(MenuOption.payload).where(MenuOption.contact_id == contact_id, MenuOption.key == key)
+    )

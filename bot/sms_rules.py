@@ -73,9 +73,10 @@ def to_gsm7(text: str) -> str:
             folded.append(character)
             continue
         plain = _LIGATURES.get(character) or "".join(
-            part for part in unicodedata.normalize("NFKD", character)
+            part
+            for part in unicodedata.normalize("NFKD", character)
             if not unicodedata.combining(part)
-        )  # fmt: skip
+        )
         folded.append(plain if plain and all(_in_gsm7(part) for part in plain) else character)
     return "".join(folded)
 
@@ -110,8 +111,7 @@ def numbered_menu(titles: Iterable[str], keys: Iterable[str] | None = None) -> s
     return "\n".join(f"{key} {title}" for key, title in zip(keys, titles, strict=True))
 
 
-def render(text: str, button_titles: Iterable[str] = (),
-           keys: Iterable[str] | None = None) -> str:  # fmt: skip
+def render(text: str, button_titles: Iterable[str] = (), keys: Iterable[str] | None = None) -> str:
     """A bot message as the tenant's phone shows it."""
     menu = numbered_menu(button_titles, keys)
     return normalise("\n".join(part for part in (text, menu) if part))

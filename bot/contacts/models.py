@@ -1,26 +1,17 @@
-"""The gateway's own records: contacts, seen inbound messages, menu options, the outbox.
+"""The gateway's own records of tenants: contacts, seen inbound messages, menu options.
 
 A contact's address (phone number, Telegram chat id) is stored only here, because replies
 must reach it; everywhere else (Rasa, logs, signals) the contact is its pseudonym."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.gateway.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+from bot.core.clock import utcnow
+from bot.core.db import Base
 
 
 class Contact(Base):
@@ -65,23 +56,3 @@ class MenuOption(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (UniqueConstraint("contact_id", "key", name="uq_menu_option_key"),)
-
-
-class OutboxMessage(Base):
-    """A message to send to a contact, kept until the provider accepted it (or gave up)."""
-
-    __tablename__ = "outbox_message"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
-    channel: Mapped[str] = mapped_column(String(16))
-    body: Mapped[str] = mapped_column(Text)
-    # Telegram: inline keyboard rows of (title, callback token); SMS: none (menu in body)
-    buttons: Mapped[list[Any] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    delivery_status: Mapped[str | None] = mapped_column(String(32))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)

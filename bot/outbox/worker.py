@@ -22,7 +22,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from bot.gateway.models import Contact, OutboxMessage, as_utc, utcnow
+from bot.contacts.models import Contact
+from bot.core.clock import as_utc, utcnow
+from bot.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +58,9 @@ class Sender(Protocol):
         """Send; return the provider's message id."""
 
 
-def enqueue(session: Session, contact_id: int, channel: str, body: str,
-            buttons: list[Any] | None = None) -> int:  # fmt: skip
+def enqueue(
+    session: Session, contact_id: int, channel: str, body: str, buttons: list[Any] | None = None
+) -> int:
     message = OutboxMessage(contact_id=contact_id, channel=channel, body=body, buttons=buttons)
     session.add(message)
     session.flush()
@@ -69,9 +72,13 @@ def backoff(attempts: int) -> timedelta:
 
 
 class OutboxWorker:
-    def __init__(self, sessions: sessionmaker, senders: dict[str, Sender],
-                 poll_seconds: float = 1.0,
-                 on_sent: Callable[[str], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        senders: dict[str, Sender],
+        poll_seconds: float = 1.0,
+        on_sent: Callable[[str], None] | None = None,
+    ) -> None:
         self.sessions = sessions
         self.on_sent = on_sent or (lambda channel: None)
         self.senders = senders
@@ -145,7 +152,7 @@ class OutboxWorker:
                             message.buttons,
                         )
                     )
-            session.commit()  # fmt: skip
+            session.commit()
         return claimed
 
     async def _deliver(self, delivery: Delivery) -> None:
@@ -171,12 +178,14 @@ class OutboxWorker:
             else:
                 message.status = "pending"
                 message.next_attempt_at = utcnow() + backoff(message.attempts)
-            log.warning("outbox %s: attempt %s failed, %s", outbox_id, message.attempts,
-                        message.status)  # fmt: skip
+            log.warning(
+                "outbox %s: attempt %s failed, %s", outbox_id, message.attempts, message.status
+            )
             session.commit()
 
-    def _finish(self, outbox_id: int, status: str, provider_id: str | None,
-                error: str | None) -> None:  # fmt: skip
+    def _finish(
+        self, outbox_id: int, status: str, provider_id: str | None, error: str | None
+    ) -> None:
         with self.sessions() as session:
             message = session.get_one(OutboxMessage, outbox_id)
             message.status, message.provider_id = status, provider_id
@@ -188,8 +197,14 @@ class OutboxWorker:
 
 def depth(session: Session) -> int:
     """Messages waiting to go out (for the metrics)."""
-    return session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status.in_(("pending", "sending")))) or 0  # fmt: skip
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status.in_(("pending", "sending")))
+        )
+        or 0
+    )
 
 
 def record_delivery_status(session: Session, provider_id: str, status: str) -> bool:

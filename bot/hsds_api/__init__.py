@@ -1,0 +1,1 @@
+"""The directory's read-only HSDS 3.0 API."""

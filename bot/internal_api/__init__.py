@@ -1,0 +1,1 @@
+"""The internal API the action server calls (bearer token, internal listener only)."""

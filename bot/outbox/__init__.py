@@ -1,0 +1,1 @@
+"""The outbox: messages to tenants kept until the provider accepted them, sent with retries."""
