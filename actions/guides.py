@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_utils import language, latest_entity, latest_intent, previous_answer
+from actions.tracker_utils import language, latest_entity
 from bot.guides import find_guide, guides, step_count, step_text, ui_text
 from bot.lexicon.folding import fold
 from bot.sms_rules import MAX_SEGMENTS, measure, menu_keys, render
@@ -144,22 +144,3 @@ class ActionGuideList(Action):
         if chosen in guides():
             return show_step(dispatcher, chosen, 0, lang)
         return show_list(dispatcher, lang)
-
-
-class ActionGuideStep(Action):
-    """Next step (guide_next) or the same step again (guide_repeat) of the open guide.
-    "Next" with no guide open, right after search results ("volgende graag"), is "more"."""
-
-    def name(self) -> str:
-        return "action_guide_step"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        how = REPEAT if latest_intent(tracker) == "guide_repeat" else NEXT
-        after_results = previous_answer(tracker) == "action_search_activities"
-        if how == NEXT and after_results and open_guide(tracker) is None:
-            from actions.activities import ActionSearchActivities  # imports this module
-
-            return await ActionSearchActivities().run(dispatcher, tracker, domain)
-        return move(dispatcher, tracker, how)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    sessionmaker,
+)
 
 
 class Base(DeclarativeBase):
@@ -46,7 +52,29 @@ def _use_real_sqlite_transactions(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
-    return sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    _track_writes(sessions)
+    return sessions
+
+
+def _track_writes(sessions: sessionmaker) -> None:
+    """session.info["flushed_writes"]: this transaction inserted, updated or deleted
+    something (the unit of work refuses to wait on another service then)."""
+
+    @event.listens_for(sessions, "before_flush")
+    def _flushing(session: Session, *_: object) -> None:
+        if session.new or session.dirty or session.deleted:
+            session.info["flushed_writes"] = True
+
+    @event.listens_for(sessions, "do_orm_execute")
+    def _executing(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            state.session.info["flushed_writes"] = True
+
+    @event.listens_for(sessions, "after_transaction_end")
+    def _ended(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:
+            session.info.pop("flushed_writes", None)
 
 
 def database_answers(engine: Engine) -> bool:

@@ -1,13 +1,20 @@
-"""The internal API's authentication: the action server's bearer token."""
+"""The internal API's authentication: the action server's bearer token, as a dependency of
+every internal router (no route checks it by hand)."""
 
 from __future__ import annotations
 
 import hmac
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 
 
 def authorized(request: Request) -> bool:
     secret = request.app.state.services.settings.gateway_secret.get_secret_value()
     given = request.headers.get("Authorization", "")
     return hmac.compare_digest(given.encode(), f"Bearer {secret}".encode())
+
+
+def require_internal_token(request: Request) -> None:
+    """401 {"detail": "unauthorized"} without the action server's bearer token."""
+    if not authorized(request):
+        raise HTTPException(status_code=401, detail="unauthorized")

@@ -12,10 +12,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.activities import ActionSearchActivities
+from actions.guide_step import ActionGuideStep
 from actions.guides import (
     FIND_HELP_PAYLOAD,
     ActionGuideList,
-    ActionGuideStep,
     start_payload,
 )
 from actions.handoff import ActionResolveOffer
