@@ -5,22 +5,24 @@ admins see it; coordinators see nothing else of the console."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from bot.console.access import audit
+from bot.console.deps import CAN_SEE_SIGNALS, Staff, require_role
 from bot.console.i18n import reason_label, words
-from bot.console.views import Staff, _audit, _render, _services, _staff
-from bot.core.services import in_session
+from bot.console.pages import render
+from bot.core.deps import UnitOfWorkDep
 from bot.lexicon import communes, topic_labels
 from bot.signals.charts import line_chart
 from bot.signals.summary import Cell, Summary, summarise, to_csv
 from bot.signals.weeks import week_of
 
 router = APIRouter(prefix="/console")
-CAN_SEE_SIGNALS = ("coordinator", "admin")
+SignalsReader = Annotated[Staff, Depends(require_role(*CAN_SEE_SIGNALS))]
 DEFAULT_WEEKS = 12
 CHART_LINES = 6  # the most frequent topics or communes drawn; the tables have them all
 
@@ -44,7 +46,7 @@ def _dates(start: str | None, end: str | None) -> tuple[date, date]:
 
 def _summary(session: Session, staff: Staff, start: date, end: date, action: str) -> Summary:
     summary = summarise(session, start, end, staff.company_id)
-    _audit(session, staff, action, detail=f"{summary.first}..{summary.last}")
+    audit(session, staff, action, detail=f"{summary.first}..{summary.last}")
     return summary
 
 
@@ -124,19 +126,20 @@ def page_context(summary: Summary, language: str) -> dict[str, Any]:
 @router.get("/signals", response_class=HTMLResponse)
 async def signals_page(
     request: Request,
+    staff: SignalsReader,
+    work: UnitOfWorkDep,
     start: str | None = Query(None, alias="from"),
     end: str | None = Query(None, alias="to"),
 ) -> Response:
-    staff = await _staff(request, CAN_SEE_SIGNALS)
     first, last = _dates(start, end)
     try:
-        summary = await in_session(_services(request), _summary, staff, first, last, "signals_view")
+        summary = await work.run(_summary, staff, first, last, "signals_view")
     except ValueError:
-        response = _render(request, "signals.html", staff, error=True, first=first, last=last)
-        response.status_code = 422
-        return response
+        return render(
+            request, "signals.html", staff, status_code=422, error=True, first=first, last=last
+        )
     context = page_context(summary, staff.language)
-    return _render(
+    return render(
         request,
         "signals.html",
         staff,
@@ -149,16 +152,14 @@ async def signals_page(
 
 @router.get("/signals.csv")
 async def signals_csv(
-    request: Request,
+    staff: SignalsReader,
+    work: UnitOfWorkDep,
     start: str | None = Query(None, alias="from"),
     end: str | None = Query(None, alias="to"),
 ) -> Response:
-    staff = await _staff(request, CAN_SEE_SIGNALS)
     first, last = _dates(start, end)
     try:
-        summary = await in_session(
-            _services(request), _summary, staff, first, last, "signals_export"
-        )
+        summary = await work.run(_summary, staff, first, last, "signals_export")
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
     name = f"signals-{staff.company_id}-{summary.first}-{summary.last}.csv"

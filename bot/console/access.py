@@ -1,0 +1,53 @@
+"""Which conversations a staff member may touch once their role allowed the route
+(deps.require_role): only their housing company's (404 / 403 otherwise), and for a reply,
+a release or a closing only one that is claimed, by them unless they are a supervisor or
+an admin (409 otherwise). And the audit trail of what staff do."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException
+from sqlalchemy.orm import Session
+
+from bot.console.deps import CAN_REASSIGN, Staff
+from bot.handoff import store
+from bot.handoff.models import Handoff, StaffUser
+
+
+def own_handoff(session: Session, staff: Staff, handoff_id: int) -> Handoff:
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise HTTPException(404, "no such conversation")
+    if handoff.company_id != staff.company_id:
+        raise HTTPException(403, "this conversation belongs to another housing company")
+    return handoff
+
+
+def held_handoff(session: Session, staff: Staff, handoff_id: int) -> Handoff:
+    """The staff member's company's conversation, claimed by them, or by anyone when they
+    may act for others (CAN_REASSIGN)."""
+    handoff = own_handoff(session, staff, handoff_id)
+    if handoff.status != "claimed" or (
+        handoff.claimed_by != staff.id and staff.role not in CAN_REASSIGN
+    ):
+        raise HTTPException(409, "claim the conversation first")
+    return handoff
+
+
+def audit(
+    session: Session,
+    staff: Staff | None,
+    action: str,
+    handoff_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    user = session.get(StaffUser, staff.id) if staff else None
+    store.audit(session, user, action, handoff_id, detail)
+
+
+def reassignable_handoff(session: Session, staff: Staff, handoff_id: int) -> Handoff:
+    """The staff member's company's conversation, when they hold it or may act for others
+    (403 otherwise)."""
+    handoff = own_handoff(session, staff, handoff_id)
+    if staff.role not in CAN_REASSIGN and handoff.claimed_by != staff.id:
+        raise HTTPException(403, "only the holder or a supervisor can reassign")
+    return handoff

@@ -1,0 +1,70 @@
+"""Who holds a conversation: claiming it from the queue (one winner when two claim at once),
+putting it back in the queue, and handing it to a colleague."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from bot.console.access import audit, held_handoff, own_handoff, reassignable_handoff
+from bot.console.deps import CAN_ACT, CSRF, Staff, redirect_with_flash, require_role
+from bot.console.i18n import words
+from bot.core.deps import UnitOfWorkDep
+from bot.handoff import store
+from bot.handoff.models import StaffUser
+
+router = APIRouter(prefix="/console")
+Taker = Annotated[
+    Staff, Depends(require_role(*CAN_ACT, refusal="this role cannot take conversations"))
+]
+
+
+def take(session: Session, staff: Staff, handoff_id: int) -> str | None:
+    """None when the staff member got the conversation; else the name of who has it."""
+    handoff = own_handoff(session, staff, handoff_id)
+    if store.claim(session, handoff.id, staff.id):
+        audit(session, staff, "claim", handoff.id)
+        return None
+    session.refresh(handoff)
+    holder = session.get(StaffUser, handoff.claimed_by) if handoff.claimed_by else None
+    return holder.name if holder else "?"
+
+
+@router.post("/handoffs/{handoff_id}/claim", dependencies=[CSRF])
+async def claim(handoff_id: int, staff: Taker, work: UnitOfWorkDep) -> Response:
+    holder = await work.run(take, staff, handoff_id)
+    if holder is not None:
+        return redirect_with_flash("/console/", f"{words(staff.language)['taken_by']} {holder}")
+    return RedirectResponse(f"/console/handoffs/{handoff_id}", status_code=303)
+
+
+def give_back(session: Session, staff: Staff, handoff_id: int) -> None:
+    handoff = held_handoff(session, staff, handoff_id)
+    store.release(session, handoff)
+    audit(session, staff, "release", handoff.id)
+
+
+@router.post("/handoffs/{handoff_id}/release", dependencies=[CSRF])
+async def release(handoff_id: int, staff: Taker, work: UnitOfWorkDep) -> Response:
+    await work.run(give_back, staff, handoff_id)
+    return RedirectResponse("/console/", status_code=303)
+
+
+def hand_over(session: Session, staff: Staff, handoff_id: int, colleague: int) -> None:
+    handoff = reassignable_handoff(session, staff, handoff_id)
+    target = session.get(StaffUser, colleague)
+    if target is None or target.company_id != staff.company_id or target.role not in CAN_ACT:
+        raise HTTPException(422, "no such colleague")
+    store.reassign(session, handoff, target.id)
+    audit(session, staff, "reassign", handoff.id, f"to staff {target.id}")
+
+
+@router.post("/handoffs/{handoff_id}/reassign", dependencies=[CSRF])
+async def reassign(
+    handoff_id: int, staff: Taker, work: UnitOfWorkDep, colleague: int = Form(...)
+) -> Response:
+    await work.run(hand_over, staff, handoff_id, colleague)
+    return RedirectResponse(f"/console/handoffs/{handoff_id}", status_code=303)

@@ -1,0 +1,153 @@
+"""A conversation's page: the bot's part read from Rasa up to the handoff, then the human
+part (tenant, caseworkers, internal notes, delivery of each reply), earlier handoffs of the
+same tenant, and the forms of whoever holds it. Opening it is in the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.console.access import audit, own_handoff
+from bot.console.deps import CAN_ACT, CAN_READ, Staff, require_role
+from bot.console.pages import render
+from bot.contacts.models import Contact
+from bot.core.clock import as_utc
+from bot.core.deps import ServicesDep, UnitOfWorkDep
+from bot.core.rasa_client import RasaClient
+from bot.handoff.models import CannedReply, Handoff, HandoffEntry, StaffUser
+from bot.outbox.models import OutboxMessage
+
+router = APIRouter(prefix="/console")
+Reader = Annotated[Staff, Depends(require_role(*CAN_READ))]
+BOT_SLACK_SECONDS = 5  # the bot's last turns may be stamped just after the handoff opened
+
+
+@dataclass(frozen=True)
+class HandoffShown:
+    """A handoff as the page shows it (plain values: the page is drawn after the commit)."""
+
+    id: int
+    status: str
+    urgent: bool
+    reason: str
+    language: str
+    channel: str
+    summary: dict[str, Any]
+    sender_id: str
+    opened_at: datetime
+
+    @classmethod
+    def of(cls, handoff: Handoff) -> HandoffShown:
+        return cls(
+            handoff.id,
+            handoff.status,
+            handoff.urgent,
+            handoff.reason,
+            handoff.language,
+            handoff.channel,
+            dict(handoff.summary or {}),
+            handoff.sender_id,
+            as_utc(handoff.opened_at),
+        )
+
+
+@dataclass(frozen=True)
+class Colleague:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Canned:
+    title: str
+    text: str
+
+
+def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, Any]:
+    """The page's human part, read in the request's unit of work (and audited)."""
+    handoff = own_handoff(session, staff, handoff_id)
+    contact = session.get_one(Contact, handoff.contact_id)
+    entries = session.execute(
+        select(HandoffEntry, StaffUser.name, OutboxMessage.status, OutboxMessage.delivery_status)
+        .outerjoin(StaffUser, StaffUser.id == HandoffEntry.staff_id)
+        .outerjoin(OutboxMessage, OutboxMessage.id == HandoffEntry.outbox_id)
+        .where(HandoffEntry.handoff_id == handoff.id)
+        .order_by(HandoffEntry.id)
+    )
+    earlier = session.scalars(
+        select(Handoff)
+        .where(Handoff.contact_id == contact.id, Handoff.id != handoff.id)
+        .order_by(Handoff.opened_at.desc())
+    )
+    colleagues = session.scalars(
+        select(StaffUser).where(
+            StaffUser.company_id == staff.company_id,
+            StaffUser.role.in_(CAN_ACT),
+            StaffUser.active,
+        )
+    )
+    holder = session.get(StaffUser, handoff.claimed_by) if handoff.claimed_by else None
+    canned = session.scalars(
+        select(CannedReply)
+        .where(CannedReply.company_id == staff.company_id, CannedReply.language == handoff.language)
+        .order_by(CannedReply.title)
+    )
+    audit(session, staff, "view", handoff.id)
+    return {
+        "handoff": HandoffShown.of(handoff),
+        "opted_out": contact.opted_out,
+        "holder": Colleague(holder.id, holder.name) if holder else None,
+        "entries": [
+            {
+                "author": e.author,
+                "text": e.text,
+                "staff": name,
+                "at": as_utc(e.created_at),
+                "sent": sent,
+                "delivered": delivered,
+            }
+            for e, name, sent, delivered in entries
+        ],
+        "earlier": [HandoffShown.of(other) for other in earlier],
+        "colleagues": [Colleague(c.id, c.name) for c in colleagues],
+        "canned": [Canned(c.title, c.text) for c in canned],
+    }
+
+
+async def bot_transcript(rasa: RasaClient, sender_id: str, until: datetime) -> list[dict[str, Any]]:
+    """Tenant and bot turns read from Rasa, up to the handoff (empty if Rasa is down)."""
+    try:
+        events = await rasa.events(sender_id)
+    except Exception:  # the page still works without the bot's part
+        return []
+    limit = as_utc(until).timestamp() + BOT_SLACK_SECONDS
+    return [
+        {
+            "author": "tenant" if event["event"] == "user" else "bot",
+            "text": event.get("text") or "",
+            "at": datetime.fromtimestamp(event.get("timestamp", 0), timezone.utc),
+        }
+        for event in events
+        if event.get("event") in ("user", "bot")
+        and event.get("text")
+        and event.get("timestamp", 0) <= limit
+    ]
+
+
+@router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
+async def conversation_page(
+    request: Request, handoff_id: int, staff: Reader, services: ServicesDep, work: UnitOfWorkDep
+) -> Response:
+    data = await work.run(conversation, staff, handoff_id)
+    await work.commit()  # the "view" audit: written before the page waits on Rasa
+    handoff: HandoffShown = data["handoff"]
+    bot_part = await work.outside(
+        bot_transcript(services.rasa, handoff.sender_id, handoff.opened_at)
+    )
+    return render(request, "handoff.html", staff, bot_part=bot_part, **data)

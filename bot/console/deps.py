@@ -1,0 +1,111 @@
+"""What the console's routes share, as FastAPI dependencies: the logged-in staff member
+(`current_staff`), the roles a route admits (`require_role`, the one place roles are
+checked), the CSRF token of a form that changes something (`csrf_checked`, declared on the
+route so that it runs before anything else), and the one-line message a redirect carries
+to the queue (`Flash`, `redirect_with_flash`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from bot.console.security import check_csrf, session_staff_id
+from bot.core.deps import ServicesDep, UnitOfWorkDep
+from bot.handoff.models import ROLES, StaffUser
+
+# Who takes, answers and closes conversations.
+CAN_ACT = ("caseworker", "supervisor", "admin")
+# Who sees conversations: a coordinator sees only the anonymous signals (signals_page.py).
+CAN_READ = (*CAN_ACT, "auditor")
+# Who may also act on a conversation another caseworker holds, and hand it to someone else.
+CAN_REASSIGN = ("supervisor", "admin")
+CAN_SEE_SIGNALS = ("coordinator", "admin")
+ADMINS = ("admin",)
+EVERY_ROLE = ROLES
+LOGIN_PAGE = "/console/login"
+# Where a role that has no queue lands when it opens the console's home page.
+HOME_OF = {"coordinator": "/console/signals"}
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: int
+    name: str
+    role: str
+    company_id: str
+    language: str
+
+
+def _to_login() -> HTTPException:
+    return HTTPException(303, headers={"Location": LOGIN_PAGE})
+
+
+def _active_staff(session: Session, staff_id: int) -> Staff | None:
+    user = session.get(StaffUser, staff_id)
+    if user is None or not user.active:
+        return None
+    return Staff(user.id, user.name, user.role, user.company_id, user.language)
+
+
+async def current_staff(request: Request, services: ServicesDep, work: UnitOfWorkDep) -> Staff:
+    """The logged-in staff member, whatever their role (to the login page otherwise: not
+    logged in, idle too long, or an account since disabled)."""
+    staff_id = session_staff_id(request, services.settings.console_idle_minutes)
+    if staff_id is None:
+        raise _to_login()
+    staff = await work.run(_active_staff, staff_id)
+    if staff is None:
+        request.session.clear()
+        raise _to_login()
+    return staff
+
+
+CurrentStaff = Annotated[Staff, Depends(current_staff)]
+
+
+def require_role(
+    *roles: str,
+    refusal: str = "this role cannot see this page",
+    others_home: bool = False,
+) -> Callable[[Staff], Awaitable[Staff]]:
+    """A dependency: the logged-in staff member when their role is one of `roles`; 403 with
+    `refusal` otherwise, or, with `others_home`, a redirect to the home page of a role that
+    has one elsewhere (HOME_OF)."""
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+
+    async def staff_in_role(staff: CurrentStaff) -> Staff:
+        if staff.role in roles:
+            return staff
+        if others_home and staff.role in HOME_OF:
+            raise HTTPException(303, headers={"Location": HOME_OF[staff.role]})
+        raise HTTPException(403, refusal)
+
+    return staff_in_role
+
+
+def csrf_checked(request: Request, csrf: str = Form("")) -> None:
+    """The form's `csrf` field is this session's token (403 otherwise)."""
+    check_csrf(request, csrf)
+
+
+CSRF = Depends(csrf_checked)
+
+
+def flash(m: str | None = Query(None)) -> str | None:
+    """The message a redirect left for the page (redirect_with_flash)."""
+    return m
+
+
+Flash = Annotated[str | None, Depends(flash)]
+
+
+def redirect_with_flash(path: str, message: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?{urlencode({'m': message})}", status_code=303)

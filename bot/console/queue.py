@@ -1,0 +1,67 @@
+"""The queue: the staff member's housing company's open conversations, urgent first, then
+the longest waiting; the page fetches its table again every 10 seconds (`partial`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.console.deps import CAN_READ, Flash, Staff, require_role
+from bot.console.pages import render
+from bot.core.clock import as_utc
+from bot.core.deps import UnitOfWorkDep
+from bot.handoff.models import Handoff, StaffUser
+
+router = APIRouter(prefix="/console")
+# A coordinator has no queue: the console's home page sends them to the signals.
+QueueReader = Annotated[Staff, Depends(require_role(*CAN_READ, others_home=True))]
+
+
+def queue_rows(session: Session, staff: Staff, language: str | None) -> list[dict[str, Any]]:
+    statement = (
+        select(Handoff, StaffUser.name)
+        .outerjoin(StaffUser, StaffUser.id == Handoff.claimed_by)
+        .where(Handoff.company_id == staff.company_id, Handoff.status.in_(("waiting", "claimed")))
+        .order_by(Handoff.urgent.desc(), Handoff.opened_at)
+    )
+    if language in ("fr", "nl"):
+        statement = statement.where(Handoff.language == language)
+    return [
+        {
+            "id": h.id,
+            "urgent": h.urgent,
+            "status": h.status,
+            "reason": h.reason,
+            "channel": h.channel,
+            "language": h.language,
+            "claimed_by": name,
+            "opened_at": as_utc(h.opened_at),
+        }
+        for h, name in session.execute(statement)
+    ]
+
+
+@router.get("/", response_class=HTMLResponse)
+async def queue_page(
+    request: Request,
+    staff: QueueReader,
+    work: UnitOfWorkDep,
+    message: Flash,
+    language: str | None = None,
+    partial: bool = False,
+) -> Response:
+    rows = await work.run(queue_rows, staff, language)
+    return render(
+        request,
+        "queue_table.html" if partial else "queue.html",
+        staff,
+        rows=rows,
+        language=language or "",
+        now=datetime.now(timezone.utc),
+        message=message,
+    )
