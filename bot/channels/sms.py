@@ -3,18 +3,21 @@
 the gateway's public URL (behind a reverse proxy, PUBLIC_URL is the URL Twilio calls).
 
 The reply goes back in the webhook's TwiML when Rasa answers within the deadline; a later
-reply goes out through the outbox. A retried webhook (same MessageSid) makes no second turn."""
+reply goes out through the outbox. A retried webhook (same MessageSid) makes no second turn.
+
+One message is one unit of work (bot/core/unit_of_work.py): its MessageSid is recorded in
+the same commit as the turn's outcome (menu, language, handoff entry, outbox rows), so a
+message whose turn failed is not taken for a duplicate when Twilio sends it again."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy.exc import OperationalError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -23,8 +26,10 @@ from bot.channels.rasa_turn import ask_rasa
 from bot.channels.sms_render import SmsReply, render_turn
 from bot.contacts import store as contacts
 from bot.contacts.store import ContactView
+from bot.core.deps import UnitOfWorkDep
 from bot.core.rasa_client import RasaUnavailable
-from bot.core.services import Services, in_background, in_session
+from bot.core.services import Services, in_background
+from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
 from bot.outbox.worker import enqueue, record_delivery_status
@@ -83,7 +88,7 @@ def twiml(parts: list[str]) -> Response:
 
 
 @router.post("/webhooks/sms")
-async def incoming_sms(request: Request) -> Response:
+async def incoming_sms(request: Request, work: UnitOfWorkDep) -> Response:
     params = await signed_form(request)
     if params is None:
         log.warning("sms: rejected a request without a valid Twilio signature")
@@ -98,66 +103,81 @@ async def incoming_sms(request: Request) -> Response:
     )
     services = services_of(request)
     services.metrics.messages_in.labels(CHANNEL).inc()
-    if not await in_session(services, contacts.first_time, CHANNEL, incoming.message_sid):
+    if await work.run(contacts.seen_before, CHANNEL, incoming.message_sid):
         log.info("sms: duplicate webhook ignored")
         return twiml([])
     exempt = keyword(incoming.body) in (Keyword.OPT_OUT, Keyword.OPT_IN)  # STOP always works
     if not exempt and not services.limiter.allow(CHANNEL, incoming.sender):
         log.warning("sms: a sender is over the rate limit")
         first = services.limiter.first_refusal(CHANNEL, incoming.sender)
+        await work.run(contacts.record_inbound, CHANNEL, incoming.message_sid)
         return twiml([text("slow_down", None)] if first else [])
-    contact = await in_session(
-        services,
-        contacts.contact_for,
+    contact = await work.run(
+        contacts.find_or_register,
         services.settings.gateway_secret.get_secret_value(),
         CHANNEL,
         incoming.sender,
     )
     with services.metrics.webhook_latency.labels(CHANNEL).time():
-        parts = await reply_to(services, contact, incoming)
+        parts = await reply_to(services, work, contact, incoming)
+    if not work.handed_over:  # else the late reply's unit of work records it
+        await _record_outcome(work, contact, incoming)
     services.metrics.messages_out.labels(CHANNEL, "reply").inc(len(parts))
     return twiml(parts)
 
 
-async def reply_to(services: Services, contact: ContactView, incoming: Incoming) -> list[str]:
+async def _record_outcome(work: UnitOfWork, contact: ContactView, incoming: Incoming) -> None:
+    """The message is handled: its MessageSid, and the contact seen now (with a language
+    the tenant chose by keyword)."""
+    if not await work.run(contacts.record_inbound, CHANNEL, incoming.message_sid):
+        log.warning("sms: a concurrent delivery of the same message was handled first")
+    await work.run(contacts.touch, contact.id)
+    chosen = keyword(incoming.body)
+    if chosen in (Keyword.FRENCH, Keyword.DUTCH):
+        await work.run(contacts.set_language, contact.id, chosen.value)
+
+
+async def reply_to(
+    services: Services, work: UnitOfWork, contact: ContactView, incoming: Incoming
+) -> list[str]:
     """The SMS parts to answer with now (an empty list: nothing now)."""
     found = keyword(incoming.body)
     if contact.opted_out:
         if found is not Keyword.OPT_IN:
             return []  # nothing is sent to an opted-out number, not even an answer
-        await in_session(services, set_opted_out, contact.id, False)
+        await work.run(set_opted_out, contact.id, False)
         return [text("opted_in", contact.language)]
     if found is Keyword.OPT_OUT:
-        await in_session(services, set_opted_out, contact.id, True)
+        await work.run(set_opted_out, contact.id, True)
         log.info("sms: %s opted out", contact.pseudonym)
         return [text("opted_out", contact.language)]
     if found is Keyword.HELP:
         return [text("help", contact.language)]
     if found is Keyword.STOP_REMINDERS:
-        return [await stop_reminders(services, contact)]
+        return [await stop_reminders(work, contact)]
     if found is Keyword.PERSON:
-        return await open_from_gateway(services, contact, "asked")
+        return await open_from_gateway(services, work, contact, "asked")
     if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
         said = await erasure_keyword(
-            services, contact.id, contact.pseudonym, found is Keyword.ERASE_CONFIRMED
+            services, work, contact.id, contact.pseudonym, found is Keyword.ERASE_CONFIRMED
         )
         if said is not None:
             return [text("erase_confirm" if said == "confirm" else "erased", contact.language)]
-    if found in (Keyword.FRENCH, Keyword.DUTCH):
-        await in_session(services, contacts.set_language, contact.id, found.value)
+    if found in (Keyword.FRENCH, Keyword.DUTCH):  # stored with the outcome
+        contact = replace(contact, language=found.value)
     notes = [text("text_only", contact.language)] if incoming.media else []
     if incoming.body.strip():
-        routed = await route_to_caseworker(services, contact, incoming.body)
+        routed = await route_to_caseworker(work, contact, incoming.body)
         if routed is not None:  # a person owns the conversation: the bot stays silent
             return notes + routed.replies
-    message = await _message_for_rasa(services, contact, incoming.body, found)
+    message = await _message_for_rasa(work, contact, incoming.body, found)
     if message is None:
         return notes or [text("empty", contact.language)]
-    return notes + await _turn_within_deadline(services, contact, message)
+    return notes + await _turn_within_deadline(services, work, contact, incoming, message)
 
 
 async def _message_for_rasa(
-    services: Services, contact: ContactView, body: str, found: Keyword | None
+    work: UnitOfWork, contact: ContactView, body: str, found: Keyword | None
 ) -> str | None:
     if found is Keyword.MENU:
         return MENU_PAYLOAD
@@ -165,30 +185,33 @@ async def _message_for_rasa(
         return ERASE_PAYLOAD  # the assistant asks for a confirmation first
     digit = DIGIT.match(body)
     if digit:
-        payload = await in_session(services, contacts.menu_payload, contact.id, digit.group(1))
+        payload = await work.run(contacts.menu_payload, contact.id, digit.group(1))
         if payload:
             return payload
     return body if body.strip() else None
 
 
 async def _turn_within_deadline(
-    services: Services, contact: ContactView, message: str
+    services: Services, work: UnitOfWork, contact: ContactView, incoming: Incoming, message: str
 ) -> list[str]:
-    turn = asyncio.create_task(_turn(services, contact, message))
+    turn = asyncio.create_task(_turn(services, work, contact, message))
     try:
         reply = await asyncio.wait_for(
             asyncio.shield(turn), services.settings.sms_reply_deadline_seconds
         )
     except asyncio.TimeoutError:
         log.warning("sms: Rasa slower than the deadline; the reply goes through the outbox")
-        in_background(services, _deliver_later(services, contact, turn))
+        work.hand_over()  # the turn is still using it: the late delivery commits it
+        in_background(services, _deliver_later(services, work, contact, incoming, turn))
         return []
     return reply.parts
 
 
-async def _turn(services: Services, contact: ContactView, message: str) -> SmsReply:
+async def _turn(
+    services: Services, work: UnitOfWork, contact: ContactView, message: str
+) -> SmsReply:
     try:
-        replies = await ask_rasa(services, contact, message)
+        replies = await ask_rasa(services, work, contact, message)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
         log.error("sms: Rasa unavailable: %s", error)
         return SmsReply([text("unavailable", contact.language)])
@@ -196,34 +219,45 @@ async def _turn(services: Services, contact: ContactView, message: str) -> SmsRe
         log.error("sms: Rasa answered nothing")
         return SmsReply([text("bot_failed", contact.language)])
     reply = render_turn(replies)
-    if await erase_if_requested(services, contact.id, contact.pseudonym):
+    if await erase_if_requested(services, work, contact.id, contact.pseudonym):
         return SmsReply(reply.parts)  # nothing of the contact is kept, not even its menu
     if reply.options:
-        try:
-            await in_session(services, contacts.replace_menu, contact.id, reply.options)
-        except OperationalError:  # the turn ran: the tenant gets its answer, digits may not map
-            log.error("sms: menu not stored, the database is unavailable")
+        await work.run(contacts.replace_menu, contact.id, reply.options)
     return reply
 
 
 async def _deliver_later(
-    services: Services, contact: ContactView, turn: asyncio.Task[SmsReply]
+    services: Services,
+    work: UnitOfWork,
+    contact: ContactView,
+    incoming: Incoming,
+    turn: asyncio.Task[SmsReply],
 ) -> None:
-    reply = await turn
-    for part in reply.parts:
-        await in_session(services, enqueue, contact.id, CHANNEL, part)
+    """The rest of a message's unit of work once its slow turn is over: the reply into the
+    outbox, with the outcome, in one commit."""
+    try:
+        reply = await turn
+        for part in reply.parts:
+            await work.run(enqueue, contact.id, CHANNEL, part)
+        await _record_outcome(work, contact, incoming)
+        await work.commit()
+    except Exception:
+        log.exception("sms: a late reply could not be stored")
+        await work.rollback()
+    finally:
+        await work.close()
     services.outbox.wake()
 
 
 @router.post("/webhooks/sms/status")
-async def sms_status(request: Request) -> Response:
+async def sms_status(request: Request, work: UnitOfWorkDep) -> Response:
     params = await signed_form(request)
     if params is None:
         return PlainTextResponse("invalid signature", status_code=403)
     sid, status = params.get("MessageSid"), params.get("MessageStatus")
     if not sid or not status:
         return PlainTextResponse("MessageSid and MessageStatus are required", status_code=400)
-    await in_session(services_of(request), record_delivery_status, sid, status[:32])
+    await work.run(record_delivery_status, sid, status[:32])
     return Response(status_code=204)
 
 

@@ -1,12 +1,16 @@
 """Telegram: POST /webhooks/telegram. Telegram sends the secret token we gave it in
 X-Telegram-Bot-Api-Secret-Token; anything else gets 403. Updates are parsed with
-python-telegram-bot and handled once per update_id; replies go out through the outbox."""
+python-telegram-bot and handled once per update_id; replies go out through the outbox.
+
+One update is one unit of work (bot/core/unit_of_work.py): its update_id is recorded in
+the same commit as the turn's outcome and the replies put in the outbox."""
 
 from __future__ import annotations
 
 import hmac
 import html
 import logging
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,8 +27,10 @@ from bot.channels.telegram_render import (
 )
 from bot.contacts import store as contacts
 from bot.contacts.store import ContactView
+from bot.core.deps import UnitOfWorkDep
 from bot.core.rasa_client import RasaUnavailable
-from bot.core.services import Services, in_session
+from bot.core.services import Services, in_background
+from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
 from bot.outbox.worker import enqueue
@@ -48,7 +54,7 @@ def _bot(request: Request) -> Bot:
 
 
 @router.post("/webhooks/telegram")
-async def incoming_update(request: Request) -> Response:
+async def incoming_update(request: Request, work: UnitOfWorkDep) -> Response:
     services = _services(request)
     expected = services.settings.telegram_secret_token.get_secret_value()
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -62,131 +68,150 @@ async def incoming_update(request: Request) -> Response:
         return PlainTextResponse("not a Telegram update", status_code=400)
     if update is None or not isinstance(data, dict) or "update_id" not in data:
         return PlainTextResponse("not a Telegram update", status_code=400)
-    await handle_update(services, _bot(request), update)
+    await handle_update(services, work, _bot(request), update)
     return JSONResponse({})
 
 
-async def handle_update(services: Services, bot: Bot, update: Update) -> None:
-    """The same for the webhook and for polling (python -m bot.telegram poll)."""
+async def handle_update(services: Services, work: UnitOfWork, bot: Bot, update: Update) -> None:
+    """The same for the webhook and for polling (python -m bot.telegram poll, which posts
+    each update to the webhook)."""
     services.metrics.messages_in.labels(CHANNEL).inc()
-    if not await in_session(services, contacts.first_time, CHANNEL, str(update.update_id)):
+    update_id = str(update.update_id)
+    if await work.run(contacts.seen_before, CHANNEL, update_id):
         log.info("telegram: duplicate update ignored")
         return
+    contact = await _handle(services, work, bot, update)
+    if not await work.run(contacts.record_inbound, CHANNEL, update_id):
+        log.warning("telegram: a concurrent delivery of the same update was handled first")
+    if contact is not None:
+        await work.run(contacts.touch, contact.id, contact.site)
+
+
+async def _handle(
+    services: Services, work: UnitOfWork, bot: Bot, update: Update
+) -> ContactView | None:
+    """What the update asks for; the contact it came from, if any."""
     if update.callback_query is not None:
-        await _callback(services, bot, update)
-        return
+        return await _callback(services, work, update)
     message = update.message or update.edited_message
     if message is None or message.chat is None:
-        return  # channel posts, polls...: nothing for the assistant
+        return None  # channel posts, polls...: nothing for the assistant
     if not services.limiter.allow(CHANNEL, str(message.chat.id)):
         log.warning("telegram: a chat is over the rate limit")
-        if services.limiter.first_refusal(CHANNEL, str(message.chat.id)):
-            contact = await _contact(services, message, site=None)
-            await _send(services, contact, [text("slow_down", contact.language)])
-        return
-    contact = await _contact(services, message, site=None)
-    if not message.text:
-        await _send(services, contact, [text("text_only", contact.language)])
-        return
-    body = message.text[:MAX_TEXT_IN]
+        if not services.limiter.first_refusal(CHANNEL, str(message.chat.id)):
+            return None
+        contact = await _contact(services, work, message, site=None)
+        await _send(services, work, contact, [text("slow_down", contact.language)])
+        return contact
+    site = None
+    body = (message.text or "")[:MAX_TEXT_IN]
     if body.startswith("/start"):
         site = body.split(maxsplit=1)[1][:64] if " " in body.strip() else None
-        contact = await _contact(services, message, site=site)
         body = START_PAYLOAD
-    await _turn(services, contact, body)
+    contact = await _contact(services, work, message, site=site)
+    if not message.text:
+        await _send(services, work, contact, [text("text_only", contact.language)])
+        return contact
+    await _turn(services, work, contact, body)
+    return contact
 
 
-async def _callback(services: Services, bot: Bot, update: Update) -> None:
+async def _callback(services: Services, work: UnitOfWork, update: Update) -> ContactView | None:
     query = update.callback_query
     try:
-        await query.answer()  # stops the button's spinner
+        await work.outside(query.answer())  # stops the button's spinner
     except Exception:  # an answer that fails changes nothing for the conversation
         log.warning("telegram: could not answer a callback query")
     message = query.message
     if message is None or not query.data:
-        return
-    contact = await _contact(services, message, site=None, user=query.from_user)
-    payload = await in_session(services, contacts.menu_payload, contact.id, query.data)
+        return None
+    contact = await _contact(services, work, message, site=None, user=query.from_user)
+    payload = await work.run(contacts.menu_payload, contact.id, query.data)
     if payload is None:
         log.info("telegram: unknown or expired button")
-        return
-    await _turn(services, contact, payload)
+        return contact
+    await _turn(services, work, contact, payload)
+    return contact
 
 
 async def _contact(
-    services: Services, message: Message, site: str | None, user: Any = None
+    services: Services, work: UnitOfWork, message: Message, site: str | None, user: Any = None
 ) -> ContactView:
+    """The chat's contact; a site code (from /start) is this turn's and stored with it."""
     user = user or message.from_user
     code = (getattr(user, "language_code", None) or "")[:2].lower()
-    return await in_session(
-        services,
-        contacts.contact_for,
+    contact = await work.run(
+        contacts.find_or_register,
         services.settings.gateway_secret.get_secret_value(),
         CHANNEL,
         str(message.chat.id),
         code or None,
         site,
     )
+    return replace(contact, site=site) if site else contact
 
 
-async def _turn(services: Services, contact: ContactView, body: str) -> None:
+async def _turn(services: Services, work: UnitOfWork, contact: ContactView, body: str) -> None:
     found = keyword(body)
     if found is Keyword.STOP_REMINDERS:
-        await _send(services, contact, [await stop_reminders(services, contact)])
+        await _send(services, work, contact, [await stop_reminders(work, contact)])
         return
     if found is Keyword.PERSON:
-        await _send(services, contact, await open_from_gateway(services, contact, "asked"))
+        replies = await open_from_gateway(services, work, contact, "asked")
+        await _send(services, work, contact, replies)
         return
     if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
         said = await erasure_keyword(
-            services, contact.id, contact.pseudonym, found is Keyword.ERASE_CONFIRMED
+            services, work, contact.id, contact.pseudonym, found is Keyword.ERASE_CONFIRMED
         )
         if said == "confirm":
-            await _send(services, contact, [text("erase_confirm", contact.language)])
+            await _send(services, work, contact, [text("erase_confirm", contact.language)])
             return
         if said == "erased":  # nothing of the contact is left, not even in the outbox
             done = TelegramMessage(html.escape(text("erased", contact.language), quote=False))
-            await _send_direct(services, contact, TelegramTurn([done], []))
+            _send_direct_after_commit(services, work, contact, TelegramTurn([done], []))
             return
-    routed = await route_to_caseworker(services, contact, body)
+    routed = await route_to_caseworker(work, contact, body)
     if routed is not None:  # a person owns the conversation: the bot stays silent
-        await _send(services, contact, routed.replies)
+        await _send(services, work, contact, routed.replies)
         return
     try:
-        replies = await ask_rasa(services, contact, body)
+        replies = await ask_rasa(services, work, contact, body)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
         log.error("telegram: Rasa unavailable: %s", error)
-        await _send(services, contact, [text("unavailable", contact.language)])
+        await _send(services, work, contact, [text("unavailable", contact.language)])
         return
     if not replies:  # the bot failed (an action that could not run): a person is offered
         log.error("telegram: Rasa answered nothing")
-        await _send(services, contact, [text("bot_failed", contact.language)])
+        await _send(services, work, contact, [text("bot_failed", contact.language)])
         return
     turn = render_turn(replies)
-    if await erase_if_requested(services, contact.id, contact.pseudonym):
-        await _send_direct(services, contact, turn)
+    if await erase_if_requested(services, work, contact.id, contact.pseudonym):
+        _send_direct_after_commit(services, work, contact, turn)
         return
-    await _send_turn(services, contact, turn)
+    await _send_turn(services, work, contact, turn)
 
 
-async def _send_turn(services: Services, contact: ContactView, turn: TelegramTurn) -> None:
+async def _send_turn(
+    services: Services, work: UnitOfWork, contact: ContactView, turn: TelegramTurn
+) -> None:
     if turn.options:
-        await in_session(services, contacts.add_menu, contact.id, turn.options)
+        await work.run(contacts.add_menu, contact.id, turn.options)
     for message in turn.messages:
-        await in_session(
-            services,
-            enqueue,
-            contact.id,
-            CHANNEL,
-            message.text,
-            [list(button) for button in message.buttons] or None,
-        )
-    services.outbox.wake()
+        buttons = [list(button) for button in message.buttons] or None
+        await work.run(enqueue, contact.id, CHANNEL, message.text, buttons)
+    work.after_commit(services.outbox.wake)
+
+
+def _send_direct_after_commit(
+    services: Services, work: UnitOfWork, contact: ContactView, turn: TelegramTurn
+) -> None:
+    """After an erasure nothing of the contact may stay, not even in the outbox: the last
+    answer ("it is done") goes out directly, once the erasure is committed."""
+    work.after_commit(lambda: in_background(services, _send_direct(services, contact, turn)))
 
 
 async def _send_direct(services: Services, contact: ContactView, turn: TelegramTurn) -> None:
-    """After an erasure nothing of the contact may stay, not even in the outbox: the last
-    answer ("it is done") goes out at once."""
     bot: Bot = services.telegram_bot
     for message in turn.messages:
         try:
@@ -197,7 +222,9 @@ async def _send_direct(services: Services, contact: ContactView, turn: TelegramT
             log.warning("telegram: the erasure confirmation could not be sent")
 
 
-async def _send(services: Services, contact: ContactView, texts: list[str]) -> None:
+async def _send(
+    services: Services, work: UnitOfWork, contact: ContactView, texts: list[str]
+) -> None:
     for body in texts:
-        await in_session(services, enqueue, contact.id, CHANNEL, html.escape(body, quote=False))
-    services.outbox.wake()
+        await work.run(enqueue, contact.id, CHANNEL, html.escape(body, quote=False))
+    work.after_commit(services.outbox.wake)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,8 +42,19 @@ def _view(contact: Contact, is_new: bool) -> ContactView:
     )
 
 
-def first_time(session: Session, channel: str, external_id: str) -> bool:
-    """Record a provider's message id; False when it was seen before (a retried webhook)."""
+def seen_before(session: Session, channel: str, external_id: str) -> bool:
+    """A provider's message id already handled (a retried webhook): read only."""
+    found = session.scalar(
+        select(InboundMessage.id).where(
+            InboundMessage.channel == channel, InboundMessage.external_id == external_id
+        )
+    )
+    return found is not None
+
+
+def record_inbound(session: Session, channel: str, external_id: str) -> bool:
+    """Record a provider's message id with the outcome of its turn; False when a concurrent
+    delivery of the same message recorded it first."""
     try:
         with session.begin_nested():
             session.add(InboundMessage(channel=channel, external_id=external_id))
@@ -52,7 +63,7 @@ def first_time(session: Session, channel: str, external_id: str) -> bool:
     return True
 
 
-def contact_for(
+def find_or_register(
     session: Session,
     secret: str,
     channel: str,
@@ -60,25 +71,37 @@ def contact_for(
     language: str | None = None,
     site: str | None = None,
 ) -> ContactView:
-    """The contact behind an address, created on first contact (with the channel's language
-    when it is French or Dutch). A site code given later replaces the earlier one."""
+    """The contact behind an address, registered on first contact (with the channel's
+    language when it is French or Dutch, and its site code). Writes only when new."""
     contact = session.scalar(
         select(Contact).where(Contact.channel == channel, Contact.address == address)
     )
-    is_new = contact is None
-    if contact is None:
-        contact = Contact(
-            channel=channel,
-            address=address,
-            pseudonym=pseudonym(secret, channel, address),
-            language=language if language in LANGUAGES else None,
-        )
-        session.add(contact)
-    contact.last_seen_at = utcnow()
-    if site:
-        contact.site = site
+    if contact is not None:
+        return _view(contact, is_new=False)
+    contact = Contact(
+        channel=channel,
+        address=address,
+        pseudonym=pseudonym(secret, channel, address),
+        language=language if language in LANGUAGES else None,
+        site=site,
+    )
+    session.add(contact)
     session.flush()
-    return _view(contact, is_new)
+    return _view(contact, is_new=True)
+
+
+def touch(session: Session, contact_id: int, site: str | None = None) -> None:
+    """The contact was seen now; a site code given later replaces the earlier one."""
+    changes: dict[str, object] = {"last_seen_at": utcnow()}
+    if site:
+        changes["site"] = site
+    # An UPDATE statement: a contact erased during this unit of work is simply not there.
+    session.execute(
+        update(Contact)
+        .where(Contact.id == contact_id)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def set_language(session: Session, contact_id: int, language: str) -> None:

@@ -3,9 +3,11 @@ DATABASE_URL. The schema is owned by Alembic (bot/gateway/migrations)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -38,26 +40,26 @@ def _use_real_sqlite_transactions(engine: Engine) -> None:
     outbox worker) one writer at a time; production runs on PostgreSQL."""
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    def _connect(dbapi_connection: sqlite3.Connection, connection_record: object) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
         dbapi_connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
         dbapi_connection.execute("PRAGMA busy_timeout=30000")
 
     @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:  # noqa: ANN001
+    def _begin(connection: Connection) -> None:
         # IMMEDIATE: a transaction takes the write lock up front, waiting for its turn,
         # instead of failing with "database is locked" when it later wants to write.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker:
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     sessions = sessionmaker(engine, expire_on_commit=False)
     _track_writes(sessions)
     return sessions
 
 
-def _track_writes(sessions: sessionmaker) -> None:
+def _track_writes(sessions: sessionmaker[Session]) -> None:
     """session.info["flushed_writes"]: this transaction inserted, updated or deleted
     something (the unit of work refuses to wait on another service then)."""
 
@@ -84,3 +86,9 @@ def database_answers(engine: Engine) -> bool:
     except Exception:  # any driver error means "not answering"; /healthz says so
         return False
     return True
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. Session.execute() is typed as returning a
+    Result; for a DML statement it is a CursorResult, which has the count."""
+    return cast("CursorResult[Any]", result).rowcount

@@ -22,12 +22,15 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     work = UnitOfWork(get_services(request).sessions)
     try:
         yield work
-        await work.commit()
+        if not work.handed_over:
+            await work.commit()
     except BaseException:
-        await work.rollback()
+        if not work.handed_over:
+            await work.rollback()
         raise
     finally:
-        await work.close()
+        if not work.handed_over:
+            await work.close()
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from bot.core.rasa_client import RasaClient
@@ -33,13 +33,13 @@ class Outbox(Protocol):
 @dataclass
 class Services:
     settings: Settings
-    sessions: sessionmaker
+    sessions: sessionmaker[Session]
     rasa: RasaClient
     outbox: Outbox
     background: set[asyncio.Task]
-    telegram_bot: ExtBot | None = None
-    limiter: SenderLimiter | None = None
-    metrics: Metrics | None = None
+    telegram_bot: ExtBot | None  # None without a Telegram token
+    limiter: SenderLimiter
+    metrics: Metrics
 
 
 async def in_session(services: Services, work: Callable[..., T], *args: Any) -> T:

@@ -28,7 +28,9 @@ class UnitOfWork:
         self._sessions = sessions
         self._session: Session | None = None
         self._wrote = False
+        self._after_commit: list[Callable[[], None]] = []
         self.commits = 0
+        self.handed_over = False
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """`work(session, *args)` in a thread, in this unit's transaction (not committed)."""
@@ -43,6 +45,11 @@ class UnitOfWork:
             self._wrote = True
         return result
 
+    def hand_over(self) -> None:
+        """Work that outlives its request (a slow turn) finishes this unit: the request's
+        end no longer commits or closes it; whoever took it over does."""
+        self.handed_over = True
+
     @property
     def wrote(self) -> bool:
         return self._wrote
@@ -55,16 +62,25 @@ class UnitOfWork:
             await run_in_threadpool(self._session.rollback)  # read-only: nothing is lost
         return await awaitable
 
+    def after_commit(self, then: Callable[[], None]) -> None:
+        """Run `then()` once this unit's writes are committed (never if they are not):
+        for what must see them, like pausing Rasa for a handoff just opened."""
+        self._after_commit.append(then)
+
     async def commit(self) -> None:
         if self._session is not None and self._wrote:
             await run_in_threadpool(self._session.commit)
             self.commits += 1
         self._wrote = False
+        waiting, self._after_commit = self._after_commit, []
+        for then in waiting:
+            then()
 
     async def rollback(self) -> None:
         if self._session is not None:
             await run_in_threadpool(self._session.rollback)
         self._wrote = False
+        self._after_commit = []
 
     async def close(self) -> None:
         if self._session is not None:

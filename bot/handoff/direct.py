@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact
 from bot.contacts.store import ContactView
-from bot.core.services import Services, in_background, in_session
+from bot.core.services import Services, in_background
+from bot.core.unit_of_work import UnitOfWork
 from bot.handoff import store
 from bot.handoff.models import HousingCompany
 from bot.handoff.rasa_pause import pause_rasa
@@ -33,18 +34,20 @@ def _open(
     return handoff.id, created, out_of_hours_text(company, language, datetime.now(timezone.utc))
 
 
-async def open_from_gateway(services: Services, contact: ContactView, reason: str) -> list[str]:
+async def open_from_gateway(
+    services: Services, work: UnitOfWork, contact: ContactView, reason: str
+) -> list[str]:
     """Open (or find) the contact's handoff; what the tenant is told."""
     language = contact.language or "fr"
     try:
-        handoff_id, created, closed_now = await in_session(
-            services, _open, contact.id, reason, language
-        )
+        handoff_id, created, closed_now = await work.run(_open, contact.id, reason, language)
     except LookupError:  # no housing company configured: nobody to hand over to
         log.error("handoff: no housing company configured")
         return [text("unavailable", language)]
     if created:
         log.info("handoff %s opened by the gateway (%s)", handoff_id, reason)
         services.metrics.handoffs.labels("false").inc()
-        in_background(services, pause_rasa(services, contact.pseudonym, handoff_id))
+        work.after_commit(
+            lambda: in_background(services, pause_rasa(services, contact.pseudonym, handoff_id))
+        )
     return [text("person_coming", language)] + ([closed_now] if closed_now else [])

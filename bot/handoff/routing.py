@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from bot.contacts.store import ContactView
-from bot.core.services import Services, in_session
+from bot.core.unit_of_work import UnitOfWork
 from bot.handoff import store
 from bot.handoff.hours import is_open, next_opening, say_when
 from bot.handoff.models import HousingCompany
@@ -52,9 +52,9 @@ def _record(session, contact_id: int, body: str, language: str) -> Routed | None
     return Routed(handoff.id, replies)
 
 
-async def route_to_caseworker(services: Services, contact: ContactView, body: str) -> Routed | None:
+async def route_to_caseworker(work: UnitOfWork, contact: ContactView, body: str) -> Routed | None:
     """None when no handoff is open (the bot answers); else what to send now."""
-    routed = await in_session(services, _record, contact.id, body, contact.language or "fr")
+    routed = await work.run(_record, contact.id, body, contact.language or "fr")
     if routed is not None:
         log.info("handoff %s: tenant message kept for the caseworker", routed.handoff_id)
     return routed

@@ -13,13 +13,13 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import create_engine, delete, select, text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bot.contacts.models import Contact, MenuOption
 from bot.core.clock import utcnow
-from bot.core.services import Services, in_session
+from bot.core.services import Services
+from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.models import Handoff, HandoffEntry
 from bot.handoff.store import open_handoff_of
 from bot.outbox.models import OutboxMessage
@@ -75,20 +75,18 @@ def erase_rasa_events(tracker_store_url: str, sender_id: str) -> int:
         engine.dispose()
 
 
-async def erase_if_requested(services: Services, contact_id: int, sender_id: str) -> Erased | None:
-    """After a turn: carry out an erasure the tenant confirmed during it. With the database
-    down, the confirmation could not have been stored either; a stored one is carried out
-    after the next turn."""
-    try:
-        if not await in_session(services, erasure_requested, contact_id):
-            return None
-    except OperationalError:
-        log.error("erasure check skipped: the database is unavailable")
+async def erase_if_requested(
+    services: Services, work: UnitOfWork, contact_id: int, sender_id: str
+) -> Erased | None:
+    """After a turn: carry out an erasure the tenant confirmed during it, in the turn's
+    unit of work. With the database down, the confirmation could not have been stored
+    either; a stored one is carried out after the next turn."""
+    if not await work.run(erasure_requested, contact_id):
         return None
     store = services.settings.rasa_tracker_store_url
     events = await run_in_threadpool(erase_rasa_events, store, sender_id)
-    handoffs = await in_session(services, erase_gateway_records, contact_id)
-    signals = await in_session(services, erase_signals, sender_id)
+    handoffs = await work.run(erase_gateway_records, contact_id)
+    signals = await work.run(erase_signals, sender_id)
     log.info(
         "erasure done for %s: %d Rasa events, %d handoffs, %d signal rows",
         sender_id,
@@ -104,16 +102,16 @@ def _has_open_handoff(session: Session, contact_id: int) -> bool:
 
 
 async def erasure_keyword(
-    services: Services, contact_id: int, sender_id: str, confirmed: bool
+    services: Services, work: UnitOfWork, contact_id: int, sender_id: str, confirmed: bool
 ) -> str | None:
     """EFFACER / WISSEN while a person owns the conversation (the bot, paused, cannot ask
     for the confirmation): the gateway asks, and EFFACER OUI / WISSEN JA erases at once.
     Outside a handoff the bot asks (None: let the bot handle it). What to tell the tenant:
     "confirm" or "erased"."""
     if not confirmed:
-        return "confirm" if await in_session(services, _has_open_handoff, contact_id) else None
-    await in_session(services, _request_by_id, contact_id)
-    await erase_if_requested(services, contact_id, sender_id)
+        return "confirm" if await work.run(_has_open_handoff, contact_id) else None
+    await work.run(_request_by_id, contact_id)
+    await erase_if_requested(services, work, contact_id, sender_id)
     return "erased"
 
 

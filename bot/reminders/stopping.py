@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session
 
 from bot.contacts import store as contacts
 from bot.contacts.store import ContactView
-from bot.core.services import Services, in_session
+from bot.core.unit_of_work import UnitOfWork
 from bot.reminders.store import cancel_all
 from bot.texts import text
 
 log = logging.getLogger(__name__)
 
 
-async def stop_reminders(services: Services, contact: ContactView) -> str:
-    cancelled = await in_session(services, cancel_all, contact.id, "stopped")
+async def stop_reminders(work: UnitOfWork, contact: ContactView) -> str:
+    cancelled = await work.run(cancel_all, contact.id, "stopped")
     log.info("reminders: %s stopped %d", contact.pseudonym, cancelled)
     return text("reminders_stopped", contact.language)
 
