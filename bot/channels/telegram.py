@@ -8,7 +8,6 @@ the same commit as the turn's outcome and the replies put in the outbox."""
 from __future__ import annotations
 
 import hmac
-import html
 import logging
 from dataclasses import replace
 from typing import Any
@@ -33,6 +32,7 @@ from bot.core.services import Services, in_background
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
+from bot.outbox.rendering import telegram_html
 from bot.outbox.worker import enqueue
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
 from bot.reminders.stopping import stop_reminders
@@ -168,7 +168,7 @@ async def _turn(services: Services, work: UnitOfWork, contact: ContactView, body
             await _send(services, work, contact, [text("erase_confirm", contact.language)])
             return
         if said == "erased":  # nothing of the contact is left, not even in the outbox
-            done = TelegramMessage(html.escape(text("erased", contact.language), quote=False))
+            done = TelegramMessage(telegram_html(text("erased", contact.language)))
             _send_direct_after_commit(services, work, contact, TelegramTurn([done], []))
             return
     routed = await route_to_caseworker(work, contact, body)
@@ -226,5 +226,5 @@ async def _send(
     services: Services, work: UnitOfWork, contact: ContactView, texts: list[str]
 ) -> None:
     for body in texts:
-        await work.run(enqueue, contact.id, CHANNEL, html.escape(body, quote=False))
+        await work.run(enqueue, contact.id, CHANNEL, telegram_html(body))
     work.after_commit(services.outbox.wake)

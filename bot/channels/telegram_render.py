@@ -4,10 +4,11 @@ with entities is longer), texts escaped for HTML and split under 4,096 character
 
 from __future__ import annotations
 
-import html
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.outbox.rendering import telegram_html
 
 MAX_TEXT = 4096
 PARSE_MODE = "HTML"
@@ -39,7 +40,7 @@ def render_turn(messages: list[dict[str, Any]]) -> TelegramTurn:
             title = str(button.get("title", ""))
             options.append((token, str(button.get("payload", "")), title))
             buttons.append((title, token))
-        chunks = split(html.escape(message.get("text") or "", quote=False)) or [""]
+        chunks = split(telegram_html(message.get("text") or "")) or [""]
         rendered += [TelegramMessage(chunk) for chunk in chunks[:-1]]
         rendered.append(TelegramMessage(chunks[-1], buttons))
     return TelegramTurn([m for m in rendered if m.text or m.buttons], options)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -22,14 +21,15 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.contacts.models import Contact
 from bot.core.clock import as_utc, utcnow
+from bot.core.db import rowcount
 from bot.directory.store import load
 from bot.hsds_profile import TIME_ZONE
+from bot.outbox.rendering import bodies_for
 from bot.outbox.worker import enqueue
 from bot.reminders.models import CANCELLED, PENDING, SENT, Reminder
 from bot.reminders.sessions import place_of, session_at
 from bot.reminders.texts import reminder_text
 from bot.reminders.timing import is_quiet
-from bot.sms_rules import to_gsm7
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -39,7 +39,7 @@ TOO_LATE = timedelta(minutes=30)  # closer than this to the start, a reminder is
 class ReminderScheduler:
     def __init__(
         self,
-        sessions: sessionmaker,
+        sessions: sessionmaker[Session],
         wake_outbox: Callable[[], None] = lambda: None,
         poll_seconds: float = 30.0,
         clock: Callable[[], datetime] = utcnow,
@@ -113,16 +113,13 @@ class ReminderScheduler:
         if reason:
             log.info("reminder %s cancelled: %s", reminder_id, reason)
             return 0
+        assert service is not None  # else the reason is "activity gone"
         day_before = now.astimezone(TIME_ZONE).date() < start.astimezone(TIME_ZONE).date()
         body = reminder_text(
             service, reminder.location_id, start, end, reminder.language, day_before
         )
-        enqueue(
-            session,
-            contact.id,
-            contact.channel,
-            to_gsm7(body) if contact.channel == "sms" else _html(body),
-        )
+        for part in bodies_for(contact.channel, body):
+            enqueue(session, contact.id, contact.channel, part)
         log.info("reminder %s handed to the outbox for %s", reminder_id, contact.pseudonym)
         return 1
 
@@ -132,14 +129,11 @@ def _claim(
 ) -> bool:
     """The conditional UPDATE that only one worker wins (the row lock orders them)."""
     return bool(
-        session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.status == PENDING)
-            .values(status=status, reason=reason, done_at=now)
-        ).rowcount
+        rowcount(
+            session.execute(
+                update(Reminder)
+                .where(Reminder.id == reminder_id, Reminder.status == PENDING)
+                .values(status=status, reason=reason, done_at=now)
+            )
+        )
     )
-
-
-def _html(body: str) -> str:
-    """Telegram messages are sent as HTML."""
-    return html.escape(body, quote=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.sms_render import split as channel_split
+from bot.channels.sms_render import render_turn
 from bot.outbox.rendering import bodies_for
-from bot.sms_rules import HARD_MAX_SEGMENTS, measure, to_gsm7
+from bot.sms_rules import HARD_MAX_SEGMENTS, measure
 
 LONG = "\n".join(
     f"{n}. École de devoirs du Chêne - rue de l’Église {n}, lundi et jeudi 16h-18h."
@@ -27,9 +27,9 @@ def test_a_long_sms_is_cut_into_at_most_three_messages_at_list_items():
     assert "\n".join(parts).count("École") == 8  # nothing lost
 
 
-def test_the_sms_parts_are_those_of_the_sms_channel_s_split():
-    for text in (LONG, "Bonjour.", "Une phrase assez longue pour compter. " * 12, ""):
-        assert bodies_for("sms", text) == channel_split(to_gsm7(text))
+def test_a_bot_turn_and_a_caseworker_reply_of_the_same_text_are_cut_alike():
+    for text in (LONG, "Bonjour.", "Une phrase assez longue pour compter. " * 12):
+        assert bodies_for("sms", text) == render_turn([{"text": text}]).parts
 
 
 def test_telegram_text_is_escaped_html_with_quotes_kept():
