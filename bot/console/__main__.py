@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from bot.console.security import hash_password
 from bot.core.db import make_engine, make_session_factory
+from bot.core.schema import require_current_schema
 from bot.core.settings import get_settings
-from bot.gateway.migrate import upgrade_to_head
 from bot.handoff.models import ROLES, HousingCompany, StaffUser
 from bot.handoff.store import load_companies
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     url = args.database_url or settings.database_url
-    upgrade_to_head(url)
+    require_current_schema(url)
     sessions = make_session_factory(make_engine(url))
     password = (
         getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")

@@ -63,7 +63,8 @@ def answers(url: str) -> bool:
 def running_gateway(
     workdir: Path, rasa_url: str = "http://127.0.0.1:9", extra_env: dict[str, str] | None = None
 ) -> Iterator[str]:
-    """The real gateway on a free port with the sample directory imported; yields its URL."""
+    """The real gateway on a free port, its database migrated (`python -m bot.gateway
+    migrate`, as make run does) and the sample directory imported; yields its URL."""
     if not GATEWAY_PYTHON.exists():
         raise RuntimeError(f"{GATEWAY_PYTHON} is missing: run `make setup`")
     port = free_port()
@@ -76,13 +77,12 @@ def running_gateway(
         "RASA_URL": rasa_url,
         **(extra_env or {}),
     }
-    subprocess.run(
-        [str(GATEWAY_PYTHON), "-m", "bot.directory", "import", str(SAMPLE_DIRECTORY)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    for setup in (["bot.gateway", "migrate"], ["bot.directory", "import", str(SAMPLE_DIRECTORY)]):
+        done = subprocess.run(
+            [str(GATEWAY_PYTHON), "-m", *setup], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"`python -m {' '.join(setup)}` failed:\n{done.stderr[-3000:]}")
     log = workdir / "gateway.log"
     process = subprocess.Popen(
         [str(GATEWAY_PYTHON), "-m", "bot.gateway"],

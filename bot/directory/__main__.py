@@ -3,7 +3,8 @@
     python -m bot.directory import PATH [--dry-run]   HSDS JSON or a tabular package (dir)
     python -m bot.directory export PATH [--tabular]   HSDS JSON, or CSV + datapackage.json
 
-The database is the gateway's (DATABASE_URL, SQLite under var/ by default), migrated first."""
+The database is the gateway's (DATABASE_URL, SQLite under var/ by default), at the schema's
+head: `python -m bot.gateway migrate` first (the command refuses an old or missing schema)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
 from bot.core.db import make_engine, make_session_factory
+from bot.core.schema import require_current_schema
 from bot.core.settings import get_settings
 from bot.directory.exporter import export_services
 from bot.directory.importer import ImportReport, SourceError, import_records, read_source
 from bot.directory.tabular import TabularError, write_package
-from bot.gateway.migrate import upgrade_to_head
 
 MAX_LISTED_PROBLEMS = 50
 
@@ -27,10 +30,17 @@ MAX_LISTED_PROBLEMS = 50
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     database_url = arguments.database_url or get_settings().database_url
-    upgrade_to_head(database_url)
-    sessions = make_session_factory(make_engine(database_url))
     if arguments.command == "import":
-        return _import(sessions, Path(arguments.path), arguments.dry_run)
+        try:  # a file that cannot be read is reported before the database is looked at
+            source = read_source(Path(arguments.path))
+        except (SourceError, TabularError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        require_current_schema(database_url)
+        sessions = make_session_factory(make_engine(database_url))
+        return _import(sessions, source, arguments.dry_run)
+    require_current_schema(database_url)
+    sessions = make_session_factory(make_engine(database_url))
     return _export(sessions, Path(arguments.path), arguments.tabular)
 
 
@@ -47,12 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _import(sessions, path: Path, dry_run: bool) -> int:  # noqa: ANN001
-    try:
-        metadata, records, unused = read_source(path)
-    except (SourceError, TabularError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+def _import(
+    sessions: sessionmaker[Session],
+    source: tuple[dict[str, Any], list[Any], list[str]],
+    dry_run: bool,
+) -> int:
+    metadata, records, unused = source
     with tqdm(
         total=len(records), unit="service", disable=len(records) < 200, file=sys.stderr
     ) as bar:
@@ -77,7 +87,7 @@ def _print_report(report: ImportReport) -> None:
         print(f"  ... and {len(report.rejected) - MAX_LISTED_PROBLEMS} more", file=sys.stderr)
 
 
-def _export(sessions, path: Path, tabular: bool) -> int:  # noqa: ANN001
+def _export(sessions: sessionmaker[Session], path: Path, tabular: bool) -> int:
     with sessions() as session:
         services = export_services(session)
     if tabular:

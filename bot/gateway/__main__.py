@@ -1,21 +1,38 @@
-"""`python -m bot.gateway`: bring the database schema up to date, then serve with
-GATEWAY_WORKERS processes (several need PostgreSQL and a shared rate-limit store)."""
+"""`python -m bot.gateway migrate`: bring the database schema to head (the one command that
+migrates). `python -m bot.gateway` (or `... serve`): check that the schema is at head, and
+refuse to start otherwise; then serve with GATEWAY_WORKERS processes (several need
+PostgreSQL and a shared rate-limit store)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
+import sys
 import tempfile
 
 import uvicorn
 
+from bot.core.schema import require_current_schema
 from bot.core.settings import get_settings
-from bot.gateway.migrate import upgrade_to_head
+from bot.gateway.migrate import migrate
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.gateway")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["serve", "migrate"],
+        default="serve",
+        help="serve (the default): the gateway; migrate: bring the schema to head and exit",
+    )
+    args = parser.parse_args(argv)
     settings = get_settings()
-    upgrade_to_head(settings.database_url)
+    if args.command == "migrate":
+        print(migrate(settings.database_url))
+        return 0
+    require_current_schema(settings.database_url)
     if settings.gateway_workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Every worker writes its counts here; /metrics adds them up. Emptied per start.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="gateway-metrics-")
@@ -30,7 +47,8 @@ def main() -> None:
     finally:
         if settings.gateway_workers > 1:
             shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from bot.core.db import make_engine, make_session_factory
+from bot.core.schema import require_current_schema
 from bot.core.settings import get_settings
-from bot.gateway.migrate import upgrade_to_head
 from bot.privacy.retention import purge
 
 
@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     args = parser.parse_args(argv)
     settings = get_settings()
-    upgrade_to_head(settings.database_url)
+    require_current_schema(settings.database_url)
     with make_session_factory(make_engine(settings.database_url))() as session:
         purged = purge(
             session,

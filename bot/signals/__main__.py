@@ -10,15 +10,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from functools import partial
 from pathlib import Path
 
 import pika
 
 from bot.core.db import make_engine, make_session_factory
+from bot.core.schema import require_current_schema
 from bot.core.settings import Settings, get_settings
-from bot.gateway.migrate import upgrade_to_head
 from bot.handoff.store import load_companies
 from bot.signals import cli_summary
 from bot.signals.recorder import Recorder
@@ -38,18 +37,6 @@ def rabbitmq_parameters(settings: Settings) -> pika.ConnectionParameters:
     )
 
 
-def migrate(database_url: str, attempts: int = 15) -> None:
-    """Bring the schema up to date; the gateway may be doing the same at this moment."""
-    for attempt in range(attempts):
-        try:
-            upgrade_to_head(database_url)
-            return
-        except Exception:  # a concurrent migration, or the database not up yet: wait
-            if attempt == attempts - 1:
-                raise
-            time.sleep(2)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.signals")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -64,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("pika").setLevel(logging.WARNING)
     settings = get_settings()
-    migrate(settings.database_url)
+    require_current_schema(settings.database_url)  # `python -m bot.gateway migrate` first
     sessions = make_session_factory(make_engine(settings.database_url))
     with sessions() as session:  # a site's housing company (idempotent, as the gateway does)
         load_companies(session, Path(settings.housing_companies_file))

@@ -11,9 +11,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import TextIO
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.core.db import make_engine, make_session_factory
+from bot.core.schema import require_current_schema
 from bot.core.settings import get_settings
-from bot.gateway.migrate import upgrade_to_head
 from bot.signals.sample import seed_sample
 from bot.signals.summary import Summary, monday, summarise, to_csv
 from bot.signals.weeks import week_of
@@ -47,9 +49,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sample.set_defaults(run=run_seed_sample)
 
 
-def _sessions(database_url: str | None):  # noqa: ANN202
+def _sessions(database_url: str | None) -> sessionmaker[Session]:
     url = database_url or get_settings().database_url
-    upgrade_to_head(url)
+    require_current_schema(url)  # migrated by `python -m bot.gateway migrate` only
     return make_session_factory(make_engine(url))
 
 
@@ -114,7 +116,7 @@ def as_text(summary: Summary) -> str:
         header,
     )
     missed = summary.not_understood
-    missed_table = {
+    missed_table: dict[str, Sequence[object]] = {
         "conversations": [r.cell for r in missed],
         "rate": [r.percent() or "-" for r in missed],
     }

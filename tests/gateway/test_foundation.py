@@ -1,4 +1,5 @@
-"""The gateway's foundation: settings, migrations, and /healthz on a real server."""
+"""The gateway's foundation: settings, migrations (one command migrates, every other process
+refuses an old or missing schema), and /healthz on a real server."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
 
+from bot.core.schema import require_current_schema, schema_state
 from bot.core.settings import InsecureSettings, Settings
 from bot.gateway.app import create_app
-from bot.gateway.migrate import upgrade_to_head
+from bot.gateway.migrate import alembic_config, upgrade_to_head
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,9 +107,8 @@ def test_healthz_reports_a_database_that_stops_answering(tmp_path):
     assert response.json()["checks"]["database"] == "unreachable"
 
 
-def test_the_gateway_starts_migrates_and_serves(tmp_path):
-    port = free_port()
-    env = {
+def gateway_env(tmp_path: Path, port: int) -> dict[str, str]:
+    return {
         **os.environ,
         "GATEWAY_PORT": str(port),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
@@ -114,6 +116,21 @@ def test_the_gateway_starts_migrates_and_serves(tmp_path):
         "RASA_TIMEOUT_SECONDS": "2",
         "PYTHONPATH": str(ROOT),
     }
+
+
+def test_the_gateway_starts_migrates_and_serves(tmp_path):
+    port = free_port()
+    env = gateway_env(tmp_path, port)
+    migrated = subprocess.run(
+        [sys.executable, "-m", "bot.gateway", "migrate"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    assert "to 0008" in migrated.stdout
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.gateway"],
         cwd=tmp_path,
@@ -136,3 +153,101 @@ def test_the_gateway_starts_migrates_and_serves(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+MIGRATE_FIRST = "Run `python -m bot.gateway migrate`"
+
+
+def test_the_gateway_refuses_to_serve_an_unmigrated_database(tmp_path):
+    env = gateway_env(tmp_path, free_port())
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.gateway"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "has no schema yet" in done.stderr and MIGRATE_FIRST in done.stderr
+    assert "Uvicorn running" not in done.stderr
+    assert not (tmp_path / "gateway.db").exists()  # looking did not create it
+
+
+def test_the_migrate_command_is_idempotent(tmp_path):
+    env = gateway_env(tmp_path, free_port())
+    command = [sys.executable, "-m", "bot.gateway", "migrate"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert "from no schema to 0008" in first.stdout
+    assert "already at 0008" in again.stdout
+
+
+def test_a_command_line_tool_refuses_an_old_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    command.upgrade(alembic_config(url), "0007")  # a database left by the previous release
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.privacy", "purge", "--dry-run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "is at revision 0007, this code needs 0008" in done.stderr
+    assert MIGRATE_FIRST in done.stderr
+    assert "would delete" not in done.stdout
+    with sqlite3.connect(tmp_path / "gateway.db") as connection:  # nothing was migrated
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("0007",)
+        ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["bot.directory", "export", "out.json"],
+        ["bot.signals", "summary", "--from", "2026-03-02", "--to", "2026-03-20"],
+        ["bot.signals", "consume", "--until-empty"],
+        [
+            "bot.console",
+            "create-user",
+            "a@b.example",
+            "--name",
+            "A",
+            "--role",
+            "caseworker",
+            "--company",
+            "sample-company",
+        ],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_every_command_line_tool_refuses_a_missing_schema(tmp_path, args):
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url}
+    done = subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=tmp_path,
+        env=env,
+        input="a-long-enough-password\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "has no schema yet" in done.stderr and MIGRATE_FIRST in done.stderr
+
+
+def test_the_schema_check_reports_an_unknown_revision(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    upgrade_to_head(url)
+    with sqlite3.connect(tmp_path / "gateway.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(SystemExit, match="0099, which this code does not know") as refused:
+        require_current_schema(url)
+    assert MIGRATE_FIRST in str(refused.value)
+    assert schema_state(url).head == {"0008"}
