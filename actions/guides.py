@@ -1,4 +1,4 @@
-"""The step-by-step digital-help guides (bot/guides, issue 7): the list of guides, and one
+"""The step-by-step digital-help guides (bot/guides): the list of guides, and one
 step per message with next / repeat / menu (1 / 2 / 0 on SMS, buttons on Telegram).
 
 The open guide lives in two slots: `guide` (its id) and `guide_step` (the index, from 0,
@@ -13,21 +13,20 @@ guide open, shows more results."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.tracker_utils import language, latest_entity
 from bot.guides import find_guide, guides, step_count, step_text, ui_text
 from bot.lexicon.folding import fold
-from bot.sms_rules import MAX_SEGMENTS, measure, menu_keys, render
+from bot.sms_rules import MAX_SEGMENTS, MENU_PAYLOAD, measure, menu_keys, render
 
 GUIDE_SLOTS = ("guide", "guide_step")
 NEXT, REPEAT = "next", "repeat"
 NEXT_PAYLOAD, REPEAT_PAYLOAD = "/guide_next", "/guide_repeat"
-MENU_PAYLOAD = "/ask_capabilities"  # key 0 on SMS (bot/sms.py), like the gateway's "0"
 FIND_HELP_PAYLOAD = '/find_activity{"activity_category": "digital_help"}'
 # "encore" is "more" elsewhere (more_results); inside a guide it asks for the step again.
 AGAIN = {"encore", "encore une fois"}
@@ -135,7 +134,7 @@ class ActionGuideList(Action):
         return "action_guide_list"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang = language(tracker)
         chosen = latest_entity(tracker, "guide")

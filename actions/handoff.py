@@ -1,4 +1,4 @@
-"""Offers of a person and the handoff request to the gateway (issue 5 owns the queue).
+"""Offers of a person and the handoff request to the gateway (the gateway owns the queue).
 When the gateway cannot be reached the tenant is told how to reach a person directly."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import gateway, guides
 from actions.tracker_utils import language, latest_intent, latest_metadata
@@ -56,7 +57,7 @@ class ActionHumanHandoff(Action):
         return "action_human_handoff"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         await hand_over(dispatcher, tracker, reason="asked")
         return [SlotSet("pending_offer", None), SlotSet("handoff_reason", "asked")]
@@ -69,7 +70,7 @@ class ActionOfferHandoff(Action):
         return "action_offer_handoff"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_offer_handoff")
         return [
@@ -83,7 +84,7 @@ class ActionAskDelete(Action):
         return "action_ask_delete"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_confirm_delete")
         return [SlotSet("pending_offer", "erase")]
@@ -98,7 +99,7 @@ class ActionResolveOffer(Action):
         return "action_resolve_offer"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         offer = tracker.get_slot("pending_offer")
         accepted = latest_intent(tracker) == "affirm"

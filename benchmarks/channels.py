@@ -24,6 +24,7 @@ from twilio.request_validator import RequestValidator
 from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
 from bot.devtools.processes import free_port, running_gateway, running_rasa
+from bot.devtools.stats import percentile
 from bot.sms_rules import measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,11 +43,6 @@ SCRIPT = [
     ("merci", "merci"),
 ]
 _ids = itertools.count(1)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def sms_conversation(

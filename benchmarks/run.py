@@ -21,7 +21,15 @@ from pathlib import Path
 import yaml
 from sklearn.metrics import accuracy_score, f1_score
 
-from benchmarks.split import LANGUAGES, ROOT, Example, load_examples, split, write_training_file
+from benchmarks.split import (
+    LANGUAGES,
+    ROOT,
+    Example,
+    blind_examples,
+    load_examples,
+    split,
+    write_training_file,
+)
 from bot.language_id import identify
 
 OUT = ROOT / "var" / "bench"
@@ -71,16 +79,6 @@ def train(name: str, config: Path, data: Path, workdir: Path = OUT) -> Trained:
     if process.returncode:
         raise RuntimeError(f"training {name} failed, see {log.name}")
     return Trained(out / f"{name}.tar.gz", time.perf_counter() - started, usage.ru_maxrss / 1024)
-
-
-def blind_examples() -> list[Example]:
-    examples = []
-    for language in LANGUAGES:
-        path = ROOT / "tests" / "data" / f"blind_nlu_{language}.yml"
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in block["examples"].strip().splitlines():
-                examples.append(Example(language, block["intent"], line[2:].strip()))
-    return examples
 
 
 def top_intent(parsed: dict) -> str:

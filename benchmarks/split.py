@@ -28,14 +28,35 @@ class Example:
         return _ANNOTATION.sub(lambda m: m.group(1) or m.group(2), self.annotated)
 
 
+BLIND_DIR = ROOT / "tests" / "data"
+
+
+def examples_in(path: Path, language: str) -> list[Example]:
+    """The examples of one Rasa NLU training-data file."""
+    return [
+        Example(language, block["intent"], line[2:].strip())
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+        for line in block["examples"].strip().splitlines()
+    ]
+
+
 def load_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
-    examples = []
-    for language in LANGUAGES:
-        for path in sorted((nlu_dir / language).glob("*.yml")):
-            for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-                for line in block["examples"].strip().splitlines():
-                    examples.append(Example(language, block["intent"], line[2:].strip()))
-    return examples
+    return [
+        example
+        for language in LANGUAGES
+        for path in sorted((nlu_dir / language).glob("*.yml"))
+        for example in examples_in(path, language)
+    ]
+
+
+def blind_examples(languages: tuple[str, ...] = LANGUAGES) -> list[Example]:
+    """The blind sets (tests/data/blind_nlu_*.yml), written before any tuning and never
+    trained or tuned on."""
+    return [
+        example
+        for language in languages
+        for example in examples_in(BLIND_DIR / f"blind_nlu_{language}.yml", language)
+    ]
 
 
 def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:

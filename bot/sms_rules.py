@@ -89,7 +89,8 @@ def measure(text: str) -> SmsSize:
 
 # Options that keep the same digit wherever they appear (CONTENT.md: 0 is the menu, which
 # the SMS channel also takes as a keyword; 9 is "more results", 8 "remind me" of a result).
-RESERVED_KEYS = {"/remind_me": "8", "/more_results": "9", "/ask_capabilities": "0"}
+MENU_PAYLOAD = "/ask_capabilities"  # what the capabilities rule answers: who I am + menu
+RESERVED_KEYS = {"/remind_me": "8", "/more_results": "9", MENU_PAYLOAD: "0"}
 
 
 def menu_keys(payloads: Iterable[str]) -> list[str]:

@@ -35,12 +35,12 @@ from bot.handoff.routing import route_to_caseworker
 from bot.outbox.worker import enqueue, record_delivery_status
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
 from bot.reminders.stopping import set_opted_out, stop_reminders
+from bot.sms_rules import MENU_PAYLOAD
 from bot.texts import text
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 CHANNEL = "sms"
-MENU_PAYLOAD = "/ask_capabilities"  # what the capabilities rule answers: who I am + menu
 ERASE_PAYLOAD = "/delete_my_data"
 DIGIT = re.compile(r"^\s*(\d)\s*\.?\s*$")
 MAX_BODY = 2000  # longer messages are cut; Twilio's own limit is 1,600 characters

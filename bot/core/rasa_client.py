@@ -196,7 +196,3 @@ class RasaClient:
             except (httpx.HTTPError, ValueError):
                 answers[base] = False
         return answers
-
-    async def answers(self) -> bool:
-        """Some replica serves a model (the others' tenants fall back on it)."""
-        return any((await self.replica_status()).values())

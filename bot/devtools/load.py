@@ -21,6 +21,7 @@ from twilio.request_validator import RequestValidator
 from bot.core.pseudonyms import pseudonym
 from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
 from bot.devtools.loopback import FakeTwilio
+from bot.devtools.stats import percentile
 
 # Ten turns a tenant might send, menu digits included (the gateway maps them). Nothing here
 # asks for a person or says STOP: those would end the bot's part of the conversation.
@@ -75,8 +76,7 @@ class LoadResult:
         return len(self.turns) / self.seconds if self.seconds else 0.0
 
     def percentile_ms(self, share: float) -> float:
-        ordered = sorted(turn.latency_ms for turn in self.turns)
-        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0
+        return percentile((turn.latency_ms for turn in self.turns), share)
 
 
 def twiml_messages(body: str) -> list[str]:

@@ -1,1 +1,1 @@
-"""The local-activities directory in the Open Referral HSDS 3.0 format (issue 3)."""
+"""The local-activities directory in the Open Referral HSDS 3.0 format."""

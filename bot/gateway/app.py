@@ -1,6 +1,6 @@
 """The gateway web app (FastAPI): settings, database, Rasa client and /healthz; the
 directory's HSDS API; the SMS and Telegram webhooks and the outbox worker that sends what
-is not answered in a webhook's response. Handoff and signals mount here later."""
+is not answered in a webhook's response; the console, the internal API and the signals."""
 
 from __future__ import annotations
 

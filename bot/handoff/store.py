@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact
 from bot.core.clock import utcnow
+from bot.core.db import rowcount
 from bot.handoff.models import (
     OPEN_STATUSES,
     AuditEvent,
@@ -93,17 +94,15 @@ def add_entry(
     return entry
 
 
-def mark_urgent(session: Session, handoff_id: int) -> None:
-    session.get_one(Handoff, handoff_id).urgent = True
-
-
 def claim(session: Session, handoff_id: int, staff_id: int) -> bool:
     """True when this caseworker got it; False when someone else was faster."""
-    won = session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.status == "waiting")
-        .values(status="claimed", claimed_by=staff_id, claimed_at=utcnow())
-    ).rowcount
+    won = rowcount(
+        session.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff_id, Handoff.status == "waiting")
+            .values(status="claimed", claimed_by=staff_id, claimed_at=utcnow())
+        )
+    )
     return bool(won)
 
 

@@ -1,1 +1,1 @@
-"""Tenants' privacy: erasure on request (and, later, retention)."""
+"""Tenants' privacy: erasure on request and retention limits."""

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.core.db import rowcount
 from bot.signals.models import SignalErased, SignalTurnSeen, SignalWeekKey
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -28,11 +29,6 @@ def week_of(moment: datetime | float) -> date:
         moment = datetime.fromtimestamp(moment, timezone.utc)
     day = moment.astimezone(BRUSSELS).date()
     return day - timedelta(days=day.weekday())
-
-
-def week_end(week: date) -> datetime:
-    """The moment a week is over: the next Monday at midnight, Brussels time."""
-    return datetime.combine(week + timedelta(days=7), datetime.min.time(), BRUSSELS)
 
 
 def week_key(session: Session, week: date) -> str:
@@ -69,4 +65,4 @@ def delete_ended_keys(session: Session, now: datetime) -> int:
     ended = week_of(now - KEY_GRACE)  # weeks before this one ended at least KEY_GRACE ago
     session.execute(delete(SignalTurnSeen).where(SignalTurnSeen.week < ended))
     session.execute(delete(SignalErased).where(SignalErased.week < ended))
-    return session.execute(delete(SignalWeekKey).where(SignalWeekKey.week < ended)).rowcount or 0
+    return rowcount(session.execute(delete(SignalWeekKey).where(SignalWeekKey.week < ended))) or 0

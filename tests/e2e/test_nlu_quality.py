@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from sklearn.metrics import f1_score
+
+from benchmarks.split import blind_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("fr", "nl")
@@ -17,12 +18,7 @@ MIN_BLIND_MACRO_F1 = 0.93
 
 
 def blind_set(language: str) -> list[tuple[str, str]]:
-    data = yaml.safe_load((ROOT / "tests" / "data" / f"blind_nlu_{language}.yml").read_text())
-    return [
-        (block["intent"], line[2:].strip())
-        for block in data["nlu"]
-        for line in block["examples"].strip().splitlines()
-    ]
+    return [(example.intent, example.annotated) for example in blind_examples((language,))]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
