@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry and crash reports would send data out (and there is no internet here).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-load lint clean
+.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-load lint lint-ruff typecheck lint-imports clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -27,41 +27,105 @@ help:
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  NLU quality and speed against Rasa's default pipeline, directory speed"
 	@echo "make bench-load  throughput, latency, lost/duplicated messages on the production profile"
-	@echo "make setup | train | lint | clean"
+	@echo "make lint   ruff, the type checker (mypy) and the import layers (lint-imports)"
+	@echo "make setup | system-packages | services | migrate | train | clean"
 
 setup: $(RASA_VENV)/.installed $(GATEWAY_VENV)/.installed
 
-# A virtual environment at $(@D) with Python 3.10 and exactly the pins of the lock file.
+# A virtual environment at $(@D) with Python 3.10 and exactly the pins of its lock file (what
+# it does not pin is removed): the development lock (runtime + tests + lint tools); the
+# images install the runtime lock only.
 define install_venv
 	@PYTHON310=$$(scripts/find-python310) && \
 	  { [ -x $(@D)/bin/python ] || $$PYTHON310 -m venv $(@D); }
 	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check "pip<24"
 	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@extra=$$($(@D)/bin/python -m pip freeze --disable-pip-version-check | grep -vixFf <(grep -v '^#' $<) | cut -d= -f1); \
+	  if [ -n "$$extra" ]; then echo "removing what $< does not pin:" $$extra; \
+	    $(@D)/bin/python -m pip uninstall --quiet --disable-pip-version-check -y $$extra; fi
 	$(@D)/bin/python -m pip check
 	@touch $@
 endef
 
-$(RASA_VENV)/.installed: requirements/rasa.lock
+$(RASA_VENV)/.installed: requirements/rasa-dev.lock requirements/rasa.lock
 	$(install_venv)
 
 # The gateway has its own dependency set, not held to Rasa's pins.
-$(GATEWAY_VENV)/.installed: requirements/gateway.lock
+$(GATEWAY_VENV)/.installed: requirements/gateway-dev.lock requirements/gateway.lock
 	$(install_venv)
+
+# What the tests need from this machine (Debian 12, as root or with sudo): Debian's chromium
+# for the console's browser test. Checks first; apt-get update only when the install needs it.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+DEBIAN_PACKAGES := chromium
+system-packages:
+	@missing=$$(for package in $(DEBIAN_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || echo $$package; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -qq $$missing >/dev/null 2>&1 \
+	    || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; }; \
+	fi
+
+# PostgreSQL (5432: the claim race, the production profile), Redis (6379) and RabbitMQ
+# (5672: the production profile's lock store and event broker) on 127.0.0.1. This kind of
+# machine starts them before a session; each one that does not answer is started here.
+define answers
+(exec 3<>/dev/tcp/127.0.0.1/$(1)) 2>/dev/null
+endef
+define wait_for
+for _ in $$(seq 1 $(2)); do $(call answers,$(1)) && break; sleep 1; done; \
+	  $(call answers,$(1)) || { echo "nothing answers on 127.0.0.1:$(1) ($(3))" >&2; exit 1; }
+endef
+# pg_isready tells "accepting connections" from "starting up"; a bare TCP answer where it is missing.
+POSTGRES_READY := $(if $(shell command -v pg_isready),pg_isready -q -h 127.0.0.1 -p 5432,$(call answers,5432))
+services:
+	@if ! $(POSTGRES_READY); then \
+	  echo "starting PostgreSQL"; \
+	  $(SUDO) service postgresql start >/dev/null 2>&1 \
+	    || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -1) main start; \
+	  for _ in $$(seq 1 30); do $(POSTGRES_READY) && break; sleep 1; done; \
+	  $(POSTGRES_READY) || { echo "PostgreSQL does not answer on 127.0.0.1:5432" >&2; exit 1; }; \
+	fi
+	@if ! $(call answers,6379); then \
+	  echo "starting Redis"; \
+	  $(SUDO) service redis-server start >/dev/null 2>&1 \
+	    || $(SUDO) redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+	  $(call wait_for,6379,30,Redis); \
+	fi
+	@if ! $(call answers,5672); then \
+	  echo "starting RabbitMQ"; \
+	  $(SUDO) service rabbitmq-server start >/dev/null 2>&1 || $(SUDO) rabbitmq-server -detached; \
+	  $(call wait_for,5672,90,RabbitMQ); \
+	fi
+
+# Where the development defaults keep their SQLite files (the gateway's, Rasa's trackers and
+# event broker) and the test runs their results.
+var:
+	@mkdir -p $@
+
+# The one command that migrates (python -m bot.gateway migrate); every other process refuses
+# an old or missing schema. DATABASE_URL as for the gateway (SQLite under var/ by default).
+migrate: $(GATEWAY_VENV)/.installed | var
+	$(GATEWAY_PY) -m bot.gateway migrate
 
 train: $(MODEL)
 
 # Rasa's own fingerprinting needs TensorFlow loaded to say "nothing changed"; a make
 # stamp on the training inputs answers at once.
-$(MODEL): $(RASA_VENV)/.installed $(TRAINING_INPUTS)
-	@mkdir -p models var
+$(MODEL): $(RASA_VENV)/.installed $(TRAINING_INPUTS) | var
+	@mkdir -p models
 	$(RASA) train --quiet --fixed-model-name tenant-assistant --out models
 	@touch $@
 
-# Importing is idempotent: the directory is brought up to date with DIRECTORY_DATA each run.
-run: $(MODEL) $(GATEWAY_VENV)/.installed
-	@mkdir -p var
+# Migrating, then importing (idempotent: the directory is brought up to date with
+# DIRECTORY_DATA each run), then the Procfile's processes; its `release` (the migration, for
+# a platform that runs Procfiles) has already run here.
+run: $(MODEL) migrate
 	$(GATEWAY_PY) -m bot.directory import $(DIRECTORY_DATA)
-	$(RASA_VENV)/bin/honcho start -f Procfile
+	$(RASA_VENV)/bin/honcho start -f Procfile -c release=0
 
 # A tenant in the terminal, over the gateway's SMS webhook (CHANNEL=telegram for Telegram).
 chat: $(GATEWAY_VENV)/.installed
@@ -74,27 +138,29 @@ telegram-polling: $(GATEWAY_VENV)/.installed
 validate: $(RASA_VENV)/.installed
 	$(PY) scripts/validate_data.py
 
-test-unit: $(RASA_VENV)/.installed
+test-unit: $(RASA_VENV)/.installed | var
 	$(PY) -m pytest tests/unit -q
 
-test-gateway: $(GATEWAY_VENV)/.installed
+test-gateway: $(GATEWAY_VENV)/.installed services | var
 	$(GATEWAY_PY) -m pytest tests/gateway -q -p no:cacheprovider
 
 # Every fault under load on the production profile (also part of `make test`).
-test-faults: $(MODEL) $(GATEWAY_VENV)/.installed
+test-faults: $(MODEL) $(GATEWAY_VENV)/.installed services | var
 	$(PY) -m pytest tests/e2e/test_faults.py -q
 
-test-stories: $(MODEL)
+test-stories: $(MODEL) | var
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out var/results/core --quiet
 
 # The console in a real browser (Playwright + Debian's chromium) with the real Rasa stack;
 # the screenshots are the run's artifacts, listed even when a test fails.
-test-browser: $(MODEL) $(GATEWAY_VENV)/.installed
+test-browser: $(MODEL) $(GATEWAY_VENV)/.installed system-packages | var
 	$(GATEWAY_PY) -m pytest tests/browser -q -p no:cacheprovider; status=$$?; \
 	  echo "browser screenshots in $(CURDIR)/var/results/screenshots/:"; \
 	  ls var/results/screenshots/ 2>/dev/null; exit $$status
 
-test: $(MODEL) lint validate test-gateway
+# Everything CI runs (.ci/run is `make test`): the machine's packages and services, both
+# environments, the model, lint, then every test.
+test: system-packages services $(MODEL) lint validate test-gateway | var
 	$(PY) -m pytest tests -q --ignore=tests/gateway --ignore=tests/browser
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-stories
@@ -109,16 +175,32 @@ bench-channels: $(MODEL) $(GATEWAY_VENV)/.installed
 # The production profile under load (about an hour): 1,000 SMS conversations x 10 turns through
 # the gateway (PostgreSQL, 2 workers) to 1 and then 2 Rasa replicas (PostgreSQL, Redis, RabbitMQ).
 # ARGS="--conversations 100" for a short run.
-bench-load: $(MODEL) $(GATEWAY_VENV)/.installed
+bench-load: $(MODEL) $(GATEWAY_VENV)/.installed services | var
 	$(PY) -m benchmarks.load $(ARGS)
 
 # The directory's part alone (a few minutes): import rate and search latency, 20,000 services.
-bench-directory: $(GATEWAY_VENV)/.installed
+bench-directory: $(GATEWAY_VENV)/.installed | var
 	$(GATEWAY_PY) -m benchmarks.directory
 
-lint: $(RASA_VENV)/.installed
+lint: lint-ruff typecheck lint-imports
+
+lint-ruff: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/ruff check .
 	$(RASA_VENV)/bin/ruff format --check .
+
+# mypy ([tool.mypy] in pyproject.toml), once per environment, as each side's libraries live in
+# its own: the gateway's code with the gateway's libraries; the Rasa side (actions, bot.nlu,
+# the shared modules that need lingua and rapidfuzz, the production-profile devtool that needs
+# aio_pika and psycopg2) with Rasa's.
+RASA_SIDE := actions bot/nlu bot/language_id.py bot/lexicon/gazetteer.py bot/devtools/stack.py
+typecheck: $(RASA_VENV)/.installed $(GATEWAY_VENV)/.installed | var
+	$(GATEWAY_VENV)/bin/mypy --cache-dir var/mypy-gateway bot \
+	  --exclude '^bot/(nlu/|language_id\.py$$|lexicon/gazetteer\.py$$|devtools/stack\.py$$)'
+	$(RASA_VENV)/bin/mypy --cache-dir var/mypy-rasa $(RASA_SIDE)
+
+# The layers and forbidden imports of [tool.importlinter] in pyproject.toml.
+lint-imports: $(GATEWAY_VENV)/.installed
+	$(GATEWAY_VENV)/bin/lint-imports
 
 clean:
 	rm -rf models var .pytest_cache

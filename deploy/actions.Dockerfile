@@ -18,7 +18,8 @@ RUN pip install --no-cache-dir --disable-pip-version-check -c /tmp/rasa.lock \
 
 WORKDIR /app
 COPY actions/ actions/
-# Only bot/ (shared vocabulary and texts); the actions read no file under data/.
+# Only bot/ (shared vocabulary and texts), less the development code (.dockerignore); the
+# actions read no file under data/.
 COPY bot/ bot/
 ENV PYTHONPATH=/app
 

