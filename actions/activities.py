@@ -3,7 +3,7 @@ which asks the gateway's directory (/hsds/services), never the database."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -28,6 +28,14 @@ MAX_RESULTS = 30  # fetched once per search; "more" pages through them
 MORE_INTENTS = ("more_results", "guide_next")
 # Intents whose message answers the form's question even when we find no commune in it.
 ANSWER_INTENTS = {"inform", "nlu_fallback", "out_of_scope", "find_activity"}
+
+
+class ResultNames(TypedDict):
+    """The placeholders of the search responses (keys the dispatcher cannot mistake for
+    its own arguments)."""
+
+    activity_label: str
+    commune_name: str
 
 
 def _last(value: Any) -> Any:
@@ -109,7 +117,7 @@ class ActionSearchActivities(Action):
         return "action_search_activities"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         more = latest_intent(tracker) in MORE_INTENTS
         if more and guides.open_guide(tracker) is not None:
@@ -133,7 +141,7 @@ class ActionSearchActivities(Action):
             dispatcher.utter_message(response="utter_offer_person")
             return [SlotSet("pending_offer", "handoff"), SlotSet("handoff_reason", "search_failed")]
         services = page.get("contents") or []
-        names = {"activity_label": label, "commune_name": commune.name(lang)}
+        names: ResultNames = {"activity_label": label, "commune_name": commune.name(lang)}
         if not services:
             dispatcher.utter_message(response="utter_search_no_results", **names)
             dispatcher.utter_message(response="utter_offer_person")
@@ -176,7 +184,7 @@ class ActionSearchActivities(Action):
         tracker: Tracker,
         services: list[dict[str, Any]],
         offset: int,
-        names: dict[str, str],
+        names: ResultNames,
         lang: str,
         header: str,
     ) -> list[EventType]:

@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.tracker_utils import language, latest_intent
 from bot.lexicon import topic_labels
@@ -44,7 +45,7 @@ class ActionNotUnderstood(Action):
         return "action_not_understood"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         failures = int(tracker.get_slot("failed_turns") or 0) + 1
         if failures >= FAILURES_BEFORE_PERSON:

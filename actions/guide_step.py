@@ -4,11 +4,10 @@ because it leads to both the guides and the search (which also leads to the guid
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import guides
 from actions.activities import ActionSearchActivities
@@ -24,7 +23,7 @@ class ActionGuideStep(Action):
         return "action_guide_step"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         how = REPEAT if latest_intent(tracker) == "guide_repeat" else NEXT
         after_results = previous_answer(tracker) == "action_search_activities"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import gateway
 from actions.activity_text import when
@@ -83,12 +84,19 @@ def send_when(moment: str, lang: str) -> str:
     )
 
 
+class ReminderNames(TypedDict):
+    """The placeholders of the reminder responses."""
+
+    activity: str
+    session_when: str
+
+
 class ActionRemindMe(Action):
     def name(self) -> str:
         return "action_remind_me"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang = language(tracker)
         activity, named = chosen(tracker)
@@ -113,7 +121,7 @@ class ActionRemindMe(Action):
             dispatcher.utter_message(response="utter_reminder_failed")
             return []
         session = {"start": answer["session_start"], "end": answer.get("session_end")}
-        values = {"activity": name, "session_when": when(session, lang)}
+        values: ReminderNames = {"activity": name, "session_when": when(session, lang)}
         if not answer.get("scheduled"):
             dispatcher.utter_message(response="utter_reminder_too_soon", **values)
             return []

@@ -3,11 +3,10 @@ in the tenant's language, at once, whatever the conversation was doing."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.handoff import request_handoff
 from actions.tracker_utils import latest_entity
@@ -30,7 +29,7 @@ class ActionUrgentHelp(Action):
         return "action_urgent_help"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         danger = latest_entity(tracker, "danger") or "other"
         if danger not in SAFETY_RESPONSES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -43,7 +44,7 @@ def user_message_count(tracker: Tracker) -> int:
     return sum(1 for event in tracker.events if event.get("event") == "user")
 
 
-def _variation(domain: dict[str, Any], name: str, lang: str) -> dict[str, Any]:
+def _variation(domain: Mapping[str, Any], name: str, lang: str) -> dict[str, Any]:
     for variation in (domain.get("responses") or {}).get(name, []):
         conditions = variation.get("condition") or []
         if all(c.get("name") != "language" or c.get("value") == lang for c in conditions):
@@ -51,7 +52,7 @@ def _variation(domain: dict[str, Any], name: str, lang: str) -> dict[str, Any]:
     return {}
 
 
-def response_text(domain: dict[str, Any], name: str, lang: str, **values: Any) -> str:
+def response_text(domain: Mapping[str, Any], name: str, lang: str, **values: Any) -> str:
     """The text of a domain response in a language, filled in (to measure a reply)."""
     text = _variation(domain, name, lang).get("text") or ""
     try:
@@ -60,5 +61,5 @@ def response_text(domain: dict[str, Any], name: str, lang: str, **values: Any) -
         return text
 
 
-def response_buttons(domain: dict[str, Any], name: str, lang: str) -> list[str]:
+def response_buttons(domain: Mapping[str, Any], name: str, lang: str) -> list[str]:
     return [button["title"] for button in _variation(domain, name, lang).get("buttons", [])]

@@ -69,11 +69,11 @@ def check(record: Any) -> list[SchemaProblem]:
 
 
 def import_records(
-    sessions: sessionmaker,
+    sessions: sessionmaker[Session],
     records: Iterable[Any],
     *,
     dry_run: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,  # its result is ignored
 ) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     unchanged: set[str] = set()  # shared records (organizations, terms...) written as they are
@@ -117,7 +117,8 @@ def _save_one(
         session.flush()
     except SQLAlchemyError as error:
         savepoint.rollback()
-        message = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
+        cause = getattr(error, "orig", None)  # the driver's error, when there is one
+        message = str(cause if cause else error).splitlines()[0]
         report.rejected.append(SchemaProblem(str(record.get("id")), "", message))
         return False
     savepoint.commit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
@@ -27,7 +27,8 @@ WEEKDAYS = {
     "SA": rrule.SA,
     "SU": rrule.SU,
 }
-FREQUENCIES = {"WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY}
+# Literal values: rrule() takes only its own frequency constants.
+FREQUENCIES: dict[str, Literal[1, 2]] = {"WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY}
 HORIZON = timedelta(days=400)  # look at most this far ahead
 DEFAULT_START = date(2000, 1, 3)  # a Monday: the anchor of rules that give none
 

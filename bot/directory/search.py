@@ -6,12 +6,13 @@ fewer than `enough` results, services in the neighbouring communes follow, marke
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from bot.directory.models import Schedule, SearchEntry
@@ -118,7 +119,7 @@ def _candidates(query: Query, now: datetime, communes: list[str] | None) -> Sele
 
 
 def _with_sessions(
-    db: DbSession, rows: list[Any], query: Query, now: datetime, commune: str | None
+    db: DbSession, rows: Sequence[Row[Any]], query: Query, now: datetime, commune: str | None
 ) -> list[Hit]:
     """One hit per service (its best location), with the next session on the wanted days."""
     owner_ids = {value for row in rows for value in (row[0], row[2], row[3]) if value}

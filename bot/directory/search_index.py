@@ -21,7 +21,7 @@ def index_service(session: Session, service: dict[str, Any], rows: list[Row]) ->
     session.execute(delete(SearchEntry).where(SearchEntry.service_id == service_id))
     own = [row for row in rows if row.owner_id == service_id]
     codes = _term_codes(session, rows, own)
-    places = [
+    places: list[tuple[str | None, str | None]] = [
         (row.id, row.document.get("location_id"))
         for row in own
         if row.kind == "service_at_location"
@@ -75,9 +75,9 @@ def _term_codes(session: Session, rows: list[Row], own: list[Row]) -> list[tuple
         query = select(TaxonomyTerm.id, TaxonomyTerm.code).where(TaxonomyTerm.id.in_(missing))
         known.update(session.execute(query).tuples().all())
     return [
-        (str(attribute.get("link_type")), str(known[attribute["taxonomy_term_id"]]))
+        (str(attribute.get("link_type")), str(known[term_id]))
         for attribute in attributes
-        if known.get(attribute.get("taxonomy_term_id"))
+        if (term_id := attribute.get("taxonomy_term_id")) is not None and known.get(term_id)
     ]
 
 

@@ -17,7 +17,9 @@ from bot.directory.models import MODELS, OwnedRecord
 from bot.directory.search_index import index_service, relocate
 from bot.directory.structure import ARRAYS, EMBEDDED, REFERENCES, Row, decompose
 
-OWNED_MODELS = [model for model in MODELS.values() if issubclass(model, OwnedRecord)]
+# The nested kinds' models (every kind that ARRAYS nests is one).
+OWNED = {kind: model for kind, model in MODELS.items() if issubclass(model, OwnedRecord)}
+OWNED_MODELS = list(OWNED.values())
 
 
 def save(
@@ -43,8 +45,8 @@ def save(
     rows = decompose(kind, record, skip)
     stored = _already_stored(session, [row for row in rows if row.owner_kind is None])
     if stored:
-        for model in OWNED_MODELS:
-            session.execute(delete(model).where(model.root_id.in_(stored)))
+        for owned in OWNED_MODELS:
+            session.execute(delete(owned).where(owned.root_id.in_(stored)))
     for row in rows:
         model = MODELS[row.kind]
         values: dict[str, Any] = {"id": row.id, "document": row.document}
@@ -104,7 +106,7 @@ def _complete(session: Session, kind: str, records: dict[str, dict[str, Any]]) -
     if not records:
         return
     for field, child_kind in ARRAYS.get(kind, {}).items():
-        model = MODELS[child_kind]
+        model = OWNED[child_kind]
         children: dict[str, dict[str, Any]] = {}
         owners: dict[str, list[str]] = defaultdict(list)
         for chunk in _chunks(list(records)):

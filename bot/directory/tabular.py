@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,10 @@ class TabularError(ValueError):
 
 
 def _field_types(kind: str) -> dict[str, str]:
-    properties = validator(kind).schema["properties"]
+    schema = validator(kind).schema  # typed bool | Mapping: JSON Schema allows true/false
+    if not isinstance(schema, Mapping):
+        raise TypeError(f"the HSDS schema of {kind} is not an object schema")
+    properties = schema["properties"]
     return {name: spec.get("type", "") for name, spec in properties.items()}
 
 

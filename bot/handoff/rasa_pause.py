@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy.orm import Session
+
 from bot.core.rasa_client import RasaUnavailable
 from bot.core.services import Services, in_session
 from bot.handoff.models import OPEN_STATUSES, Handoff
@@ -14,7 +16,7 @@ log = logging.getLogger(__name__)
 PAUSE_ATTEMPTS = 5
 
 
-def _still_open(session, handoff_id: int) -> bool:  # noqa: ANN001
+def _still_open(session: Session, handoff_id: int) -> bool:
     handoff = session.get(Handoff, handoff_id)
     return handoff is not None and handoff.status in OPEN_STATUSES
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from bot.directory.models import ServiceAtLocation, TaxonomyTerm
@@ -26,7 +27,7 @@ MAX_PER_PAGE = 100
 ONE_TO_ONE_REFERENCES = ("organization",)
 
 
-def _sessions(request: Request):  # noqa: ANN202
+def _sessions(request: Request) -> sessionmaker[Session]:
     return request.app.state.sessions
 
 
@@ -151,7 +152,7 @@ async def list_services(
     return await run_in_threadpool(run)
 
 
-def _term_code(sessions, term_id: str) -> str:  # noqa: ANN001
+def _term_code(sessions: sessionmaker[Session], term_id: str) -> str:
     with sessions() as db:
         code = db.scalar(select(TaxonomyTerm.code).where(TaxonomyTerm.id == term_id))
     if code is None:
@@ -264,7 +265,7 @@ async def list_service_at_locations(
             services = load(
                 db,
                 "service",
-                {row.get("service_id") for row in rows.values() if row.get("service_id")},
+                {service_id for row in rows.values() if (service_id := row.get("service_id"))},
             )
         items = []
         for row in rows.values():

@@ -66,4 +66,4 @@ async def lock(
 
 
 def apply() -> None:
-    LockStore.lock = lock  # type: ignore[method-assign,assignment]
+    LockStore.lock = lock

@@ -58,5 +58,5 @@ def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type
 def apply() -> None:
     if os.environ.get("TENANT_ASSISTANT_STOCK_RASA") == "1":
         return
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
+    Event.resolve_by_type = staticmethod(_resolve_by_type)

@@ -8,7 +8,7 @@ featurizers one feature: tenants often type without accents."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import spacy
 from rasa.engine.graph import ExecutionContext
@@ -22,6 +22,9 @@ from bot.language_id import SUPPORTED
 from bot.lexicon.folding import fold
 from bot.nlu.language_identifier import LANGUAGE
 
+if TYPE_CHECKING:
+    from spacy.pipeline import Lemmatizer
+
 DEFAULT_LANGUAGE = "fr"
 
 
@@ -32,7 +35,7 @@ class BlankPipeline:
 
     def __init__(self, language: str) -> None:
         self.nlp = spacy.blank(language)
-        lemmatizer = self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        lemmatizer = cast("Lemmatizer", self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"}))
         self.nlp.initialize()
         self._lemmas = lemmatizer.lookups.get_table("lemma_lookup")
 

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.contacts.models import Contact
 from bot.core.clock import as_utc, utcnow
+from bot.core.db import rowcount
 from bot.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def backoff(attempts: int) -> timedelta:
 class OutboxWorker:
     def __init__(
         self,
-        sessions: sessionmaker,
+        sessions: sessionmaker[Session],
         senders: dict[str, Sender],
         poll_seconds: float = 1.0,
         on_sent: Callable[[str], None] | None = None,
@@ -136,11 +137,13 @@ class OutboxWorker:
                 if contact.opted_out and message.channel == "sms":
                     message.status, message.last_error = "cancelled", "opted out"
                     continue
-                taken = session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
-                    .values(status="sending", attempts=OutboxMessage.attempts + 1)
-                ).rowcount
+                taken = rowcount(
+                    session.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
+                        .values(status="sending", attempts=OutboxMessage.attempts + 1)
+                    )
+                )
                 if taken:
                     claimed.append(
                         Delivery(

@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, delete, exists, select, text
 from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact, InboundMessage, MenuOption
+from bot.core.db import rowcount
 from bot.handoff.models import OPEN_STATUSES, Handoff, HandoffEntry
 from bot.outbox.models import OutboxMessage
 from bot.reminders.models import PENDING, Reminder
@@ -70,17 +71,19 @@ def purge_gateway(
     if old_handoffs:
         session.execute(delete(HandoffEntry).where(HandoffEntry.handoff_id.in_(old_handoffs)))
         session.execute(delete(Handoff).where(Handoff.id.in_(old_handoffs)))
-    outbox = session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.status.in_(FINAL_OUTBOX),
-            OutboxMessage.created_at < bot_cutoff,
-            ~exists().where(HandoffEntry.outbox_id == OutboxMessage.id),
+    outbox = rowcount(
+        session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.status.in_(FINAL_OUTBOX),
+                OutboxMessage.created_at < bot_cutoff,
+                ~exists().where(HandoffEntry.outbox_id == OutboxMessage.id),
+            )
         )
-    ).rowcount
-    menus = session.execute(delete(MenuOption).where(MenuOption.created_at < bot_cutoff)).rowcount
-    inbound = session.execute(
-        delete(InboundMessage).where(InboundMessage.received_at < bot_cutoff)
-    ).rowcount
+    )
+    menus = rowcount(session.execute(delete(MenuOption).where(MenuOption.created_at < bot_cutoff)))
+    inbound = rowcount(
+        session.execute(delete(InboundMessage).where(InboundMessage.received_at < bot_cutoff))
+    )
     idle = select(Contact.id).where(
         Contact.last_seen_at < handoff_cutoff,
         Contact.opted_out_at.is_(None),
@@ -167,11 +170,13 @@ def purge(
     keep = kept_senders(session, now - timedelta(days=handoff_days))
     handoffs, outbox, menus, inbound, contacts = purge_gateway(session, now, bot_days, handoff_days)
     events = purge_rasa(tracker_store_url, now - timedelta(days=bot_days), keep, dry_run)
-    reminders = session.execute(
-        delete(Reminder).where(
-            Reminder.status != PENDING, Reminder.done_at < now - timedelta(days=bot_days)
+    reminders = rowcount(
+        session.execute(
+            delete(Reminder).where(
+                Reminder.status != PENDING, Reminder.done_at < now - timedelta(days=bot_days)
+            )
         )
-    ).rowcount
+    )
     signals = purge_signals(session, signal_weeks, now)
     broker = (
         purge_broker_events(event_broker_url, now - timedelta(days=bot_days), dry_run)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact
 from bot.core.clock import utcnow
+from bot.core.db import rowcount
 from bot.directory.schedules import Session as ActivitySession
 from bot.reminders.models import CANCELLED, PENDING, Reminder
 from bot.reminders.sessions import first_session, place_of, session_at
@@ -93,10 +94,12 @@ def schedule(
 def cancel_all(session: Session, contact_id: int, reason: str) -> int:
     """Cancel a contact's pending reminders (STOP, STOP RAPPEL); how many were cancelled."""
     return (
-        session.execute(
-            update(Reminder)
-            .where(Reminder.contact_id == contact_id, Reminder.status == PENDING)
-            .values(status=CANCELLED, reason=reason, done_at=utcnow())
-        ).rowcount
+        rowcount(
+            session.execute(
+                update(Reminder)
+                .where(Reminder.contact_id == contact_id, Reminder.status == PENDING)
+                .values(status=CANCELLED, reason=reason, done_at=utcnow())
+            )
+        )
         or 0
     )

@@ -9,7 +9,7 @@ and then given the zone, so 18:00 stays 18:00 across daylight-saving changes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.hsds_profile import TIME_ZONE
 
@@ -38,7 +38,7 @@ def send_time(session_start: datetime, now: datetime) -> SendTime | None:
     return None
 
 
-def _local(day, clock: time) -> datetime:  # noqa: ANN001
+def _local(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=TIME_ZONE)
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.core.db import rowcount
 from bot.signals.models import SignalErased, SignalEvent, SignalWeekKey
 from bot.signals.weeks import conversation_token, delete_ended_keys, week_key, week_of
 
@@ -23,7 +24,7 @@ def purge_signals(session: Session, weeks: int, now: datetime | None = None) -> 
     now = now or datetime.now(timezone.utc)
     delete_ended_keys(session, now)
     oldest_kept = week_of(now) - timedelta(weeks=weeks)
-    return session.execute(delete(SignalEvent).where(SignalEvent.week < oldest_kept)).rowcount or 0
+    return rowcount(session.execute(delete(SignalEvent).where(SignalEvent.week < oldest_kept))) or 0
 
 
 def erase_signals(session: Session, sender_id: str, now: datetime | None = None) -> int:
@@ -34,11 +35,13 @@ def erase_signals(session: Session, sender_id: str, now: datetime | None = None)
     for week, key in session.execute(select(SignalWeekKey.week, SignalWeekKey.key)).all():
         token = conversation_token(key, sender_id)
         deleted += (
-            session.execute(
-                delete(SignalEvent).where(
-                    SignalEvent.week == week, SignalEvent.conversation == token
+            rowcount(
+                session.execute(
+                    delete(SignalEvent).where(
+                        SignalEvent.week == week, SignalEvent.conversation == token
+                    )
                 )
-            ).rowcount
+            )
             or 0
         )
         if session.get(SignalErased, (week, token)) is None:

@@ -18,7 +18,7 @@ COMPANIES_REFRESH_SECONDS = 300.0
 
 
 class Recorder:
-    def __init__(self, sessions: sessionmaker) -> None:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
         self._companies: dict[str, str] = {}
         self._companies_at = float("-inf")

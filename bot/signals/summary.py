@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -121,11 +121,13 @@ def _counts(
     session: Session,
     weeks: list[date],
     company: str | None,
-    column: ColumnElement[Any] | None = None,
+    column: SQLColumnExpression[Any] | None = None,
     condition: ColumnElement[bool] | None = None,
 ) -> dict[tuple[date, Any], int]:
     """Distinct conversations per week (and per value of `column`, rows without one left out)."""
-    keys = [SignalEvent.week] + ([column] if column is not None else [])
+    keys: list[SQLColumnExpression[Any]] = [SignalEvent.week]
+    if column is not None:
+        keys.append(column)
     statement = (
         select(*keys, func.count(func.distinct(SignalEvent.conversation)))
         .where(SignalEvent.week >= weeks[0], SignalEvent.week <= weeks[-1])
