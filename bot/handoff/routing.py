@@ -9,6 +9,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from sqlalchemy.orm import Session
+
 from bot.contacts.store import ContactView
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff import store
@@ -35,7 +37,7 @@ def out_of_hours_text(company: HousingCompany, language: str, now: datetime) -> 
     return text("out_of_hours", language, when=when)
 
 
-def _record(session, contact_id: int, body: str, language: str) -> Routed | None:  # noqa: ANN001
+def _record(session: Session, contact_id: int, body: str, language: str) -> Routed | None:
     handoff = store.open_handoff_of(session, contact_id)
     if handoff is None:
         return None
