@@ -24,7 +24,7 @@ class WritesPending(RuntimeError):
 
 
 class UnitOfWork:
-    def __init__(self, sessions: sessionmaker) -> None:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
         self._session: Session | None = None
         self._wrote = False
