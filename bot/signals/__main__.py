@@ -48,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command != "consume":
         return args.run(args)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("pika").setLevel(logging.WARNING)
     settings = get_settings()
     require_current_schema(settings.database_url)  # `python -m bot.gateway migrate` first
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("pika").setLevel(logging.WARNING)
     sessions = make_session_factory(make_engine(settings.database_url))
     with sessions() as session:  # a site's housing company (idempotent, as the gateway does)
         load_companies(session, Path(settings.housing_companies_file))
