@@ -10,14 +10,16 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact
-from bot.core.internal_auth import authorized
-from bot.core.services import Services, in_background, in_session
+from bot.core.deps import ServicesDep, UnitOfWorkDep
+from bot.core.internal_auth import require_internal_token
+from bot.core.services import in_background
 from bot.handoff import store
 from bot.handoff.hours import is_open, next_opening, say_when
 from bot.handoff.models import HousingCompany
@@ -25,7 +27,7 @@ from bot.handoff.rasa_pause import pause_rasa
 from bot.privacy.erasure import request_erasure
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/internal")
+router = APIRouter(prefix="/internal", dependencies=[Depends(require_internal_token)])
 
 
 class HandoffRequest(BaseModel):
@@ -37,7 +39,7 @@ class HandoffRequest(BaseModel):
     summary: dict[str, Any] = Field(default_factory=dict)
 
 
-def _open(session, body: HandoffRequest) -> dict[str, Any] | None:  # noqa: ANN001
+def _open(session: Session, body: HandoffRequest) -> dict[str, Any] | None:
     contact = session.scalar(select(Contact).where(Contact.pseudonym == body.sender_id))
     if contact is None:
         return None
@@ -60,13 +62,13 @@ def _open(session, body: HandoffRequest) -> dict[str, Any] | None:  # noqa: ANN0
 
 
 @router.post("/handoffs")
-async def open_handoff(request: Request, body: HandoffRequest) -> JSONResponse:
-    if not authorized(request):
-        return JSONResponse({"detail": "unauthorized"}, status_code=401)
-    services: Services = request.app.state.services
+async def open_handoff(
+    body: HandoffRequest, services: ServicesDep, work: UnitOfWorkDep
+) -> JSONResponse:
     try:
-        answer = await in_session(services, _open, body)
+        answer = await work.run(_open, body)
     except LookupError as error:
+        await work.rollback()
         return JSONResponse({"detail": str(error)}, status_code=503)
     if answer is None:
         return JSONResponse({"detail": "unknown sender"}, status_code=404)
@@ -75,7 +77,10 @@ async def open_handoff(request: Request, body: HandoffRequest) -> JSONResponse:
     )
     if answer["created"]:
         services.metrics.handoffs.labels(str(answer["urgent"]).lower()).inc()
-        in_background(services, pause_rasa(services, body.sender_id, answer["id"]))
+        handoff_id = answer["id"]
+        work.after_commit(
+            lambda: in_background(services, pause_rasa(services, body.sender_id, handoff_id))
+        )
     return JSONResponse(answer, status_code=201 if answer["created"] else 200)
 
 
@@ -84,11 +89,9 @@ class ErasureRequest(BaseModel):
 
 
 @router.post("/erasure")
-async def request_erasure_of(request: Request, body: ErasureRequest) -> JSONResponse:
+async def request_erasure_of(body: ErasureRequest, work: UnitOfWorkDep) -> JSONResponse:
     """Confirmed by the tenant in the conversation; carried out when that turn is over."""
-    if not authorized(request):
-        return JSONResponse({"detail": "unauthorized"}, status_code=401)
-    found = await in_session(request.app.state.services, request_erasure, body.sender_id)
+    found = await work.run(request_erasure, body.sender_id)
     if not found:
         return JSONResponse({"detail": "unknown sender"}, status_code=404)
     return JSONResponse({"scheduled": True}, status_code=202)

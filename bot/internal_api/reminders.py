@@ -7,18 +7,18 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.orm import Session
 
-from bot.core.internal_auth import authorized
-from bot.core.services import in_session
+from bot.core.deps import UnitOfWorkDep
+from bot.core.internal_auth import require_internal_token
 from bot.hsds_profile import TIME_ZONE
 from bot.reminders.store import ReminderRefused, Scheduled, schedule
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/internal")
+router = APIRouter(prefix="/internal", dependencies=[Depends(require_internal_token)])
 
 
 class ReminderRequest(BaseModel):
@@ -42,12 +42,11 @@ def _schedule(session: Session, body: ReminderRequest) -> Scheduled:
 
 
 @router.post("/reminders")
-async def create_reminder(request: Request, body: ReminderRequest) -> JSONResponse:
-    if not authorized(request):
-        return JSONResponse({"detail": "unauthorized"}, status_code=401)
+async def create_reminder(body: ReminderRequest, work: UnitOfWorkDep) -> JSONResponse:
     try:
-        done = await in_session(request.app.state.services, _schedule, body)
+        done = await work.run(_schedule, body)
     except ReminderRefused as refused:
+        await work.rollback()
         return JSONResponse({"detail": refused.detail}, status_code=refused.status)
     log.info(
         "reminder for %s: %s",
