@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
+from bot.core.deps import UnitOfWorkDep
 from bot.directory.models import ServiceAtLocation, TaxonomyTerm
 from bot.directory.search import Hit, SearchResult, search
 from bot.directory.search import Query as SearchQuery
@@ -25,10 +25,6 @@ from bot.lexicon import WEEKDAY_CODES, communes
 router = APIRouter(prefix="/hsds", tags=["directory (HSDS 3.0)"])
 MAX_PER_PAGE = 100
 ONE_TO_ONE_REFERENCES = ("organization",)
-
-
-def _sessions(request: Request) -> sessionmaker[Session]:
-    return request.app.state.sessions
 
 
 @router.get("/")
@@ -102,6 +98,7 @@ def _search_query(
 @router.get("/services")
 async def list_services(
     request: Request,
+    work: UnitOfWorkDep,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
     full: bool = False,
@@ -117,11 +114,10 @@ async def list_services(
     free: bool | None = None,
     assured_within_months: Annotated[int | None, Query(ge=1, le=120)] = None,
 ) -> dict[str, Any]:
-    sessions = _sessions(request)
     settings = request.app.state.settings
     assured_within_months = assured_within_months or settings.directory_assured_within_months
     if taxonomy_term_id and not taxonomy_term:
-        taxonomy_term = await run_in_threadpool(_term_code, sessions, taxonomy_term_id)
+        taxonomy_term = await work.run(_term_code, taxonomy_term_id)
     query = _search_query(
         commune,
         postcode,
@@ -135,11 +131,10 @@ async def list_services(
         assured_within_months,
     )
 
-    def run() -> dict[str, Any]:
-        with sessions() as db:
-            result = search(db, query)
-            chosen = result.hits[(page - 1) * per_page : page * per_page]
-            records = load(db, "service", [hit.service_id for hit in chosen])
+    def run(db: Session) -> dict[str, Any]:
+        result = search(db, query)
+        chosen = result.hits[(page - 1) * per_page : page * per_page]
+        records = load(db, "service", [hit.service_id for hit in chosen])
         items = [
             _service_item(records[hit.service_id], hit, full)
             for hit in chosen
@@ -149,12 +144,11 @@ async def list_services(
         body["search"] = _search_summary(result)
         return body
 
-    return await run_in_threadpool(run)
+    return await work.run(run)
 
 
-def _term_code(sessions: sessionmaker[Session], term_id: str) -> str:
-    with sessions() as db:
-        code = db.scalar(select(TaxonomyTerm.code).where(TaxonomyTerm.id == term_id))
+def _term_code(db: Session, term_id: str) -> str:
+    code = db.scalar(select(TaxonomyTerm.code).where(TaxonomyTerm.id == term_id))
     if code is None:
         raise HTTPException(422, f"unknown taxonomy_term_id {term_id!r}")
     return code
@@ -196,12 +190,11 @@ def _search_summary(result: SearchResult) -> dict[str, Any]:
 
 
 @router.get("/services/{service_id}")
-async def get_service(request: Request, service_id: str) -> dict[str, Any]:
-    def run() -> dict[str, Any] | None:
-        with _sessions(request)() as db:
-            return load(db, "service", [service_id]).get(service_id)
+async def get_service(service_id: str, work: UnitOfWorkDep) -> dict[str, Any]:
+    def run(db: Session) -> dict[str, Any] | None:
+        return load(db, "service", [service_id]).get(service_id)
 
-    record = await run_in_threadpool(run)
+    record = await work.run(run)
     if record is None:
         raise HTTPException(404, f"no service {service_id!r}")
     return record
@@ -210,19 +203,19 @@ async def get_service(request: Request, service_id: str) -> dict[str, Any]:
 @router.get("/taxonomy_terms")
 async def list_taxonomy_terms(
     request: Request,
+    work: UnitOfWorkDep,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
     taxonomy_id: str | None = None,
     parent_id: str | None = None,
 ) -> dict[str, Any]:
-    def run() -> dict[str, Any]:
-        with _sessions(request)() as db:
-            statement = select(TaxonomyTerm).order_by(TaxonomyTerm.taxonomy, TaxonomyTerm.code)
-            terms = list(
-                load(
-                    db, "taxonomy_term", db.scalars(statement.with_only_columns(TaxonomyTerm.id))
-                ).values()
-            )
+    def run(db: Session) -> dict[str, Any]:
+        statement = select(TaxonomyTerm).order_by(TaxonomyTerm.taxonomy, TaxonomyTerm.code)
+        terms = list(
+            load(
+                db, "taxonomy_term", db.scalars(statement.with_only_columns(TaxonomyTerm.id))
+            ).values()
+        )
         terms = [
             term
             for term in terms
@@ -232,12 +225,13 @@ async def list_taxonomy_terms(
         chosen = terms[(page - 1) * per_page : page * per_page]
         return _page(chosen, len(terms), page, per_page)
 
-    return await run_in_threadpool(run)
+    return await work.run(run)
 
 
 @router.get("/service_at_locations")
 async def list_service_at_locations(
     request: Request,
+    work: UnitOfWorkDep,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
     taxonomy_term: str | None = None,
@@ -249,24 +243,23 @@ async def list_service_at_locations(
         commune, postcode, taxonomy_term, None, None, None, None, None, None, months
     )
 
-    def run() -> dict[str, Any]:
-        with _sessions(request)() as db:
-            if query.category or query.commune or query.postcode:
-                hits = search(db, query).hits
-                service_ids = [hit.service_id for hit in hits]
-            else:
-                service_ids = None
-            statement = select(ServiceAtLocation.id).order_by(ServiceAtLocation.id)
-            if service_ids is not None:
-                statement = statement.where(ServiceAtLocation.owner_id.in_(service_ids))
-            total = db.scalar(select(func.count()).select_from(statement.subquery())) or 0
-            ids = list(db.scalars(statement.offset((page - 1) * per_page).limit(per_page)))
-            rows = load(db, "service_at_location", ids)
-            services = load(
-                db,
-                "service",
-                {service_id for row in rows.values() if (service_id := row.get("service_id"))},
-            )
+    def run(db: Session) -> dict[str, Any]:
+        if query.category or query.commune or query.postcode:
+            hits = search(db, query).hits
+            service_ids = [hit.service_id for hit in hits]
+        else:
+            service_ids = None
+        statement = select(ServiceAtLocation.id).order_by(ServiceAtLocation.id)
+        if service_ids is not None:
+            statement = statement.where(ServiceAtLocation.owner_id.in_(service_ids))
+        total = db.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        ids = list(db.scalars(statement.offset((page - 1) * per_page).limit(per_page)))
+        rows = load(db, "service_at_location", ids)
+        services = load(
+            db,
+            "service",
+            {service_id for row in rows.values() if (service_id := row.get("service_id"))},
+        )
         items = []
         for row in rows.values():
             item = {key: value for key, value in row.items() if not isinstance(value, list)}
@@ -281,4 +274,4 @@ async def list_service_at_locations(
             items.append(item)
         return _page(items, total, page, per_page)
 
-    return await run_in_threadpool(run)
+    return await work.run(run)
