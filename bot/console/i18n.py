@@ -69,7 +69,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason_not_understood": ("l'assistant n'a pas compris", "assistent begreep het niet"),
     "reason_search_failed": ("recherche impossible", "zoeken lukte niet"),
     "reason_no_results": ("aucune activité trouvée", "geen activiteit gevonden"),
-    # the coordinators' signals page (bot/console/signals.py)
+    # the coordinators' signals page (bot/console/signals_page.py)
     "signals": ("Signaux", "Signalen"),
     "signals_intro": (
         "Conversations avec l'assistant, par semaine. Rien sur une personne.",
