@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 import psycopg2
@@ -27,7 +28,7 @@ from bot.devtools.processes import (
     running_gateway,
 )
 
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+POSTGRES: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PUBLIC_URL = "https://assistant.example.org"
 GATEWAY_SECRET = "stack-gateway-secret-not-a-real-one"
 TWILIO_TOKEN = "stack-twilio-token-not-a-real-one"
