@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import and_, select
 
 from bot.core.db import make_engine, make_session_factory
+from bot.devtools.stats import percentile
 from bot.directory.importer import import_records
 from bot.directory.models import Attribute, Location, Service, ServiceAtLocation, TaxonomyTerm
 from bot.directory.search import Query, search
@@ -35,11 +36,6 @@ SERVICES = 20_000
 QUERIES = 400
 GOAL_P95_MS = 20.0
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=TIME_ZONE)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def bot_queries(rng: random.Random) -> list[Query]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import hmac
 import logging
 from dataclasses import replace
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from telegram import Bot, Message, Update
+from telegram import Bot, Update, User
 
 from bot.channels.keywords import Keyword, keyword
 from bot.channels.rasa_turn import ask_rasa
@@ -100,7 +99,7 @@ async def _handle(
         log.warning("telegram: a chat is over the rate limit")
         if not services.limiter.first_refusal(CHANNEL, str(message.chat.id)):
             return None
-        contact = await _contact(services, work, message, site=None)
+        contact = await _contact(services, work, message.chat.id, message.from_user, site=None)
         await _send(services, work, contact, [text("slow_down", contact.language)])
         return contact
     site = None
@@ -108,7 +107,7 @@ async def _handle(
     if body.startswith("/start"):
         site = body.split(maxsplit=1)[1][:64] if " " in body.strip() else None
         body = START_PAYLOAD
-    contact = await _contact(services, work, message, site=site)
+    contact = await _contact(services, work, message.chat.id, message.from_user, site=site)
     if not message.text:
         await _send(services, work, contact, [text("text_only", contact.language)])
         return contact
@@ -118,6 +117,7 @@ async def _handle(
 
 async def _callback(services: Services, work: UnitOfWork, update: Update) -> ContactView | None:
     query = update.callback_query
+    assert query is not None  # _handle's check
     try:
         await work.outside(query.answer())  # stops the button's spinner
     except Exception:  # an answer that fails changes nothing for the conversation
@@ -125,7 +125,7 @@ async def _callback(services: Services, work: UnitOfWork, update: Update) -> Con
     message = query.message
     if message is None or not query.data:
         return None
-    contact = await _contact(services, work, message, site=None, user=query.from_user)
+    contact = await _contact(services, work, message.chat.id, query.from_user, site=None)
     payload = await work.run(contacts.menu_payload, contact.id, query.data)
     if payload is None:
         log.info("telegram: unknown or expired button")
@@ -135,16 +135,15 @@ async def _callback(services: Services, work: UnitOfWork, update: Update) -> Con
 
 
 async def _contact(
-    services: Services, work: UnitOfWork, message: Message, site: str | None, user: Any = None
+    services: Services, work: UnitOfWork, chat_id: int, user: User | None, site: str | None
 ) -> ContactView:
     """The chat's contact; a site code (from /start) is this turn's and stored with it."""
-    user = user or message.from_user
     code = (getattr(user, "language_code", None) or "")[:2].lower()
     contact = await work.run(
         contacts.find_or_register,
         services.settings.gateway_secret.get_secret_value(),
         CHANNEL,
-        str(message.chat.id),
+        str(chat_id),
         code or None,
         site,
     )
@@ -157,8 +156,8 @@ async def _turn(services: Services, work: UnitOfWork, contact: ContactView, body
         await _send(services, work, contact, [await stop_reminders(work, contact)])
         return
     if found is Keyword.PERSON:
-        replies = await open_from_gateway(services, work, contact, "asked")
-        await _send(services, work, contact, replies)
+        person_coming = await open_from_gateway(services, work, contact, "asked")
+        await _send(services, work, contact, person_coming)
         return
     if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
         said = await erasure_keyword(
@@ -212,7 +211,9 @@ def _send_direct_after_commit(
 
 
 async def _send_direct(services: Services, contact: ContactView, turn: TelegramTurn) -> None:
-    bot: Bot = services.telegram_bot
+    bot = services.telegram_bot
+    if bot is None:  # no Telegram configured: there is no Telegram tenant to answer
+        return
     for message in turn.messages:
         try:
             await bot.send_message(

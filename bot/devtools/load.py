@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from twilio.request_validator import RequestValidator
@@ -246,9 +247,10 @@ class TrackerCheck:
     mismatches: list[tuple[list[str], list[str]]]  # a few (sent, stored), to see what went wrong
 
 
-def check_tracker(result: LoadResult, connection, secret: str) -> TrackerCheck:  # noqa: ANN001
-    """Rasa's stored user events against what each tenant sent (digits arrive as the menu's
-    payloads, so order is checked on the typed texts)."""
+def check_tracker(result: LoadResult, connection: Any, secret: str) -> TrackerCheck:
+    """Rasa's stored user events (`connection`: a DB-API connection to its tracker store)
+    against what each tenant sent (digits arrive as the menu's payloads, so order is
+    checked on the typed texts)."""
     sent: dict[str, list[str]] = {}
     for turn in sorted(result.turns, key=lambda t: (t.number, t.index)):
         if turn.status == 200:

@@ -192,7 +192,7 @@ class ScriptedRasa(LoopbackServer):
             log += [
                 {"event": "bot", "text": r.get("text"), "timestamp": time.time()} for r in replies
             ]
-            return 200, replies  # type: ignore[return-value]
+            return 200, replies
         if path.startswith("/conversations/") and path.endswith("/tracker/events"):
             self.events.setdefault(path.split("/")[2], []).append(
                 {**body, "timestamp": time.time()}

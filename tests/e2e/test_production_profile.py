@@ -134,6 +134,8 @@ def test_the_signals_consumer_empties_the_event_queue_into_anonymous_rows(
         "RABBITMQ_PASSWORD": "guest",
         "RABBITMQ_QUEUE": queue,
     }
+    migrate = [str(GATEWAY_PYTHON), "-m", "bot.gateway", "migrate"]  # the consumer refuses a
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True, capture_output=True)  # missing schema
     command = [str(GATEWAY_PYTHON), "-m", "bot.signals", "consume"]
     consumer = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT

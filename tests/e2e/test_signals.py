@@ -23,6 +23,8 @@ def consume(events_db, signals_db) -> str:
         "SIGNALS_SOURCE": "sql",
         "RASA_EVENT_BROKER_URL": f"sqlite:///{events_db}",
     }
+    migrate = [str(GATEWAY_PYTHON), "-m", "bot.gateway", "migrate"]  # the consumer refuses a
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True, capture_output=True)  # missing schema
     command = [str(GATEWAY_PYTHON), "-m", "bot.signals", "consume", "--until-empty"]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -15,6 +15,7 @@ from bot.directory.importer import import_records, read_source
 from bot.directory.models import MODELS, SearchEntry
 from bot.directory.synthetic import service
 from bot.directory.tabular import read_package, write_package
+from bot.gateway.migrate import upgrade_to_head
 from tests.gateway.conftest import ROOT, SAMPLE, migrated_sessions
 
 OFFICIAL_CSV = ROOT / "tests" / "data" / "hsds" / "csv"
@@ -180,6 +181,7 @@ def test_the_command_line_reports_bad_records_and_exits_non_zero(tmp_path):
     source = tmp_path / "services.json"
     source.write_text(json.dumps([service("cli-good"), bad]), encoding="utf-8")
     database = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade_to_head(database)  # `python -m bot.gateway migrate`: the command refuses an old schema
     command = [sys.executable, "-m", "bot.directory", "--database-url", database]
 
     result = subprocess.run(

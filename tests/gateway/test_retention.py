@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from bot.contacts.models import Contact, InboundMessage, MenuOption
+from bot.gateway.migrate import upgrade_to_head
 from bot.handoff.models import Handoff, HandoffEntry, HousingCompany
 from bot.outbox.models import OutboxMessage
 from bot.privacy.retention import purge
@@ -145,7 +146,10 @@ def test_the_purge_command_reports_and_a_dry_run_deletes_nothing(tmp_path):
         "PYTHONPATH": str(ROOT),
         "RASA_TRACKER_STORE_URL": store,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+        "RASA_EVENT_BROKER_URL": f"sqlite:///{tmp_path / 'events.db'}",
     }
+    # `python -m bot.gateway migrate` first: the command refuses an old or missing schema
+    upgrade_to_head(env["DATABASE_URL"])
     command = [sys.executable, "-m", "bot.privacy", "purge"]
     dry = subprocess.run([*command, "--dry-run"], env=env, capture_output=True, text=True)
     assert dry.returncode == 0 and "would delete" in dry.stdout and "3 Rasa events" in dry.stdout
