@@ -14,6 +14,11 @@ from bot.contacts.store import ContactView, set_language
 from bot.core.rasa_client import RasaUnavailable
 from bot.core.services import Services
 from bot.core.unit_of_work import UnitOfWork
+from bot.handoff.direct import open_from_gateway
+from bot.handoff.safety_texts import safety_message
+from bot.language_hint import likely_language
+from bot.safety import detect_danger
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +47,24 @@ async def _follow_language(services: Services, work: UnitOfWork, contact: Contac
         return  # the next turn follows it again
     if language and language != contact.language:
         await work.run(set_language, contact.id, language)
+
+
+async def without_the_bot(
+    services: Services, work: UnitOfWork, contact: ContactView, message: str, failure: str
+) -> list[str]:
+    """What the tenant gets when the bot cannot answer: `failure` is "unavailable" (Rasa
+    or the action server down) or "bot_failed" (no answer). Safety does not depend on
+    Rasa: a message saying someone is in danger still gets its situation's safety text
+    (the domain's own words) and an urgent handoff; anything else gets the apology with
+    the offer of a person."""
+    danger = detect_danger(message)
+    if danger is None:
+        return [text(failure, contact.language)]
+    language = contact.language or likely_language(message)
+    languages = [language] if language else ["fr", "nl"]  # unknown: both, French first
+    log.warning("bot unavailable on a danger message (%s): urgent handoff", danger.category)
+    safety = [safety_message(danger.category, each) for each in languages]
+    person = await open_from_gateway(
+        services, work, contact, "danger", urgent=True, language=languages[0]
+    )
+    return safety + person

@@ -22,7 +22,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.keywords import Keyword, keyword
-from bot.channels.rasa_turn import ask_rasa
+from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.sms_render import SmsReply, render_turn
 from bot.contacts import store as contacts
 from bot.contacts.store import ContactView
@@ -214,10 +214,10 @@ async def _turn(
         replies = await ask_rasa(services, work, contact, message)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
         log.error("sms: Rasa unavailable: %s", error)
-        return SmsReply([text("unavailable", contact.language)])
+        return SmsReply(await without_the_bot(services, work, contact, message, "unavailable"))
     if not replies:  # the bot failed (an action that could not run): a person is offered
         log.error("sms: Rasa answered nothing")
-        return SmsReply([text("bot_failed", contact.language)])
+        return SmsReply(await without_the_bot(services, work, contact, message, "bot_failed"))
     reply = render_turn(replies)
     if await erase_if_requested(services, work, contact.id, contact.pseudonym):
         return SmsReply(reply.parts)  # nothing of the contact is kept, not even its menu

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from telegram import Bot, Update, User
 
 from bot.channels.keywords import Keyword, keyword
-from bot.channels.rasa_turn import ask_rasa
+from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.telegram_render import (
     PARSE_MODE,
     TelegramMessage,
@@ -178,11 +178,13 @@ async def _turn(services: Services, work: UnitOfWork, contact: ContactView, body
         replies = await ask_rasa(services, work, contact, body)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
         log.error("telegram: Rasa unavailable: %s", error)
-        await _send(services, work, contact, [text("unavailable", contact.language)])
+        said = await without_the_bot(services, work, contact, body, "unavailable")
+        await _send(services, work, contact, said)
         return
     if not replies:  # the bot failed (an action that could not run): a person is offered
         log.error("telegram: Rasa answered nothing")
-        await _send(services, work, contact, [text("bot_failed", contact.language)])
+        said = await without_the_bot(services, work, contact, body, "bot_failed")
+        await _send(services, work, contact, said)
         return
     turn = render_turn(replies)
     if await erase_if_requested(services, work, contact.id, contact.pseudonym):

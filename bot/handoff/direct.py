@@ -24,29 +24,36 @@ log = logging.getLogger(__name__)
 
 
 def _open(
-    session: Session, contact_id: int, reason: str, language: str
+    session: Session, contact_id: int, reason: str, language: str, urgent: bool
 ) -> tuple[int, bool, str | None]:
     contact = session.get_one(Contact, contact_id)
     handoff, created = store.open_handoff(
-        session, contact, {"reason": reason, "language": language}
+        session, contact, {"reason": reason, "language": language, "urgent": urgent}
     )
     company = session.get_one(HousingCompany, handoff.company_id)
     return handoff.id, created, out_of_hours_text(company, language, datetime.now(timezone.utc))
 
 
 async def open_from_gateway(
-    services: Services, work: UnitOfWork, contact: ContactView, reason: str
+    services: Services,
+    work: UnitOfWork,
+    contact: ContactView,
+    reason: str,
+    urgent: bool = False,
+    language: str | None = None,
 ) -> list[str]:
-    """Open (or find) the contact's handoff; what the tenant is told."""
-    language = contact.language or "fr"
+    """Open (or find, and make urgent) the contact's handoff; what the tenant is told."""
+    language = language or contact.language or "fr"
     try:
-        handoff_id, created, closed_now = await work.run(_open, contact.id, reason, language)
+        handoff_id, created, closed_now = await work.run(
+            _open, contact.id, reason, language, urgent
+        )
     except LookupError:  # no housing company configured: nobody to hand over to
         log.error("handoff: no housing company configured")
         return [text("unavailable", language)]
     if created:
         log.info("handoff %s opened by the gateway (%s)", handoff_id, reason)
-        services.metrics.handoffs.labels("false").inc()
+        services.metrics.handoffs.labels(str(urgent).lower()).inc()
         work.after_commit(
             lambda: in_background(services, pause_rasa(services, contact.pseudonym, handoff_id))
         )
