@@ -178,13 +178,13 @@ async def _turn(services: Services, work: UnitOfWork, contact: ContactView, body
         replies = await ask_rasa(services, work, contact, body)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
         log.error("telegram: Rasa unavailable: %s", error)
-        said = await without_the_bot(services, work, contact, body, "unavailable")
-        await _send(services, work, contact, said)
+        apology = await without_the_bot(services, work, contact, body, "unavailable")
+        await _send(services, work, contact, apology)
         return
     if not replies:  # the bot failed (an action that could not run): a person is offered
         log.error("telegram: Rasa answered nothing")
-        said = await without_the_bot(services, work, contact, body, "bot_failed")
-        await _send(services, work, contact, said)
+        apology = await without_the_bot(services, work, contact, body, "bot_failed")
+        await _send(services, work, contact, apology)
         return
     turn = render_turn(replies)
     if await erase_if_requested(services, work, contact.id, contact.pseudonym):
