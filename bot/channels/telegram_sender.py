@@ -1,6 +1,7 @@
 """Sending Telegram messages with python-telegram-bot, for the outbox: its rate limiter
 (30 messages/s overall) retries on RetryAfter; the outbox paces each chat to 1 message/s
-and retries network errors."""
+and retries network errors. A contact whose address is not a chat id fails at once (the
+outbox then sends the contact's next messages)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ class TelegramSender:
         self._last_sent: dict[str, float] = {}
 
     async def send(self, delivery: Delivery) -> str:
+        try:
+            chat_id = int(delivery.address)
+        except (TypeError, ValueError) as error:  # the text would quote the address
+            raise PermanentFailure("Telegram: the address is not a chat id") from error
         await self._pace(delivery.address)
         markup = None
         if delivery.buttons:
@@ -45,7 +50,7 @@ class TelegramSender:
             )
         try:
             message = await self.bot.send_message(
-                chat_id=int(delivery.address),
+                chat_id=chat_id,
                 text=delivery.body,
                 parse_mode=PARSE_MODE,
                 reply_markup=markup,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import aiohttp
@@ -59,6 +60,10 @@ class TwilioSender:
             raise PermanentFailure(f"Twilio {error.status} code {error.code}") from error
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             raise TemporaryFailure(f"Twilio unreachable: {type(error).__name__}") from error
+        except json.JSONDecodeError as error:  # a garbled answer (a proxy's error page)
+            raise TemporaryFailure("Twilio: unreadable answer") from error
+        except (TypeError, ValueError) as error:  # a malformed address or body
+            raise PermanentFailure(f"Twilio: malformed message ({type(error).__name__})") from error
         return str(message.sid)
 
     async def close(self) -> None:

@@ -1,5 +1,6 @@
 """A conversation's page: the bot's part read from Rasa up to the handoff, then the human
-part (tenant, caseworkers, internal notes, delivery of each reply), earlier handoffs of the
+part (tenant, caseworkers, internal notes, delivery of each reply), the messages to the
+tenant that the outbox gave up on (they never reached the tenant), earlier handoffs of the
 same tenant, and the forms of whoever holds it. Opening it is in the audit trail."""
 
 from __future__ import annotations
@@ -64,6 +65,16 @@ class Colleague:
 
 
 @dataclass(frozen=True)
+class Undelivered:
+    """A message to the tenant that never reached them (the outbox gave up on it)."""
+
+    text: str
+    channel: str
+    written_at: datetime
+    failed_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Canned:
     title: str
     text: str
@@ -98,6 +109,11 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
         .where(CannedReply.company_id == staff.company_id, CannedReply.language == handoff.language)
         .order_by(CannedReply.title)
     )
+    undelivered = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.contact_id == contact.id, OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.id)
+    )
     audit(session, staff, "view", handoff.id)
     return {
         "handoff": HandoffShown.of(handoff),
@@ -113,6 +129,15 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
                 "delivered": delivered,
             }
             for e, name, sent, delivered in entries
+        ],
+        "undelivered": [
+            Undelivered(
+                m.body,
+                m.channel,
+                as_utc(m.created_at),
+                as_utc(m.failed_at) if m.failed_at else None,
+            )
+            for m in undelivered
         ],
         "earlier": [HandoffShown.of(other) for other in earlier],
         "colleagues": [Colleague(c.id, c.name) for c in colleagues],

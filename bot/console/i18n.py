@@ -54,6 +54,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "summary": ("Ce que l'assistant a recueilli", "Wat de assistent verzamelde"),
     "earlier": ("Demandes précédentes", "Eerdere aanvragen"),
     "delivery": ("Remise", "Levering"),
+    # messages the outbox gave up on (bot/console/conversation.py)
+    "undelivered": (
+        "Messages qui n'ont pas atteint le locataire",
+        "Berichten die de huurder niet bereikt hebben",
+    ),
+    "not_delivered": (
+        "n'a pas atteint le locataire",
+        "heeft de huurder niet bereikt",
+    ),
+    "given_up_at": ("abandonné le", "opgegeven op"),
+    "channel_sms": ("par SMS", "via sms"),
+    "channel_telegram": ("par Telegram", "via Telegram"),
     "not_yours": (
         "Cette conversation est prise par quelqu'un d'autre.",
         "Dit gesprek is door iemand anders genomen.",

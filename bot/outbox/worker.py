@@ -1,12 +1,26 @@
 """The outbox: messages the tenant gets outside a webhook's own response (replies that came
 late, Telegram replies, caseworkers' replies, reminders), kept in the database until the
-provider accepts them.
+provider accepts them or the outbox gives up on them.
 
-One worker loop per gateway process. A message is claimed with a conditional UPDATE, so
-several workers never send it twice; a contact's messages go out in order (a later one
-waits while an earlier one is retried). Timeouts, network errors and 5xx are retried with
-exponential backoff; a refusal (4xx) fails at once. Nothing is ever sent to an opted-out
-SMS number."""
+One worker loop per gateway process, any number of processes. A message is claimed with a
+conditional UPDATE (on its status and attempt count), so of several workers exactly one
+wins it; the claim is a lease (`lease_until`). A worker that dies mid-send (killed, a
+database error while recording the outcome) leaves the row `sending`; once the lease has
+run out any worker claims it again, so nothing stays stuck. A send is abandoned (as a
+temporary failure) well before its lease ends, so a live worker never loses a lease it is
+still using.
+
+A contact's messages go out in order: only a contact's earliest waiting message (pending,
+retrying or sending) can be claimed; its later ones wait. A failed, sent or cancelled
+message no longer holds the others up. Rows are read without FOR UPDATE SKIP LOCKED on
+purpose: skipping a row another worker has locked would hide a contact's earliest message
+and let its next one jump ahead; the conditional UPDATE decides the race instead.
+
+Every outcome of a send ends in a row state: timeouts, network errors, 5xx and any
+exception a sender did not translate are retried with exponential backoff, up to
+MAX_ATTEMPTS, then fail; a refusal (4xx, a malformed address) fails at once. A worker that
+dies MAX_ATTEMPTS times on the same message fails it too. Nothing is ever sent to an
+opted-out SMS number. Logs name messages by id only: no address, no text."""
 
 from __future__ import annotations
 
@@ -15,10 +29,11 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -31,7 +46,12 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 FIRST_BACKOFF_SECONDS = 1.0
+LEASE_SECONDS = 120.0
+SEND_DEADLINE_SECONDS = 45.0  # a send still running then counts as a temporary failure
+BATCH = 50  # messages claimed at once (each to another contact), sent concurrently
+FINISH_TRIES = (0.1, 0.5, 2.0)  # pauses between tries to record an outcome
 FINAL = ("sent", "failed", "cancelled")
+WAITING = ("pending", "sending")
 
 
 class TemporaryFailure(Exception):
@@ -39,12 +59,15 @@ class TemporaryFailure(Exception):
 
 
 class PermanentFailure(Exception):
-    """Retrying will not help: the provider refused the message."""
+    """Retrying will not help: the provider refused the message, or it cannot be addressed."""
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """What a sender needs; the address never leaves this object for a log line."""
+    """What a sender needs; the address never leaves this object for a log line.
+
+    `attempt` is the claim: the row's attempt count once claimed. The outcome is recorded
+    only while the row still carries it (no other worker took the message over)."""
 
     outbox_id: int
     contact_id: int
@@ -52,11 +75,38 @@ class Delivery:
     address: str
     body: str
     buttons: list[Any] | None
+    attempt: int = 0
 
 
 class Sender(Protocol):
     async def send(self, delivery: Delivery) -> str:
         """Send; return the provider's message id."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one attempt, to be written to the row."""
+
+    delivery: Delivery
+    status: str  # "sent", "retry" or "failed"
+    provider_id: str | None = None
+    error: str | None = None
+
+
+# what a claim reads of each waiting message (plain values: the rows change under it)
+WAITING_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.contact_id,
+    OutboxMessage.channel,
+    OutboxMessage.body,
+    OutboxMessage.buttons,
+    OutboxMessage.status,
+    OutboxMessage.attempts,
+    OutboxMessage.next_attempt_at,
+    OutboxMessage.lease_until,
+    Contact.address,
+    Contact.opted_out_at,
+)
 
 
 def enqueue(
@@ -79,11 +129,22 @@ class OutboxWorker:
         senders: dict[str, Sender],
         poll_seconds: float = 1.0,
         on_sent: Callable[[str], None] | None = None,
+        on_failed: Callable[[str], None] | None = None,
+        lease_seconds: float = LEASE_SECONDS,
+        send_deadline_seconds: float | None = None,
     ) -> None:
         self.sessions = sessions
         self.on_sent = on_sent or (lambda channel: None)
+        self.on_failed = on_failed or (lambda channel: None)
         self.senders = senders
         self.poll_seconds = poll_seconds
+        self.lease_seconds = lease_seconds
+        self.send_deadline_seconds = (
+            send_deadline_seconds
+            if send_deadline_seconds is not None
+            else min(SEND_DEADLINE_SECONDS, lease_seconds / 2)
+        )
+        self._unrecorded: list[Outcome] = []  # outcomes the database refused to take
         self._wake = asyncio.Event()
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -112,102 +173,228 @@ class OutboxWorker:
         self.wake()
 
     async def drain_once(self) -> int:
-        """Send every message that is due now; returns how many were attempted."""
+        """Send every message that is due now (a contact's earliest only); returns how many
+        were attempted."""
+        if self._unrecorded:
+            await run_in_threadpool(self._record_pending_outcomes)
         deliveries = await run_in_threadpool(self._claim_due)
-        for delivery in deliveries:
-            await self._deliver(delivery)
+        await asyncio.gather(*(self._deliver(delivery) for delivery in deliveries))
         return len(deliveries)
 
     def _claim_due(self) -> list[Delivery]:
         now = utcnow()
+        lease_until = now + timedelta(seconds=self.lease_seconds)
         with self.sessions() as session:
             waiting = session.execute(
-                select(OutboxMessage, Contact)
+                select(*WAITING_COLUMNS)
                 .join(Contact, Contact.id == OutboxMessage.contact_id)
-                .where(OutboxMessage.status.in_(("pending", "sending")))
+                .where(OutboxMessage.status.in_(WAITING))
                 .order_by(OutboxMessage.id)
             ).all()
-            claimed, blocked = [], set()
-            for message, contact in waiting:
-                if message.contact_id in blocked:
+            claimed: list[Delivery] = []
+            failed: list[str] = []
+            blocked: set[int] = set()
+            for row in waiting:
+                if row.contact_id in blocked:
                     continue
-                blocked.add(message.contact_id)  # its later messages wait for this one
-                if message.status != "pending" or as_utc(message.next_attempt_at) > now:
-                    continue
-                if contact.opted_out and message.channel == "sms":
-                    message.status, message.last_error = "cancelled", "opted out"
-                    continue
-                taken = rowcount(
-                    session.execute(
-                        update(OutboxMessage)
-                        .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
-                        .values(status="sending", attempts=OutboxMessage.attempts + 1)
-                    )
+                blocked.add(row.contact_id)  # its later messages wait for this one
+                if len(claimed) >= BATCH:
+                    break
+                lapsed = row.status == "sending" and (
+                    row.lease_until is None or as_utc(row.lease_until) <= now
                 )
-                if taken:
+                if row.status == "sending" and not lapsed:
+                    continue  # another worker is sending it
+                if row.status == "pending" and as_utc(row.next_attempt_at) > now:
+                    continue  # retrying later
+                # the row as read: if another worker changed it since, this matches nothing
+                unchanged = update(OutboxMessage).where(
+                    OutboxMessage.id == row.id,
+                    OutboxMessage.status == row.status,
+                    OutboxMessage.attempts == row.attempts,
+                )
+                if row.channel == "sms" and row.opted_out_at is not None:
+                    session.execute(
+                        unchanged.values(
+                            status="cancelled", last_error="opted out", lease_until=None
+                        )
+                    )
+                    continue
+                if lapsed and row.attempts >= MAX_ATTEMPTS:
+                    if rowcount(
+                        session.execute(
+                            unchanged.values(
+                                status="failed",
+                                failed_at=now,
+                                lease_until=None,
+                                last_error=f"the sending worker stopped on each of "
+                                f"{row.attempts} attempts",
+                            )
+                        )
+                    ):
+                        log.warning("outbox %s: lease ran out on the last attempt, failed", row.id)
+                        failed.append(row.channel)
+                    continue
+                if rowcount(
+                    session.execute(
+                        unchanged.values(
+                            status="sending", attempts=row.attempts + 1, lease_until=lease_until
+                        )
+                    )
+                ):
+                    if lapsed:
+                        log.warning(
+                            "outbox %s: lease of attempt %s ran out, claimed again",
+                            row.id,
+                            row.attempts,
+                        )
                     claimed.append(
                         Delivery(
-                            message.id,
-                            contact.id,
-                            message.channel,
-                            contact.address,
-                            message.body,
-                            message.buttons,
+                            row.id,
+                            row.contact_id,
+                            row.channel,
+                            row.address,
+                            row.body,
+                            row.buttons,
+                            row.attempts + 1,
                         )
                     )
             session.commit()
+        for channel in failed:
+            self.on_failed(channel)
         return claimed
 
     async def _deliver(self, delivery: Delivery) -> None:
+        """One attempt; whatever the sender does, its outcome is recorded (or, if the
+        database will not take it, kept to record later; the lease covers the meantime)."""
         sender = self.senders.get(delivery.channel)
         try:
             if sender is None:
                 raise PermanentFailure(f"no sender for channel {delivery.channel}")
-            provider_id = await sender.send(delivery)
+            provider_id = await asyncio.wait_for(sender.send(delivery), self.send_deadline_seconds)
         except TemporaryFailure as error:
-            await run_in_threadpool(self._retry_later, delivery.outbox_id, str(error))
+            outcome = Outcome(delivery, "retry", error=str(error))
         except PermanentFailure as error:
-            await run_in_threadpool(self._finish, delivery.outbox_id, "failed", None, str(error))
+            outcome = Outcome(delivery, "failed", error=str(error))
+        except asyncio.TimeoutError:
+            outcome = Outcome(
+                delivery, "retry", error=f"no answer within {self.send_deadline_seconds:g} s"
+            )
+        except Exception as error:  # a sender's bug or an error it did not translate
+            # the type only: an exception's text may quote the address
+            log.warning("outbox %s: the sender raised %s", delivery.outbox_id, type(error).__name__)
+            outcome = Outcome(delivery, "retry", error=f"unexpected {type(error).__name__}")
         else:
-            await run_in_threadpool(self._finish, delivery.outbox_id, "sent", provider_id, None)
+            outcome = Outcome(delivery, "sent", provider_id=provider_id)
             self.on_sent(delivery.channel)
+        await self._record(outcome)
 
-    def _retry_later(self, outbox_id: int, error: str) -> None:
+    async def _record(self, outcome: Outcome) -> None:
+        for pause in (*FINISH_TRIES, None):
+            try:
+                await run_in_threadpool(self._finish_outcome, outcome)
+                return
+            except SQLAlchemyError:
+                log.warning(
+                    "outbox %s: recording %s failed (database)",
+                    outcome.delivery.outbox_id,
+                    outcome.status,
+                )
+                if pause is None:
+                    break
+                await asyncio.sleep(pause)
+        # kept for the next drain; until then the row stays `sending` under its lease,
+        # after which any worker takes it over
+        self._unrecorded.append(outcome)
+
+    def _record_pending_outcomes(self) -> None:
+        pending, self._unrecorded = self._unrecorded, []
+        for index, outcome in enumerate(pending):
+            try:
+                self._finish_outcome(outcome)
+            except SQLAlchemyError:
+                self._unrecorded.extend(pending[index:])
+                raise
+
+    def _finish_outcome(self, outcome: Outcome) -> None:
+        """Write an attempt's outcome, if the row is still this attempt's claim."""
+        delivery, now = outcome.delivery, utcnow()
+        error = outcome.error[:500] if outcome.error else None
+        status = outcome.status
+        if status == "retry" and delivery.attempt >= MAX_ATTEMPTS:
+            status = "failed"
+        values: dict[str, Any] = {"status": status, "lease_until": None, "last_error": error}
+        if status == "sent":
+            values["provider_id"] = outcome.provider_id
+        elif status == "retry":
+            values["status"] = "pending"
+            values["next_attempt_at"] = now + backoff(delivery.attempt)
+        else:
+            values["failed_at"] = now
         with self.sessions() as session:
-            message = session.get_one(OutboxMessage, outbox_id)
-            message.last_error = error[:500]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = "failed"
-            else:
-                message.status = "pending"
-                message.next_attempt_at = utcnow() + backoff(message.attempts)
-            log.warning(
-                "outbox %s: attempt %s failed, %s", outbox_id, message.attempts, message.status
+            done = rowcount(
+                session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == delivery.outbox_id,
+                        OutboxMessage.status == "sending",
+                        OutboxMessage.attempts == delivery.attempt,
+                    )
+                    .values(**values)
+                )
             )
             session.commit()
-
-    def _finish(
-        self, outbox_id: int, status: str, provider_id: str | None, error: str | None
-    ) -> None:
-        with self.sessions() as session:
-            message = session.get_one(OutboxMessage, outbox_id)
-            message.status, message.provider_id = status, provider_id
-            message.last_error = error[:500] if error else None
-            session.commit()
-        if status == "failed":
-            log.warning("outbox %s: failed for good", outbox_id)
+        if not done:  # taken over after its lease ran out, or erased meanwhile
+            log.warning(
+                "outbox %s: attempt %s outlived its claim, outcome %s not recorded",
+                delivery.outbox_id,
+                delivery.attempt,
+                outcome.status,
+            )
+        elif status == "retry":
+            log.warning(
+                "outbox %s: attempt %s failed, retrying", delivery.outbox_id, delivery.attempt
+            )
+        elif status == "failed":
+            log.warning("outbox %s: failed for good", delivery.outbox_id)
+            self.on_failed(delivery.channel)
 
 
 def depth(session: Session) -> int:
     """Messages waiting to go out (for the metrics)."""
     return (
         session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.status.in_(("pending", "sending")))
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(WAITING))
         )
         or 0
     )
+
+
+def lapsed_leases(now: datetime | None = None) -> Any:
+    """The condition of a row left `sending` past its lease (its worker stopped)."""
+    now = now or utcnow()
+    return and_(
+        OutboxMessage.status == "sending",
+        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+    )
+
+
+def gauges(session: Session) -> dict[str, float]:
+    """The outbox's state for the metrics: waiting, failed (gave up: the tenant never got
+    them) and left `sending` past their lease."""
+    counts = dict(
+        session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.status.in_((*WAITING, "failed")))
+            .group_by(OutboxMessage.status)
+        ).tuples()
+    )
+    lapsed = session.scalar(select(func.count()).select_from(OutboxMessage).where(lapsed_leases()))
+    return {
+        "depth": float(counts.get("pending", 0) + counts.get("sending", 0)),
+        "failed": float(counts.get("failed", 0)),
+        "sending_past_lease": float(lapsed or 0),
+    }
 
 
 def record_delivery_status(session: Session, provider_id: str, status: str) -> bool:
