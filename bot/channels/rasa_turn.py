@@ -24,12 +24,21 @@ log = logging.getLogger(__name__)
 
 
 async def ask_rasa(
-    services: Services, work: UnitOfWork, contact: ContactView, text: str
+    services: Services, work: UnitOfWork, contact: ContactView, text: str, message_id: str
 ) -> list[dict[str, Any]]:
-    """One tenant message through Rasa's REST channel; raises RasaUnavailable."""
+    """One tenant message through Rasa's REST channel; raises RasaUnavailable.
+
+    `message_id` (the channel and the provider's id of the message) goes in the metadata:
+    Rasa runs one turn per id, and answers a message sent again (a provider's retry after a
+    gateway worker died mid-turn) with that turn's replies (bot/nlu/idempotent_turns.py)."""
     if contact.is_new:
         await work.commit()  # the registration, so the action server finds the tenant
-    metadata = {"channel": contact.channel, "language_hint": contact.language, "site": contact.site}
+    metadata = {
+        "channel": contact.channel,
+        "language_hint": contact.language,
+        "site": contact.site,
+        "message_id": message_id,
+    }
     with services.metrics.rasa_latency.time():
         replies = await work.outside(services.rasa.send_message(contact.pseudonym, text, metadata))
     log.info("turn: %s sent a message, %d replies", contact.pseudonym, len(replies))

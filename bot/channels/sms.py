@@ -194,7 +194,8 @@ async def _message_for_rasa(
 async def _turn_within_deadline(
     services: Services, work: UnitOfWork, contact: ContactView, incoming: Incoming, message: str
 ) -> list[str]:
-    turn = asyncio.create_task(_turn(services, work, contact, message))
+    message_id = f"{CHANNEL}:{incoming.message_sid}"
+    turn = asyncio.create_task(_turn(services, work, contact, message, message_id))
     try:
         reply = await asyncio.wait_for(
             asyncio.shield(turn), services.settings.sms_reply_deadline_seconds
@@ -208,10 +209,10 @@ async def _turn_within_deadline(
 
 
 async def _turn(
-    services: Services, work: UnitOfWork, contact: ContactView, message: str
+    services: Services, work: UnitOfWork, contact: ContactView, message: str, message_id: str
 ) -> SmsReply:
     try:
-        replies = await ask_rasa(services, work, contact, message)
+        replies = await ask_rasa(services, work, contact, message, message_id)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
         log.error("sms: Rasa unavailable: %s", error)
         return SmsReply(await without_the_bot(services, work, contact, message, "unavailable"))

@@ -111,7 +111,7 @@ async def _handle(
     if not message.text:
         await _send(services, work, contact, [text("text_only", contact.language)])
         return contact
-    await _turn(services, work, contact, body)
+    await _turn(services, work, contact, body, f"{CHANNEL}:{update.update_id}")
     return contact
 
 
@@ -130,7 +130,7 @@ async def _callback(services: Services, work: UnitOfWork, update: Update) -> Con
     if payload is None:
         log.info("telegram: unknown or expired button")
         return contact
-    await _turn(services, work, contact, payload)
+    await _turn(services, work, contact, payload, f"{CHANNEL}:{update.update_id}")
     return contact
 
 
@@ -150,7 +150,9 @@ async def _contact(
     return replace(contact, site=site) if site else contact
 
 
-async def _turn(services: Services, work: UnitOfWork, contact: ContactView, body: str) -> None:
+async def _turn(
+    services: Services, work: UnitOfWork, contact: ContactView, body: str, message_id: str
+) -> None:
     found = keyword(body)
     if found is Keyword.STOP_REMINDERS:
         await _send(services, work, contact, [await stop_reminders(work, contact)])
@@ -175,7 +177,7 @@ async def _turn(services: Services, work: UnitOfWork, contact: ContactView, body
         await _send(services, work, contact, routed.replies)
         return
     try:
-        replies = await ask_rasa(services, work, contact, body)
+        replies = await ask_rasa(services, work, contact, body, message_id)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
         log.error("telegram: Rasa unavailable: %s", error)
         apology = await without_the_bot(services, work, contact, body, "unavailable")
