@@ -387,7 +387,9 @@ def gauges(session: Session) -> dict[str, float]:
             select(OutboxMessage.status, func.count())
             .where(OutboxMessage.status.in_((*WAITING, "failed")))
             .group_by(OutboxMessage.status)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     lapsed = session.scalar(select(func.count()).select_from(OutboxMessage).where(lapsed_leases()))
     return {
