@@ -57,7 +57,13 @@ def test_a_text_message_goes_to_rasa_and_the_reply_to_telegram(channels):
     assert channels.telegram_update("text").status_code == 200
     (sent,) = channels.rasa.messages()
     assert sent["message"] == "ik zoek huiswerkbegeleiding"
-    assert sent["metadata"] == {"channel": "telegram", "language_hint": "nl", "site": None}
+    update_id = json.loads((TELEGRAM_DATA / "text.json").read_text())["update_id"]
+    assert sent["metadata"] == {
+        "channel": "telegram",
+        "language_hint": "nl",
+        "site": None,
+        "message_id": f"telegram:{update_id}",  # one bot turn per update (idempotent_turns)
+    }
     assert str(AMINA) not in sent["sender"]
     (reply,) = channels.telegram.wait_for(1, "sendMessage")
     assert reply.body["chat_id"] in (AMINA, str(AMINA))
