@@ -1,5 +1,6 @@
 """Who holds a conversation: claiming it from the queue (one winner when two claim at once),
-putting it back in the queue, and handing it to a colleague."""
+putting it back in the queue, and handing it to a colleague; never once it is closed
+(409, nothing changed: a closed conversation is not reopened)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,19 @@ from fastapi import APIRouter, Depends, Form, HTTPException
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bot.console.access import audit, held_handoff, own_handoff, reassignable_handoff
+from bot.console.access import (
+    CLOSED,
+    audit,
+    held_handoff,
+    not_moved,
+    own_handoff,
+    reassignable_handoff,
+)
 from bot.console.deps import CAN_ACT, CSRF, Staff, redirect_with_flash, require_role
 from bot.console.i18n import words
 from bot.core.deps import UnitOfWorkDep
 from bot.handoff import store
-from bot.handoff.models import StaffUser
+from bot.handoff.models import OPEN_STATUSES, StaffUser
 
 router = APIRouter(prefix="/console")
 Taker = Annotated[
@@ -23,12 +31,15 @@ Taker = Annotated[
 
 
 def take(session: Session, staff: Staff, handoff_id: int) -> str | None:
-    """None when the staff member got the conversation; else the name of who has it."""
+    """None when the staff member got the conversation; else the name of who has it
+    (409 when it is closed)."""
     handoff = own_handoff(session, staff, handoff_id)
     if store.claim(session, handoff.id, staff.id):
         audit(session, staff, "claim", handoff.id)
         return None
     session.refresh(handoff)
+    if handoff.status not in OPEN_STATUSES:
+        raise HTTPException(409, CLOSED)
     holder = session.get(StaffUser, handoff.claimed_by) if handoff.claimed_by else None
     return holder.name if holder else "?"
 
@@ -43,7 +54,8 @@ async def claim(handoff_id: int, staff: Taker, work: UnitOfWorkDep) -> Response:
 
 def give_back(session: Session, staff: Staff, handoff_id: int) -> None:
     handoff = held_handoff(session, staff, handoff_id)
-    store.release(session, handoff)
+    if not store.release(session, handoff):
+        raise not_moved()
     audit(session, staff, "release", handoff.id)
 
 
@@ -58,7 +70,8 @@ def hand_over(session: Session, staff: Staff, handoff_id: int, colleague: int) -
     target = session.get(StaffUser, colleague)
     if target is None or target.company_id != staff.company_id or target.role not in CAN_ACT:
         raise HTTPException(422, "no such colleague")
-    store.reassign(session, handoff, target.id)
+    if not store.reassign(session, handoff, target.id):
+        raise not_moved()
     audit(session, staff, "reassign", handoff.id, f"to staff {target.id}")
 
 

@@ -1,7 +1,8 @@
 """What the holder of a conversation writes: replies to the tenant (on the tenant's channel,
 through the outbox, the first one after a notice that a person joined), internal notes that
 are never sent, the SMS counter under the reply box, and the closing (handing the tenant
-back to the bot, or not; Rasa is resumed either way)."""
+back to the bot, or not; Rasa is resumed either way, retried until it acknowledges). A
+closed conversation is answered or closed no more (409, bot/console/access.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bot.console.access import audit, held_handoff, own_handoff
+from bot.console.access import audit, held_handoff, not_moved, own_handoff
 from bot.console.deps import CAN_ACT, CAN_READ, CSRF, Staff, require_role
 from bot.contacts.models import Contact
 from bot.core.deps import ServicesDep, UnitOfWorkDep
@@ -96,7 +97,8 @@ def finish(session: Session, staff: Staff, handoff_id: int, reason: str, hand_ba
     """Close the conversation (telling the tenant the bot is back, with `hand_back`); the
     tenant's Rasa sender id."""
     handoff = held_handoff(session, staff, handoff_id)
-    store.close(session, handoff, reason, hand_back)
+    if not store.close(session, handoff, reason, hand_back):
+        raise not_moved()
     contact = session.get_one(Contact, handoff.contact_id)
     if hand_back and not _stopped(contact):
         to_tenant(session, contact, tenant_text("bot_back", handoff.language))

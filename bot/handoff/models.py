@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import utcnow
@@ -14,6 +14,9 @@ from bot.core.db import Base
 
 ROLES = ("caseworker", "supervisor", "admin", "auditor", "coordinator")
 OPEN_STATUSES = ("waiting", "claimed")
+# The predicate of the partial unique index that holds "at most one open handoff per
+# contact" in the database itself (PostgreSQL and SQLite both index part of a table).
+OPEN_PREDICATE = "status IN ('waiting', 'claimed')"
 
 
 class HousingCompany(Base):
@@ -61,6 +64,13 @@ class Handoff(Base):
     __table_args__ = (
         Index("ix_handoff_queue", "company_id", "status", "urgent", "opened_at"),
         Index("ix_handoff_contact_status", "contact_id", "status"),
+        Index(
+            "uq_handoff_one_open_per_contact",
+            "contact_id",
+            unique=True,
+            postgresql_where=text(OPEN_PREDICATE),
+            sqlite_where=text(OPEN_PREDICATE),
+        ),
     )
 
 

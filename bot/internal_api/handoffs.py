@@ -1,8 +1,11 @@
 """The internal API the action server calls (shared secret): POST /internal/handoffs.
 
-Idempotent: a contact has at most one open handoff; asking again returns it (and an
-urgent request makes it urgent). Rasa gets `pause` as a safety net once the action that
-asked has finished (Rasa holds the conversation's lock while the action runs)."""
+Idempotent: a contact has at most one open handoff (the database's unique index, see
+bot/handoff/store.py); asking again, or at the same instant as the tenant's PERSONNE,
+returns it (200, and an urgent request makes it urgent), and only the request that
+created it (201) counts it and pauses Rasa. Rasa gets `pause` as a safety net once the
+action that asked has finished (Rasa holds the conversation's lock while the action runs),
+ordered with the `resume` of a closing (bot/handoff/rasa_pause.py)."""
 
 from __future__ import annotations
 
