@@ -3,7 +3,13 @@ time: simulated tenants each hold one conversation of scripted turns, one messag
 (a tenant waits for the answer before typing again), signed with the twilio library as
 Twilio signs them. It records every turn's latency and answer, and then checks delivery:
 each tenant message got exactly one bot turn, in order, and Rasa's tracker store holds each
-user message once."""
+user message once.
+
+With `TwilioRetries` it also behaves as Twilio does with a webhook URL's connection
+overrides (`#rc=5&rp=all&rt=...&tt=15000`): a failed attempt (any 4xx or 5xx, a connection
+refused or dropped, no answer within the read timeout) is sent again, the same MessageSid
+with the same signature, a bounded number of times within a total time; only the last
+attempt's answer counts (Twilio reads no other)."""
 
 from __future__ import annotations
 
@@ -55,6 +61,23 @@ SCRIPTS = {
 TENANT_NUMBERS = itertools.count(1)
 
 
+@dataclass(frozen=True)
+class TwilioRetries:
+    """Twilio's connection overrides for the webhook: `count` retries (rc, at most 5),
+    policy `all` (rp: every 4xx, 5xx, connection failure and read timeout is retried),
+    `read_timeout` (rt: seconds without an answer), `total_seconds` (tt: all attempts
+    together, at most 15). Twilio documents no pause between attempts; `pause_seconds` is
+    ours (0: at once)."""
+
+    count: int = 5
+    read_timeout: float = 15.0
+    total_seconds: float = 15.0
+    pause_seconds: float = 0.0
+
+    def retryable(self, status: int) -> bool:
+        return status == 0 or status >= 400  # 0: no answer (timeout, refused, dropped)
+
+
 @dataclass
 class Turn:
     number: str
@@ -62,8 +85,10 @@ class Turn:
     sent: str
     started: float
     latency_ms: float
-    status: int
+    status: int  # the last attempt's (0: no answer)
     replies: list[str]
+    attempts: list[int] = field(default_factory=list)  # each attempt's status, retries too
+    message_sid: str = ""
 
 
 @dataclass
@@ -71,6 +96,12 @@ class LoadResult:
     turns: list[Turn] = field(default_factory=list)
     seconds: float = 0.0
     errors: Counter = field(default_factory=Counter)
+    retries: TwilioRetries | None = None  # Twilio retried failed webhooks
+
+    @property
+    def retried(self) -> int:
+        """Webhooks sent more than once."""
+        return sum(1 for turn in self.turns if len(turn.attempts) > 1)
 
     @property
     def messages_per_second(self) -> float:
@@ -110,23 +141,64 @@ async def tenant(
         signature = validator.compute_signature(f"{public_url}/webhooks/sms", params)
         received_before = late_replies(number) if late_replies is not None else 0
         started = time.monotonic()
-        try:
-            headers = {"X-Twilio-Signature": signature}
-            async with session.post(
-                f"{gateway}/webhooks/sms", data=params, headers=headers
-            ) as response:
-                status, body = response.status, await response.text()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            result.errors[type(error).__name__] += 1
-            status, body = 0, ""
+        attempts: list[int] = []
+        while True:
+            status, body = await _attempt(session, gateway, params, signature, result, started)
+            attempts.append(status)
+            if not _again(result.retries, attempts, started):
+                break
+            await asyncio.sleep(result.retries.pause_seconds if result.retries else 0.0)
         latency = (time.monotonic() - started) * 1000
         replies = twiml_messages(body) if status == 200 else []
-        result.turns.append(Turn(number, index, typed, started, latency, status, replies))
-        if status == 503:  # the service said "retry later": a tenant tries again later
+        result.turns.append(
+            Turn(
+                number,
+                index,
+                typed,
+                started,
+                latency,
+                status,
+                replies,
+                attempts,
+                params["MessageSid"],
+            )
+        )
+        if status == 503 and result.retries is None:  # "retry later": a tenant waits a bit
             await asyncio.sleep(1.0)
         if status == 200 and not replies and late_replies is not None:
             # the answer comes by SMS later: a tenant waits for all of it before typing
             await _settled(lambda: late_replies(number), received_before, deadline)
+
+
+async def _attempt(
+    session: aiohttp.ClientSession,
+    gateway: str,
+    params: dict[str, str],
+    signature: str,
+    result: LoadResult,
+    first_started: float,
+) -> tuple[int, str]:
+    """One POST of the webhook: its status (0: no answer) and body."""
+    retries, timeout = result.retries, session.timeout
+    if retries is not None:  # Twilio's read timeout, within the total time of all attempts
+        left = retries.total_seconds - (time.monotonic() - first_started)
+        timeout = aiohttp.ClientTimeout(total=max(0.1, left), sock_read=retries.read_timeout)
+    try:
+        headers = {"X-Twilio-Signature": signature}
+        async with session.post(
+            f"{gateway}/webhooks/sms", data=params, headers=headers, timeout=timeout
+        ) as response:
+            return response.status, await response.text()
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        result.errors[type(error).__name__] += 1
+        return 0, ""
+
+
+def _again(retries: TwilioRetries | None, attempts: list[int], started: float) -> bool:
+    """Whether Twilio sends the webhook once more (pausing first, if it does)."""
+    if retries is None or not retries.retryable(attempts[-1]) or len(attempts) > retries.count:
+        return False
+    return time.monotonic() + retries.pause_seconds - started < retries.total_seconds
 
 
 async def _settled(
@@ -153,9 +225,11 @@ async def run_load(
     during: Callable[[], None] | None = None,
     auth_token: str = DEV_TWILIO_AUTH_TOKEN,
     late_replies: Callable[[str], int] | None = None,
+    retries: TwilioRetries | None = None,
 ) -> LoadResult:
-    """`conversations` tenants, `concurrency` at a time, until done or `max_seconds`."""
-    result = LoadResult()
+    """`conversations` tenants, `concurrency` at a time, until done or `max_seconds`;
+    with `retries`, each failed webhook is retried as Twilio does."""
+    result = LoadResult(retries=retries)
     deadline = time.monotonic() + max_seconds
     queue: asyncio.Queue[tuple[str, list[str]]] = asyncio.Queue()
     run = next(TENANT_NUMBERS)
@@ -250,10 +324,12 @@ class TrackerCheck:
 def check_tracker(result: LoadResult, connection: Any, secret: str) -> TrackerCheck:
     """Rasa's stored user events (`connection`: a DB-API connection to its tracker store)
     against what each tenant sent (digits arrive as the menu's payloads, so order is
-    checked on the typed texts)."""
+    checked on the typed texts). Without retries, a message refused with an error was not
+    accepted and is not expected there; with Twilio's retries, every message is: its
+    attempts may all have failed after the gateway took it (it is then missing if not)."""
     sent: dict[str, list[str]] = {}
     for turn in sorted(result.turns, key=lambda t: (t.number, t.index)):
-        if turn.status == 200:
+        if turn.status == 200 or result.retries is not None:
             sent.setdefault(pseudonym(secret, "sms", turn.number), []).append(turn.sent)
     with connection, connection.cursor() as cursor:
         cursor.execute(

@@ -34,6 +34,7 @@ class LoopbackServer:
         self.handler = handler
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
+        self.caller = threading.local()  # .port: the client port of the request being served
         outer = self
 
         class RequestHandler(BaseHTTPRequestHandler):
@@ -48,12 +49,14 @@ class LoopbackServer:
                     body = json.loads(raw)
                 elif raw:
                     body = {k: v[-1] for k, v in urllib.parse.parse_qs(raw).items()}
-                else:
-                    body = {}
+                else:  # a GET's query, if any
+                    query = urllib.parse.urlsplit(self.path).query
+                    body = {k: v[-1] for k, v in urllib.parse.parse_qs(query).items()}
                 path = urllib.parse.urlsplit(self.path).path
                 recorded = Recorded(self.command, path, body, dict(self.headers))
                 with outer._lock:
                     outer.requests.append(recorded)
+                outer.caller.port = self.client_address[1]
                 status, answer = outer.handler(self.command, path, body)
                 outer.on_request(recorded)
                 data = json.dumps(answer).encode()
@@ -61,7 +64,10 @@ class LoopbackServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the caller is gone (killed)
+                    return
 
             do_GET = do_POST = _serve
 
@@ -92,33 +98,65 @@ class LoopbackServer:
 
 class FakeTwilio(LoopbackServer):
     """POST /2010-04-01/Accounts/{sid}/Messages.json. `fail_next` answers 500 that many times
-    first (Twilio's error JSON), then accepts."""
+    first (Twilio's error JSON), then accepts. `accept_delay_seconds` makes it slow to answer
+    a send it has received (as Twilio, it sends the message even if the caller is gone by
+    then); `sending_from` holds the client ports of the sends it is still answering (which
+    process is in the middle of a send)."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, accept_delay_seconds: float = 0.0) -> None:
         self.fail_next = 0
+        self.accept_delay_seconds = accept_delay_seconds
+        self.sending_from: set[int] = set()
         self._count = 0
+        self._count_lock = threading.Lock()
+        self._accepted: list[dict[str, Any]] = []
         super().__init__(self._answer, port)
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
         if not path.endswith("/Messages.json"):
             return 404, {"code": 20404, "message": "not found", "status": 404}
-        if self.fail_next > 0:
-            self.fail_next -= 1
-            return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
-        self._count += 1
-        sid = f"SM{self._count:032d}"
-        return 201, {
-            "sid": sid,
-            "status": "queued",
-            "to": body.get("To"),
-            "from": body.get("From"),
-            "body": body.get("Body"),
-            "account_sid": path.split("/")[3],
-            "num_segments": "1",
-        }
+        if method == "GET":  # the list of messages, filtered by To as Twilio's is
+            with self._count_lock:
+                listed = [m for m in self._accepted if m.get("To") == body.get("To", m.get("To"))]
+            return 200, {"messages": [_message(m) for m in listed], "page": 0}
+        with self._count_lock:
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+            self._count += 1
+            sid = f"SM{self._count:032d}"
+            self._accepted.append({**body, "Sid": sid})
+            port = getattr(self.caller, "port", 0)
+            self.sending_from.add(port)
+        try:
+            time.sleep(self.accept_delay_seconds)
+        finally:
+            with self._count_lock:
+                self.sending_from.discard(port)
+        return 201, {**_message({**body, "Sid": sid}), "account_sid": path.split("/")[3]}
 
     def sent(self) -> list[dict[str, Any]]:
-        return [r.body for r in self.requests if r.path.endswith("/Messages.json")]
+        """Every send request, refused ones (fail_next) included."""
+        sends = (r for r in self.requests if r.method == "POST")
+        return [r.body for r in sends if r.path.endswith("/Messages.json")]
+
+    def accepted(self) -> list[dict[str, Any]]:
+        """The sends it accepted (and so sends to the phone), in the order received, each
+        with the "Sid" it was given."""
+        with self._count_lock:
+            return list(self._accepted)
+
+
+def _message(sent: dict[str, Any]) -> dict[str, Any]:
+    """A sent message as Twilio's API describes it."""
+    return {
+        "sid": sent["Sid"],
+        "status": "queued",
+        "to": sent.get("To"),
+        "from": sent.get("From"),
+        "body": sent.get("Body"),
+        "num_segments": "1",
+    }
 
 
 class FakeTelegram(LoopbackServer):

@@ -21,11 +21,12 @@ import redis
 from bot.devtools.processes import (
     ROOT,
     ActionServer,
+    GatewayProcess,
     RasaServer,
     free_port,
     rasa_env,
     running_actions,
-    running_gateway,
+    running_gateway_process,
 )
 
 POSTGRES: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -44,6 +45,7 @@ class Stack:
     tracker_database: str
     queue: str
     workdir: Path  # every process's log is here
+    gateway_process: GatewayProcess  # its workers, for the fault tests
 
     def tracker_connection(self) -> psycopg2.extensions.connection:
         return psycopg2.connect(dbname=self.tracker_database, **POSTGRES)
@@ -83,6 +85,34 @@ def rasa_production_env(tracker_database: str, queue: str) -> dict[str, str]:
     }  # as docker-compose.yml
 
 
+def production_gateway_env(
+    rasa_url: str,
+    twilio_url: str,
+    database_url: str,
+    tracker_url: str,
+    workers: int = 2,
+) -> dict[str, str]:
+    """The gateway's environment in the production profile (as docker-compose.yml): for the
+    stack's own gateway, and for a test's second gateway on another database."""
+    return {
+        "PROFILE": "production",
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TELEGRAM_BOT_TOKEN": "123456:stack-telegram-token-not-a-real-one",
+        "TELEGRAM_SECRET_TOKEN": "stack-telegram-secret",
+        "CONSOLE_SECRET": "stack-console-secret",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",  # nothing there: no Telegram in these runs
+        "DATABASE_URL": database_url,
+        "RASA_URL": rasa_url,
+        "GATEWAY_WORKERS": str(workers),
+        "GATEWAY_SECRET": GATEWAY_SECRET,
+        "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:6379/{REDIS_LIMITS_DB}",
+        "RASA_TRACKER_STORE_URL": tracker_url,
+        "TWILIO_API_URL": twilio_url,
+        "PUBLIC_URL": PUBLIC_URL,
+        "RASA_TIMEOUT_SECONDS": "60",
+    }
+
+
 @contextlib.contextmanager
 def production_stack(
     workdir: Path,
@@ -96,28 +126,18 @@ def production_stack(
     ports = [free_port() for _ in range(replicas)]
     for db in (REDIS_LOCK_DB, REDIS_LIMITS_DB):
         redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
-    tracker_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker_db}"
-    env = {
-        "PROFILE": "production",
-        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-        "TELEGRAM_BOT_TOKEN": "123456:stack-telegram-token-not-a-real-one",
-        "TELEGRAM_SECRET_TOKEN": "stack-telegram-secret",
-        "CONSOLE_SECRET": "stack-console-secret",
-        "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",  # nothing there: no Telegram in these runs
-        "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{gateway_db}",
-        "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in ports),
-        "GATEWAY_WORKERS": str(gateway_workers),
-        "GATEWAY_SECRET": GATEWAY_SECRET,
-        "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:6379/{REDIS_LIMITS_DB}",
-        "RASA_TRACKER_STORE_URL": tracker_url,
-        "TWILIO_API_URL": twilio_url,
-        "PUBLIC_URL": PUBLIC_URL,
-        "RASA_TIMEOUT_SECONDS": "60",
-        **(gateway_env or {}),
-    }
+    env = production_gateway_env(
+        ",".join(f"http://127.0.0.1:{port}" for port in ports),
+        twilio_url,
+        f"postgresql+psycopg://postgres@127.0.0.1:5432/{gateway_db}",
+        f"postgresql+psycopg://postgres@127.0.0.1:5432/{tracker_db}",
+        gateway_workers,
+    )
+    env.update(gateway_env or {})
     with contextlib.ExitStack() as stack:
         stack.enter_context(databases(gateway_db, tracker_db))
-        gateway = stack.enter_context(running_gateway(workdir, env["RASA_URL"], env))
+        process = stack.enter_context(running_gateway_process(workdir, env["RASA_URL"], env))
+        gateway = process.url
         rasa_settings = rasa_production_env(tracker_db, queue)
         actions = stack.enter_context(running_actions(workdir, gateway, rasa_settings))
         endpoints, env_of_rasa = (
@@ -129,7 +149,7 @@ def production_stack(
             stack.callback(server.stop)
             server.start()
         stack.callback(_delete_queue, queue)
-        yield Stack(gateway, servers, actions, gateway_db, tracker_db, queue, workdir)
+        yield Stack(gateway, servers, actions, gateway_db, tracker_db, queue, workdir, process)
 
 
 def _delete_queue(queue: str) -> None:

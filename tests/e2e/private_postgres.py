@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.devtools.processes import free_port
 
@@ -25,6 +26,11 @@ class PrivatePostgres:
     @property
     def url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    @property
+    def connection_args(self) -> dict[str, Any]:
+        """psycopg2.connect's arguments for its `postgres` database."""
+        return {"host": "127.0.0.1", "port": self.port, "user": "postgres", "dbname": "postgres"}
 
     def pg_ctl(self, *args: str) -> None:
         """PostgreSQL refuses to run as root: its own user runs it. The server's output goes

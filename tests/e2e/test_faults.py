@@ -2,7 +2,11 @@
 PostgreSQL, Redis and RabbitMQ, one action server, the gateway with 2 workers on
 PostgreSQL. Each test runs simulated SMS tenants (signed webhooks) while something breaks,
 then checks that every accepted tenant message got exactly one bot turn, in order, and is
-stored once in Rasa's tracker store."""
+stored once in Rasa's tracker store.
+
+Where Twilio retries (TWILIO_RETRIES: its connection overrides `#rc=5&rp=all&rt=5000`),
+every message a tenant sent counts: lost is a message that never got its bot turn or
+reply, duplicated a second bot turn (or reply) for one MessageSid; both must be 0."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import asyncio
 import re
 import time
 import uuid
+from collections import Counter
 
 import psycopg2
 import pytest
@@ -17,21 +22,36 @@ import redis
 import requests
 from twilio.request_validator import RequestValidator
 
-from bot.devtools.load import SCRIPTS, LoadResult, check_delivery, check_tracker, run_load
+from bot.devtools.load import (
+    SCRIPTS,
+    LoadResult,
+    TwilioRetries,
+    check_delivery,
+    check_tracker,
+    run_load,
+)
 from bot.devtools.loopback import FakeTwilio
-from bot.devtools.processes import running_gateway
+from bot.devtools.processes import running_gateway, running_gateway_process
 from bot.devtools.stack import (
     GATEWAY_SECRET,
     POSTGRES,
     PUBLIC_URL,
     REDIS_LOCK_DB,
     TWILIO_TOKEN,
+    Stack,
     databases,
+    production_gateway_env,
     production_stack,
 )
 from tests.e2e.private_postgres import private_postgres
 
 UNAVAILABLE = ("ne répond pas", "antwoordt nu niet")
+# Twilio's webhook connection overrides in these tests: 5 retries on any failure, a 5 s read
+# timeout (shorter than the gateway's 8 s reply deadline, so a slow turn is retried while it
+# still runs), all within Twilio's 15 s total. Twilio documents no pause between attempts:
+# 2 s here, so that five retries span a PostgreSQL restart.
+TWILIO_RETRIES = TwilioRetries(count=5, read_timeout=5.0, total_seconds=15.0, pause_seconds=2.0)
+NOTHING = {"lost": 0, "duplicated": 0, "tracker_missing": 0, "tracker_duplicated": 0}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +68,12 @@ def stack(tmp_path_factory, twilio):
 
 
 def load(
-    gateway: str, conversations: int, twilio: FakeTwilio, during=None, max_seconds: float = 300
+    gateway: str,
+    conversations: int,
+    twilio: FakeTwilio,
+    during=None,
+    max_seconds: float = 300,
+    retries: TwilioRetries | None = None,
 ) -> LoadResult:
     """Tenants write one message at a time; an answer that comes later by SMS (past the
     webhook's deadline, e.g. while a crashed replica's lock expires) is awaited before the
@@ -67,8 +92,34 @@ def load(
             during=during,
             auth_token=TWILIO_TOKEN,
             late_replies=sms_received,
+            retries=retries,
         )
     )
+
+
+def losses(result: LoadResult, twilio: FakeTwilio, stack: Stack) -> dict[str, int]:
+    """Lost and duplicated turns, from what the tenants got (webhook answers and outbox
+    SMS: check_delivery) and from Rasa's tracker store (check_tracker), as counts."""
+    delivery = check_delivery(result, twilio, settle_seconds=60)
+    tracker = check_tracker(result, stack.tracker_connection(), GATEWAY_SECRET)
+    return {
+        "lost": len(delivery.lost),
+        "duplicated": len(delivery.duplicated),
+        "tracker_missing": tracker.missing,
+        "tracker_duplicated": tracker.duplicated,
+    }
+
+
+def attempts(result: LoadResult) -> dict[str, int]:
+    """What Twilio's retries went through (in a failure's message)."""
+    return {
+        "messages": len(result.turns),
+        "retried": result.retried,
+        "attempts": sum(len(turn.attempts) for turn in result.turns),
+        "503": sum(turn.attempts.count(503) for turn in result.turns),
+        "no_answer": sum(turn.attempts.count(0) for turn in result.turns),
+        "failed_at_last": sum(1 for turn in result.turns if turn.status != 200),
+    }
 
 
 def assert_nothing_lost_or_repeated(
@@ -184,32 +235,163 @@ def test_twilio_failing_for_a_while_the_outbox_drains_after(stack, tmp_path):
     assert (tracker.missing, tracker.duplicated, tracker.out_of_order) == (0, 0, 0)
 
 
-def test_postgresql_restarted_the_gateway_recovers_losing_no_accepted_message(
+def replicas_of(stack: Stack) -> str:
+    return ",".join(replica.url for replica in stack.replicas)
+
+
+def tracker_url(stack: Stack) -> str:
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{stack.tracker_database}"
+
+
+def test_postgresql_restarted_under_a_retrying_twilio_loses_and_repeats_nothing(
     stack, twilio, tmp_path
 ):
+    """The gateway (production profile, 2 workers) on a PostgreSQL of the test's own, so
+    that stopping it does not disturb the machine's, which others use: stopped for 3 s and
+    started again while tenants write. Requests during the outage get a clear 503 (nothing
+    half-done), Twilio sends them again, and the gateway serves again at once after."""
     with private_postgres() as postgres:
-        env = {
-            "DATABASE_URL": postgres.url,
-            "TWILIO_API_URL": twilio.url,
-            "PUBLIC_URL": PUBLIC_URL,
-            "GATEWAY_SECRET": GATEWAY_SECRET,
-            "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-        }
+        env = production_gateway_env(
+            replicas_of(stack), twilio.url, postgres.url, tracker_url(stack)
+        )
         back: list[float] = []
 
         def restart() -> None:
             postgres.restart(down_seconds=3)
             back.append(time.monotonic())
 
-        with running_gateway(tmp_path, ",".join(r.url for r in stack.replicas), env) as gateway:
-            result = load(gateway, 16, twilio, during=restart)
-            refused = [turn for turn in result.turns if turn.status != 200]
-            assert refused and all(turn.status == 503 for turn in refused)  # clear, retryable
+        with running_gateway_process(tmp_path, env["RASA_URL"], env) as gateway:
+            gateway.wait_for_workers(2)
+            result = load(gateway.url, 16, twilio, during=restart, retries=TWILIO_RETRIES)
+            statuses = {status for turn in result.turns for status in turn.attempts}
+            assert 503 in statuses and statuses <= {200, 503, 0}, attempts(result)
             later = [turn for turn in result.turns if turn.started > back[0] + 2]
-            assert later and all(turn.status == 200 for turn in later)  # served again at once
-            assert_nothing_lost_or_repeated(result, twilio, stack, accepted_only=True)
-            assert requests.get(f"{gateway}/healthz", timeout=10).status_code == 200
-            assert "<Message>" in sms(gateway, "+32491000002", "bonjour")  # served again
+            assert later and all(turn.attempts[0] == 200 for turn in later), attempts(result)
+            assert losses(result, twilio, stack) == NOTHING, attempts(result)
+            assert requests.get(f"{gateway.url}/healthz", timeout=10).status_code == 200
+            assert "<Message>" in sms(gateway.url, "+32491000002", "bonjour")  # served again
+
+
+def test_a_gateway_worker_killed_mid_turn_under_a_retrying_twilio_loses_and_repeats_nothing(
+    stack, twilio
+):
+    """SIGKILL to the gateway worker holding the most webhooks, while Rasa runs turns for
+    them; uvicorn starts another worker. Twilio sends each dropped webhook again (same
+    MessageSid, same signature), and the other worker must neither lose its turn (the dead
+    worker's turn may have run in Rasa, its reply never sent) nor run it twice."""
+    gateway = stack.gateway_process
+    gateway.wait_for_workers(2)
+    killed: list[int] = []
+
+    def kill_a_worker() -> None:
+        deadline = time.monotonic() + 10  # in the middle of turns, not between them
+        while turns_in_progress() < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        killed.append(gateway.kill_worker(gateway.busiest_worker()))
+        gateway.wait_for_workers(2, 60)
+
+    result = load(stack.gateway, 24, twilio, during=kill_a_worker, retries=TWILIO_RETRIES)
+    assert len(result.turns) == 240
+    assert killed and killed[0] not in gateway.workers() and len(gateway.workers()) == 2
+    assert any(0 in turn.attempts for turn in result.turns), attempts(result)  # cut mid-turn
+    assert losses(result, twilio, stack) == NOTHING, attempts(result)
+
+
+def outbox_deliveries(
+    database: str, twilio: FakeTwilio, result: LoadResult, drain_seconds: float = 200
+) -> dict[str, int]:
+    """Each tenant's outbox messages (the gateway's rows, in id order) against what Twilio
+    accepted for that number, in the order it did: each sent once, in order, all sent.
+    Waits first until none is waiting (a dead worker's claim lasts its lease, 120 s)."""
+    numbers = sorted({turn.number for turn in result.turns})
+    query = (
+        "SELECT contact.address, outbox_message.body, outbox_message.status "
+        "FROM outbox_message JOIN contact ON contact.id = outbox_message.contact_id "
+        "WHERE contact.address = ANY(%s) ORDER BY outbox_message.id"
+    )
+    deadline = time.monotonic() + drain_seconds
+    while True:
+        connection = psycopg2.connect(dbname=database, **POSTGRES)
+        with connection, connection.cursor() as cursor:
+            cursor.execute(query, (numbers,))
+            rows = cursor.fetchall()
+        connection.close()
+        waiting = [row for row in rows if row[2] in ("pending", "sending")]
+        if not waiting or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    expected: dict[str, list[str]] = {}
+    for address, body, _ in rows:
+        expected.setdefault(address, []).append(body)
+    got: dict[str, list[str]] = {}
+    for message in twilio.accepted():
+        if message["To"] in numbers:
+            got.setdefault(message["To"], []).append(message["Body"])
+    counts = {"sends_duplicated": 0, "sends_missing": 0, "out_of_order": 0, "unsent": 0}
+    for number in numbers:
+        want, have = expected.get(number, []), got.get(number, [])
+        counts["sends_duplicated"] += sum((Counter(have) - Counter(want)).values())
+        counts["sends_missing"] += sum((Counter(want) - Counter(have)).values())
+        counts["out_of_order"] += _once_each(have, want) != _once_each(want, have)
+    counts["unsent"] = sum(1 for _, _, status in rows if status != "sent")
+    return counts
+
+
+def _once_each(sequence: list[str], allowed: list[str]) -> list[str]:
+    """`sequence` without what `allowed` does not hold that many times (repeats, extras)."""
+    left, kept = Counter(allowed), []
+    for item in sequence:
+        if left[item] > 0:
+            left[item] -= 1
+            kept.append(item)
+    return kept
+
+
+def test_a_gateway_worker_killed_mid_send_the_other_sends_each_reply_once_in_order(stack, tmp_path):
+    """Every reply goes through the outbox (a reply deadline of almost nothing) and Twilio's
+    API is slow to accept a send (0.4 s), so that a SIGKILL lands on a worker in the middle
+    of one: Twilio has the message (it sends it to the phone) but the worker never hears
+    back. The other worker (and the one uvicorn starts) must send every tenant's replies
+    once each, in order; webhooks cut by the kill are retried by Twilio."""
+    slow = FakeTwilio(accept_delay_seconds=0.4).start()
+    name = f"gateway_outbox_kill_{uuid.uuid4().hex[:8]}"
+    env = production_gateway_env(
+        replicas_of(stack),
+        slow.url,
+        f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
+        tracker_url(stack),
+    )
+    env["SMS_REPLY_DEADLINE_SECONDS"] = "0.01"
+    killed: list[int] = []
+    try:
+        with databases(name), running_gateway_process(tmp_path, env["RASA_URL"], env) as gateway:
+            gateway.wait_for_workers(2)
+
+            def kill_mid_send() -> None:
+                deadline = time.monotonic() + 30
+                while not killed and time.monotonic() < deadline:
+                    for port in list(slow.sending_from):
+                        pid = gateway.worker_connected_from(port)
+                        if pid is not None and port in slow.sending_from:
+                            killed.append(gateway.kill_worker(pid))
+                            break
+                    time.sleep(0.01)
+                gateway.wait_for_workers(2, 60)
+
+            result = load(gateway.url, 8, slow, during=kill_mid_send, retries=TWILIO_RETRIES)
+            assert killed, "no send was in flight when the kill was due"
+            assert len(result.turns) == 80
+            sends = outbox_deliveries(name, slow, result)  # once the outbox is drained
+            counts = {**losses(result, slow, stack), **sends}
+            assert counts == {
+                **NOTHING,
+                "sends_duplicated": 0,
+                "sends_missing": 0,
+                "out_of_order": 0,
+                "unsent": 0,
+            }, attempts(result)
+    finally:
+        slow.stop()
 
 
 def test_production_logs_hold_no_message_text_and_no_phone_number(stack, twilio):
