@@ -221,7 +221,7 @@ async def _turn(
         return SmsReply(await without_the_bot(services, work, contact, message, "bot_failed"))
     reply = render_turn(replies)
     if await erase_if_requested(services, work, contact.id, contact.pseudonym):
-        return SmsReply(reply.parts)  # nothing of the contact is kept, not even its menu
+        return SmsReply(reply.parts, erased=True)  # nothing of the contact is kept, no menu
     if reply.options:
         await work.run(contacts.replace_menu, contact.id, reply.options)
     return reply
@@ -238,16 +238,30 @@ async def _deliver_later(
     outbox, with the outcome, in one commit."""
     try:
         reply = await turn
-        for part in reply.parts:
-            await work.run(enqueue, contact.id, CHANNEL, part)
+        if not reply.erased:
+            for part in reply.parts:
+                await work.run(enqueue, contact.id, CHANNEL, part)
         await _record_outcome(work, contact, incoming)
         await work.commit()
     except Exception:
         log.exception("sms: a late reply could not be stored")
         await work.rollback()
+        return
     finally:
         await work.close()
+    if reply.erased:  # the erasure is committed: its confirmation goes out directly
+        await _send_now(services, contact, reply.parts)
     services.outbox.wake()
+
+
+async def _send_now(services: Services, contact: ContactView, parts: list[str]) -> None:
+    if services.send_now is None:
+        return
+    for part in parts:
+        try:
+            await services.send_now(CHANNEL, contact.address, part)
+        except Exception:  # the data are gone either way; the tenant may not get the note
+            log.warning("sms: the erasure confirmation could not be sent")
 
 
 @router.post("/webhooks/sms/status")

@@ -15,6 +15,7 @@ from bot.sms_rules import measure, menu_keys, numbered_menu, to_gsm7
 class SmsReply:
     parts: list[str]
     options: list[tuple[str, str, str]] = field(default_factory=list)  # (key, payload, title)
+    erased: bool = False  # the turn erased the tenant: nothing may go through the outbox
 
     @property
     def segments(self) -> int:

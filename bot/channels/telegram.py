@@ -18,7 +18,6 @@ from telegram import Bot, Update, User
 from bot.channels.keywords import Keyword, keyword
 from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.telegram_render import (
-    PARSE_MODE,
     TelegramMessage,
     TelegramTurn,
     render_turn,
@@ -215,14 +214,11 @@ def _send_direct_after_commit(
 
 
 async def _send_direct(services: Services, contact: ContactView, turn: TelegramTurn) -> None:
-    bot = services.telegram_bot
-    if bot is None:  # no Telegram configured: there is no Telegram tenant to answer
+    if services.send_now is None:
         return
     for message in turn.messages:
         try:
-            await bot.send_message(
-                chat_id=int(contact.address), text=message.text, parse_mode=PARSE_MODE
-            )
+            await services.send_now(CHANNEL, contact.address, message.text)
         except Exception:  # the data are gone either way; the tenant may not get the note
             log.warning("telegram: the erasure confirmation could not be sent")
 

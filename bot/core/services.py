@@ -5,7 +5,7 @@ are kept alive until they finish."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -40,6 +40,9 @@ class Services:
     telegram_bot: ExtBot | None  # None without a Telegram token
     limiter: SenderLimiter
     metrics: Metrics
+    # Sends (channel, address, text) at once, not through the outbox: for the last answer
+    # to a tenant whose data were just erased (nothing of them may stay, not even there).
+    send_now: Callable[[str, str, str], Awaitable[None]] | None = None
 
 
 async def in_session(services: Services, work: Callable[..., T], *args: Any) -> T:

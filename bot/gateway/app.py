@@ -33,7 +33,7 @@ from bot.handoff.store import load_companies
 from bot.hsds_api import routes as directory_api
 from bot.internal_api import handoffs as internal_api
 from bot.internal_api import reminders as reminders_api
-from bot.outbox.worker import OutboxWorker, depth
+from bot.outbox.worker import Delivery, OutboxWorker, Sender, depth
 from bot.privacy.retention import purge
 from bot.reminders.scheduler import ReminderScheduler
 
@@ -92,9 +92,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         metrics = Metrics(outbox_depth)
         app.state.metrics = metrics
+        senders: dict[str, Sender] = {
+            "sms": twilio,
+            "telegram": TelegramSender(app.state.telegram_bot),
+        }
+
+        async def send_now(channel: str, address: str, body: str) -> None:
+            await senders[channel].send(Delivery(0, 0, channel, address, body, None))
+
         outbox = OutboxWorker(
             app.state.sessions,
-            {"sms": twilio, "telegram": TelegramSender(app.state.telegram_bot)},
+            senders,
             on_sent=lambda channel: metrics.messages_out.labels(channel, "outbox").inc(),
         )
         limiter = SenderLimiter(settings.rate_limit, settings.rate_limit_storage)
@@ -107,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.telegram_bot,
             limiter,
             metrics,
+            send_now,
         )
         try:
             await in_session(
