@@ -70,6 +70,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Votre message est vide. Écrivez votre question, ou 0 pour le menu.",
         "nl": "Uw bericht is leeg. Schrijf uw vraag, of 0 voor het menu.",
     },
+    # A number shared by several housing companies (bot/channels/sms_company.py):
+    # {choices} is one line per company, "1 Name"; {company} the chosen one's name.
+    "company_question": {
+        "fr": "Quelle est votre société de logement ? Envoyez son chiffre.\n{choices}",
+        "nl": "Wat is uw huisvestingsmaatschappij? Stuur het cijfer.\n{choices}",
+    },
+    "company_chosen": {
+        "fr": "Merci. C'est noté : {company}. Posez votre question, ou envoyez 0 pour le menu.",
+        "nl": "Dank u. Genoteerd: {company}. Stel uw vraag, of stuur 0 voor het menu.",
+    },
     # Reminders (bot/reminders): {activity}, its name, {when} day and hours, {place}.
     "reminder_day_before": {
         "fr": "Rappel pour demain : {activity}.\n{when}.\n{place}.\n"

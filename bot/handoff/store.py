@@ -9,6 +9,7 @@ and a closed handoff is never claimed, released, reassigned or closed again (reo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,22 +32,55 @@ from bot.handoff.models import (
 
 
 def load_companies(session: Session, path: Path) -> int:
-    """Insert or update the housing companies of a YAML file (see data/housing_companies.yml)."""
+    """Insert or update the housing companies of a YAML file (see data/housing_companies.yml).
+
+    A company's `sites` column holds every code that leads to it: its Telegram deep-link
+    codes and the numbers tenants write to (`sms_numbers`, E.164, and `whatsapp_numbers`,
+    kept as `whatsapp:+...`, as Twilio's `To` gives them). A deep-link code never starts
+    with "+" or "whatsapp:", so the two never mix up. A number may belong to several
+    companies (a regional line): bot/channels/sms_company.py then asks the tenant."""
     rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     for row in rows:
         company = session.get(HousingCompany, row["id"]) or HousingCompany(id=row["id"])
         company.name = row["name"]
         company.office_hours = row.get("office_hours") or {}
         company.holidays = [str(day) for day in row.get("holidays") or []]
-        company.sites = [str(site) for site in row.get("sites") or []]
+        numbers = [_number(row["id"], value) for value in row.get("sms_numbers") or []]
+        numbers += [
+            "whatsapp:" + _number(row["id"], value) for value in row.get("whatsapp_numbers") or []
+        ]
+        company.sites = [str(site) for site in row.get("sites") or []] + numbers
         session.add(company)
     return len(rows)
 
 
+NUMBER = re.compile(r"\+[1-9][0-9]{6,14}")
+NUMBER_SEPARATORS = re.compile(r"[\s./()-]")
+
+
+def normalised_number(value: object) -> str | None:
+    """An E.164 number without its separators ("+32 2 555 01 01" -> "+3225550101"), with
+    WhatsApp's `whatsapp:` prefix kept; None when it is no such number."""
+    raw = str(value).strip()
+    prefix = "whatsapp:" if raw.lower().startswith("whatsapp:") else ""
+    number = NUMBER_SEPARATORS.sub("", raw[len(prefix) :])
+    return prefix + number if NUMBER.fullmatch(number) else None
+
+
+def _number(company_id: str, value: object) -> str:
+    number = normalised_number(str(value).removeprefix("whatsapp:"))
+    if number is None:
+        raise ValueError(f"housing company {company_id}: {value!r} is not an E.164 number")
+    return number
+
+
 def company_for(session: Session, site: str | None) -> HousingCompany | None:
+    """The company of a site: a company's id (an SMS contact's site, bot/channels/
+    sms_company.py) or one of its codes; else, for a contact whose company is not known
+    (no deep-link code, a number listed by no company), the first company."""
     companies = list(session.scalars(select(HousingCompany).order_by(HousingCompany.id)))
     for company in companies:
-        if site and site in (company.sites or []):
+        if site and (site == company.id or site in (company.sites or [])):
             return company
     return companies[0] if companies else None
 

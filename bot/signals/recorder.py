@@ -34,13 +34,14 @@ class Recorder:
         ) if message_id else None
 
     def company_of(self, session: Session, site: str | None) -> str | None:
-        """The housing company a site (deep-link or SMS number code) belongs to, if any."""
+        """The housing company a site belongs to, if any: a company's id (an SMS tenant's
+        site, bot/channels/sms_company.py) or one of its deep-link codes."""
         if time.monotonic() - self._companies_at > COMPANIES_REFRESH_SECONDS:
+            companies = list(session.scalars(select(HousingCompany)))
             self._companies = {
-                str(code): company.id
-                for company in session.scalars(select(HousingCompany))
-                for code in company.sites or []
+                str(code): company.id for company in companies for code in company.sites or []
             }
+            self._companies.update({company.id: company.id for company in companies})
             self._companies_at = time.monotonic()
         return self._companies.get(site) if site else None
 
