@@ -15,12 +15,16 @@ from pathlib import Path
 import httpx
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
 from bot.core.schema import require_current_schema, schema_state
 from bot.core.settings import InsecureSettings, Settings
 from bot.gateway.app import create_app
 from bot.gateway.migrate import alembic_config, upgrade_to_head
+
+# The newest migration: what `migrate` brings a database to.
+HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,9 +74,7 @@ def test_migrations_bring_an_empty_database_to_head(tmp_path):
     upgrade_to_head(f"sqlite:///{database}")
     upgrade_to_head(f"sqlite:///{database}")  # idempotent
     with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("0008",)
-        ]
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
 
 
 def test_healthz_reports_each_part(tmp_path):
@@ -130,7 +132,7 @@ def test_the_gateway_starts_migrates_and_serves(tmp_path):
         timeout=120,
     )
     assert migrated.returncode == 0, migrated.stderr
-    assert "to 0008" in migrated.stdout
+    assert f"to {HEAD}" in migrated.stdout
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.gateway"],
         cwd=tmp_path,
@@ -180,8 +182,8 @@ def test_the_migrate_command_is_idempotent(tmp_path):
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == again.returncode == 0, first.stderr + again.stderr
-    assert "from no schema to 0008" in first.stdout
-    assert "already at 0008" in again.stdout
+    assert f"from no schema to {HEAD}" in first.stdout
+    assert f"already at {HEAD}" in again.stdout
 
 
 def test_a_command_line_tool_refuses_an_old_schema(tmp_path):
@@ -197,7 +199,7 @@ def test_a_command_line_tool_refuses_an_old_schema(tmp_path):
         timeout=60,
     )
     assert done.returncode != 0
-    assert "is at revision 0007, this code needs 0008" in done.stderr
+    assert f"is at revision 0007, this code needs {HEAD}" in done.stderr
     assert MIGRATE_FIRST in done.stderr
     assert "would delete" not in done.stdout
     with sqlite3.connect(tmp_path / "gateway.db") as connection:  # nothing was migrated
@@ -250,4 +252,4 @@ def test_the_schema_check_reports_an_unknown_revision(tmp_path):
     with pytest.raises(SystemExit, match="0099, which this code does not know") as refused:
         require_current_schema(url)
     assert MIGRATE_FIRST in str(refused.value)
-    assert schema_state(url).head == {"0008"}
+    assert schema_state(url).head == {HEAD}
