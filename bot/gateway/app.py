@@ -33,7 +33,7 @@ from bot.handoff.store import load_companies
 from bot.hsds_api import routes as directory_api
 from bot.internal_api import handoffs as internal_api
 from bot.internal_api import reminders as reminders_api
-from bot.outbox.worker import Delivery, OutboxWorker, Sender, depth
+from bot.outbox.worker import Delivery, OutboxWorker, Sender, depth, gauges
 from bot.privacy.retention import purge
 from bot.reminders.scheduler import ReminderScheduler
 
@@ -90,7 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with app.state.sessions() as session:
                 return float(depth(session))
 
-        metrics = Metrics(outbox_depth)
+        def outbox_states() -> dict[str, float]:
+            with app.state.sessions() as session:
+                return gauges(session)
+
+        metrics = Metrics(outbox_depth, outbox_states)
         app.state.metrics = metrics
         senders: dict[str, Sender] = {
             "sms": twilio,
