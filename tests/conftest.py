@@ -12,6 +12,7 @@ from bot.devtools.loopback import FakeTelegram, FakeTwilio
 from bot.devtools.processes import free_port, running_gateway
 
 PUBLIC_URL = "https://assistant.example.org"
+SAMPLE_DAY = "2026-11-26T12:00:00+01:00"  # a Thursday the sample directory covers
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +54,9 @@ def gateway_url(gateway_directory, rasa_directory, rasa_port, fake_twilio, fake_
         "TELEGRAM_API_URL": f"{fake_telegram.url}/bot",
         "PUBLIC_URL": PUBLIC_URL,
         "RASA_TRACKER_STORE_URL": f"sqlite:///{rasa_directory / 'tracker.db'}",
+        # The SAMPLE directory's dates are fixed: searches run on a day they cover, so no
+        # test depends on the calendar.
+        "DIRECTORY_CLOCK": SAMPLE_DAY,
     }
     with running_gateway(gateway_directory, f"http://127.0.0.1:{rasa_port}", env) as url:
         yield url

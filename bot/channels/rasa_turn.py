@@ -15,6 +15,7 @@ from bot.core.rasa_client import RasaUnavailable
 from bot.core.services import Services
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
+from bot.handoff.rasa_pause import ensure_not_paused
 from bot.handoff.safety_texts import safety_message
 from bot.language_hint import likely_language
 from bot.safety import detect_danger
@@ -41,6 +42,12 @@ async def ask_rasa(
     }
     with services.metrics.rasa_latency.time():
         replies = await work.outside(services.rasa.send_message(contact.pseudonym, text, metadata))
+    if not replies and await work.outside(ensure_not_paused(services, contact.pseudonym)):
+        # Rasa was left paused with no person on the conversation: resumed, asked again
+        # (a new id: the paused turn's empty answer is not the one to replay)
+        again = {**metadata, "message_id": f"{message_id}/resumed"}
+        with services.metrics.rasa_latency.time():
+            replies = await work.outside(services.rasa.send_message(contact.pseudonym, text, again))
     log.info("turn: %s sent a message, %d replies", contact.pseudonym, len(replies))
     if not (text.startswith("/") or text.strip().isdigit()):  # only words change language
         await _follow_language(services, work, contact)

@@ -5,6 +5,7 @@ production profile refuses to start with a development secret."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -41,11 +42,15 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     database_url: str = "sqlite:///var/gateway.db"
     # One Rasa server, or several replicas comma-separated: each conversation is routed to
-    # one of them by a consistent hash of its sender id (bot/gateway/rasa_client.py).
+    # one of them by a consistent hash of its sender id (bot/core/rasa_client.py).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
     # The directory finds only services confirmed (HSDS assured_date) this recently.
     directory_assured_within_months: int = 12
+    # For tests and demos of the SAMPLE directory only (its dates are fixed): the moment
+    # directory searches and reminder requests are computed at, e.g. 2026-11-26T12:00+01:00.
+    # Unset: now. Never set it in production (the gateway logs a warning when it is set).
+    directory_clock: datetime | None = None
     # Signs pseudonymous sender ids and authenticates the action server on /internal.
     gateway_secret: SecretStr = SecretStr(DEV_GATEWAY_SECRET)
     # SMS over Twilio. Without credentials `make run` still accepts webhooks signed with the

@@ -67,6 +67,8 @@ async def retention_loop(services: Services) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = (settings or get_settings()).check()
+    if settings.directory_clock is not None:
+        log.warning("DIRECTORY_CLOCK is set: directory searches run at a fixed moment (tests)")
     quiet_chatty_libraries()
 
     @asynccontextmanager

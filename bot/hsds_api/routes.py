@@ -132,7 +132,7 @@ async def list_services(
     )
 
     def run(db: Session) -> dict[str, Any]:
-        result = search(db, query)
+        result = search(db, query, settings.directory_clock)
         chosen = result.hits[(page - 1) * per_page : page * per_page]
         records = load(db, "service", [hit.service_id for hit in chosen])
         items = [
@@ -238,14 +238,15 @@ async def list_service_at_locations(
     commune: str | None = None,
     postcode: Annotated[int | None, Query(ge=1000, le=9999)] = None,
 ) -> dict[str, Any]:
-    months = request.app.state.settings.directory_assured_within_months
+    settings = request.app.state.settings
+    months = settings.directory_assured_within_months
     query = _search_query(
         commune, postcode, taxonomy_term, None, None, None, None, None, None, months
     )
 
     def run(db: Session) -> dict[str, Any]:
         if query.category or query.commune or query.postcode:
-            hits = search(db, query).hits
+            hits = search(db, query, settings.directory_clock).hits
             service_ids = [hit.service_id for hit in hits]
         else:
             service_ids = None

@@ -5,6 +5,7 @@ when to send; asking twice for one session stores one reminder."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -12,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.orm import Session
 
-from bot.core.deps import UnitOfWorkDep
+from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.core.internal_auth import require_internal_token
 from bot.hsds_profile import TIME_ZONE
 from bot.reminders.store import ReminderRefused, Scheduled, schedule
@@ -30,7 +31,7 @@ class ReminderRequest(BaseModel):
     language: Literal["fr", "nl"] = "fr"
 
 
-def _schedule(session: Session, body: ReminderRequest) -> Scheduled:
+def _schedule(session: Session, body: ReminderRequest, now: datetime | None) -> Scheduled:
     return schedule(
         session,
         body.sender_id,
@@ -38,13 +39,16 @@ def _schedule(session: Session, body: ReminderRequest) -> Scheduled:
         body.location_id,
         body.session_start,
         body.language,
+        now=now,
     )
 
 
 @router.post("/reminders")
-async def create_reminder(body: ReminderRequest, work: UnitOfWorkDep) -> JSONResponse:
+async def create_reminder(
+    body: ReminderRequest, services: ServicesDep, work: UnitOfWorkDep
+) -> JSONResponse:
     try:
-        done = await work.run(_schedule, body)
+        done = await work.run(_schedule, body, services.settings.directory_clock)
     except ReminderRefused as refused:
         await work.rollback()
         return JSONResponse({"detail": refused.detail}, status_code=refused.status)
