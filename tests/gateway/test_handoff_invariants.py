@@ -24,7 +24,6 @@ from alembic import command
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.channels import rasa_turn
 from bot.contacts.models import Contact
 from bot.core.db import make_engine, make_session_factory
 from bot.devtools.loopback import ScriptedRasa
@@ -273,15 +272,23 @@ def test_migration_0010_merges_the_open_duplicates_an_old_database_may_hold(
         session.add(staff)
         session.flush()
         rows = [
-            Handoff(contact_id=contact.id, company_id="c", sender_id="sms-old", reason="asked",
-                    channel="sms", status=status, urgent=urgent, claimed_by=holder)
+            Handoff(
+                contact_id=contact.id,
+                company_id="c",
+                sender_id="sms-old",
+                reason="asked",
+                channel="sms",
+                status=status,
+                urgent=urgent,
+                claimed_by=holder,
+            )
             for status, urgent, holder in [
                 ("waiting", True, None),
                 ("claimed", False, staff.id),
                 ("waiting", False, None),
                 ("closed", False, None),
             ]
-        ]  # fmt: skip
+        ]
         session.add_all(rows)
         session.flush()
         session.add_all(
@@ -467,10 +474,6 @@ def test_a_paused_conversation_with_a_handoff_open_stays_paused(desk):
     assert desk.rasa.appended(sender) == ["pause"]
 
 
-@pytest.mark.skipif(
-    not hasattr(rasa_turn, "ensure_not_paused"),
-    reason="wiring pending: bot/channels/rasa_turn.py does not call ensure_not_paused yet",
-)
 def test_a_tenant_message_to_a_paused_bot_with_no_handoff_resumes_it_and_gets_an_answer(desk):
     sender = tenant(desk)
     httpx.post(f"{desk.rasa.url}/conversations/{sender}/tracker/events", json={"event": "pause"})
