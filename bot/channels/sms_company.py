@@ -49,8 +49,9 @@ class Settled:
     """What the webhook does with a message once its company is settled.
 
     `reply`: send only this (the question, or the thanks for an answer without a held
-    message) and stop. Else go on with the contact's `site`, and with `held` instead of
-    this message when the tenant just chose (the message that waited for the answer).
+    message) and stop. Else go on with the contact's `site` and `language` (a language
+    read from the message that came with the question is remembered), and with `held`
+    instead of this message when the tenant just chose (the message that waited).
     `changed`: the contact (or its handoff) was written: commit before the Rasa turn, so
     the action server's handoff request finds the company."""
 
