@@ -21,6 +21,7 @@ from fastapi.responses import PlainTextResponse, Response
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.channels import sms_company
 from bot.channels.keywords import Keyword, keyword
 from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.sms_render import SmsReply, render_turn
@@ -52,6 +53,7 @@ class Incoming:
     sender: str
     body: str
     media: int
+    to: str = ""  # the number the tenant wrote to (Twilio's `To`): its housing company
 
 
 def services_of(request: Request) -> Services:
@@ -100,6 +102,7 @@ async def incoming_sms(request: Request, work: UnitOfWorkDep) -> Response:
         params["From"],
         params.get("Body", "")[:MAX_BODY],
         _int(params.get("NumMedia")),
+        params.get("To", ""),
     )
     services = services_of(request)
     services.metrics.messages_in.labels(CHANNEL).inc()
@@ -155,6 +158,16 @@ async def reply_to(
         return [text("help", contact.language)]
     if found is Keyword.STOP_REMINDERS:
         return [await stop_reminders(work, contact)]
+    if found not in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
+        company = await work.run(sms_company.settle, contact.id, incoming.to, incoming.body)
+        if company.changed:
+            await work.commit()  # before a turn or a handoff looks the company up
+        if company.reply is not None:  # the question (shared number), or thanks
+            return [company.reply]
+        contact = replace(contact, site=company.site, language=company.language)
+        if company.held is not None:  # the message that waited for the tenant's answer
+            held = replace(incoming, body=company.held, media=0)
+            return await reply_to(services, work, contact, held)
     if found is Keyword.PERSON:
         return await open_from_gateway(services, work, contact, "asked")
     if found in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
