@@ -110,16 +110,19 @@ def losses(result: LoadResult, twilio: FakeTwilio, stack: Stack) -> dict[str, in
     }
 
 
-def attempts(result: LoadResult) -> dict[str, int]:
-    """What Twilio's retries went through (in a failure's message)."""
-    return {
-        "messages": len(result.turns),
-        "retried": result.retried,
-        "attempts": sum(len(turn.attempts) for turn in result.turns),
-        "503": sum(turn.attempts.count(503) for turn in result.turns),
-        "no_answer": sum(turn.attempts.count(0) for turn in result.turns),
-        "failed_at_last": sum(1 for turn in result.turns if turn.status != 200),
-    }
+def attempts(result: LoadResult, **more: int) -> str:
+    """What Twilio's retries went through (a failure's message, in full)."""
+    return str(
+        {
+            "messages": len(result.turns),
+            "retried": result.retried,
+            "attempts": sum(len(turn.attempts) for turn in result.turns),
+            "503": sum(turn.attempts.count(503) for turn in result.turns),
+            "no_answer": sum(turn.attempts.count(0) for turn in result.turns),
+            "failed_at_last": sum(1 for turn in result.turns if turn.status != 200),
+            **more,
+        }
+    )
 
 
 def assert_nothing_lost_or_repeated(
@@ -395,7 +398,7 @@ def test_a_gateway_worker_killed_mid_send_the_other_sends_each_reply_once_in_ord
                 "sends_missing": 0,
                 "out_of_order": 0,
                 "unsent": 0,
-            }, {**attempts(result), "turns_running_at_kill": turns_running[0]}
+            }, attempts(result, turns_running_at_kill=turns_running[0])
     finally:
         slow.stop()
 
