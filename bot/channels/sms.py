@@ -33,7 +33,7 @@ from bot.core.services import Services, in_background
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
-from bot.outbox.worker import enqueue, record_delivery_status
+from bot.outbox.store import enqueue, record_delivery_status
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
 from bot.reminders.stopping import set_opted_out, stop_reminders
 from bot.sms_rules import MENU_PAYLOAD

@@ -31,7 +31,7 @@ from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import route_to_caseworker
 from bot.outbox.rendering import telegram_html
-from bot.outbox.worker import enqueue
+from bot.outbox.store import enqueue
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
 from bot.reminders.stopping import stop_reminders
 from bot.texts import text

@@ -20,7 +20,7 @@ from telegram.error import (
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.channels.telegram_render import PARSE_MODE
-from bot.outbox.worker import Delivery, PermanentFailure, TemporaryFailure
+from bot.outbox.delivery import Delivery, PermanentFailure, TemporaryFailure
 
 PER_CHAT_INTERVAL_SECONDS = 1.0
 

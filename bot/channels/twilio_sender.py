@@ -12,7 +12,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from bot.outbox.worker import Delivery, PermanentFailure, TemporaryFailure
+from bot.outbox.delivery import Delivery, PermanentFailure, TemporaryFailure
 
 TWILIO_API = "https://api.twilio.com"
 SEND_TIMEOUT_SECONDS = 10.0

@@ -20,7 +20,7 @@ from bot.core.services import in_background
 from bot.handoff import store
 from bot.handoff.rasa_pause import resume_rasa
 from bot.outbox.rendering import bodies_for
-from bot.outbox.worker import enqueue
+from bot.outbox.store import enqueue
 from bot.sms_rules import measure, to_gsm7
 from bot.texts import text as tenant_text
 

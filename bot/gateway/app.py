@@ -33,7 +33,9 @@ from bot.handoff.store import load_companies
 from bot.hsds_api import routes as directory_api
 from bot.internal_api import handoffs as internal_api
 from bot.internal_api import reminders as reminders_api
-from bot.outbox.worker import Delivery, OutboxWorker, Sender, depth, gauges
+from bot.outbox.delivery import Delivery, Sender
+from bot.outbox.store import depth, gauges
+from bot.outbox.worker import OutboxWorker
 from bot.privacy.retention import purge
 from bot.reminders.scheduler import ReminderScheduler
 

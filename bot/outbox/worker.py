@@ -28,11 +28,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -40,7 +39,15 @@ from starlette.concurrency import run_in_threadpool
 from bot.contacts.models import Contact
 from bot.core.clock import as_utc, utcnow
 from bot.core.db import rowcount
+from bot.outbox.delivery import (
+    Delivery,
+    Outcome,
+    PermanentFailure,
+    Sender,
+    TemporaryFailure,
+)
 from bot.outbox.models import OutboxMessage
+from bot.outbox.store import WAITING
 
 log = logging.getLogger(__name__)
 
@@ -50,47 +57,6 @@ LEASE_SECONDS = 120.0
 SEND_DEADLINE_SECONDS = 45.0  # a send still running then counts as a temporary failure
 BATCH = 50  # messages claimed at once (each to another contact), sent concurrently
 FINISH_TRIES = (0.1, 0.5, 2.0)  # pauses between tries to record an outcome
-FINAL = ("sent", "failed", "cancelled")
-WAITING = ("pending", "sending")
-
-
-class TemporaryFailure(Exception):
-    """Worth retrying: timeout, network error, 5xx, rate limit."""
-
-
-class PermanentFailure(Exception):
-    """Retrying will not help: the provider refused the message, or it cannot be addressed."""
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What a sender needs; the address never leaves this object for a log line.
-
-    `attempt` is the claim: the row's attempt count once claimed. The outcome is recorded
-    only while the row still carries it (no other worker took the message over)."""
-
-    outbox_id: int
-    contact_id: int
-    channel: str
-    address: str
-    body: str
-    buttons: list[Any] | None
-    attempt: int = 0
-
-
-class Sender(Protocol):
-    async def send(self, delivery: Delivery) -> str:
-        """Send; return the provider's message id."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one attempt, to be written to the row."""
-
-    delivery: Delivery
-    status: str  # "sent", "retry" or "failed"
-    provider_id: str | None = None
-    error: str | None = None
 
 
 # what a claim reads of each waiting message (plain values: the rows change under it)
@@ -107,15 +73,6 @@ WAITING_COLUMNS = (
     Contact.address,
     Contact.opted_out_at,
 )
-
-
-def enqueue(
-    session: Session, contact_id: int, channel: str, body: str, buttons: list[Any] | None = None
-) -> int:
-    message = OutboxMessage(contact_id=contact_id, channel=channel, body=body, buttons=buttons)
-    session.add(message)
-    session.flush()
-    return message.id
 
 
 def backoff(attempts: int) -> timedelta:
@@ -358,50 +315,3 @@ class OutboxWorker:
         elif status == "failed":
             log.warning("outbox %s: failed for good", delivery.outbox_id)
             self.on_failed(delivery.channel)
-
-
-def depth(session: Session) -> int:
-    """Messages waiting to go out (for the metrics)."""
-    return (
-        session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(WAITING))
-        )
-        or 0
-    )
-
-
-def lapsed_leases(now: datetime | None = None) -> Any:
-    """The condition of a row left `sending` past its lease (its worker stopped)."""
-    now = now or utcnow()
-    return and_(
-        OutboxMessage.status == "sending",
-        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
-    )
-
-
-def gauges(session: Session) -> dict[str, float]:
-    """The outbox's state for the metrics: waiting, failed (gave up: the tenant never got
-    them) and left `sending` past their lease."""
-    counts = dict(
-        session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.status.in_((*WAITING, "failed")))
-            .group_by(OutboxMessage.status)
-        )
-        .tuples()
-        .all()
-    )
-    lapsed = session.scalar(select(func.count()).select_from(OutboxMessage).where(lapsed_leases()))
-    return {
-        "depth": float(counts.get("pending", 0) + counts.get("sending", 0)),
-        "failed": float(counts.get("failed", 0)),
-        "sending_past_lease": float(lapsed or 0),
-    }
-
-
-def record_delivery_status(session: Session, provider_id: str, status: str) -> bool:
-    message = session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
-    if message is None:
-        return False
-    message.delivery_status = status
-    return True

@@ -25,7 +25,7 @@ from bot.core.db import rowcount
 from bot.directory.store import load
 from bot.hsds_profile import TIME_ZONE
 from bot.outbox.rendering import bodies_for
-from bot.outbox.worker import enqueue
+from bot.outbox.store import enqueue
 from bot.reminders.models import CANCELLED, PENDING, SENT, Reminder
 from bot.reminders.sessions import place_of, session_at
 from bot.reminders.texts import reminder_text

@@ -17,7 +17,7 @@ from bot.contacts.models import Contact
 from bot.handoff import store
 from bot.handoff.models import AuditEvent, Handoff, HandoffEntry, StaffUser
 from bot.outbox.models import OutboxMessage
-from bot.outbox.worker import enqueue
+from bot.outbox.store import enqueue
 from bot.privacy.erasure import erase_gateway_records, request_erasure
 from tests.gateway.channel_fixtures import (
     COMPANIES,

@@ -27,9 +27,12 @@ from bot.core.db import make_engine, make_session_factory
 from bot.core.metrics import Metrics
 from bot.devtools.loopback import FakeTwilio
 from bot.gateway.migrate import upgrade_to_head
-from bot.outbox import worker as outbox
+from bot.outbox import store as outbox_store
+from bot.outbox import worker as outbox_worker
+from bot.outbox.delivery import Delivery, Outcome
 from bot.outbox.models import OutboxMessage
-from bot.outbox.worker import MAX_ATTEMPTS, Delivery, OutboxWorker, enqueue
+from bot.outbox.store import enqueue
+from bot.outbox.worker import MAX_ATTEMPTS, OutboxWorker
 from tests.gateway.channel_fixtures import console_with_staff
 from tests.gateway.test_handoff import csrf_of, login, open_for_tenant, wait_for
 from tests.gateway.test_metrics import metric
@@ -161,7 +164,7 @@ def test_a_worker_that_dies_on_every_attempt_fails_the_message_and_frees_the_con
 def test_a_database_error_while_recording_the_outcome_is_recorded_later_not_resent(
     sessions, twilio, monkeypatch
 ):
-    monkeypatch.setattr(outbox, "FINISH_TRIES", (0.01,))
+    monkeypatch.setattr(outbox_worker, "FINISH_TRIES", (0.01,))
     contact = add_contact(sessions, "+32470000003")
     (message,) = add_messages(sessions, contact, "une fois")
     database_down = True
@@ -172,7 +175,7 @@ def test_a_database_error_while_recording_the_outcome_is_recorded_later_not_rese
         worker_ = OutboxWorker(sessions, {"sms": sender})
         real_finish = worker_._finish_outcome
 
-        def finish(outcome: outbox.Outcome) -> None:
+        def finish(outcome: Outcome) -> None:
             if database_down:
                 raise OperationalError("UPDATE outbox_message", {}, Exception("server closed"))
             real_finish(outcome)
@@ -208,7 +211,7 @@ def test_an_attempt_that_outlived_its_claim_does_not_overwrite_the_new_one(sessi
         session.commit()
     (fresh,) = OutboxWorker(sessions, {})._claim_due()
     assert (stale.attempt, fresh.attempt) == (1, 2)
-    slow._finish_outcome(outbox.Outcome(stale, "failed", error="late"))  # matches nothing
+    slow._finish_outcome(Outcome(stale, "failed", error="late"))  # matches nothing
     (row,) = rows(sessions)
     assert (row.status, row.attempts, row.last_error) == ("sending", 2, None)
 
@@ -285,7 +288,7 @@ class Broken:
 def test_an_untranslated_sender_exception_is_retried_then_fails_never_stuck(
     sessions, twilio, monkeypatch
 ):
-    monkeypatch.setattr(outbox, "FIRST_BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(outbox_worker, "FIRST_BACKOFF_SECONDS", 0.01)
     contact = add_contact(sessions, "+32470000005")
     add_messages(sessions, contact, "bug", "après")
     statuses: list[str] = []
@@ -317,7 +320,7 @@ def test_an_untranslated_sender_exception_is_retried_then_fails_never_stuck(
 
 
 def test_a_send_that_hangs_is_abandoned_before_its_lease_ends(sessions, monkeypatch):
-    monkeypatch.setattr(outbox, "FIRST_BACKOFF_SECONDS", 60)
+    monkeypatch.setattr(outbox_worker, "FIRST_BACKOFF_SECONDS", 60)
     contact = add_contact(sessions, "+32470000006")
     add_messages(sessions, contact, "bloqué")
 
@@ -358,7 +361,7 @@ def test_a_telegram_contact_without_a_chat_id_fails_at_once_and_blocks_nothing(c
 
     def settled() -> list[OutboxMessage] | None:
         found = rows(channels.sessions)
-        return found if all(row.status in outbox.FINAL for row in found) else None
+        return found if all(row.status in outbox_store.FINAL for row in found) else None
 
     found = wait_for(settled)
     assert [(r.contact_id == bad_id, r.status, r.attempts) for r in found] == [
@@ -375,7 +378,7 @@ def test_a_telegram_contact_without_a_chat_id_fails_at_once_and_blocks_nothing(c
 
 
 def test_failed_messages_show_on_the_conversation_page_and_in_the_metrics(tmp_path, monkeypatch):
-    monkeypatch.setattr(outbox, "FIRST_BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(outbox_worker, "FIRST_BACKOFF_SECONDS", 0.01)
     with console_with_staff(
         tmp_path,
         [
@@ -437,7 +440,7 @@ def test_the_metrics_read_failed_messages_and_lapsed_leases_from_the_database(se
 
         return reader
 
-    metrics = Metrics(lambda: float(read(outbox.depth)()), read(outbox.gauges))
+    metrics = Metrics(lambda: float(read(outbox_store.depth)()), read(outbox_store.gauges))
     body = metrics.exposition().decode()
     assert metric(body, "gateway_outbox_depth") == 2
     assert metric(body, "gateway_outbox_failed") == 1

@@ -13,7 +13,8 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_render import render_turn
 from bot.contacts.models import Contact
-from bot.outbox import worker as outbox
+from bot.outbox import store as outbox
+from bot.outbox import worker as outbox_worker
 from bot.outbox.models import OutboxMessage
 from bot.sms_rules import MAX_SEGMENTS, measure, to_gsm7
 from tests.gateway.channel_fixtures import TENANT, replies, running_channels
@@ -162,7 +163,7 @@ def test_a_slow_rasa_gets_an_empty_twiml_and_the_reply_comes_through_the_outbox(
 
 
 def test_outbox_retries_5xx_then_succeeds_and_records_delivery(channels, monkeypatch):
-    monkeypatch.setattr(outbox, "FIRST_BACKOFF_SECONDS", 0.05)
+    monkeypatch.setattr(outbox_worker, "FIRST_BACKOFF_SECONDS", 0.05)
     channels.sms("bonjour")
     contact_id = contacts(channels)[0].id
     channels.twilio.fail_next = 2

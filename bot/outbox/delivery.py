@@ -1,0 +1,46 @@
+"""What the outbox hands a sender and what comes back: the delivery, the sender's
+interface, the two kinds of failure a sender reports, and the outcome of an attempt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class TemporaryFailure(Exception):
+    """Worth retrying: timeout, network error, 5xx, rate limit."""
+
+
+class PermanentFailure(Exception):
+    """Retrying will not help: the provider refused the message, or it cannot be addressed."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a sender needs; the address never leaves this object for a log line.
+
+    `attempt` is the claim: the row's attempt count once claimed. The outcome is recorded
+    only while the row still carries it (no other worker took the message over)."""
+
+    outbox_id: int
+    contact_id: int
+    channel: str
+    address: str
+    body: str
+    buttons: list[Any] | None
+    attempt: int = 0
+
+
+class Sender(Protocol):
+    async def send(self, delivery: Delivery) -> str:
+        """Send; return the provider's message id."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one attempt, to be written to the row."""
+
+    delivery: Delivery
+    status: str  # "sent", "retry" or "failed"
+    provider_id: str | None = None
+    error: str | None = None
