@@ -270,7 +270,9 @@ def test_postgresql_restarted_under_a_retrying_twilio_loses_and_repeats_nothing(
             assert 503 in statuses and statuses <= {200, 503, 0}, attempts(result)
             later = [turn for turn in result.turns if turn.started > back[0] + 2]
             assert later and all(turn.attempts[0] == 200 for turn in later), attempts(result)
-            assert losses(result, twilio, stack) == NOTHING, attempts(result)
+            counts = losses(result, twilio, stack)
+            print("postgresql restarted:", counts, attempts(result))  # shown by pytest -rP
+            assert counts == NOTHING, attempts(result)
             assert requests.get(f"{gateway.url}/healthz", timeout=10).status_code == 200
             assert "<Message>" in sms(gateway.url, "+32491000002", "bonjour")  # served again
 
@@ -297,7 +299,9 @@ def test_a_gateway_worker_killed_mid_turn_under_a_retrying_twilio_loses_and_repe
     assert len(result.turns) == 240
     assert killed and killed[0] not in gateway.workers() and len(gateway.workers()) == 2
     assert any(0 in turn.attempts for turn in result.turns), attempts(result)  # cut mid-turn
-    assert losses(result, twilio, stack) == NOTHING, attempts(result)
+    counts = losses(result, twilio, stack)
+    print("worker killed mid-turn:", counts, attempts(result))  # shown by pytest -rP
+    assert counts == NOTHING, attempts(result)
 
 
 def outbox_deliveries(
@@ -391,6 +395,7 @@ def test_a_gateway_worker_killed_mid_send_the_other_sends_each_reply_once_in_ord
             assert killed, "no send was in flight when the kill was due"
             sends = outbox_deliveries(name, slow, result)  # once the outbox is drained
             counts = {"messages": len(result.turns), **losses(result, slow, stack), **sends}
+            print("worker killed mid-send:", counts, attempts(result))  # shown by pytest -rP
             assert counts == {
                 "messages": 80,
                 **NOTHING,
