@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -65,6 +66,22 @@ class TwilioSender:
         except (TypeError, ValueError) as error:  # a malformed address or body
             raise PermanentFailure(f"Twilio: malformed message ({type(error).__name__})") from error
         return str(message.sid)
+
+    async def find_sent(self, delivery: Delivery, since: datetime) -> str | None:
+        """A message with this body that Twilio accepted for this number since `since` (the
+        list is filtered by day on Twilio's side, by body here)."""
+        try:
+            listed = await self.client.messages.list_async(
+                to=delivery.address, from_=self.from_number, date_sent_after=since, limit=50
+            )
+        except TwilioRestException as error:
+            raise TemporaryFailure(f"Twilio {error.status} listing messages") from error
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            raise TemporaryFailure(f"Twilio unreachable: {type(error).__name__}") from error
+        for message in listed:
+            if message.body == delivery.body:
+                return str(message.sid)
+        return None
 
     async def close(self) -> None:
         await self.http.close()

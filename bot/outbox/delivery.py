@@ -4,7 +4,8 @@ interface, the two kinds of failure a sender reports, and the outcome of an atte
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
 
 
 class TemporaryFailure(Exception):
@@ -20,7 +21,9 @@ class Delivery:
     """What a sender needs; the address never leaves this object for a log line.
 
     `attempt` is the claim: the row's attempt count once claimed. The outcome is recorded
-    only while the row still carries it (no other worker took the message over)."""
+    only while the row still carries it (no other worker took the message over).
+    `resumed_since`: set when the worker of the previous attempt stopped mid-send (its
+    lease ran out): the provider may have accepted the message after that moment."""
 
     outbox_id: int
     contact_id: int
@@ -29,11 +32,21 @@ class Delivery:
     body: str
     buttons: list[Any] | None
     attempt: int = 0
+    resumed_since: datetime | None = None
 
 
 class Sender(Protocol):
     async def send(self, delivery: Delivery) -> str:
         """Send; return the provider's message id."""
+
+
+@runtime_checkable
+class Recalling(Protocol):
+    """A sender that can tell whether the provider already holds a message (so that a
+    message whose worker died mid-send is not sent twice)."""
+
+    async def find_sent(self, delivery: Delivery, since: datetime) -> str | None:
+        """The provider's id of this message if it was accepted since `since`, else None."""
 
 
 @dataclass(frozen=True)

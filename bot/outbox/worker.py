@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -43,6 +43,7 @@ from bot.outbox.delivery import (
     Delivery,
     Outcome,
     PermanentFailure,
+    Recalling,
     Sender,
     TemporaryFailure,
 )
@@ -214,6 +215,7 @@ class OutboxWorker:
                             row.body,
                             row.buttons,
                             row.attempts + 1,
+                            self._previous_claim(row.lease_until, now) if lapsed else None,
                         )
                     )
             session.commit()
@@ -228,7 +230,9 @@ class OutboxWorker:
         try:
             if sender is None:
                 raise PermanentFailure(f"no sender for channel {delivery.channel}")
-            provider_id = await asyncio.wait_for(sender.send(delivery), self.send_deadline_seconds)
+            provider_id = await asyncio.wait_for(
+                self._send_once(sender, delivery), self.send_deadline_seconds
+            )
         except TemporaryFailure as error:
             outcome = Outcome(delivery, "retry", error=str(error))
         except PermanentFailure as error:
@@ -245,6 +249,23 @@ class OutboxWorker:
             outcome = Outcome(delivery, "sent", provider_id=provider_id)
             self.on_sent(delivery.channel)
         await self._record(outcome)
+
+    def _previous_claim(self, lease_until: datetime | None, now: datetime) -> datetime:
+        """When the stopped attempt was claimed (its lease started)."""
+        end = as_utc(lease_until) if lease_until is not None else now
+        return end - timedelta(seconds=self.lease_seconds)
+
+    async def _send_once(self, sender: Sender, delivery: Delivery) -> str:
+        """Send, unless the provider already holds the message from an attempt whose worker
+        stopped mid-send (then that message's id: it is not sent twice)."""
+        if delivery.resumed_since is not None and isinstance(sender, Recalling):
+            found = await sender.find_sent(delivery, delivery.resumed_since)
+            if found is not None:
+                log.warning(
+                    "outbox %s: already accepted before its worker stopped", delivery.outbox_id
+                )
+                return found
+        return await sender.send(delivery)
 
     async def _record(self, outcome: Outcome) -> None:
         for pause in (*FINISH_TRIES, None):

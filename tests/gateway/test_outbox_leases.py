@@ -131,6 +131,35 @@ def test_a_message_left_sending_by_a_dead_worker_is_sent_once_by_another_before_
     ]
 
 
+def test_a_message_twilio_accepted_before_its_worker_died_is_not_sent_again(sessions, twilio):
+    contact = add_contact(sessions, "+32470000009")
+    first, _ = add_messages(sessions, contact, "déjà parti", "suivant")
+
+    async def scenario() -> None:
+        sender = twilio_sender(twilio)
+        try:
+            dead = OutboxWorker(sessions, {"sms": sender}, lease_seconds=60)
+            (claimed,) = dead._claim_due()
+            sid = await sender.send(claimed)  # Twilio has it; the worker dies before recording
+            with sessions() as session:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == first)
+                    .values(lease_until=utcnow() - timedelta(seconds=1))
+                )
+                session.commit()
+            alive = OutboxWorker(sessions, {"sms": sender}, lease_seconds=60)
+            await drain_until_idle(alive, sessions)
+            with sessions() as session:
+                assert session.get_one(OutboxMessage, first).provider_id == sid
+        finally:
+            await sender.close()
+
+    asyncio.run(scenario())
+    assert bodies_sent(twilio) == ["déjà parti", "suivant"]  # once each
+    assert [row.status for row in rows(sessions)] == ["sent", "sent"]
+
+
 def test_a_worker_that_dies_on_every_attempt_fails_the_message_and_frees_the_contact(
     sessions, twilio
 ):
