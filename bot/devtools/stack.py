@@ -110,6 +110,9 @@ def production_gateway_env(
         "TWILIO_API_URL": twilio_url,
         "PUBLIC_URL": PUBLIC_URL,
         "RASA_TIMEOUT_SECONDS": "60",
+        "SIGNALS_SOURCE": "rabbitmq",  # as docker-compose.yml: no SQL event table to purge
+        # the SAMPLE directory's dates are fixed: searched on a day they cover
+        "DIRECTORY_CLOCK": "2026-11-26T12:00:00+01:00",
     }
 
 
