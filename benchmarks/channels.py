@@ -22,8 +22,9 @@ import aiohttp
 from twilio.request_validator import RequestValidator
 
 from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
+from bot.devtools.gateway_process import running_gateway
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
-from bot.devtools.processes import free_port, running_gateway, running_rasa
+from bot.devtools.processes import free_port, running_rasa
 from bot.devtools.stats import percentile
 from bot.sms_rules import measure
 

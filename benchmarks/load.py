@@ -17,7 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.devtools.load import check_delivery, check_tracker, run_load
+from bot.devtools.load import run_load
+from bot.devtools.load_checks import check_delivery, check_tracker
 from bot.devtools.loopback import FakeTwilio, running
 from bot.devtools.stack import GATEWAY_SECRET, PUBLIC_URL, TWILIO_TOKEN, production_stack
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.devtools.gateway_process import running_gateway
 from bot.devtools.loopback import FakeTelegram, FakeTwilio
-from bot.devtools.processes import free_port, running_gateway
+from bot.devtools.processes import free_port
 
 PUBLIC_URL = "https://assistant.example.org"
 SAMPLE_DAY = "2026-11-26T12:00:00+01:00"  # a Thursday the sample directory covers

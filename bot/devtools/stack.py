@@ -18,15 +18,14 @@ import aio_pika
 import psycopg2
 import redis
 
+from bot.devtools.gateway_process import GatewayProcess, running_gateway_process
 from bot.devtools.processes import (
     ROOT,
     ActionServer,
-    GatewayProcess,
     RasaServer,
     free_port,
     rasa_env,
     running_actions,
-    running_gateway_process,
 )
 
 POSTGRES: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}

@@ -20,8 +20,9 @@ from playwright.sync_api import expect, sync_playwright
 from twilio.request_validator import RequestValidator
 
 from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
+from bot.devtools.gateway_process import running_gateway
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
-from bot.devtools.processes import ROOT, free_port, running_gateway, running_rasa
+from bot.devtools.processes import ROOT, free_port, running_rasa
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "var" / "results" / "screenshots"

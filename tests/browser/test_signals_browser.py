@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from bot.devtools.processes import ROOT, running_gateway
+from bot.devtools.gateway_process import running_gateway
+from bot.devtools.processes import ROOT
 from tests.browser.test_console_browser import CHROMIUM, COMPANIES, PASSWORD, SCREENSHOTS
 
 

@@ -22,16 +22,10 @@ import redis
 import requests
 from twilio.request_validator import RequestValidator
 
-from bot.devtools.load import (
-    SCRIPTS,
-    LoadResult,
-    TwilioRetries,
-    check_delivery,
-    check_tracker,
-    run_load,
-)
+from bot.devtools.gateway_process import running_gateway, running_gateway_process
+from bot.devtools.load import SCRIPTS, LoadResult, TwilioRetries, run_load
+from bot.devtools.load_checks import check_delivery, check_tracker
 from bot.devtools.loopback import FakeTwilio
-from bot.devtools.processes import running_gateway, running_gateway_process
 from bot.devtools.stack import (
     GATEWAY_SECRET,
     POSTGRES,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import requests
 
-from bot.devtools.processes import free_port, running_actions, running_gateway, running_rasa
+from bot.devtools.gateway_process import running_gateway
+from bot.devtools.processes import free_port, running_actions, running_rasa
 
 OUT = Path(__file__).with_name("rasa_events.json")
 CONVERSATIONS = {
