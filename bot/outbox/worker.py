@@ -28,17 +28,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from bot.contacts.models import Contact
-from bot.core.clock import as_utc, utcnow
+from bot.core.clock import utcnow
 from bot.core.db import rowcount
+from bot.outbox.claims import claim_due
 from bot.outbox.delivery import (
     Delivery,
     Outcome,
@@ -48,7 +48,6 @@ from bot.outbox.delivery import (
     TemporaryFailure,
 )
 from bot.outbox.models import OutboxMessage
-from bot.outbox.store import WAITING
 
 log = logging.getLogger(__name__)
 
@@ -58,22 +57,6 @@ LEASE_SECONDS = 120.0
 SEND_DEADLINE_SECONDS = 45.0  # a send still running then counts as a temporary failure
 BATCH = 50  # messages claimed at once (each to another contact), sent concurrently
 FINISH_TRIES = (0.1, 0.5, 2.0)  # pauses between tries to record an outcome
-
-
-# what a claim reads of each waiting message (plain values: the rows change under it)
-WAITING_COLUMNS = (
-    OutboxMessage.id,
-    OutboxMessage.contact_id,
-    OutboxMessage.channel,
-    OutboxMessage.body,
-    OutboxMessage.buttons,
-    OutboxMessage.status,
-    OutboxMessage.attempts,
-    OutboxMessage.next_attempt_at,
-    OutboxMessage.lease_until,
-    Contact.address,
-    Contact.opted_out_at,
-)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -140,84 +123,8 @@ class OutboxWorker:
         return len(deliveries)
 
     def _claim_due(self) -> list[Delivery]:
-        now = utcnow()
-        lease_until = now + timedelta(seconds=self.lease_seconds)
         with self.sessions() as session:
-            waiting = session.execute(
-                select(*WAITING_COLUMNS)
-                .join(Contact, Contact.id == OutboxMessage.contact_id)
-                .where(OutboxMessage.status.in_(WAITING))
-                .order_by(OutboxMessage.id)
-            ).all()
-            claimed: list[Delivery] = []
-            failed: list[str] = []
-            blocked: set[int] = set()
-            for row in waiting:
-                if row.contact_id in blocked:
-                    continue
-                blocked.add(row.contact_id)  # its later messages wait for this one
-                if len(claimed) >= BATCH:
-                    break
-                lapsed = row.status == "sending" and (
-                    row.lease_until is None or as_utc(row.lease_until) <= now
-                )
-                if row.status == "sending" and not lapsed:
-                    continue  # another worker is sending it
-                if row.status == "pending" and as_utc(row.next_attempt_at) > now:
-                    continue  # retrying later
-                # the row as read: if another worker changed it since, this matches nothing
-                unchanged = update(OutboxMessage).where(
-                    OutboxMessage.id == row.id,
-                    OutboxMessage.status == row.status,
-                    OutboxMessage.attempts == row.attempts,
-                )
-                if row.channel == "sms" and row.opted_out_at is not None:
-                    session.execute(
-                        unchanged.values(
-                            status="cancelled", last_error="opted out", lease_until=None
-                        )
-                    )
-                    continue
-                if lapsed and row.attempts >= MAX_ATTEMPTS:
-                    if rowcount(
-                        session.execute(
-                            unchanged.values(
-                                status="failed",
-                                failed_at=now,
-                                lease_until=None,
-                                last_error=f"the sending worker stopped on each of "
-                                f"{row.attempts} attempts",
-                            )
-                        )
-                    ):
-                        log.warning("outbox %s: lease ran out on the last attempt, failed", row.id)
-                        failed.append(row.channel)
-                    continue
-                if rowcount(
-                    session.execute(
-                        unchanged.values(
-                            status="sending", attempts=row.attempts + 1, lease_until=lease_until
-                        )
-                    )
-                ):
-                    if lapsed:
-                        log.warning(
-                            "outbox %s: lease of attempt %s ran out, claimed again",
-                            row.id,
-                            row.attempts,
-                        )
-                    claimed.append(
-                        Delivery(
-                            row.id,
-                            row.contact_id,
-                            row.channel,
-                            row.address,
-                            row.body,
-                            row.buttons,
-                            row.attempts + 1,
-                            self._previous_claim(row.lease_until, now) if lapsed else None,
-                        )
-                    )
+            claimed, failed = claim_due(session, utcnow(), self.lease_seconds, BATCH, MAX_ATTEMPTS)
             session.commit()
         for channel in failed:
             self.on_failed(channel)
@@ -249,11 +156,6 @@ class OutboxWorker:
             outcome = Outcome(delivery, "sent", provider_id=provider_id)
             self.on_sent(delivery.channel)
         await self._record(outcome)
-
-    def _previous_claim(self, lease_until: datetime | None, now: datetime) -> datetime:
-        """When the stopped attempt was claimed (its lease started)."""
-        end = as_utc(lease_until) if lease_until is not None else now
-        return end - timedelta(seconds=self.lease_seconds)
 
     async def _send_once(self, sender: Sender, delivery: Delivery) -> str:
         """Send, unless the provider already holds the message from an attempt whose worker
