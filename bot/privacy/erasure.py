@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import create_engine, delete, inspect, select, text
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -66,6 +66,8 @@ def erase_rasa_events(tracker_store_url: str, sender_id: str) -> int:
     """Delete a conversation from Rasa's SQL tracker store (its `events` table)."""
     engine = create_engine(tracker_store_url)
     try:
+        if not inspect(engine).has_table("events"):
+            return 0  # Rasa has stored no conversation there yet
         with engine.begin() as connection:
             result = connection.execute(
                 text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id}
