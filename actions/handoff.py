@@ -12,7 +12,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import gateway, guides
 from actions.tracker_utils import language, latest_intent, latest_metadata
-from bot import texts
 
 SUMMARY_SLOTS = ("commune", "activity_category", "weekday", "audience", "danger", "site")
 
@@ -46,10 +45,9 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
         dispatcher.utter_message(response="utter_handoff_unavailable")
         return
     dispatcher.utter_message(response="utter_handoff_opened")
-    when = (opened.get("next_opening_text") or {}).get(language(tracker))
-    if not opened.get("open_now", True) and when:
-        # the same words the gateway uses when the tenant writes again while waiting
-        dispatcher.utter_message(text=texts.text("out_of_hours", language(tracker), when=when))
+    waiting = (opened.get("out_of_hours_text") or {}).get(language(tracker))
+    if waiting:  # the gateway's words: the same as when the tenant writes again meanwhile
+        dispatcher.utter_message(text=waiting)
 
 
 class ActionHumanHandoff(Action):

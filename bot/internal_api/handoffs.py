@@ -24,9 +24,10 @@ from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.core.internal_auth import require_internal_token
 from bot.core.services import in_background
 from bot.handoff import store
-from bot.handoff.hours import is_open, next_opening, say_when
+from bot.handoff.hours import is_open, next_opening
 from bot.handoff.models import HousingCompany
 from bot.handoff.rasa_pause import pause_rasa
+from bot.handoff.routing import out_of_hours_text
 from bot.privacy.erasure import request_erasure
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,12 @@ def _open(session: Session, body: HandoffRequest) -> dict[str, Any] | None:
         "company": company.id,
         "open_now": is_open(company.office_hours, company.holidays, now),
         "next_opening": opening.isoformat() if opening else None,
-        "next_opening_text": {language: say_when(opening, language) for language in ("fr", "nl")}
-        if opening
+        # what the tenant is told while the service is closed (the gateway's own words, as
+        # when the tenant writes again while waiting), or None when it is open
+        "out_of_hours_text": {
+            language: out_of_hours_text(company, language, now) for language in ("fr", "nl")
+        }
+        if not is_open(company.office_hours, company.holidays, now)
         else None,
     }
 

@@ -22,6 +22,7 @@ from actions.handoff import ActionHumanHandoff, ActionOfferHandoff, ActionResolv
 from actions.safety import ActionUrgentHelp
 from actions.tracker_utils import response_text
 from actions.turn import ActionSessionStart, ActionTrackTurn
+from bot import texts
 from bot.language_id import identify
 from bot.sms_rules import measure, to_gsm7
 
@@ -493,10 +494,13 @@ def test_none_in_the_commune_says_so_before_the_neighbours(gateway_url, monkeypa
 
 def test_out_of_office_hours_the_tenant_is_told_when_a_person_answers(monkeypatch):
     tracker = make_tracker(slots={"language": "nl"}, intent="human_handoff")
-    answer = {
+    answer = {  # as the gateway's /internal/handoffs answers out of office hours
         "id": 7,
         "open_now": False,
-        "next_opening_text": {"fr": "lundi 30/11 à 9h00", "nl": "maandag 30/11 om 9.00"},
+        "out_of_hours_text": {
+            "fr": texts.text("out_of_hours", "fr", when="lundi 30/11 à 9h00"),
+            "nl": texts.text("out_of_hours", "nl", when="maandag 30/11 om 9.00"),
+        },
     }
     messages: list[dict] = []
     responses, _, _ = run_with_gateway(
