@@ -40,6 +40,49 @@ class StaffUser(Base):
     language: Mapped[str] = mapped_column(String(2), default="fr")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The second factor (TOTP, RFC 6238): the shared secret (base32) from enrolment, and
+    # when the staff member proved they hold it. No confirmed secret: enrol at next login.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffSession(Base):
+    """A console session held by the server: the cookie carries only a random token whose
+    SHA-256 is this row's id, so logout, a password change, deactivation or an admin's "sign
+    out everywhere" end it at once (revoked_at), whatever copies of the cookie exist."""
+
+    __tablename__ = "staff_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the token
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The last request the staff member made (background polling does not count).
+    last_active_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_staff_session_staff", "staff_id"),)
+
+
+class LoginFailure(Base):
+    """One failed login, counted per account and per client for throttling. `key` is a
+    SHA-256 (of the e-mail as typed, or of the client address): no raw input kept."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(16))  # "account" | "client"
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (Index("ix_login_failure_scope_key_at", "scope", "key", "at"),)
+
+
+class RecoveryCode(Base):
+    """A one-time recovery code for a lost second factor, stored hashed (argon2)."""
+
+    __tablename__ = "staff_recovery_code"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_staff_recovery_code_staff", "staff_id"),)
 
 
 class Handoff(Base):
