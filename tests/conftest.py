@@ -1,16 +1,20 @@
-"""Fixtures shared by the unit and end-to-end tests: the real gateway (its own virtual
-environment) serving the sample directory, pointed at the Rasa port the end-to-end tests
-will use, and at loopback servers that stand in for Twilio's and Telegram's APIs."""
+"""Fixtures shared by the unit, end-to-end and security tests: the real gateway (its own
+virtual environment) serving the sample directory, pointed at the Rasa port the end-to-end
+tests will use, and at loopback servers that stand in for Twilio's and Telegram's APIs;
+the session's one real Rasa server and action server (`assistant`)."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
+import requests
 
+from bot.dev_defaults import DEV_RASA_TOKEN
 from bot.devtools.gateway_process import running_gateway
 from bot.devtools.loopback import FakeTelegram, FakeTwilio
-from bot.devtools.processes import free_port
+from bot.devtools.processes import MODEL, free_port, running_actions, running_rasa
 
 PUBLIC_URL = "https://assistant.example.org"
 SAMPLE_DAY = "2026-11-26T12:00:00+01:00"  # a Thursday the sample directory covers
@@ -61,3 +65,49 @@ def gateway_url(gateway_directory, rasa_directory, rasa_port, fake_twilio, fake_
     }
     with running_gateway(gateway_directory, f"http://127.0.0.1:{rasa_port}", env) as url:
         yield url
+
+
+class Assistant:
+    """A tenant talking to the running assistant over Rasa's REST channel; the tests' reads
+    of Rasa's HTTP API carry its token (`rasa run --auth-token`)."""
+
+    def __init__(self, url: str, actions_url: str) -> None:
+        self.url, self.actions_url = url, actions_url
+        self.token = {"token": DEV_RASA_TOKEN}
+
+    def new_sender(self) -> str:
+        return f"e2e-{uuid.uuid4().hex[:12]}"
+
+    def say(self, sender: str, text: str, **metadata) -> list[dict]:
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text, "metadata": metadata},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def parse(self, text: str) -> dict:
+        response = requests.post(
+            f"{self.url}/model/parse", json={"text": text}, params=self.token, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(
+            f"{self.url}/conversations/{sender}/tracker", params=self.token, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def assistant(rasa_directory, gateway_url, rasa_port) -> Assistant:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
+    with (
+        running_actions(rasa_directory, gateway_url) as actions,
+        running_rasa(rasa_directory, rasa_port, gateway_url, actions_url=actions.url) as url,
+    ):
+        yield Assistant(url, actions.url)

@@ -25,6 +25,7 @@ from bot.channels import sms_company
 from bot.channels.keywords import Keyword, keyword
 from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.sms_render import SmsReply, render_turn
+from bot.channels.tenant_text import as_tenant_text
 from bot.contacts import store as contacts
 from bot.contacts.store import ContactView
 from bot.core.deps import UnitOfWorkDep
@@ -117,7 +118,7 @@ async def incoming_sms(request: Request, work: UnitOfWorkDep) -> Response:
         return twiml([text("slow_down", None)] if first else [])
     contact = await work.run(
         contacts.find_or_register,
-        services.settings.gateway_secret.get_secret_value(),
+        services.settings.pseudonym_key.get_secret_value(),
         CHANNEL,
         incoming.sender,
     )
@@ -201,7 +202,8 @@ async def _message_for_rasa(
         payload = await work.run(contacts.menu_payload, contact.id, digit.group(1))
         if payload:
             return payload
-    return body if body.strip() else None
+    words = as_tenant_text(body)  # never a command of the tenant's own making
+    return words if words.strip() else None
 
 
 async def _turn_within_deadline(

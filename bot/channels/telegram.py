@@ -22,6 +22,7 @@ from bot.channels.telegram_render import (
     TelegramTurn,
     render_turn,
 )
+from bot.channels.tenant_text import as_tenant_text
 from bot.contacts import store as contacts
 from bot.contacts.store import ContactView
 from bot.core.deps import UnitOfWorkDep
@@ -94,6 +95,11 @@ async def _handle(
     message = update.message or update.edited_message
     if message is None or message.chat is None:
         return None  # channel posts, polls...: nothing for the assistant
+    if message.chat.type != "private":
+        # a group, supergroup or channel the bot was added to: tenants' conversations are
+        # one to one (a reply there would show one tenant's conversation to the group)
+        log.info("telegram: an update from a %s chat ignored", message.chat.type)
+        return None
     if not services.limiter.allow(CHANNEL, str(message.chat.id)):
         log.warning("telegram: a chat is over the rate limit")
         if not services.limiter.first_refusal(CHANNEL, str(message.chat.id)):
@@ -106,9 +112,14 @@ async def _handle(
     if body.startswith("/start"):
         site = body.split(maxsplit=1)[1][:64] if " " in body.strip() else None
         body = START_PAYLOAD
+    else:
+        body = as_tenant_text(body)  # never a command of the tenant's own making
     contact = await _contact(services, work, message.chat.id, message.from_user, site=site)
     if not message.text:
         await _send(services, work, contact, [text("text_only", contact.language)])
+        return contact
+    if not body.strip():  # only slashes
+        await _send(services, work, contact, [text("empty", contact.language)])
         return contact
     await _turn(services, work, contact, body, f"{CHANNEL}:{update.update_id}")
     return contact
@@ -123,6 +134,9 @@ async def _callback(services: Services, work: UnitOfWork, update: Update) -> Con
         log.warning("telegram: could not answer a callback query")
     message = query.message
     if message is None or not query.data:
+        return None
+    if message.chat.type != "private":
+        log.info("telegram: a button from a %s chat ignored", message.chat.type)
         return None
     contact = await _contact(services, work, message.chat.id, query.from_user, site=None)
     payload = await work.run(contacts.menu_payload, contact.id, query.data)
@@ -140,7 +154,7 @@ async def _contact(
     code = (getattr(user, "language_code", None) or "")[:2].lower()
     contact = await work.run(
         contacts.find_or_register,
-        services.settings.gateway_secret.get_secret_value(),
+        services.settings.pseudonym_key.get_secret_value(),
         CHANNEL,
         str(chat_id),
         code or None,
