@@ -1,6 +1,8 @@
 """The action server's client for the gateway's APIs (../shared/ARCHITECTURE.md): the
-directory (/hsds) and the internal API (/internal) for handoffs and erasure. The action
-server never touches the gateway's database."""
+directory (/hsds, on the gateway's public port, GATEWAY_URL) and the internal API
+(/internal, on its private listener, GATEWAY_INTERNAL_URL, with INTERNAL_API_TOKEN) for
+handoffs and erasure. The action server never touches the gateway's database, and never
+holds the key of the pseudonyms."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from typing import Any
 
 import aiohttp
 
-from bot.dev_defaults import DEV_GATEWAY_SECRET
+from bot.dev_defaults import DEV_INTERNAL_API_TOKEN
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_GATEWAY_URL = "http://127.0.0.1:8000"
+DEFAULT_GATEWAY_INTERNAL_URL = "http://127.0.0.1:8001"
 TIMEOUT = aiohttp.ClientTimeout(total=4)
 
 
@@ -26,15 +29,23 @@ def gateway_url() -> str:
     return os.environ.get("GATEWAY_URL", DEFAULT_GATEWAY_URL).rstrip("/")
 
 
+def gateway_internal_url() -> str:
+    return os.environ.get("GATEWAY_INTERNAL_URL", DEFAULT_GATEWAY_INTERNAL_URL).rstrip("/")
+
+
 def _headers() -> dict[str, str]:
-    return {"Authorization": f"Bearer {os.environ.get('GATEWAY_SECRET', DEV_GATEWAY_SECRET)}"}
+    token = os.environ.get("INTERNAL_API_TOKEN", DEV_INTERNAL_API_TOKEN)
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def _request(method: str, path: str, **kwargs: Any) -> Any:
-    url = f"{gateway_url()}{path}"
+    internal = path.startswith("/internal")
+    url = f"{gateway_internal_url() if internal else gateway_url()}{path}"
     try:
         async with (
-            aiohttp.ClientSession(timeout=TIMEOUT, headers=_headers()) as session,
+            aiohttp.ClientSession(
+                timeout=TIMEOUT, headers=_headers() if internal else {}
+            ) as session,
             session.request(method, url, **kwargs) as response,
         ):
             if response.status >= 400:

@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.devtools.load import run_load
 from bot.devtools.load_checks import check_delivery, check_tracker
 from bot.devtools.loopback import FakeTwilio, running
-from bot.devtools.stack import GATEWAY_SECRET, PUBLIC_URL, TWILIO_TOKEN, production_stack
+from bot.devtools.stack import PSEUDONYM_KEY, PUBLIC_URL, TWILIO_TOKEN, production_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "var" / "bench"
@@ -50,7 +50,7 @@ def measure(replicas: int, conversations: int, concurrency: int, max_seconds: fl
             )
         )
         delivery = check_delivery(result, twilio)
-        tracker = check_tracker(result, stack.tracker_connection(), GATEWAY_SECRET)
+        tracker = check_tracker(result, stack.tracker_connection(), PSEUDONYM_KEY)
     return {
         "replicas": replicas,
         "gateway_workers": 2,

@@ -26,5 +26,7 @@ ENV PYTHONPATH=/app
 # The image's non-root user.
 USER 1001
 EXPOSE 5055
-# The image's entrypoint runs `python -m rasa_sdk` for `start`.
-CMD ["start", "--actions", "actions", "--port", "5055"]
+# Not rasa-sdk's own server: ours binds the given interface and refuses requests without
+# Rasa's token (actions/server.py).
+ENTRYPOINT ["python", "-m", "actions.server"]
+CMD ["--host", "0.0.0.0", "--port", "5055"]

@@ -30,8 +30,7 @@ ENV PYTHONPATH=/app \
 USER 1001
 EXPOSE 5005
 # The entrypoint is `rasa`. The HTTP API is on (the gateway reads trackers and appends
-# events) and has no token: the port must stay on the internal network.
-CMD ["run", "--enable-api", "--port", "5005", \
-     "--model", "models/tenant-assistant.tar.gz", \
-     "--endpoints", "endpoints.production.yml", \
-     "--credentials", "credentials.yml"]
+# events) behind RASA_TOKEN, which the shell reads from the environment (docker-compose.yml
+# starts it the same way); the port stays on the internal network all the same.
+ENTRYPOINT []
+CMD ["sh", "-c", "exec rasa run --enable-api --interface 0.0.0.0 --port 5005 --auth-token \"$RASA_TOKEN\" --model models/tenant-assistant.tar.gz --endpoints endpoints.production.yml --credentials credentials.yml"]

@@ -1,5 +1,6 @@
-"""The internal API's authentication: the action server's bearer token, as a dependency of
-every internal router (no route checks it by hand)."""
+"""The internal API's authentication: the action server's bearer token (INTERNAL_API_TOKEN),
+as a dependency of every internal router (no route checks it by hand). The internal API
+also answers only on the private listener (bot/core/listeners.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import HTTPException, Request
 
 
 def authorized(request: Request) -> bool:
-    secret = request.app.state.services.settings.gateway_secret.get_secret_value()
+    secret = request.app.state.services.settings.internal_api_token.get_secret_value()
     given = request.headers.get("Authorization", "")
     return hmac.compare_digest(given.encode(), f"Bearer {secret}".encode())
 

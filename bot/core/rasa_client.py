@@ -43,10 +43,14 @@ def replica_urls(rasa_url: str) -> list[str]:
 
 
 class RasaClient:
-    def __init__(self, rasa_url: str, timeout_seconds: float) -> None:
+    def __init__(self, rasa_url: str, timeout_seconds: float, token: str = "") -> None:
         self.replicas = replica_urls(rasa_url)
         self._ring = HashRing(nodes=self.replicas)
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_seconds))
+        # Rasa's HTTP API (`--auth-token`) takes its token as a query parameter; its REST
+        # channel ignores it. Rasa does not log query strings.
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout_seconds), params={"token": token} if token else None
+        )
 
     async def close(self) -> None:
         await self._client.aclose()

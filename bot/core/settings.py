@@ -14,12 +14,27 @@ from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dev_defaults import (
+    DEV_ACTION_SERVER_TOKEN,
     DEV_CONSOLE_SECRET,
-    DEV_GATEWAY_SECRET,
+    DEV_INTERNAL_API_TOKEN,
+    DEV_PSEUDONYM_KEY,
+    DEV_RASA_TOKEN,
     DEV_TELEGRAM_API_URL,
     DEV_TELEGRAM_BOT_TOKEN,
     DEV_TELEGRAM_SECRET_TOKEN,
     DEV_TWILIO_API_URL,
+    DEV_TWILIO_AUTH_TOKEN,
+)
+from bot.secret_strength import weakness
+
+DEVELOPMENT_SECRETS = (
+    DEV_ACTION_SERVER_TOKEN,
+    DEV_CONSOLE_SECRET,
+    DEV_INTERNAL_API_TOKEN,
+    DEV_PSEUDONYM_KEY,
+    DEV_RASA_TOKEN,
+    DEV_TELEGRAM_BOT_TOKEN,
+    DEV_TELEGRAM_SECRET_TOKEN,
     DEV_TWILIO_AUTH_TOKEN,
 )
 
@@ -36,6 +51,11 @@ class Settings(BaseSettings):
     profile: Literal["development", "production"] = "development"
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
+    # The private listener: /internal/* (the action server's API) and /metrics answer only
+    # here, never on the public port (bot/core/listeners.py). Loopback, or the internal
+    # network of a deployment.
+    internal_host: str = "127.0.0.1"
+    internal_port: int = 8001
     # Worker processes. More than one needs PostgreSQL and RATE_LIMIT_STORAGE on Redis.
     gateway_workers: int = 1
     # The gateway's public base URL (behind a reverse proxy: the URL Twilio calls).
@@ -45,14 +65,20 @@ class Settings(BaseSettings):
     # one of them by a consistent hash of its sender id (bot/core/rasa_client.py).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
+    # Rasa's HTTP API token (`rasa run --auth-token`): the tracker reads need it.
+    rasa_token: SecretStr = SecretStr(DEV_RASA_TOKEN)
     # The directory finds only services confirmed (HSDS assured_date) this recently.
     directory_assured_within_months: int = 12
     # For tests and demos of the SAMPLE directory only (its dates are fixed): the moment
     # directory searches and reminder requests are computed at, e.g. 2026-11-26T12:00+01:00.
     # Unset: now. Never set it in production (the gateway logs a warning when it is set).
     directory_clock: datetime | None = None
-    # Signs pseudonymous sender ids and authenticates the action server on /internal.
-    gateway_secret: SecretStr = SecretStr(DEV_GATEWAY_SECRET)
+    # The key of the pseudonymous sender ids (HMAC): the gateway's alone. Contacts keep the
+    # pseudonym they were given, so a new key changes only new contacts' ids.
+    pseudonym_key: SecretStr = SecretStr(DEV_PSEUDONYM_KEY)
+    # The action server's bearer token on /internal (a different secret: whoever holds the
+    # action server's environment must not be able to compute pseudonyms).
+    internal_api_token: SecretStr = SecretStr(DEV_INTERNAL_API_TOKEN)
     # SMS over Twilio. Without credentials `make run` still accepts webhooks signed with the
     # development token (as `make chat` sends them); sending later replies then fails, logged.
     twilio_account_sid: str = "AC" + "0" * 32
@@ -125,24 +151,43 @@ class Settings(BaseSettings):
         dev = self.telegram_bot_token.get_secret_value() == DEV_TELEGRAM_BOT_TOKEN
         return DEV_TELEGRAM_API_URL if dev else "https://api.telegram.org/bot"
 
+    def secrets(self) -> dict[str, tuple[SecretStr, bool]]:
+        """Every secret by its variable's name, and whether we generate it (so it must be
+        random) or a third party issues it (Twilio, Telegram)."""
+        return {
+            "PSEUDONYM_KEY": (self.pseudonym_key, True),
+            "INTERNAL_API_TOKEN": (self.internal_api_token, True),
+            "CONSOLE_SECRET": (self.console_secret, True),
+            "TELEGRAM_SECRET_TOKEN": (self.telegram_secret_token, True),
+            "RASA_TOKEN": (self.rasa_token, True),
+            "TWILIO_AUTH_TOKEN": (self.twilio_auth_token, False),
+            "TELEGRAM_BOT_TOKEN": (self.telegram_bot_token, False),
+        }
+
     def check(self) -> Settings:
+        if self.internal_port == self.gateway_port:
+            raise InsecureSettings("INTERNAL_PORT must differ from GATEWAY_PORT")
         if self.profile == "production":
-            if self.gateway_secret.get_secret_value() == DEV_GATEWAY_SECRET:
-                raise InsecureSettings("GATEWAY_SECRET must be set in production")
-            for name, value, default in (
-                ("TWILIO_AUTH_TOKEN", self.twilio_auth_token, DEV_TWILIO_AUTH_TOKEN),
-                ("TELEGRAM_BOT_TOKEN", self.telegram_bot_token, DEV_TELEGRAM_BOT_TOKEN),
-                ("TELEGRAM_SECRET_TOKEN", self.telegram_secret_token, DEV_TELEGRAM_SECRET_TOKEN),
-                ("CONSOLE_SECRET", self.console_secret, DEV_CONSOLE_SECRET),
-            ):
-                if value.get_secret_value() == default:
-                    raise InsecureSettings(f"{name} must be set in production")
+            self._check_secrets()
             if self.database_url.startswith("sqlite"):
                 raise InsecureSettings("production needs DATABASE_URL on PostgreSQL")
             if self.gateway_workers > 1 and self.rate_limit_storage.startswith("memory"):
                 # each worker would count alone: a flood would get GATEWAY_WORKERS times the limit
                 raise InsecureSettings("several GATEWAY_WORKERS need RATE_LIMIT_STORAGE on Redis")
         return self
+
+    def _check_secrets(self) -> None:
+        """Refuses a development default, a placeholder, a short value, or one secret used
+        twice; the message names the variable, never the value."""
+        seen: dict[str, str] = {}
+        for name, (secret, generated) in self.secrets().items():
+            value = secret.get_secret_value()
+            problem = weakness(value, DEVELOPMENT_SECRETS, must_be_random=generated)
+            if problem is not None:
+                raise InsecureSettings(f"{name} {problem}: set a real secret in production")
+            if value in seen:
+                raise InsecureSettings(f"{name} is the same as {seen[value]}: use one per purpose")
+            seen[value] = name
 
 
 @cache

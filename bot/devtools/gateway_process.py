@@ -17,6 +17,7 @@ from bot.devtools.processes import (
     GATEWAY_PYTHON,
     ROOT,
     SAMPLE_DIRECTORY,
+    GatewayUrl,
     answers,
     free_port,
     wait_until,
@@ -28,8 +29,13 @@ class GatewayProcess:
     master serves nothing itself: its worker processes do, and it starts a new worker when
     one dies (the fault tests kill one)."""
 
-    def __init__(self, url: str, process: subprocess.Popen, log: Path) -> None:
+    def __init__(self, url: GatewayUrl, process: subprocess.Popen, log: Path) -> None:
         self.url, self.process, self.log = url, process, log
+
+    @property
+    def internal_url(self) -> str:
+        """The private listener: /internal/* and /metrics."""
+        return self.url.internal
 
     def workers(self) -> list[int]:
         """The process ids of the live worker processes (the master's children that
@@ -106,13 +112,14 @@ def running_gateway_process(
     migrate`, as make run does) and the sample directory imported."""
     if not GATEWAY_PYTHON.exists():
         raise RuntimeError(f"{GATEWAY_PYTHON} is missing: run `make setup`")
-    port = free_port()
+    port, internal_port = free_port(), free_port()
     database = f"sqlite:///{workdir / 'gateway.db'}"
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database,
         "GATEWAY_PORT": str(port),
+        "INTERNAL_PORT": str(internal_port),
         "RASA_URL": rasa_url,
         **(extra_env or {}),
     }
@@ -130,7 +137,7 @@ def running_gateway_process(
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = GatewayUrl(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{internal_port}")
     try:
         wait_until(lambda: answers(f"{url}/healthz"), 60, "gateway", process, log)
         yield GatewayProcess(url, process, log)
@@ -145,7 +152,8 @@ def running_gateway_process(
 @contextmanager
 def running_gateway(
     workdir: Path, rasa_url: str = "http://127.0.0.1:9", extra_env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """The real gateway (running_gateway_process); yields its URL."""
+) -> Iterator[GatewayUrl]:
+    """The real gateway (running_gateway_process); yields its URL (which knows the private
+    listener's, `.internal`)."""
     with running_gateway_process(workdir, rasa_url, extra_env) as gateway:
         yield gateway.url

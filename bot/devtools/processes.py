@@ -16,12 +16,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot.dev_defaults import DEV_ACTION_SERVER_TOKEN, DEV_RASA_TOKEN
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "tenant-assistant.tar.gz"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 RASA_STARTUP_SECONDS = 240
 GATEWAY_PYTHON = ROOT / ".venv-gateway" / "bin" / "python"
 SAMPLE_DIRECTORY = ROOT / "data" / "activities" / "sample-directory.json"
+
+
+class GatewayUrl(str):
+    """The gateway's public URL, which also knows its private listener's (`.internal`: the
+    internal API and the metrics), so that what starts the action server finds both."""
+
+    internal: str
+
+    def __new__(cls, public: str, internal: str) -> GatewayUrl:
+        url = super().__new__(cls, public)
+        url.internal = internal
+        return url
 
 
 def free_port() -> int:
@@ -60,10 +75,13 @@ def answers(url: str) -> bool:
 
 
 def rasa_env(gateway_url: str, actions_url: str, extra_env: dict[str, str] | None) -> dict:
+    """The Rasa side's environment: the gateway's public URL (the directory) and its private
+    listener's (the internal API; `GatewayUrl.internal`), never the pseudonym key."""
     return {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "GATEWAY_URL": gateway_url,
+        "GATEWAY_INTERNAL_URL": getattr(gateway_url, "internal", gateway_url),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "RASA_TELEMETRY_ENABLED": "false",  # no usage data or crash reports leave
@@ -96,7 +114,7 @@ class ActionServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.port)],
+            [str(RASA_PYTHON), "-m", "actions.server", "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
             stdout=self.log.open("a"),
@@ -137,6 +155,7 @@ class RasaServer:
             raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does it)")
         self.port, self.endpoints, self.env = port, endpoints, env
         self.url = f"http://127.0.0.1:{port}"
+        self.token = env.get("RASA_TOKEN", DEV_RASA_TOKEN)
         self.log = workdir / f"rasa-{port}.log"
         self.process: subprocess.Popen | None = None
 
@@ -146,6 +165,10 @@ class RasaServer:
                 str(RASA),
                 "run",
                 "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--auth-token",
+                self.token,
                 "--port",
                 str(self.port),
                 "--model",
@@ -161,7 +184,7 @@ class RasaServer:
             stderr=subprocess.STDOUT,
         )
         wait_until(
-            lambda: bool(json_from(f"{self.url}/status").get("model_id")),
+            lambda: bool(json_from(f"{self.url}/status?token={self.token}").get("model_id")),
             RASA_STARTUP_SECONDS,
             "Rasa server",
             self.process,
@@ -199,6 +222,7 @@ def running_rasa(
         if endpoints_file is None:
             endpoints.write_text(
                 f'action_endpoint:\n  url: "{actions_url}"\n'
+                f'  headers:\n    Authorization: "Bearer {DEV_ACTION_SERVER_TOKEN}"\n'
                 f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n'
                 f'  db: "{workdir / "tracker.db"}"\n'
                 # as endpoints.yml: the signals' end-to-end test reads it

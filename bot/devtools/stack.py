@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +31,11 @@ from bot.devtools.processes import (
 
 POSTGRES: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PUBLIC_URL = "https://assistant.example.org"
-GATEWAY_SECRET = "stack-gateway-secret-not-a-real-one"
+# The production profile refuses weak or shared secrets: fresh random ones for each run.
+PSEUDONYM_KEY = secrets.token_hex(32)
+INTERNAL_API_TOKEN = secrets.token_hex(32)
+RASA_TOKEN = secrets.token_hex(32)
+ACTION_SERVER_TOKEN = secrets.token_hex(32)
 TWILIO_TOKEN = "stack-twilio-token-not-a-real-one"
 REDIS_LOCK_DB, REDIS_LIMITS_DB = 3, 4
 
@@ -79,7 +84,10 @@ def rasa_production_env(tracker_database: str, queue: str) -> dict[str, str]:
         "RABBITMQ_USER": "guest",
         "RABBITMQ_PASSWORD": "guest",
         "RABBITMQ_QUEUE": queue,
-        "GATEWAY_SECRET": GATEWAY_SECRET,
+        "INTERNAL_API_TOKEN": INTERNAL_API_TOKEN,
+        "RASA_TOKEN": RASA_TOKEN,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
+        "PROFILE": "production",
         "TICKET_LOCK_LIFETIME": "15",
     }  # as docker-compose.yml
 
@@ -97,13 +105,15 @@ def production_gateway_env(
         "PROFILE": "production",
         "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
         "TELEGRAM_BOT_TOKEN": "123456:stack-telegram-token-not-a-real-one",
-        "TELEGRAM_SECRET_TOKEN": "stack-telegram-secret",
-        "CONSOLE_SECRET": "stack-console-secret",
+        "TELEGRAM_SECRET_TOKEN": secrets.token_urlsafe(32),
+        "CONSOLE_SECRET": secrets.token_hex(32),
         "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",  # nothing there: no Telegram in these runs
         "DATABASE_URL": database_url,
         "RASA_URL": rasa_url,
         "GATEWAY_WORKERS": str(workers),
-        "GATEWAY_SECRET": GATEWAY_SECRET,
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "INTERNAL_API_TOKEN": INTERNAL_API_TOKEN,
+        "RASA_TOKEN": RASA_TOKEN,
         "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:6379/{REDIS_LIMITS_DB}",
         "RASA_TRACKER_STORE_URL": tracker_url,
         "TWILIO_API_URL": twilio_url,

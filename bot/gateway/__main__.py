@@ -12,10 +12,31 @@ import sys
 import tempfile
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from bot.core.schema import require_current_schema
-from bot.core.settings import get_settings
+from bot.core.settings import Settings, get_settings
 from bot.gateway.migrate import migrate
+
+
+def serve(settings: Settings) -> None:
+    """The app on two sockets bound here (so that every worker process shares them): the
+    public port and the private one (bot/core/listeners.py)."""
+    config = uvicorn.Config(
+        "bot.gateway.app:create_app",
+        factory=True,
+        host=settings.gateway_host,
+        port=settings.gateway_port,
+        workers=settings.gateway_workers,
+    )
+    private = uvicorn.Config(
+        "bot.gateway.app:create_app", host=settings.internal_host, port=settings.internal_port
+    )
+    sockets = [config.bind_socket(), private.bind_socket()]
+    if settings.gateway_workers > 1:
+        Multiprocess(config, sockets=sockets).run()
+    else:
+        uvicorn.Server(config).run(sockets=sockets)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,13 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         # Every worker writes its counts here; /metrics adds them up. Emptied per start.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="gateway-metrics-")
     try:
-        uvicorn.run(
-            "bot.gateway.app:create_app",
-            factory=True,
-            host=settings.gateway_host,
-            port=settings.gateway_port,
-            workers=settings.gateway_workers,
-        )
+        serve(settings)
     finally:
         if settings.gateway_workers > 1:
             shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -22,7 +22,9 @@ from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
 from bot.console import signals_page as console_signals
 from bot.console import views as console
+from bot.core.body_limit import BodyLimit
 from bot.core.db import database_answers, make_engine, make_session_factory
+from bot.core.listeners import ListenerSplit
 from bot.core.logs import quiet_chatty_libraries
 from bot.core.metrics import Metrics
 from bot.core.rasa_client import RasaClient
@@ -78,7 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.engine = make_engine(settings.database_url)
         app.state.sessions = make_session_factory(app.state.engine)
-        app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        app.state.rasa = RasaClient(
+            settings.rasa_url,
+            settings.rasa_timeout_seconds,
+            settings.rasa_token.get_secret_value(),
+        )
         app.state.telegram_bot = make_bot(
             settings.telegram_bot_token.get_secret_value(), settings.telegram_api
         )
@@ -152,7 +158,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.rasa.close()
             app.state.engine.dispose()
 
-    app = FastAPI(title="Tenant assistant gateway", lifespan=lifespan)
+    # The framework's own API description lists the internal routes: development only.
+    documented = settings.profile == "development"
+    app = FastAPI(
+        title="Tenant assistant gateway",
+        lifespan=lifespan,
+        docs_url="/docs" if documented else None,
+        redoc_url="/redoc" if documented else None,
+        openapi_url="/openapi.json" if documented else None,
+    )
     app.include_router(directory_api.router)
     app.include_router(sms.router)
     app.include_router(telegram.router)
@@ -168,6 +182,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="strict",
         https_only=settings.profile == "production",
     )
+    app.add_middleware(ListenerSplit, internal_port=settings.internal_port)
+    app.add_middleware(BodyLimit)  # outermost: before the session cookie or any parsing
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
@@ -191,7 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
         """200 while tenants can be served (the database and some Rasa replica answer);
-        "degraded" names what is missing."""
+        "degraded" names what is missing (each replica's state only on the private port)."""
         state = request.app.state
         replicas = await state.rasa.replica_status()
         database = await run_in_threadpool(database_answers, state.engine)
@@ -204,7 +220,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if any(replicas.values())
             else "unreachable",
         }
-        if len(replicas) > 1:
+        private = (request.scope.get("server") or (None, None))[1] == settings.internal_port
+        if len(replicas) > 1 and private:  # internal addresses: never on the public port
             checks["rasa_replicas"] = {
                 url: "ok" if up else "unreachable" for url, up in replicas.items()
             }

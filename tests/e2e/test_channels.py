@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.core.pseudonyms import pseudonym
 from bot.dev_defaults import (
-    DEV_GATEWAY_SECRET,
+    DEV_PSEUDONYM_KEY,
     DEV_TELEGRAM_SECRET_TOKEN,
     DEV_TWILIO_AUTH_TOKEN,
 )
@@ -157,7 +157,7 @@ def test_a_telegram_conversation_with_a_deep_link_and_buttons(
     results = tenant.press(categories[-1], "Huiswerk")
     assert "Huiswerkbegeleiding in Sint-Jans-Molenbeek:\n1. " in results[-1]["text"]
     # Rasa knows the tenant only by a pseudonym, and got the deep link's site
-    sender = pseudonym(DEV_GATEWAY_SECRET, "telegram", "700000042")
+    sender = pseudonym(DEV_PSEUDONYM_KEY, "telegram", "700000042")
     assert assistant.tracker(sender)["slots"]["site"] == "foyer-anderlecht"
 
 
@@ -175,7 +175,7 @@ def test_danger_over_sms_opens_an_urgent_handoff_and_the_bot_then_stays_silent(
         time.sleep(0.2)
     assert row == ("danger", 1, "waiting")
     # a person owns it now: the next message goes to the console, not to Rasa
-    sender = pseudonym(DEV_GATEWAY_SECRET, "sms", "+32470555003")
+    sender = pseudonym(DEV_PSEUDONYM_KEY, "sms", "+32470555003")
     deadline = time.monotonic() + 15  # the gateway pauses Rasa once the action has finished
     while time.monotonic() < deadline:
         events = assistant.tracker(sender)["events"]
@@ -199,7 +199,7 @@ def test_delete_my_data_over_sms_leaves_nothing_of_the_tenant(
     tenant.say("c'est pour mon loyer, je ne peux pas payer")
     assert "effacer" in tenant.say("EFFACER")[0]  # the keyword asks for a confirmation
     assert "effacés" in " ".join(tenant.say("oui"))
-    sender = pseudonym(DEV_GATEWAY_SECRET, "sms", number)
+    sender = pseudonym(DEV_PSEUDONYM_KEY, "sms", number)
     gateway = sqlite3.connect(gateway_directory / "gateway.db")
     assert gateway.execute(
         "SELECT count(*) FROM contact WHERE address = ?", (number,)

@@ -27,9 +27,10 @@ from bot.devtools.load import SCRIPTS, LoadResult, TwilioRetries, run_load
 from bot.devtools.load_checks import check_delivery, check_tracker
 from bot.devtools.loopback import FakeTwilio
 from bot.devtools.stack import (
-    GATEWAY_SECRET,
     POSTGRES,
+    PSEUDONYM_KEY,
     PUBLIC_URL,
+    RASA_TOKEN,
     REDIS_LOCK_DB,
     TWILIO_TOKEN,
     Stack,
@@ -95,7 +96,7 @@ def losses(result: LoadResult, twilio: FakeTwilio, stack: Stack) -> dict[str, in
     """Lost and duplicated turns, from what the tenants got (webhook answers and outbox
     SMS: check_delivery) and from Rasa's tracker store (check_tracker), as counts."""
     delivery = check_delivery(result, twilio, settle_seconds=60)
-    tracker = check_tracker(result, stack.tracker_connection(), GATEWAY_SECRET)
+    tracker = check_tracker(result, stack.tracker_connection(), PSEUDONYM_KEY)
     return {
         "lost": len(delivery.lost),
         "duplicated": len(delivery.duplicated),
@@ -128,7 +129,7 @@ def assert_nothing_lost_or_repeated(
     else:
         assert delivery.lost == [] and delivery.http_errors == 0
     assert delivery.duplicated == []
-    tracker = check_tracker(result, stack.tracker_connection(), GATEWAY_SECRET)
+    tracker = check_tracker(result, stack.tracker_connection(), PSEUDONYM_KEY)
     assert (tracker.missing, tracker.duplicated, tracker.out_of_order) == (0, 0, 0), (
         tracker.mismatches,
         [(t.number, t.index, t.sent, t.replies) for t in result.turns if not t.replies][:10],
@@ -210,7 +211,8 @@ def test_twilio_failing_for_a_while_the_outbox_drains_after(stack, tmp_path):
         "TWILIO_API_URL": twilio.url,
         "PUBLIC_URL": PUBLIC_URL,
         "SMS_REPLY_DEADLINE_SECONDS": "0.01",
-        "GATEWAY_SECRET": GATEWAY_SECRET,
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "RASA_TOKEN": RASA_TOKEN,
         "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
     }
     try:
@@ -228,7 +230,7 @@ def test_twilio_failing_for_a_while_the_outbox_drains_after(stack, tmp_path):
             assert "gateway_outbox_depth 0.0" in metrics
     finally:
         twilio.stop()
-    tracker = check_tracker(result, stack.tracker_connection(), GATEWAY_SECRET)
+    tracker = check_tracker(result, stack.tracker_connection(), PSEUDONYM_KEY)
     assert (tracker.missing, tracker.duplicated, tracker.out_of_order) == (0, 0, 0)
 
 

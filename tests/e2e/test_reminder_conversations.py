@@ -7,12 +7,12 @@ from __future__ import annotations
 import sqlite3
 
 from bot.core.pseudonyms import pseudonym
-from bot.dev_defaults import DEV_GATEWAY_SECRET
+from bot.dev_defaults import DEV_PSEUDONYM_KEY
 from tests.e2e.test_channels import SmsTenant
 
 
 def reminders(gateway_directory, number: str) -> list[tuple[str, str | None]]:
-    sender = pseudonym(DEV_GATEWAY_SECRET, "sms", number)
+    sender = pseudonym(DEV_PSEUDONYM_KEY, "sms", number)
     with sqlite3.connect(gateway_directory / "gateway.db") as db:
         query = (
             "SELECT r.status, r.reason FROM reminder r JOIN contact c "

@@ -11,6 +11,8 @@ import importlib.metadata
 import json
 import os
 import re
+import secrets
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import yaml
 from limits.storage import storage_from_string
 from sqlalchemy.engine import make_url
 
-from bot.core.settings import Settings
+from bot.core.settings import InsecureSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -28,7 +30,10 @@ DOCKERFILES = {
     name: ROOT / "deploy" / f"{name}.Dockerfile" for name in ("rasa", "actions", "gateway")
 }
 SECRETS = (
-    "GATEWAY_SECRET",
+    "PSEUDONYM_KEY",
+    "INTERNAL_API_TOKEN",
+    "RASA_TOKEN",
+    "ACTION_SERVER_TOKEN",
     "TWILIO_AUTH_TOKEN",
     "TWILIO_ACCOUNT_SID",
     "TWILIO_NUMBER",
@@ -272,8 +277,12 @@ def test_two_rasa_replicas_of_one_image_and_the_gateway_routes_to_both(services:
 def test_rasa_replicas_run_the_production_endpoints_with_every_variable_set(
     services: dict,
 ) -> None:
-    command = json.loads(dockerfile_instructions("rasa", "CMD")[-1])
+    shell, flag, line = json.loads(dockerfile_instructions("rasa", "CMD")[-1])
+    command = shlex.split(line)
+    assert (shell, flag, command[:3]) == ("sh", "-c", ["exec", "rasa", "run"])
     assert command[command.index("--endpoints") + 1] == "endpoints.production.yml"
+    # Rasa's HTTP API only with its token, read from the environment by the shell
+    assert command[command.index("--auth-token") + 1] == "$RASA_TOKEN"
     endpoints = (ROOT / "endpoints.production.yml").read_text(encoding="utf-8")
     needed = set(re.findall(r"\$\{(\w+)\}", endpoints))
     for replica in RASA_REPLICAS:
@@ -300,12 +309,47 @@ def gateway_settings(services: dict) -> Settings:
     return Settings(_env_file=None, **{key.lower(): value for key, value in env.items()})
 
 
-def test_the_gateway_accepts_its_environment_as_a_production_profile(services: dict) -> None:
-    settings = gateway_settings(services).check()  # raises on a development value
+def test_the_gateway_refuses_the_example_env_files_placeholders(services: dict) -> None:
+    with pytest.raises(InsecureSettings, match="is a placeholder"):
+        gateway_settings(services).check()
+
+
+def test_the_gateway_accepts_its_environment_as_a_production_profile(
+    compose: list[str], tmp_path: Path
+) -> None:
+    """With every placeholder secret replaced by a random one, as an operator would."""
+    env_file = tmp_path / "production.env"
+    values = read_env_file(EXAMPLE_ENV)
+    for name, value in values.items():
+        if "replace-with" in value:
+            values[name] = secrets.token_hex(32)
+    values["TWILIO_ACCOUNT_SID"] = "AC" + secrets.token_hex(16)
+    env_file.write_text("".join(f"{name}={value}\n" for name, value in values.items()))
+    result = run_compose(compose, env_file)
+    assert result.returncode == 0, result.stderr
+    settings = gateway_settings(yaml.safe_load(result.stdout)["services"]).check()
     assert settings.profile == "production"
     assert settings.gateway_workers > 1
     assert settings.housing_companies_file.startswith("/app/")  # where the Dockerfile copies it
     assert (ROOT / settings.housing_companies_file.removeprefix("/app/")).is_file()
+
+
+def test_the_action_server_never_holds_the_pseudonym_key(services: dict) -> None:
+    for name in ("actions", "rasa-1", "rasa-2"):
+        assert "PSEUDONYM_KEY" not in environment(services[name]), name
+
+
+def test_only_the_gateway_reaches_outside_and_its_private_listener_is_not_published(
+    rendered: dict, services: dict
+) -> None:
+    assert rendered["networks"]["internal"].get("internal") is True
+    for name, service in services.items():
+        networks = set(service.get("networks") or {})
+        expected = {"public", "internal"} if name == "gateway" else {"internal"}
+        assert networks == expected, name
+    ports = services["gateway"]["ports"]
+    assert all(int(p["target"] if isinstance(p, dict) else p.split(":")[-1]) != 8001 for p in ports)
+    assert environment(services["actions"])["GATEWAY_INTERNAL_URL"] == "http://gateway:8001"
 
 
 def test_erasure_reaches_the_database_rasa_writes_its_trackers_to(services: dict) -> None:

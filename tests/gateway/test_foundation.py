@@ -4,6 +4,7 @@ refuses an old or missing schema), and /healthz on a real server."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -48,25 +49,79 @@ def test_settings_come_from_the_environment(monkeypatch):
     assert (settings.database_url, settings.gateway_port) == ("sqlite:////tmp/x.db", 8123)
 
 
-def test_production_refuses_development_values():
-    with pytest.raises(InsecureSettings, match="GATEWAY_SECRET"):
-        Settings(
-            _env_file=None, profile="production", database_url="postgresql://db/gateway"
-        ).check()
-    with pytest.raises(InsecureSettings, match="TWILIO_AUTH_TOKEN"):
-        Settings(_env_file=None, profile="production", gateway_secret="s3cret").check()
-    secrets = {
-        "gateway_secret": "s3cret",
-        "twilio_auth_token": "t",
-        "telegram_bot_token": "1:b",
-        "telegram_secret_token": "s",
-        "console_secret": "c",
+def strong_secrets() -> dict[str, str]:
+    """Distinct random values for every secret, as `openssl rand -hex 32` makes them."""
+    return {
+        "pseudonym_key": secrets.token_hex(32),
+        "internal_api_token": secrets.token_hex(32),
+        "console_secret": secrets.token_urlsafe(32),
+        "telegram_secret_token": secrets.token_urlsafe(32),
+        "rasa_token": secrets.token_hex(32),
+        "twilio_auth_token": secrets.token_hex(16),  # Twilio's own: 32 hex characters
+        "telegram_bot_token": "7012345678:AAH" + secrets.token_urlsafe(24),
     }
+
+
+def production(**values: str) -> Settings:
+    return Settings(
+        _env_file=None, profile="production", database_url="postgresql://db/gateway", **values
+    )
+
+
+def test_production_starts_with_strong_distinct_secrets():
+    production(**strong_secrets()).check()
+
+
+def test_production_refuses_development_values():
+    with pytest.raises(InsecureSettings, match="PSEUDONYM_KEY is the development default"):
+        production().check()
     with pytest.raises(InsecureSettings, match="PostgreSQL"):
-        Settings(_env_file=None, profile="production", **secrets).check()
-    Settings(
-        _env_file=None, profile="production", database_url="postgresql://db/gateway", **secrets
-    ).check()
+        Settings(_env_file=None, profile="production", **strong_secrets()).check()
+
+
+def example_values() -> dict[str, str]:
+    """The example env file's values (what an operator copies and may forget to change)."""
+    example = Path(__file__).resolve().parents[2] / "deploy" / ".env.production.example"
+    pairs = (line.split("=", 1) for line in example.read_text().splitlines() if "=" in line)
+    return {name.strip(): value.strip() for name, value in pairs if not name.startswith("#")}
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "pseudonym_key",
+        "internal_api_token",
+        "console_secret",
+        "telegram_secret_token",
+        "rasa_token",
+    ],
+)
+def test_production_refuses_every_placeholder_of_the_example_env_file(setting):
+    placeholder = example_values()[setting.upper()]
+    with pytest.raises(InsecureSettings, match=f"{setting.upper()} is a placeholder") as refused:
+        production(**{**strong_secrets(), setting: placeholder}).check()
+    assert placeholder not in str(refused.value)  # the message names the variable only
+
+
+def test_production_refuses_third_party_placeholders_too():
+    for setting in ("twilio_auth_token", "telegram_bot_token"):
+        placeholder = example_values()[setting.upper()]
+        with pytest.raises(InsecureSettings, match=f"{setting.upper()} is a placeholder"):
+            production(**{**strong_secrets(), setting: placeholder}).check()
+
+
+def test_production_refuses_a_short_or_repetitive_secret():
+    with pytest.raises(InsecureSettings, match="CONSOLE_SECRET is too short"):
+        production(**{**strong_secrets(), "console_secret": secrets.token_hex(16)}).check()
+    with pytest.raises(InsecureSettings, match="CONSOLE_SECRET is not random"):
+        production(**{**strong_secrets(), "console_secret": "ab" * 64}).check()
+
+
+def test_production_refuses_one_secret_used_twice():
+    values = strong_secrets()
+    values["internal_api_token"] = values["pseudonym_key"]
+    with pytest.raises(InsecureSettings, match="INTERNAL_API_TOKEN is the same as PSEUDONYM_KEY"):
+        production(**values).check()
 
 
 def test_migrations_bring_an_empty_database_to_head(tmp_path):

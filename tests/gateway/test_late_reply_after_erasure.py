@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 
 from bot.contacts.models import Contact
 from bot.outbox.models import OutboxMessage
-from tests.gateway.channel_fixtures import TENANT, replies, running_channels, scripted_reply
+from tests.gateway.channel_fixtures import (
+    INTERNAL,
+    TENANT,
+    replies,
+    running_channels,
+    scripted_reply,
+)
 
 CONFIRMED = "oui, effacez tout"
 DONE = "C'est fait. Vos données sont effacées."
@@ -19,14 +25,14 @@ DONE = "C'est fait. Vos données sont effacées."
 
 def test_a_late_erasure_confirmation_is_sent_directly_and_nothing_is_kept(tmp_path):
     with running_channels(tmp_path, sms_reply_deadline_seconds=0.5) as channels:
-        token = channels.settings.gateway_secret.get_secret_value()
+        token = channels.settings.internal_api_token.get_secret_value()
 
         def reply(sender: str, text: str) -> list[dict[str, Any]]:
             if text != CONFIRMED:
                 return scripted_reply(sender, text)
             # the action server asks for the erasure during the turn, as actions/ does
             asked = channels.client.post(
-                "/internal/erasure",
+                f"{INTERNAL}/internal/erasure",
                 json={"sender_id": sender},
                 headers={"Authorization": f"Bearer {token}"},
             )

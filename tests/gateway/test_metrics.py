@@ -3,7 +3,7 @@ nothing that identifies a tenant."""
 
 from __future__ import annotations
 
-from tests.gateway.channel_fixtures import TENANT
+from tests.gateway.channel_fixtures import INTERNAL, TENANT
 
 
 def metric(body: str, name: str) -> float:
@@ -17,14 +17,14 @@ def test_metrics_count_messages_handoffs_and_the_outbox_without_identifying_anyo
     channels.telegram_update("text")
     channels.telegram.wait_for(1, "sendMessage")
     sender = channels.rasa.messages()[0]["sender"]
-    secret = channels.settings.gateway_secret.get_secret_value()
+    secret = channels.settings.internal_api_token.get_secret_value()
     opened = channels.client.post(
-        "/internal/handoffs",
+        f"{INTERNAL}/internal/handoffs",
         json={"sender_id": sender},
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert opened.status_code == 201
-    response = channels.client.get("/metrics")
+    response = channels.client.get(f"{INTERNAL}/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     body = response.text
     assert metric(body, 'gateway_messages_in_total{channel="sms"}') == 2

@@ -33,7 +33,7 @@ from bot.outbox.delivery import Delivery, Outcome
 from bot.outbox.models import OutboxMessage
 from bot.outbox.store import enqueue
 from bot.outbox.worker import MAX_ATTEMPTS, OutboxWorker
-from tests.gateway.channel_fixtures import console_with_staff
+from tests.gateway.channel_fixtures import INTERNAL, console_with_staff
 from tests.gateway.test_handoff import csrf_of, login, open_for_tenant, wait_for
 from tests.gateway.test_metrics import metric
 
@@ -440,7 +440,7 @@ def test_failed_messages_show_on_the_conversation_page_and_in_the_metrics(tmp_pa
         assert "Berichten die de huurder niet bereikt hebben" in page_nl
         assert page_nl.count("via sms") == 2
 
-        body = desk.client.get("/metrics").text
+        body = desk.client.get(f"{INTERNAL}/metrics").text
         assert metric(body, "gateway_outbox_failed") == 2
         assert metric(body, "gateway_outbox_sending_past_lease") == 0
         assert metric(body, "gateway_outbox_depth") == 0

@@ -1,6 +1,6 @@
 """Several Rasa replicas behind the gateway: each conversation sticks to one replica (a
 consistent hash of its sender id, against RasaHQ/rasa #9213), a replica that is down is
-skipped until it is back, and /healthz tells which replica is missing."""
+skipped until it is back, and /healthz on the private port tells which replica is missing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.devtools.loopback import ScriptedRasa
-from tests.gateway.channel_fixtures import Channels, replies, running_channels, scripted_reply
+from tests.gateway.channel_fixtures import (
+    INTERNAL,
+    Channels,
+    replies,
+    running_channels,
+    scripted_reply,
+)
 
 SENDERS = [f"+3247000{n:04d}" for n in range(40)]
 
@@ -64,7 +70,7 @@ def test_a_replica_that_is_down_is_skipped_and_its_tenants_come_back_to_it(tmp_p
         port = urlsplit(replicas[0].url).port
         replicas[0].stop()  # connections to it are now refused
 
-        health = gateway.client.get("/healthz")
+        health = gateway.client.get(f"{INTERNAL}/healthz")  # replica states: private port
         assert health.status_code == 200 and health.json()["status"] == "degraded"
         assert list(health.json()["checks"]["rasa_replicas"].values()).count("unreachable") == 1
         for sender in SENDERS:  # every tenant still gets an answer, none is lost

@@ -31,7 +31,7 @@ from bot.reminders.store import ReminderRefused, schedule
 from bot.reminders.timing import is_quiet, send_time
 from bot.sms_rules import measure
 from bot.texts import TEXTS
-from tests.gateway.channel_fixtures import TENANT, Channels, replies, running_channels
+from tests.gateway.channel_fixtures import INTERNAL, TENANT, Channels, replies, running_channels
 from tests.gateway.conftest import SAMPLE
 from tests.gateway.test_plain_language import assert_plain_language, filled, sentences, words
 
@@ -396,7 +396,7 @@ def gateway(tmp_path: Path):
 
 
 def secret_header(channels: Channels) -> dict[str, str]:
-    return {"Authorization": f"Bearer {channels.settings.gateway_secret.get_secret_value()}"}
+    return {"Authorization": f"Bearer {channels.settings.internal_api_token.get_secret_value()}"}
 
 
 def contact_of(channels: Channels) -> Contact:
@@ -421,7 +421,9 @@ def request_reminder(channels: Channels, **changes) -> object:
         "language": "fr",
         **changes,
     }
-    return channels.client.post("/internal/reminders", json=body, headers=secret_header(channels))
+    return channels.client.post(
+        f"{INTERNAL}/internal/reminders", json=body, headers=secret_header(channels)
+    )
 
 
 def test_the_internal_api_stores_a_reminder_once(gateway):
@@ -463,7 +465,7 @@ def test_the_internal_api_wants_the_secret(gateway):
     tenant = contact_of(gateway)
     body = {"sender_id": tenant.pseudonym, "service_id": SERVICE, "session_start": future_session()}
     for headers in ({}, {"Authorization": "Bearer wrong"}):
-        response = gateway.client.post("/internal/reminders", json=body, headers=headers)
+        response = gateway.client.post(f"{INTERNAL}/internal/reminders", json=body, headers=headers)
         assert response.status_code == 401
     assert reminders(gateway.sessions) == []
 
@@ -494,7 +496,9 @@ def test_stop_herinnering_over_telegram(gateway):
         "session_start": future_session(),
         "language": "nl",
     }
-    response = gateway.client.post("/internal/reminders", json=body, headers=secret_header(gateway))
+    response = gateway.client.post(
+        f"{INTERNAL}/internal/reminders", json=body, headers=secret_header(gateway)
+    )
     assert response.status_code == 201
     update = json.loads((Path(__file__).parents[1] / "data" / "telegram" / "text.json").read_text())
     update["update_id"] += 1

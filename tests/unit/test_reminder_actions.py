@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.activities import ActionSearchActivities
 from actions.reminders import ActionRemindMe
 from bot.channels.sms_render import render_turn
-from bot.dev_defaults import DEV_GATEWAY_SECRET
+from bot.dev_defaults import DEV_INTERNAL_API_TOKEN
 from tests.unit.test_actions import closed_port, loopback_gateway
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
@@ -90,7 +90,7 @@ def test_the_button_reminds_of_the_first_result_and_says_which_and_when(monkeypa
     messages, received = remind(monkeypatch, tracker("/remind_me"))
     assert received == [
         {
-            "auth": f"Bearer {DEV_GATEWAY_SECRET}",
+            "auth": f"Bearer {DEV_INTERNAL_API_TOKEN}",
             "sender_id": "sender-hmac-123",
             "service_id": "svc-1",
             "location_id": "loc-1",
