@@ -1,5 +1,8 @@
 """`python -m bot.console create-user EMAIL --name NAME --role ROLE --company ID`: a staff
-account (the password is read from standard input, never from the command line)."""
+account (the password is read from standard input, never from the command line; the
+second factor is enrolled at the first login). `deactivate EMAIL`: the account can no
+longer sign in and its sessions end at once. `reset-second-factor EMAIL`: a lost phone;
+the account enrols again at its next login, and its sessions end."""
 
 from __future__ import annotations
 
@@ -9,13 +12,16 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.console import second_factor
 from bot.console.security import hash_password
+from bot.console.sessions import end_every_session
 from bot.core.db import make_engine, make_session_factory
 from bot.core.schema import require_current_schema
 from bot.core.settings import get_settings
 from bot.handoff.models import ROLES, HousingCompany, StaffUser
-from bot.handoff.store import load_companies
+from bot.handoff.store import audit, load_companies
 
 MIN_PASSWORD = 12
 
@@ -30,11 +36,18 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--role", choices=ROLES, required=True)
     create.add_argument("--company", required=True, help="housing company id")
     create.add_argument("--language", choices=["fr", "nl"], default="fr")
+    for name, what in (
+        ("deactivate", "disable an account and end its sessions"),
+        ("reset-second-factor", "make an account enrol its second factor again"),
+    ):
+        commands.add_parser(name, help=what).add_argument("email")
     args = parser.parse_args(argv)
     settings = get_settings()
     url = args.database_url or settings.database_url
     require_current_schema(url)
     sessions = make_session_factory(make_engine(url))
+    if args.command != "create-user":
+        return _account_command(sessions, args.command, args.email.strip().lower())
     password = (
         getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     )
@@ -56,6 +69,23 @@ def main(argv: list[str] | None = None) -> int:
         session.add(user)
         session.commit()
     print(f"staff account {email} ({args.role}, {args.company}) is ready")
+    return 0
+
+
+def _account_command(sessions: sessionmaker[Session], command: str, email: str) -> int:
+    with sessions() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.email == email))
+        if user is None:
+            print(f"error: no staff account {email!r}", file=sys.stderr)
+            return 2
+        if command == "deactivate":
+            user.active = False
+        else:
+            second_factor.reset(session, user)
+        ended = end_every_session(session, user.id)
+        audit(session, None, command.replace("-", "_")[:32], detail=email)
+        session.commit()
+    print(f"{command}: {email} done ({ended} session(s) ended)")
     return 0
 
 

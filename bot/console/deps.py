@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -15,7 +16,8 @@ from fastapi import Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from bot.console.security import check_csrf, session_staff_id
+from bot.console.security import check_csrf, session_token
+from bot.console.sessions import end_every_session, live_staff_id
 from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.handoff.models import ROLES, StaffUser
 
@@ -46,21 +48,37 @@ def _to_login() -> HTTPException:
     return HTTPException(303, headers={"Location": LOGIN_PAGE})
 
 
-def _active_staff(session: Session, staff_id: int) -> Staff | None:
+def _active_staff(session: Session, token: str, idle: timedelta, activity: bool) -> Staff | None:
+    staff_id = live_staff_id(session, token, idle, activity)
+    if staff_id is None:
+        return None
     user = session.get(StaffUser, staff_id)
     if user is None or not user.active:
+        end_every_session(session, staff_id)
         return None
     return Staff(user.id, user.name, user.role, user.company_id, user.language)
 
 
+def is_background(request: Request) -> bool:
+    """The queue's own refresh every 10 s (queue.html), which must not keep an idle
+    session alive; told apart by its route and parameter, not by a header."""
+    return request.url.path == "/console/" and request.query_params.get("partial") in (
+        "1",
+        "true",
+    )
+
+
 async def current_staff(request: Request, services: ServicesDep, work: UnitOfWorkDep) -> Staff:
     """The logged-in staff member, whatever their role (to the login page otherwise: not
-    logged in, idle too long, or an account since disabled)."""
-    staff_id = session_staff_id(request, services.settings.console_idle_minutes)
-    if staff_id is None:
+    logged in, a session revoked, idle too long or past its 12 hours, or an account since
+    disabled)."""
+    token = session_token(request)
+    if token is None:
         raise _to_login()
-    staff = await work.run(_active_staff, staff_id)
+    idle = timedelta(minutes=services.settings.console_idle_minutes)
+    staff = await work.run(_active_staff, token, idle, not is_background(request))
     if staff is None:
+        await work.commit()  # the expired session's revocation
         request.session.clear()
         raise _to_login()
     return staff

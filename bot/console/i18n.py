@@ -9,6 +9,87 @@ WORDS: dict[str, tuple[str, str]] = {
     "login": ("Se connecter", "Aanmelden"),
     "logout": ("Se déconnecter", "Afmelden"),
     "bad_login": ("E-mail ou mot de passe incorrect.", "E-mail of wachtwoord is niet juist."),
+    "locked": (
+        "Trop d'essais. Réessayez dans 15 minutes, ou demandez de l'aide à un administrateur.",
+        "Te veel pogingen. Probeer over 15 minuten opnieuw, of vraag hulp aan een beheerder.",
+    ),
+    "second_factor": ("Code de vérification", "Verificatiecode"),
+    "code_label": (
+        "Code à 6 chiffres de votre application (ou un code de secours)",
+        "Code van 6 cijfers uit uw app (of een herstelcode)",
+    ),
+    "bad_code": (
+        "Ce code n'est pas bon. Essayez le code suivant.",
+        "Deze code klopt niet. Probeer de volgende code.",
+    ),
+    "confirm": ("Confirmer", "Bevestigen"),
+    "recovery_hint": (
+        "Téléphone perdu ? Tapez un de vos codes de secours, ou demandez à un administrateur.",
+        "Telefoon kwijt? Typ een van uw herstelcodes, of vraag het aan een beheerder.",
+    ),
+    "setup_second_factor": ("Protéger votre compte", "Uw account beveiligen"),
+    "setup_explained": (
+        "Scannez ce code avec une application d'authentification (par exemple FreeOTP ou "
+        "Google Authenticator). Tapez ensuite le code à 6 chiffres qu'elle affiche.",
+        "Scan deze code met een authenticatie-app (bijvoorbeeld FreeOTP of Google "
+        "Authenticator). Typ daarna de code van 6 cijfers die de app toont.",
+    ),
+    "qr_label": ("Code QR pour l'application", "QR-code voor de app"),
+    "secret_by_hand": ("Pas de caméra ? Tapez cette clé :", "Geen camera? Typ deze sleutel:"),
+    "recovery_codes": ("Vos codes de secours", "Uw herstelcodes"),
+    "recovery_explained": (
+        "Notez ces codes et gardez-les en lieu sûr. Chacun sert une fois, si vous perdez votre "
+        "téléphone. Ils ne seront plus affichés.",
+        "Schrijf deze codes op en bewaar ze veilig. Elke code werkt één keer, als u uw telefoon "
+        "verliest. Ze worden niet meer getoond.",
+    ),
+    "continue": ("Continuer", "Verder"),
+    "change_password": ("Changer mon mot de passe", "Mijn wachtwoord wijzigen"),
+    "current_password": ("Mot de passe actuel", "Huidig wachtwoord"),
+    "new_password": (
+        "Nouveau mot de passe (12 caractères au moins)",
+        "Nieuw wachtwoord (minstens 12 tekens)",
+    ),
+    "new_password_again": (
+        "Nouveau mot de passe, encore une fois",
+        "Nieuw wachtwoord, nog een keer",
+    ),
+    "password_advice": (
+        "Conseil : quelques mots au hasard, faciles à retenir pour vous seul.",
+        "Tip: een paar willekeurige woorden, die alleen u makkelijk onthoudt.",
+    ),
+    "password_changed": (
+        "Mot de passe changé. Vos autres sessions sont fermées.",
+        "Wachtwoord gewijzigd. Uw andere sessies zijn afgesloten.",
+    ),
+    "password_wrong": (
+        "Le mot de passe actuel n'est pas bon.",
+        "Het huidige wachtwoord klopt niet.",
+    ),
+    "password_mismatch": (
+        "Les deux nouveaux mots de passe sont différents.",
+        "De twee nieuwe wachtwoorden zijn verschillend.",
+    ),
+    "password_short": (
+        "Le nouveau mot de passe est trop court (12 caractères au moins).",
+        "Het nieuwe wachtwoord is te kort (minstens 12 tekens).",
+    ),
+    "password_common": (
+        "Ce mot de passe est trop courant ou trop facile à deviner. Choisissez-en un autre.",
+        "Dit wachtwoord is te gewoon of te makkelijk te raden. Kies een ander.",
+    ),
+    "accounts": ("Comptes", "Accounts"),
+    "name": ("Nom", "Naam"),
+    "role": ("Rôle", "Rol"),
+    "open_sessions": ("Sessions ouvertes", "Open sessies"),
+    "inactive": ("désactivé", "uitgeschakeld"),
+    "yes": ("oui", "ja"),
+    "no": ("non", "nee"),
+    "sign_out_everywhere": ("Déconnecter partout", "Overal afmelden"),
+    "reset_second_factor": (
+        "Réinitialiser le code de vérification",
+        "Verificatiecode opnieuw instellen",
+    ),
     "queue": ("File d'attente", "Wachtrij"),
     "empty_queue": ("Personne n'attend.", "Niemand wacht."),
     "waiting_since": ("En attente depuis", "Wacht sinds"),

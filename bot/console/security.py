@@ -1,15 +1,18 @@
-"""Console sessions: argon2 password hashes, a signed session cookie with an idle timeout,
-and a CSRF token per session checked on every form that changes something."""
+"""Console sign-in: argon2 password hashes, the session cookie (signed; it carries the
+server-side session's token, bot/console/sessions.py, and a CSRF token per session checked
+on every form that changes something)."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from fastapi import HTTPException, Request
+from sqlalchemy.orm import Session
+
+from bot.console.sessions import open_session
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown e-mail as slow as a real one.
@@ -40,18 +43,13 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise HTTPException(403, "CSRF token missing or wrong: reload the page")
 
 
-def start_session(request: Request, staff_id: int) -> None:
-    request.session.clear()  # a new session id and token after login
-    request.session.update(uid=staff_id, seen=time.time(), csrf=secrets.token_urlsafe(32))
+def start_session(session: Session, request: Request, staff_id: int) -> None:
+    """A new server-side session in a new cookie (a new token and CSRF token after login)."""
+    token = open_session(session, staff_id)
+    request.session.clear()
+    request.session.update(sid=token, csrf=secrets.token_urlsafe(32))
 
 
-def session_staff_id(request: Request, idle_minutes: int) -> int | None:
-    """The logged-in staff member's id, or None (not logged in, or idle too long)."""
-    uid, seen = request.session.get("uid"), request.session.get("seen", 0)
-    if uid is None:
-        return None
-    if time.time() - seen > idle_minutes * 60:
-        request.session.clear()
-        return None
-    request.session["seen"] = time.time()
-    return int(uid)
+def session_token(request: Request) -> str | None:
+    token = request.session.get("sid")
+    return token if isinstance(token, str) else None

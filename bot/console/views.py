@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.console import canned, claims, conversation, login, queue_page, replies
+from bot.console import account, canned, claims, conversation, login, queue_page, replies
 
 router = APIRouter()
-for job in (login, queue_page, conversation, claims, replies, canned):
+for job in (login, account, queue_page, conversation, claims, replies, canned):
     router.include_router(job.router)

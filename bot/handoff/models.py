@@ -44,6 +44,8 @@ class StaffUser(Base):
     # when the staff member proved they hold it. No confirmed secret: enrol at next login.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last 30-second step a code was accepted for: a code is good once (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

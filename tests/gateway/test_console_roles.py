@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.contacts.models import Contact
 from bot.handoff.models import AuditEvent, Handoff, HandoffEntry, StaffUser
 from bot.outbox.models import OutboxMessage
-from tests.gateway.channel_fixtures import STAFF_PASSWORD, console_with_staff
+from tests.gateway.channel_fixtures import INTERNAL, console_with_staff, sign_in
 
 
 @pytest.fixture
@@ -37,9 +37,7 @@ def csrf_of(desk, path: str = "/console/login") -> str:
 
 
 def login(desk, email: str) -> None:
-    desk.client.cookies.clear()
-    form = {"email": email, "password": STAFF_PASSWORD, "csrf": csrf_of(desk)}
-    answer = desk.client.post("/console/login", data=form, follow_redirects=False)
+    answer = sign_in(desk, email)
     assert answer.status_code == 303, answer.text
 
 
@@ -48,9 +46,9 @@ def claimed_by_ana(desk) -> int:
     desk.sms("bonjour")
     with desk.sessions() as session:
         sender = session.scalar(select(Contact.pseudonym))
-    token = desk.settings.gateway_secret.get_secret_value()
+    token = desk.settings.internal_api_token.get_secret_value()
     opened = desk.client.post(
-        "/internal/handoffs",
+        f"{INTERNAL}/internal/handoffs",
         json={"sender_id": sender, "reason": "asked", "language": "fr", "channel": "sms"},
         headers={"Authorization": f"Bearer {token}"},
     )
@@ -65,7 +63,7 @@ def claimed_by_ana(desk) -> int:
     return handoff_id
 
 
-READING = ("login", "logout", "view", "signals_view")
+READING = ("password_ok", "login", "logout", "view", "signals_view")  # signing in, reading
 
 
 def state(desk, handoff_id: int) -> tuple:

@@ -8,24 +8,28 @@ import re
 import sqlite3
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.console.security import hash_password
 from bot.contacts.models import Contact
+from bot.core.clock import as_utc
 from bot.handoff import store
-from bot.handoff.models import AuditEvent, Handoff, HandoffEntry, StaffUser
+from bot.handoff.models import AuditEvent, Handoff, HandoffEntry, StaffSession, StaffUser
 from bot.outbox.models import OutboxMessage
 from bot.outbox.store import enqueue
 from bot.privacy.erasure import erase_gateway_records, request_erasure
 from tests.gateway.channel_fixtures import (
     COMPANIES,
+    INTERNAL,
     STAFF_PASSWORD,
     TENANT,
     console_with_staff,
+    enrolled_staff,
     replies,
     running_channels,
+    sign_in,
 )
 
 
@@ -45,9 +49,9 @@ def desk(tmp_path):
 
 
 def internal(desk, payload: dict, secret: str | None = None):
-    token = secret or desk.settings.gateway_secret.get_secret_value()
+    token = secret or desk.settings.internal_api_token.get_secret_value()
     return desk.client.post(
-        "/internal/handoffs", json=payload, headers={"Authorization": f"Bearer {token}"}
+        f"{INTERNAL}/internal/handoffs", json=payload, headers={"Authorization": f"Bearer {token}"}
     )
 
 
@@ -74,10 +78,7 @@ def open_for_tenant(desk, reason: str = "asked", urgent: bool = False) -> int:
 
 
 def login(desk, email: str = "ana@a.example", password: str = STAFF_PASSWORD):
-    page = desk.client.get("/console/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    form = {"email": email, "password": password, "csrf": token}
-    return desk.client.post("/console/login", data=form, follow_redirects=False)
+    return sign_in(desk, email, password)
 
 
 def csrf_of(desk, path: str = "/console/") -> str:
@@ -157,7 +158,7 @@ def test_login_needs_the_right_password_and_a_csrf_token(desk):
     assert '<label for="email">' not in page.text  # logged in: the queue, not the form
     with desk.sessions() as session:
         actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions == ["login_failed", "login"]
+    assert actions == ["login_failed", "password_ok", "login"]
 
 
 def test_the_login_form_has_labelled_fields_in_both_languages(desk):
@@ -347,24 +348,20 @@ def test_a_reply_to_an_opted_out_number_is_refused_and_nothing_is_sent(desk):
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
-def test_an_idle_session_ends(desk, monkeypatch):
+def test_an_idle_session_ends(desk):
     login(desk)
     assert desk.client.get("/console/", follow_redirects=False).status_code == 200
-    later = time.time() + 31 * 60
-    monkeypatch.setattr("bot.console.security.time.time", lambda: later)
+    with desk.sessions() as session:  # 31 minutes pass without a request
+        for row in session.scalars(select(StaffSession)):
+            row.last_active_at = as_utc(row.last_active_at) - timedelta(minutes=31)
+        session.commit()
     assert desk.client.get("/console/", follow_redirects=False).status_code == 303
 
 
 def test_admins_manage_canned_replies_that_caseworkers_can_start_from(desk):
     with desk.sessions() as session:
         session.add(
-            StaffUser(
-                email="eva@a.example",
-                name="Eva",
-                company_id="company-a",
-                role="admin",
-                password_hash=hash_password(STAFF_PASSWORD),
-            )
+            enrolled_staff(email="eva@a.example", name="Eva", company_id="company-a", role="admin")
         )
         session.commit()
     login(desk)  # a caseworker may not manage them

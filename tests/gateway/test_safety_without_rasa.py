@@ -15,11 +15,11 @@ from sqlalchemy import select
 from bot.handoff.models import Handoff
 from bot.handoff.safety_texts import safety_message
 from tests.gateway.channel_fixtures import (
-    STAFF_PASSWORD,
     TELEGRAM_DATA,
     Channels,
     console_with_staff,
     replies,
+    sign_in,
 )
 
 
@@ -37,10 +37,7 @@ def handoffs(desk: Channels) -> list[Handoff]:
 
 
 def urgent_in_the_console(desk: Channels, handoff_id: int) -> bool:
-    page = desk.client.get("/console/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    form = {"email": "ana@a.example", "password": STAFF_PASSWORD, "csrf": token}
-    desk.client.post("/console/login", data=form, follow_redirects=False)
+    sign_in(desk, "ana@a.example")
     queue = desk.client.get("/console/").text
     row = re.search(rf'<tr class="([^"]*)" data-handoff="{handoff_id}"', queue)
     return row is not None and "urgent" in row.group(1)

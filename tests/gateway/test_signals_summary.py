@@ -20,7 +20,7 @@ from bot.signals.__main__ import main as signals_main
 from bot.signals.models import SignalEvent
 from bot.signals.sample import sample_rows, seed_sample
 from bot.signals.summary import summarise, to_csv, week_range
-from tests.gateway.channel_fixtures import STAFF_PASSWORD, console_with_staff
+from tests.gateway.channel_fixtures import console_with_staff, sign_in
 from tests.gateway.conftest import migrated_sessions
 
 W1, W2, W3 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)  # Mondays
@@ -212,13 +212,7 @@ def console(tmp_path):
 
 
 def login(console, email: str) -> None:
-    console.client.post("/console/logout", data={"csrf": _csrf(console, "/console/login")})
-    token = _csrf(console, "/console/login")
-    answer = console.client.post(
-        "/console/login",
-        data={"email": email, "password": STAFF_PASSWORD, "csrf": token},
-        follow_redirects=False,
-    )
+    answer = sign_in(console, email)
     assert answer.status_code == 303, answer.text
 
 

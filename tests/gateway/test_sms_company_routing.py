@@ -22,19 +22,20 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_company
-from bot.console.security import hash_password
 from bot.contacts.models import Contact
 from bot.handoff import store
-from bot.handoff.models import Handoff, HousingCompany, StaffUser
+from bot.handoff.models import Handoff, HousingCompany
 from bot.signals.weeks import week_of
 from bot.sms_rules import measure
 from tests.gateway.channel_fixtures import (
     COMPANIES,
+    INTERNAL,
     PUBLIC_URL,
-    STAFF_PASSWORD,
     Channels,
+    enrolled_staff,
     replies,
     running_channels,
+    sign_in,
 )
 from tests.gateway.signals_fixtures import of_sender, rasa_events, record_all
 
@@ -64,13 +65,12 @@ def desk(tmp_path: Path) -> Iterator[Channels]:
         with running.sessions() as session:
             for email, company, role in staff:
                 session.add(
-                    StaffUser(
+                    enrolled_staff(
                         email=email,
                         name=email.split("@")[0].capitalize(),
                         company_id=company,
                         role=role,
                         language="fr",
-                        password_hash=hash_password(STAFF_PASSWORD),
                     )
                 )
             session.commit()
@@ -114,7 +114,7 @@ def sent_to_rasa(desk: Channels, sender: str) -> list[dict]:
 
 def internal_handoff(desk: Channels, sender: str, urgent: bool = False) -> httpx.Response:
     """The action server's request for a person (POST /internal/handoffs)."""
-    token = desk.settings.gateway_secret.get_secret_value()
+    token = desk.settings.internal_api_token.get_secret_value()
     payload = {
         "sender_id": contact_of(desk, sender).pseudonym,
         "reason": "danger" if urgent else "asked",
@@ -123,7 +123,7 @@ def internal_handoff(desk: Channels, sender: str, urgent: bool = False) -> httpx
         "channel": "sms",
     }
     return desk.client.post(
-        "/internal/handoffs", json=payload, headers={"Authorization": f"Bearer {token}"}
+        f"{INTERNAL}/internal/handoffs", json=payload, headers={"Authorization": f"Bearer {token}"}
     )
 
 
@@ -134,12 +134,7 @@ def _csrf(desk: Channels, path: str) -> str:
 
 
 def login(desk: Channels, email: str) -> None:
-    desk.client.post("/console/logout", data={"csrf": _csrf(desk, "/console/login")})
-    answer = desk.client.post(
-        "/console/login",
-        data={"email": email, "password": STAFF_PASSWORD, "csrf": _csrf(desk, "/console/login")},
-        follow_redirects=False,
-    )
+    answer = sign_in(desk, email)
     assert answer.status_code == 303, answer.text
 
 

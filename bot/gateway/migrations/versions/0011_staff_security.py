@@ -21,6 +21,7 @@ def upgrade() -> None:
     with op.batch_alter_table("staff_user") as batch:
         batch.add_column(sa.Column("totp_secret", sa.String(64), nullable=True))
         batch.add_column(sa.Column("totp_confirmed_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
         batch.add_column(
             sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True)
         )
@@ -70,5 +71,6 @@ def downgrade() -> None:
     op.drop_table("staff_session")
     with op.batch_alter_table("staff_user") as batch:
         batch.drop_column("password_changed_at")
+        batch.drop_column("totp_last_step")
         batch.drop_column("totp_confirmed_at")
         batch.drop_column("totp_secret")

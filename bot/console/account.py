@@ -1,0 +1,145 @@
+"""A staff member's own account (changing the password) and an admin's care of their
+company's accounts (sign a colleague out everywhere, reset a lost second factor). Each of
+these ends the sessions concerned at once (bot/console/sessions.py) and is audited."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
+
+from bot.console import second_factor
+from bot.console.deps import ADMINS, CSRF, EVERY_ROLE, Staff, require_role
+from bot.console.pages import render
+from bot.console.security import hash_password, password_matches, start_session
+from bot.console.sessions import end_every_session
+from bot.core.clock import utcnow
+from bot.core.deps import UnitOfWorkDep
+from bot.handoff import store
+from bot.handoff.models import StaffSession, StaffUser
+
+router = APIRouter(prefix="/console")
+AnyStaff = Annotated[Staff, Depends(require_role(*EVERY_ROLE))]
+Admin = Annotated[Staff, Depends(require_role(*ADMINS, refusal="only an admin manages accounts"))]
+MIN_PASSWORD = 12
+# zxcvbn's score (0-4): 3 is "safely unguessable" for an online attack; its offline lists
+# hold the most common passwords of public breaches, names and words.
+MIN_SCORE = 3
+
+
+def password_problem(password: str, confirmation: str, known: list[str]) -> str | None:
+    """The i18n key of what is wrong with a new password, or None."""
+    if password != confirmation:
+        return "password_mismatch"
+    if len(password) < MIN_PASSWORD:
+        return "password_short"
+    if zxcvbn(password[:100], user_inputs=known)["score"] < MIN_SCORE:
+        return "password_common"
+    return None
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+async def password_page(request: Request, staff: AnyStaff) -> Response:
+    return render(request, "account_password.html", staff, problem=None)
+
+
+def _change_password(
+    session: Session, staff_id: int, current: str, new: str, confirmation: str
+) -> str | None:
+    user = session.get_one(StaffUser, staff_id)
+    if not password_matches(user.password_hash, current):
+        store.audit(session, user, "password_change_failed")
+        return "password_wrong"
+    problem = password_problem(new, confirmation, [user.email, user.name, current])
+    if problem is not None:
+        return problem
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    end_every_session(session, staff_id)  # every copy of every cookie, this one included
+    store.audit(session, user, "password_changed")
+    return None
+
+
+@router.post("/account/password", dependencies=[CSRF])
+async def change_password(
+    request: Request,
+    staff: AnyStaff,
+    work: UnitOfWorkDep,
+    current: str = Form(""),
+    new: str = Form(""),
+    confirmation: str = Form(""),
+) -> Response:
+    problem = await work.run(_change_password, staff.id, current, new, confirmation)
+    if problem is not None:
+        return render(request, "account_password.html", staff, 400, problem=problem)
+    await work.run(start_session, request, staff.id)  # this browser goes on, in a new session
+    return RedirectResponse("/console/account/password?done=1", 303)
+
+
+def _company_accounts(session: Session, admin: Staff) -> list[dict[str, object]]:
+    live = (
+        select(StaffSession.staff_id, func.count().label("live"))
+        .where(StaffSession.revoked_at.is_(None))
+        .group_by(StaffSession.staff_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(StaffUser, live.c.live)
+        .outerjoin(live, live.c.staff_id == StaffUser.id)
+        .where(StaffUser.company_id == admin.company_id)
+        .order_by(StaffUser.name)
+    )
+    return [
+        {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "active": user.active,
+            "second_factor": user.totp_confirmed_at is not None,
+            "sessions": sessions or 0,
+        }
+        for user, sessions in rows
+    ]
+
+
+@router.get("/staff", response_class=HTMLResponse)
+async def accounts_page(request: Request, admin: Admin, work: UnitOfWorkDep) -> Response:
+    accounts = await work.run(_company_accounts, admin)
+    return render(request, "staff.html", admin, accounts=accounts)
+
+
+def _colleague(session: Session, admin: Staff, staff_id: int) -> StaffUser:
+    user = session.get(StaffUser, staff_id)
+    if user is None or user.company_id != admin.company_id:
+        raise HTTPException(403, "this account is not of your housing company")
+    return user
+
+
+def _sign_out_everywhere(session: Session, admin: Staff, staff_id: int) -> None:
+    user = _colleague(session, admin, staff_id)
+    end_every_session(session, user.id)
+    store.audit(session, session.get(StaffUser, admin.id), "signed_out", detail=user.email)
+
+
+def _reset_second_factor(session: Session, admin: Staff, staff_id: int) -> None:
+    user = _colleague(session, admin, staff_id)
+    second_factor.reset(session, user)
+    end_every_session(session, user.id)
+    store.audit(session, session.get(StaffUser, admin.id), "second_factor_reset", detail=user.email)
+
+
+@router.post("/staff/{staff_id}/sign-out", dependencies=[CSRF])
+async def sign_out_everywhere(admin: Admin, work: UnitOfWorkDep, staff_id: int) -> Response:
+    await work.run(_sign_out_everywhere, admin, staff_id)
+    return RedirectResponse("/console/staff", 303)
+
+
+@router.post("/staff/{staff_id}/second-factor/reset", dependencies=[CSRF])
+async def reset_second_factor(admin: Admin, work: UnitOfWorkDep, staff_id: int) -> Response:
+    await work.run(_reset_second_factor, admin, staff_id)
+    return RedirectResponse("/console/staff", 303)
