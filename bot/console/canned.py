@@ -60,8 +60,10 @@ async def add_canned(
 
 def remove(session: Session, staff: Staff, reply_id: int) -> None:
     reply = session.get(CannedReply, reply_id)
-    if reply is None or reply.company_id != staff.company_id:
+    if reply is None:
         raise HTTPException(404, "no such canned reply")
+    if reply.company_id != staff.company_id:
+        raise HTTPException(403, "this canned reply belongs to another housing company")
     session.delete(reply)
     audit(session, staff, "canned_delete")
 

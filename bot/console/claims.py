@@ -19,7 +19,6 @@ from bot.console.access import (
     reassignable_handoff,
 )
 from bot.console.deps import CAN_ACT, CSRF, Staff, redirect_with_flash, require_role
-from bot.console.i18n import words
 from bot.core.deps import UnitOfWorkDep
 from bot.handoff import store
 from bot.handoff.models import OPEN_STATUSES, StaffUser
@@ -48,7 +47,7 @@ def take(session: Session, staff: Staff, handoff_id: int) -> str | None:
 async def claim(handoff_id: int, staff: Taker, work: UnitOfWorkDep) -> Response:
     holder = await work.run(take, staff, handoff_id)
     if holder is not None:
-        return redirect_with_flash("/console/", f"{words(staff.language)['taken_by']} {holder}")
+        return redirect_with_flash("/console/", "taken", handoff_id)
     return RedirectResponse(f"/console/handoffs/{handoff_id}", status_code=303)
 
 

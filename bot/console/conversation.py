@@ -1,7 +1,8 @@
 """A conversation's page: the bot's part read from Rasa up to the handoff, then the human
 part (tenant, caseworkers, internal notes, delivery of each reply), the messages to the
 tenant that the outbox gave up on (they never reached the tenant), earlier handoffs of the
-same tenant, and the forms of whoever holds it. Opening it is in the audit trail."""
+same tenant with the same housing company, and the forms of whoever holds it. Opening it is
+in the audit trail."""
 
 from __future__ import annotations
 
@@ -93,7 +94,12 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
     )
     earlier = session.scalars(
         select(Handoff)
-        .where(Handoff.contact_id == contact.id, Handoff.id != handoff.id)
+        .where(
+            Handoff.contact_id == contact.id,
+            Handoff.id != handoff.id,
+            # a tenant may have asked another housing company too: not this staff's to see
+            Handoff.company_id == staff.company_id,
+        )
         .order_by(Handoff.opened_at.desc())
     )
     colleagues = session.scalars(

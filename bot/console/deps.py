@@ -117,13 +117,30 @@ def csrf_checked(request: Request, csrf: str = Form("")) -> None:
 CSRF = Depends(csrf_checked)
 
 
-def flash(m: str | None = Query(None)) -> str | None:
-    """The message a redirect left for the page (redirect_with_flash)."""
-    return m
+@dataclass(frozen=True)
+class Notice:
+    """A one-line message a redirect left for the queue page: a key from NOTICES (never
+    text from the query, which anyone could write into a link) and the conversation it is
+    about, whose details the page reads itself."""
+
+    key: str
+    handoff_id: int | None
 
 
-Flash = Annotated[str | None, Depends(flash)]
+# key -> the console's word for it (bot/console/i18n.py)
+NOTICES = {"taken": "taken_by"}
 
 
-def redirect_with_flash(path: str, message: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?{urlencode({'m': message})}", status_code=303)
+def flash(m: str | None = Query(None), handoff: int | None = Query(None)) -> Notice | None:
+    """The notice a redirect left (redirect_with_flash); unknown keys show nothing."""
+    return Notice(m, handoff) if m in NOTICES else None
+
+
+Flash = Annotated[Notice | None, Depends(flash)]
+
+
+def redirect_with_flash(path: str, key: str, handoff_id: int | None = None) -> RedirectResponse:
+    if key not in NOTICES:
+        raise ValueError(f"no such notice: {key}")
+    query = {"m": key, **({"handoff": str(handoff_id)} if handoff_id is not None else {})}
+    return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)

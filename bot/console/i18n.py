@@ -18,6 +18,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Code à 6 chiffres de votre application (ou un code de secours)",
         "Code van 6 cijfers uit uw app (of een herstelcode)",
     ),
+    "setup_code_label": ("Code à 6 chiffres de votre application", "Code van 6 cijfers uit uw app"),
     "bad_code": (
         "Ce code n'est pas bon. Essayez le code suivant.",
         "Deze code klopt niet. Probeer de volgende code.",

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.console.deps import CAN_READ, Flash, Staff, require_role
+from bot.console.deps import CAN_READ, NOTICES, Flash, Notice, Staff, require_role
+from bot.console.i18n import words
 from bot.console.pages import render
 from bot.core.clock import as_utc
 from bot.core.deps import UnitOfWorkDep
@@ -46,6 +47,17 @@ def queue_rows(session: Session, staff: Staff, language: str | None) -> list[dic
     ]
 
 
+def notice_text(session: Session, staff: Staff, notice: Notice) -> str:
+    """The notice in the staff member's words; who holds the conversation is read here,
+    for the staff member's own company only."""
+    text = words(staff.language)[NOTICES[notice.key]]
+    handoff = session.get(Handoff, notice.handoff_id) if notice.handoff_id else None
+    if notice.key == "taken" and handoff is not None and handoff.company_id == staff.company_id:
+        holder = session.get(StaffUser, handoff.claimed_by) if handoff.claimed_by else None
+        return f"{text} {holder.name}" if holder else text
+    return text
+
+
 @router.get("/", response_class=HTMLResponse)
 async def queue_page(
     request: Request,
@@ -56,6 +68,7 @@ async def queue_page(
     partial: bool = False,
 ) -> Response:
     rows = await work.run(queue_rows, staff, language)
+    notice = await work.run(notice_text, staff, message) if message else None
     return render(
         request,
         "queue_table.html" if partial else "queue.html",
@@ -63,5 +76,5 @@ async def queue_page(
         rows=rows,
         language=language or "",
         now=datetime.now(timezone.utc),
-        message=message,
+        message=notice,
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.console.access import audit
 from bot.console.deps import CAN_SEE_SIGNALS, Staff, require_role
+from bot.console.headers import with_style_hashes
 from bot.console.i18n import reason_label, words
 from bot.console.pages import render
 from bot.core.deps import UnitOfWorkDep
@@ -139,7 +140,7 @@ async def signals_page(
             request, "signals.html", staff, status_code=422, error=True, first=first, last=last
         )
     context = page_context(summary, staff.language)
-    return render(
+    page = render(
         request,
         "signals.html",
         staff,
@@ -148,6 +149,7 @@ async def signals_page(
         last=summary.last,
         **context,
     )
+    return with_style_hashes(page)
 
 
 @router.get("/signals.csv")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +23,7 @@ from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
 from bot.console import signals_page as console_signals
 from bot.console import views as console
+from bot.console.headers import SecurityHeaders
 from bot.core.body_limit import BodyLimit
 from bot.core.db import database_answers, make_engine, make_session_factory
 from bot.core.listeners import ListenerSplit
@@ -39,9 +41,12 @@ from bot.outbox.delivery import Delivery, Sender
 from bot.outbox.store import depth, gauges
 from bot.outbox.worker import OutboxWorker
 from bot.privacy.retention import purge
+from bot.privacy.twilio_erasure import TwilioErasureWorker, TwilioLogEraser
 from bot.reminders.scheduler import ReminderScheduler
 
 log = logging.getLogger(__name__)
+CONSOLE_STATIC = Path(__file__).resolve().parents[1] / "console" / "static"
+CONSOLE_COOKIE = {"production": "__Host-console_session", "development": "console_session"}
 RETENTION_EVERY_SECONDS = 6 * 3600
 
 
@@ -143,14 +148,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.sessions, outbox.wake, settings.reminder_poll_seconds
         )
         reminder_task = asyncio.create_task(reminders.run())
+        eraser = TwilioLogEraser(
+            settings.twilio_api,
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+        )
+        twilio_erasure = TwilioErasureWorker(
+            app.state.sessions, eraser, settings.twilio_erasure_poll_seconds
+        )
+        twilio_erasure_task = asyncio.create_task(twilio_erasure.run())
         try:
             yield
         finally:
             outbox.stop()
             reminders.stop()
+            twilio_erasure.stop()
             retention.cancel()
             await worker
             await reminder_task
+            await twilio_erasure_task
+            await eraser.close()
             for task in list(app.state.services.background):
                 task.cancel()
             await twilio.close()
@@ -174,14 +191,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reminders_api.router)
     app.include_router(console.router)
     app.include_router(console_signals.router)
+    app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.console_secret.get_secret_value(),
-        session_cookie="console_session",
-        max_age=12 * 3600,
+        # __Host-: the browser sends it only over https, to this host, for every path;
+        # production only (a development gateway serves plain http).
+        session_cookie=CONSOLE_COOKIE[settings.profile],
+        max_age=12 * 3600,  # the server-side session ends at 12 h anyway (sessions.py)
         same_site="strict",
         https_only=settings.profile == "production",
     )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(ListenerSplit, internal_port=settings.internal_port)
     app.add_middleware(BodyLimit)  # outermost: before the session cookie or any parsing
 

@@ -23,6 +23,7 @@ from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
 from bot.devtools.gateway_process import running_gateway
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
 from bot.devtools.processes import ROOT, free_port, running_rasa
+from tests.browser.console_login import sign_in
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "var" / "results" / "screenshots"
@@ -111,10 +112,7 @@ def test_a_caseworker_takes_over_replies_and_hands_back(stack):
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
         )
         page = browser.new_page()
-        page.goto(f"{gateway}/console/login")
-        page.get_by_label("Adresse e-mail").fill("ana@a.example")
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
+        sign_in(page, gateway, "ana@a.example", PASSWORD)
 
         row = page.locator("tr[data-handoff]").first
         expect(row).to_contain_text("demande une personne")

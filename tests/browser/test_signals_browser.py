@@ -18,6 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from bot.devtools.gateway_process import running_gateway
 from bot.devtools.processes import ROOT
+from tests.browser.console_login import sign_in
 from tests.browser.test_console_browser import CHROMIUM, COMPANIES, PASSWORD, SCREENSHOTS
 
 
@@ -71,10 +72,7 @@ def test_a_coordinator_reads_the_signals_charts_and_exports_the_csv(gateway, tmp
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        page.goto(f"{gateway}/console/login")
-        page.get_by_label("Adresse e-mail").fill("cora@a.example")
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
+        sign_in(page, gateway, "cora@a.example", PASSWORD)
 
         # A coordinator's home is the signals page; the queue is not for them.
         expect(page).to_have_url(re.compile(r"/console/signals$"))

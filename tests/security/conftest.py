@@ -1,11 +1,19 @@
 """A real gateway process of the security tests' own (no Rasa needed for the console):
-migrated, the sample housing companies loaded; staff accounts made per test."""
+migrated, the sample housing companies loaded; staff accounts made per test. `desk`: one
+with a tenant's conversation, a canned reply and staff of both sample companies."""
 
 from __future__ import annotations
 
-import pytest
+import itertools
 
+import pytest
+import requests
+from twilio.request_validator import RequestValidator
+
+from bot.core.pseudonyms import pseudonym
+from bot.dev_defaults import DEV_INTERNAL_API_TOKEN, DEV_PSEUDONYM_KEY, DEV_TWILIO_AUTH_TOKEN
 from bot.devtools.gateway_process import GatewayProcess, running_gateway_process
+from tests.security.console_client import ConsoleClient, create_staff, sql
 
 
 @pytest.fixture
@@ -14,3 +22,87 @@ def security_gateway(tmp_path) -> GatewayProcess:
     test's client."""
     with running_gateway_process(tmp_path) as gateway:
         yield gateway
+
+
+PUBLIC_URL = "https://assistant.example.org"
+COMPANIES = ("sample-company", "sample-company-b")
+_sids = itertools.count(1)
+
+
+def tenant_writes(gateway, number: str, body: str) -> None:
+    params = {
+        "MessageSid": f"SM{next(_sids):032x}",
+        "AccountSid": "AC" + "2" * 32,
+        "From": number,
+        "To": "+32460000000",
+        "Body": body,
+        "NumMedia": "0",
+    }
+    signature = RequestValidator(DEV_TWILIO_AUTH_TOKEN).compute_signature(
+        f"{PUBLIC_URL}/webhooks/sms", params
+    )
+    answer = requests.post(
+        f"{gateway.url}/webhooks/sms",
+        data=params,
+        headers={"X-Twilio-Signature": signature},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    """A gateway with one tenant's conversation, claimed by a caseworker of its housing
+    company, a canned reply, and signed-in staff of both companies (by e-mail)."""
+    with running_gateway_process(
+        tmp_path_factory.mktemp("authorization"), extra_env={"PUBLIC_URL": PUBLIC_URL}
+    ) as gateway:
+        number = "+32470123456"
+        tenant_writes(gateway, number, "bonjour")  # no Rasa here: the tenant is registered
+        opened = requests.post(
+            f"{gateway.internal_url}/internal/handoffs",
+            json={
+                "sender_id": pseudonym(DEV_PSEUDONYM_KEY, "sms", number),
+                "reason": "asked",
+                "language": "fr",
+                "channel": "sms",
+            },
+            headers={"Authorization": f"Bearer {DEV_INTERNAL_API_TOKEN}"},
+            timeout=30,
+        )
+        assert opened.status_code in (200, 201), opened.text
+        handoff_id = opened.json()["id"]
+        (own,) = sql(gateway, "SELECT company_id FROM handoff WHERE id = ?", handoff_id)[0]
+        other = next(company for company in COMPANIES if company != own)
+        for email, role, company in (
+            ("cw@own.example", "caseworker", own),
+            ("adm@own.example", "admin", own),
+            ("aud@own.example", "auditor", own),
+            ("coo@own.example", "coordinator", own),
+            ("cw@other.example", "caseworker", other),
+            ("adm@other.example", "admin", other),
+        ):
+            create_staff(gateway, email, role, company)
+        caseworker, admin = ConsoleClient(gateway.url), ConsoleClient(gateway.url)
+        caseworker.login("cw@own.example")
+        assert caseworker.post(f"/console/handoffs/{handoff_id}/claim").status_code == 303
+        admin.login("adm@own.example")
+        canned = {"language": "fr", "title": "Horaires", "text": "Nous sommes ouverts le matin."}
+        assert admin.post("/console/canned", canned).status_code == 303
+        ids = {
+            "handoff_id": handoff_id,
+            "reply_id": sql(gateway, "SELECT id FROM canned_reply")[0][0],
+            "staff_id": sql(gateway, "SELECT id FROM staff_user WHERE email = 'cw@own.example'")[0][
+                0
+            ],
+        }
+        browsers = {"cw@own.example": caseworker, "adm@own.example": admin}
+        for email in (
+            "aud@own.example",
+            "coo@own.example",
+            "cw@other.example",
+            "adm@other.example",
+        ):
+            browsers[email] = ConsoleClient(gateway.url)
+            browsers[email].login(email)
+        yield gateway, ids, browsers

@@ -1,0 +1,44 @@
+"""Every form of the console that changes something, and the ones that are about the
+signing-in staff member's own account. tests/gateway/test_console_route_list.py checks this
+list against the app's routes, so a new route cannot be left out of the authorization
+tests (tests/security/test_console_authorization.py)."""
+
+from __future__ import annotations
+
+# path -> who may use it (roles), besides the housing company check
+STATE_CHANGING = {
+    "/console/handoffs/{handoff_id}/claim": ("caseworker", "supervisor", "admin"),
+    "/console/handoffs/{handoff_id}/release": ("caseworker", "supervisor", "admin"),
+    "/console/handoffs/{handoff_id}/reassign": ("supervisor", "admin"),
+    "/console/handoffs/{handoff_id}/reply": ("caseworker", "supervisor", "admin"),
+    "/console/handoffs/{handoff_id}/note": ("caseworker", "supervisor", "admin"),
+    "/console/handoffs/{handoff_id}/close": ("caseworker", "supervisor", "admin"),
+    "/console/canned": ("admin",),
+    "/console/canned/{reply_id}/delete": ("admin",),
+    "/console/staff/{staff_id}/sign-out": ("admin",),
+    "/console/staff/{staff_id}/second-factor/reset": ("admin",),
+}
+# Signing in and out, and one's own password: every role, for their own account only.
+OWN_ACCOUNT = {
+    "/console/login",
+    "/console/login/second-factor",
+    "/console/second-factor/setup",
+    "/console/logout",
+    "/console/account/password",
+}
+# Counts the SMS parts of a draft: reads, changes nothing.
+READ_ONLY_POSTS = {"/console/segments"}
+# Every page (GET) of the console: the header tests open each of them.
+PAGES = (
+    "/console/login",
+    "/console/login/second-factor",
+    "/console/second-factor/setup",
+    "/console/second-factor/recovery-codes",
+    "/console/account/password",
+    "/console/staff",
+    "/console/",
+    "/console/handoffs/{handoff_id}",
+    "/console/canned",
+    "/console/signals",
+    "/console/signals.csv",
+)
