@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry and crash reports would send data out (and there is no internet here).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-load lint lint-ruff typecheck lint-imports clean
+.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-load lint lint-ruff typecheck lint-imports audit clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -27,7 +27,7 @@ help:
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  NLU quality and speed against Rasa's default pipeline, directory speed"
 	@echo "make bench-load  throughput, latency, lost/duplicated messages on the production profile"
-	@echo "make lint   ruff, the type checker (mypy) and the import layers (lint-imports)"
+	@echo "make lint   ruff, the type checker (mypy), the import layers (lint-imports), the advisory audit"
 	@echo "make setup | system-packages | services | migrate | train | clean"
 
 setup: $(RASA_VENV)/.installed $(GATEWAY_VENV)/.installed
@@ -182,7 +182,13 @@ bench-load: $(MODEL) $(GATEWAY_VENV)/.installed services | var
 bench-directory: $(GATEWAY_VENV)/.installed | var
 	$(GATEWAY_PY) -m benchmarks.directory
 
-lint: lint-ruff typecheck lint-imports
+lint: lint-ruff typecheck lint-imports audit
+
+# The lock files against a dated, offline snapshot of the advisories for what they pin
+# (security/advisories/SNAPSHOT.md; refresh: scripts/refresh_advisories.py) and the reviewed
+# allow-list (security/allow-list.yml): fails on any advisory not listed, or a stale entry.
+audit: $(RASA_VENV)/.installed
+	$(PY) scripts/audit_dependencies.py
 
 lint-ruff: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/ruff check .
