@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     rabbitmq_user: str = "guest"
     rabbitmq_password: SecretStr = SecretStr("guest")
     rabbitmq_queue: str = "rasa_events"
+    # How often each gateway process works through the erased SMS tenants whose messages
+    # are still in Twilio's log (bot/privacy/twilio_erasure.py; an erasure also wakes it).
+    twilio_erasure_poll_seconds: float = 60.0
     # How often each gateway process looks for due activity reminders (seconds).
     reminder_poll_seconds: float = 30.0
     # Housing companies: names, sites, office hours, holidays (loaded at start, idempotent).

@@ -59,7 +59,7 @@ class LoopbackServer:
                 outer.caller.port = self.client_address[1]
                 status, answer = outer.handler(self.command, path, body)
                 outer.on_request(recorded)
-                data = json.dumps(answer).encode()
+                data = b"" if status == 204 else json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -69,7 +69,7 @@ class LoopbackServer:
                 except (BrokenPipeError, ConnectionResetError):  # the caller is gone (killed)
                     return
 
-            do_GET = do_POST = _serve
+            do_GET = do_POST = do_DELETE = _serve
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), RequestHandler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -110,14 +110,21 @@ class FakeTwilio(LoopbackServer):
         self._count = 0
         self._count_lock = threading.Lock()
         self._accepted: list[dict[str, Any]] = []
+        self.deleted: list[str] = []  # the Sids of the messages deleted (DELETE)
         super().__init__(self._answer, port)
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
+        if method == "DELETE" and path.endswith(".json") and "/Messages/" in path:
+            return self._delete(path.rsplit("/", 1)[1].removesuffix(".json"))
         if not path.endswith("/Messages.json"):
             return 404, {"code": 20404, "message": "not found", "status": 404}
-        if method == "GET":  # the list of messages, filtered by To as Twilio's is
+        if method == "GET":  # the list of messages, filtered by To and From as Twilio's is
             with self._count_lock:
-                listed = [m for m in self._accepted if m.get("To") == body.get("To", m.get("To"))]
+                listed = [
+                    m
+                    for m in self._accepted
+                    if all(m.get(key) == body[key] for key in ("To", "From") if key in body)
+                ]
             return 200, {"messages": [_message(m) for m in listed], "page": 0}
         with self._count_lock:
             if self.fail_next > 0:
@@ -134,6 +141,23 @@ class FakeTwilio(LoopbackServer):
             with self._count_lock:
                 self.sending_from.discard(port)
         return 201, {**_message({**body, "Sid": sid}), "account_sid": path.split("/")[3]}
+
+    def _delete(self, sid: str) -> tuple[int, dict]:
+        with self._count_lock:
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+            kept = [m for m in self._accepted if m["Sid"] != sid]
+            if len(kept) == len(self._accepted):
+                return 404, {"code": 20404, "message": "not found", "status": 404}
+            self._accepted = kept
+            self.deleted.append(sid)
+        return 204, {}
+
+    def log_inbound(self, sid: str, sender: str, to: str, body: str) -> None:
+        """A message a tenant sent, as Twilio logs it (the fake only sees what it sends)."""
+        with self._count_lock:
+            self._accepted.append({"Sid": sid, "From": sender, "To": to, "Body": body})
 
     def sent(self) -> list[dict[str, Any]]:
         """Every send request, refused ones (fail_next) included."""

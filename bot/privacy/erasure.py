@@ -1,7 +1,8 @@
 """Erasure on request ("delete my data", confirmed in the conversation): the contact, its
 menus, outbox messages, reminders, handoffs and their transcripts in the gateway, and the
 conversation's events in Rasa's tracker store, and its anonymous signal rows of the
-weeks whose key still exists (bot/signals/privacy.py).
+weeks whose key still exists (bot/signals/privacy.py); an SMS tenant's messages in
+Twilio's log are queued for deletion there (bot/privacy/twilio_erasure.py).
 
 The action server only asks (POST /internal/erasure); the erasure runs when the turn that
 asked is over, so that Rasa does not write that turn's events back afterwards, and before
@@ -23,6 +24,7 @@ from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.models import Handoff, HandoffEntry
 from bot.handoff.store import open_handoff_of
 from bot.outbox.models import OutboxMessage
+from bot.privacy.models import TwilioErasure
 from bot.reminders.models import Reminder
 from bot.signals.privacy import erase_signals
 
@@ -58,6 +60,10 @@ def erase_gateway_records(session: Session, contact_id: int) -> int:
     session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id == contact_id))
     session.execute(delete(Reminder).where(Reminder.contact_id == contact_id))
     session.execute(delete(MenuOption).where(MenuOption.contact_id == contact_id))
+    contact = session.get(Contact, contact_id)
+    if contact is not None and contact.channel == "sms":
+        # Twilio's log of the tenant's messages, deleted through its API (twilio_erasure.py)
+        session.add(TwilioErasure(address=contact.address))
     session.execute(delete(Contact).where(Contact.id == contact_id))
     return len(handoffs)
 

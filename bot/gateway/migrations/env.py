@@ -7,6 +7,7 @@ from alembic import context
 import bot.contacts.models  # noqa: F401  (contacts, outbox...)
 import bot.directory.models  # noqa: F401  (registers the directory's tables)
 import bot.handoff.models  # noqa: F401  (handoffs, staff, audit)
+import bot.privacy.models  # noqa: F401  (Twilio erasures to do)
 import bot.reminders.models  # noqa: F401  (activity reminders)
 import bot.signals.models  # noqa: F401  (anonymous signals)
 from bot.core.db import Base, make_engine
