@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # The gateway's public base URL (behind a reverse proxy: the URL Twilio calls).
     public_url: str = "http://127.0.0.1:8000"
     database_url: str = "sqlite:///var/gateway.db"
+    # The schema owner's URL, for `python -m bot.gateway migrate` only: in production the
+    # gateway runs as a role that may change rows, never tables (deploy/postgres-init.sh).
+    # Empty: DATABASE_URL migrates (development).
+    migration_database_url: str = ""
     # One Rasa server, or several replicas comma-separated: each conversation is routed to
     # one of them by a consistent hash of its sender id (bot/core/rasa_client.py).
     rasa_url: str = "http://127.0.0.1:5005"
@@ -130,7 +134,9 @@ class Settings(BaseSettings):
         """Rasa's SQL event broker, when the signals read it (it then holds texts until read)."""
         return self.rasa_event_broker_url if self.signals_source == "sql" else None
 
-    @field_validator("database_url", "rasa_tracker_store_url", "rasa_event_broker_url")
+    @field_validator(
+        "database_url", "migration_database_url", "rasa_tracker_store_url", "rasa_event_broker_url"
+    )
     @classmethod
     def _psycopg3(cls, url: str) -> str:
         """A plain postgresql:// URL (as Rasa's store and most tools write it) means the

@@ -80,6 +80,7 @@ def rasa_production_env(tracker_database: str, queue: str) -> dict[str, str]:
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_DB": str(REDIS_LOCK_DB),
+        "REDIS_PASSWORD": "",  # the machine's Redis has none (docker-compose.yml's has one)
         "RABBITMQ_HOST": "127.0.0.1",
         "RABBITMQ_USER": "guest",
         "RABBITMQ_PASSWORD": "guest",

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "migrate":
-        print(migrate(settings.database_url))
+        print(migrate(settings.migration_database_url or settings.database_url))
         return 0
     require_current_schema(settings.database_url)
     if settings.gateway_workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

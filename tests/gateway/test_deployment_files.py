@@ -41,6 +41,9 @@ SECRETS = (
     "TELEGRAM_SECRET_TOKEN",
     "CONSOLE_SECRET",
     "POSTGRES_PASSWORD",
+    "GATEWAY_DB_PASSWORD",
+    "RASA_DB_PASSWORD",
+    "REDIS_PASSWORD",
     "RABBITMQ_PASSWORD",
     "PUBLIC_URL",
 )
@@ -360,22 +363,39 @@ def test_erasure_reaches_the_database_rasa_writes_its_trackers_to(services: dict
     assert (tracker_db.host, tracker_db.port) == ("postgres", 5432)
     rasa = environment(services["rasa-1"])
     assert tracker_db.database == rasa["RASA_TRACKER_DB"] != gateway_db.database
-    assert tracker_db.username == rasa["POSTGRES_USER"]
     # The postgres image creates POSTGRES_DB; the init script creates the trackers' database.
     assert environment(services["postgres"])["POSTGRES_DB"] == gateway_db.database
-    init = (ROOT / "deploy" / "postgres-init.sql").read_text(encoding="utf-8")
-    assert f"CREATE DATABASE {tracker_db.database};" in init
-    init_script = (str(ROOT / "deploy" / "postgres-init.sql"), "/docker-entrypoint-initdb.d/")
+    init = (ROOT / "deploy" / "postgres-init.sh").read_text(encoding="utf-8")
+    assert 'CREATE DATABASE "$RASA_TRACKER_DB" OWNER "$RASA_DB_USER";' in init
+    init_script = (str(ROOT / "deploy" / "postgres-init.sh"), "/docker-entrypoint-initdb.d/")
     assert any(
         source == init_script[0] and target.startswith(init_script[1])
         for source, target in mounts(services["postgres"])
     )
 
 
+def test_no_service_but_the_migration_connects_as_the_schema_owner(services: dict) -> None:
+    owner = environment(services["postgres"])["POSTGRES_USER"]
+    migration = make_url(environment(services["migrate"])["MIGRATION_DATABASE_URL"])
+    assert migration.username == owner
+    for name in ("gateway", "signals", "migrate"):
+        assert make_url(environment(services[name])["DATABASE_URL"]).username == "gateway_app"
+    assert make_url(gateway_settings(services).rasa_tracker_store_url).username == "gateway_app"
+    assert environment(services["rasa-1"])["POSTGRES_USER"] == "rasa_app"
+
+
+def test_redis_has_a_password_that_every_client_uses(services: dict) -> None:
+    password = read_env_file(EXAMPLE_ENV)["REDIS_PASSWORD"]
+    command = services["redis"]["command"]
+    assert command[command.index("--requirepass") + 1] == password
+    assert environment(services["rasa-1"])["REDIS_PASSWORD"] == password
+    assert make_url(gateway_settings(services).rate_limit_storage).password == password
+
+
 def test_the_gateway_can_count_rate_limits_in_redis(services: dict) -> None:
     """Several workers need one count; `limits` needs its Redis client in gateway.lock."""
     storage = gateway_settings(services).rate_limit_storage
-    assert storage.startswith("redis://redis:6379/")
+    assert storage.startswith("redis://") and storage.split("@")[1].startswith("redis:6379/")
     storage_from_string(storage)  # checks the client library is installed; connects lazily
 
 
