@@ -10,6 +10,8 @@
   except those who sent STOP: their opt-out must outlive everything else.
 - Anonymous signals: rows after RETENTION_SIGNAL_WEEKS (104), a week's key a day after the
   week (bot/signals/privacy.py).
+- Console sign-in: sessions revoked or past their 12 hours (they open nothing any more),
+  and login failures older than a day (the throttle counts only the last 15 minutes).
 - Rasa's SQL event broker table (the default profile): the signals' consumer empties it as it
   reads; events still there after RETENTION_BOT_DAYS (the consumer was not running) are
   deleted, because they hold message texts.
@@ -27,12 +29,22 @@ from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact, InboundMessage, MenuOption
 from bot.core.db import rowcount
-from bot.handoff.models import OPEN_STATUSES, Handoff, HandoffEntry
+from bot.handoff.models import (
+    OPEN_STATUSES,
+    Handoff,
+    HandoffEntry,
+    LoginFailure,
+    StaffSession,
+)
 from bot.outbox.models import OutboxMessage
 from bot.reminders.models import PENDING, Reminder
 from bot.signals.privacy import purge_signals
 
 FINAL_OUTBOX = ("sent", "failed", "cancelled")
+# bot/console/sessions.py's absolute lifetime: an older session is dead whatever its state.
+SESSION_LIFETIME = timedelta(hours=12)
+# Longer than any throttle window (bot/console/throttle.py: 15 minutes).
+LOGIN_FAILURE_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,8 @@ class Purged:
     reminders: int = 0  # sent or cancelled reminders
     signals: int = 0  # anonymous signal rows (bot/signals/privacy.py)
     broker_events: int = 0  # unread events of Rasa's SQL event broker
+    staff_sessions: int = 0  # console sessions revoked or past their lifetime
+    login_failures: int = 0  # failed console logins too old to count
 
 
 def kept_senders(session: Session, handoff_cutoff: datetime) -> set[str]:
@@ -147,6 +161,20 @@ def purge_broker_events(event_broker_url: str, cutoff: datetime, dry_run: bool =
         engine.dispose()
 
 
+def purge_console_sign_in(session: Session, now: datetime) -> tuple[int, int]:
+    """Console sessions that can open nothing any more, and old login failures."""
+    sessions = session.execute(
+        delete(StaffSession).where(
+            (StaffSession.revoked_at.is_not(None))
+            | (StaffSession.created_at < now - SESSION_LIFETIME)
+        )
+    )
+    failures = session.execute(
+        delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=LOGIN_FAILURE_DAYS))
+    )
+    return rowcount(sessions), rowcount(failures)
+
+
 def _timestamp(data: str | None) -> float:
     """An event's time; an event that cannot be read counts as old (it cannot be used)."""
     try:
@@ -178,11 +206,22 @@ def purge(
         )
     )
     signals = purge_signals(session, signal_weeks, now)
+    staff_sessions, login_failures = purge_console_sign_in(session, now)
     broker = (
         purge_broker_events(event_broker_url, now - timedelta(days=bot_days), dry_run)
         if event_broker_url
         else 0
     )
     return Purged(
-        handoffs, outbox, menus, inbound, contacts, events, reminders or 0, signals, broker
+        handoffs,
+        outbox,
+        menus,
+        inbound,
+        contacts,
+        events,
+        reminders or 0,
+        signals,
+        broker,
+        staff_sessions,
+        login_failures,
     )
