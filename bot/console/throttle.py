@@ -17,7 +17,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import as_utc, utcnow
-from bot.core.db import rowcount
 from bot.handoff.models import LoginFailure
 
 WINDOW = timedelta(minutes=15)
@@ -67,9 +66,3 @@ def clear_account(session: Session, email: str) -> None:
     session.execute(
         delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == _key(email))
     )
-
-
-def purge_old_failures(session: Session, now: datetime | None = None) -> int:
-    """Failures older than the window count for nothing: deleted (retention)."""
-    cutoff = (now or utcnow()) - WINDOW
-    return rowcount(session.execute(delete(LoginFailure).where(LoginFailure.at < cutoff)))

@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{purged.menus} menu options, {purged.inbound} message ids, {purged.contacts} "
         f"idle contacts, {purged.rasa_events} Rasa events, "
         f"{purged.reminders} finished reminders, {purged.signals} signal rows, "
-        f"{purged.broker_events} unread broker events"
+        f"{purged.broker_events} unread broker events, "
+        f"{purged.staff_sessions} console sessions, {purged.login_failures} login failures"
     )
     return 0
 
