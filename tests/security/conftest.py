@@ -4,15 +4,14 @@ with a tenant's conversation, a canned reply and staff of both sample companies.
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 import requests
-from twilio.request_validator import RequestValidator
 
 from bot.core.pseudonyms import pseudonym
-from bot.dev_defaults import DEV_INTERNAL_API_TOKEN, DEV_PSEUDONYM_KEY, DEV_TWILIO_AUTH_TOKEN
+from bot.dev_defaults import DEV_INTERNAL_API_TOKEN, DEV_PSEUDONYM_KEY
 from bot.devtools.gateway_process import GatewayProcess, running_gateway_process
+from tests.conftest import PUBLIC_URL
+from tests.e2e.test_channels import SmsTenant
 from tests.security.console_client import ConsoleClient, create_staff, sql
 
 
@@ -24,30 +23,7 @@ def security_gateway(tmp_path) -> GatewayProcess:
         yield gateway
 
 
-PUBLIC_URL = "https://assistant.example.org"
 COMPANIES = ("sample-company", "sample-company-b")
-_sids = itertools.count(1)
-
-
-def tenant_writes(gateway, number: str, body: str) -> None:
-    params = {
-        "MessageSid": f"SM{next(_sids):032x}",
-        "AccountSid": "AC" + "2" * 32,
-        "From": number,
-        "To": "+32460000000",
-        "Body": body,
-        "NumMedia": "0",
-    }
-    signature = RequestValidator(DEV_TWILIO_AUTH_TOKEN).compute_signature(
-        f"{PUBLIC_URL}/webhooks/sms", params
-    )
-    answer = requests.post(
-        f"{gateway.url}/webhooks/sms",
-        data=params,
-        headers={"X-Twilio-Signature": signature},
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +34,7 @@ def desk(tmp_path_factory):
         tmp_path_factory.mktemp("authorization"), extra_env={"PUBLIC_URL": PUBLIC_URL}
     ) as gateway:
         number = "+32470123456"
-        tenant_writes(gateway, number, "bonjour")  # no Rasa here: the tenant is registered
+        SmsTenant(gateway.url, number).say("bonjour")  # no Rasa here: the tenant is registered
         opened = requests.post(
             f"{gateway.internal_url}/internal/handoffs",
             json={

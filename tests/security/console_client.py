@@ -39,37 +39,17 @@ def create_staff(
     company: str = "sample-company",
     password: str = STAFF_PASSWORD,
 ) -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": f"sqlite:///{database_of(gateway)}",
-    }
-    done = subprocess.run(
-        [
-            str(GATEWAY_PYTHON),
-            "-m",
-            "bot.console",
-            "create-user",
-            email,
-            "--name",
-            email.split("@")[0].title(),
-            "--role",
-            role,
-            "--company",
-            company,
-        ],
-        input=password + "\n",
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    name = email.split("@")[0].title()
+    run_console_command(
+        gateway,
+        *("create-user", email, "--name", name, "--role", role, "--company", company),
+        stdin=password + "\n",
     )
-    assert done.returncode == 0, done.stderr
     ENROLLED.pop(email, None)
 
 
-def run_console_command(gateway: GatewayProcess, *args: str) -> str:
+def run_console_command(gateway: GatewayProcess, *args: str, stdin: str = "") -> str:
+    """`python -m bot.console ...` on the gateway's database, as an operator runs it."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -77,6 +57,7 @@ def run_console_command(gateway: GatewayProcess, *args: str) -> str:
     }
     done = subprocess.run(
         [str(GATEWAY_PYTHON), "-m", "bot.console", *args],
+        input=stdin,
         env=env,
         cwd=ROOT,
         capture_output=True,

@@ -13,6 +13,7 @@ import requests
 from bot.dev_defaults import DEV_INTERNAL_API_TOKEN
 from bot.devtools.gateway_process import GatewayProcess, running_gateway_process
 from bot.devtools.stack import databases
+from tests.security.production_secrets import strong_secrets
 
 BEARER = {"Authorization": f"Bearer {DEV_INTERNAL_API_TOKEN}"}
 
@@ -82,13 +83,7 @@ def strong_production_env(database_url: str) -> dict[str, str]:
     return {
         "PROFILE": "production",
         "DATABASE_URL": database_url,
-        "PSEUDONYM_KEY": secrets.token_hex(32),
-        "INTERNAL_API_TOKEN": secrets.token_hex(32),
-        "CONSOLE_SECRET": secrets.token_hex(32),
-        "TELEGRAM_SECRET_TOKEN": secrets.token_hex(32),
-        "RASA_TOKEN": secrets.token_hex(32),
-        "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
-        "TELEGRAM_BOT_TOKEN": f"7012345678:AAH{secrets.token_urlsafe(24)}",
+        **strong_secrets(),
         "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
         "TWILIO_API_URL": "http://127.0.0.1:9",
     }

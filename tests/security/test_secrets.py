@@ -14,6 +14,7 @@ import pytest
 
 from bot.dev_defaults import DEV_CONSOLE_SECRET
 from bot.devtools.processes import GATEWAY_PYTHON, ROOT
+from tests.security.production_secrets import strong_secrets
 
 EXAMPLE_ENV = ROOT / "deploy" / ".env.production.example"
 
@@ -21,18 +22,6 @@ EXAMPLE_ENV = ROOT / "deploy" / ".env.production.example"
 def example_values() -> dict[str, str]:
     lines = EXAMPLE_ENV.read_text().splitlines()
     return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
-
-
-def strong() -> dict[str, str]:
-    return {
-        "PSEUDONYM_KEY": secrets.token_hex(32),
-        "INTERNAL_API_TOKEN": secrets.token_hex(32),
-        "CONSOLE_SECRET": secrets.token_hex(32),
-        "TELEGRAM_SECRET_TOKEN": secrets.token_hex(32),
-        "RASA_TOKEN": secrets.token_hex(32),
-        "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
-        "TELEGRAM_BOT_TOKEN": f"7012345678:AAH{secrets.token_urlsafe(24)}",
-    }
 
 
 def start_gateway(tmp_path: Path, values: dict[str, str]) -> subprocess.CompletedProcess:
@@ -76,7 +65,7 @@ def test_the_example_env_files_values_do_not_start_the_gateway(tmp_path) -> None
     ids=["development-default", "example-marker", "short", "shared"],
 )
 def test_a_known_or_weak_console_secret_stops_the_start(tmp_path, name, value, why) -> None:
-    values = strong()
+    values = strong_secrets()
     values[name] = value if value is not None else values["INTERNAL_API_TOKEN"]
     started = start_gateway(tmp_path, values)
     assert started.returncode != 0
@@ -87,6 +76,6 @@ def test_a_known_or_weak_console_secret_stops_the_start(tmp_path, name, value, w
 def test_strong_distinct_secrets_pass_the_check(tmp_path) -> None:
     """The same start with real secrets goes past the check (and stops only at the
     database, which is not there)."""
-    started = start_gateway(tmp_path, strong())
+    started = start_gateway(tmp_path, strong_secrets())
     assert "InsecureSettings" not in started.stderr
     assert "database" in started.stderr.lower()
