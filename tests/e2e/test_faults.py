@@ -226,7 +226,7 @@ def test_twilio_failing_for_a_while_the_outbox_drains_after(stack, tmp_path):
             delivery = check_delivery(result, twilio, settle_seconds=90)
             assert delivery.lost == [] and delivery.duplicated == []
             assert twilio.fail_next == 0  # Twilio really failed 12 times first
-            metrics = requests.get(f"{gateway}/metrics", timeout=10).text
+            metrics = requests.get(f"{gateway.internal}/metrics", timeout=10).text
             assert "gateway_outbox_depth 0.0" in metrics
     finally:
         twilio.stop()
