@@ -20,6 +20,7 @@ import pytest
 import redis
 import requests
 
+from bot.dev_defaults import DEV_ACTION_SERVER_TOKEN
 from bot.devtools.processes import GATEWAY_PYTHON, ROOT, free_port, running_rasa, stop_process
 
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -41,10 +42,12 @@ def production_rasa(tmp_path_factory, gateway_url):
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_DB": "3",
+        "REDIS_PASSWORD": "",  # the machine's Redis has none
         "RABBITMQ_HOST": "127.0.0.1",
         "RABBITMQ_USER": "guest",
         "RABBITMQ_PASSWORD": "guest",
         "RABBITMQ_QUEUE": queue,
+        "ACTION_SERVER_TOKEN": DEV_ACTION_SERVER_TOKEN,  # what the action server expects
     }
     try:
         with running_rasa(

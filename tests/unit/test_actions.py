@@ -70,6 +70,7 @@ def closed_port() -> int:
 @pytest.fixture
 def gateway_down(monkeypatch):
     monkeypatch.setenv("GATEWAY_URL", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv("GATEWAY_INTERNAL_URL", f"http://127.0.0.1:{closed_port()}")
 
 
 @asynccontextmanager
@@ -111,6 +112,7 @@ def run_with_gateway(
     async def scenario():
         async with loopback_gateway(received, status, answer) as url:
             monkeypatch.setenv("GATEWAY_URL", url)
+            monkeypatch.setenv("GATEWAY_INTERNAL_URL", url)
             dispatcher = CollectingDispatcher()
             events = await action.run(dispatcher, tracker, {})
             received_messages.extend(dispatcher.messages)
@@ -360,6 +362,7 @@ def search_in(
     gateway_url, monkeypatch, *, intent: str = "find_activity", channel: str = "sms", **slots: Any
 ) -> tuple[list[str], list[dict], dict[str, Any]]:
     monkeypatch.setenv("GATEWAY_URL", gateway_url)
+    monkeypatch.setenv("GATEWAY_INTERNAL_URL", gateway_url.internal)
     tracker = make_tracker(
         slots={"language": "fr", **slots}, intent=intent, metadata={"channel": channel}
     )

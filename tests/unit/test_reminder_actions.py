@@ -79,6 +79,7 @@ def remind(
     async def scenario() -> list[dict]:
         async with loopback_gateway(received, status, answer or SET, "/internal/reminders") as url:
             monkeypatch.setenv("GATEWAY_URL", url)
+            monkeypatch.setenv("GATEWAY_INTERNAL_URL", url)
             dispatcher = CollectingDispatcher()
             await ActionRemindMe().run(dispatcher, the_tracker, DOMAIN)
             return dispatcher.messages
@@ -147,6 +148,7 @@ def test_a_refusal_is_not_called_done(monkeypatch, status):
 
 def test_gateway_down(monkeypatch):
     monkeypatch.setenv("GATEWAY_URL", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv("GATEWAY_INTERNAL_URL", f"http://127.0.0.1:{closed_port()}")
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionRemindMe().run(dispatcher, tracker("/remind_me"), DOMAIN))
     assert [m["response"] for m in dispatcher.messages] == ["utter_reminder_failed"]
@@ -201,6 +203,7 @@ def test_search_then_remind_me_against_the_real_gateway(
     gateway_url, gateway_directory, monkeypatch
 ):
     monkeypatch.setenv("GATEWAY_URL", gateway_url)
+    monkeypatch.setenv("GATEWAY_INTERNAL_URL", gateway_url.internal)
     sender = f"sms-{uuid.uuid4().hex[:12]}"
     add_contact(gateway_directory, sender)
     slots = {"language": "fr", "commune": "schaerbeek", "activity_category": "homework_help"}
