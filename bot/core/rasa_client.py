@@ -26,6 +26,20 @@ class RasaUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
 
 
+def described(error: Exception) -> str:
+    """What went wrong, without the URL: its query carries Rasa's token (`?token=`), and
+    httpx's status errors repeat the URL in their message."""
+    if isinstance(error, httpx.HTTPStatusError):
+        return f"HTTPStatusError {error.response.status_code}"
+    return type(error).__name__
+
+
+def cause(error: Exception | None) -> Exception | None:
+    """The error to chain to RasaUnavailable: none for a status error, whose traceback would
+    print the URL and the token."""
+    return None if isinstance(error, httpx.HTTPStatusError) else error
+
+
 # The request never reached a replica (refused, not connected in time, or the connection died
 # while the request was being written: Rasa reads a whole body before it acts): another may
 # take it.
@@ -46,8 +60,10 @@ class RasaClient:
     def __init__(self, rasa_url: str, timeout_seconds: float, token: str = "") -> None:
         self.replicas = replica_urls(rasa_url)
         self._ring = HashRing(nodes=self.replicas)
-        # Rasa's HTTP API (`--auth-token`) takes its token as a query parameter; its REST
-        # channel ignores it. Rasa does not log query strings.
+        # Rasa's HTTP API (`--auth-token`) takes its token only as a query parameter (or a
+        # JWT); its REST channel ignores it. Rasa does not log query strings, the gateway
+        # keeps httpx's request lines at WARNING (bot/core/logs.py) and its errors name no
+        # URL (`described`).
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_seconds), params={"token": token} if token else None
         )
@@ -75,13 +91,13 @@ class RasaClient:
                 continue
             except DROPPED as error:
                 if method != "GET":  # it may have acted before it fell: not twice
-                    raise RasaUnavailable(f"{method} {path}: {type(error).__name__}") from error
+                    raise RasaUnavailable(f"{method} {path}: {described(error)}") from cause(error)
                 failure = error  # a read: the next replica reads the same shared store
                 continue
             except httpx.HTTPError as error:
-                raise RasaUnavailable(f"{method} {path}: {type(error).__name__}") from error
+                raise RasaUnavailable(f"{method} {path}: {described(error)}") from cause(error)
             return response.json()
-        raise RasaUnavailable(f"{method} {path}: no replica answers") from failure
+        raise RasaUnavailable(f"{method} {path}: no replica answers") from cause(failure)
 
     async def send_message(
         self, sender_id: str, text: str, metadata: dict[str, Any]
@@ -123,12 +139,13 @@ class RasaClient:
                 log.warning("rasa: %s dropped a turn (%s)", base, type(error).__name__)
                 others = candidates[position + 1 :]
                 if not others:
-                    raise RasaUnavailable(f"the replica failed during a turn: {error!r}") from error
+                    failed = f"the replica failed during a turn: {described(error)}"
+                    raise RasaUnavailable(failed) from cause(error)
                 stored = await self._stored_turn(others[0], sender_id, body["message"], sent_at)
                 if stored is not None:
                     return stored, others[0], sent_at
             except httpx.HTTPError as error:
-                raise RasaUnavailable(f"a turn: {type(error).__name__}") from error
+                raise RasaUnavailable(f"a turn: {described(error)}") from cause(error)
         raise RasaUnavailable("a turn: no replica answers")
 
     async def _stored_turn(
@@ -142,7 +159,8 @@ class RasaClient:
             )
             response.raise_for_status()
         except httpx.HTTPError as error:
-            raise RasaUnavailable(f"cannot tell whether a turn ran: {error!r}") from error
+            unknown = f"cannot tell whether a turn ran: {described(error)}"
+            raise RasaUnavailable(unknown) from cause(error)
         events = response.json().get("events") or []
         users = [i for i, event in enumerate(events) if event.get("event") == "user"]
         if not users:
