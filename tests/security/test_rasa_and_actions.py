@@ -6,15 +6,19 @@ and both listen on loopback only."""
 from __future__ import annotations
 
 import itertools
+import os
+import secrets
 import sqlite3
+import subprocess
 from pathlib import Path
 
+import pytest
 import requests
 import yaml
 
 from bot.core.pseudonyms import pseudonym
 from bot.dev_defaults import DEV_ACTION_SERVER_TOKEN, DEV_PSEUDONYM_KEY
-from bot.devtools.processes import MODEL, ROOT
+from bot.devtools.processes import MODEL, RASA_PYTHON, ROOT, free_port
 from tests.e2e.test_channels import SmsTenant
 
 _numbers = itertools.count(1)
@@ -117,3 +121,32 @@ def test_a_forged_action_call_without_rasas_token_erases_nobody(
 def test_the_action_servers_health_check_stays_open(assistant) -> None:
     health = requests.get(assistant.actions_url.replace("/webhook", "/health"), timeout=10)
     assert health.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        None,
+        DEV_ACTION_SERVER_TOKEN,
+        "replace-with-openssl-rand-hex-32-actions",
+        secrets.token_hex(8),
+    ],
+    ids=["unset", "development default", "placeholder", "short"],
+)
+def test_the_action_server_refuses_to_start_in_production_without_a_real_token(token) -> None:
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PROFILE": "production"}
+    env.pop("ACTION_SERVER_TOKEN", None)
+    if token is not None:
+        env["ACTION_SERVER_TOKEN"] = token
+    started = subprocess.run(
+        [str(RASA_PYTHON), "-m", "actions.server", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "ACTION_SERVER_TOKEN" in started.stderr
+    assert not listening_addresses(port)
