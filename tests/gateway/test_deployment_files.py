@@ -22,6 +22,7 @@ from limits.storage import storage_from_string
 from sqlalchemy.engine import make_url
 
 from bot.core.settings import InsecureSettings, Settings
+from bot.dev_defaults import DEV_ACTION_SERVER_TOKEN, DEV_RASA_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -469,3 +470,58 @@ def test_the_action_server_image_pins_what_it_adds_by_the_lock() -> None:
     assert constraints == "/tmp/rasa.lock"
     assert "requirements/rasa.lock /tmp/rasa.lock" in dockerfile_instructions("actions", "COPY")
     assert {"aiohttp", "pyyaml", "smsutil"} <= packages <= set(lock_pins("rasa.lock"))
+
+
+def procfile() -> dict[str, list[str]]:
+    lines = (ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
+    return {
+        name: shlex.split(command)
+        for name, command in (line.split(": ", 1) for line in lines if line)
+    }
+
+
+def test_make_run_keeps_rasa_and_the_action_server_on_loopback_behind_their_tokens() -> None:
+    processes = procfile()
+    rasa = processes["rasa"]
+    assert rasa[rasa.index("--interface") + 1] == "127.0.0.1"
+    # The shell's default is the gateway's: `make run` needs no .env, and a RASA_TOKEN in
+    # .env (honcho reads it) reaches both.
+    assert rasa[rasa.index("--auth-token") + 1] == f"${{RASA_TOKEN:-{DEV_RASA_TOKEN}}}"
+    assert Settings.model_fields["rasa_token"].default.get_secret_value() == DEV_RASA_TOKEN
+    actions = processes["actions"]
+    assert actions[1:3] == ["-m", "actions.server"]  # not rasa-sdk's open `rasa run actions`
+    assert actions[actions.index("--host") + 1] == "127.0.0.1"
+
+
+def action_endpoint(name: str) -> dict:
+    return yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))["action_endpoint"]
+
+
+def test_rasa_sends_the_action_servers_token_in_a_header_not_the_url() -> None:
+    """A `token:` would go in the webhook's query string, which access logs keep."""
+    development, production = (
+        action_endpoint("endpoints.yml"),
+        action_endpoint("endpoints.production.yml"),
+    )
+    assert development["headers"] == {"Authorization": f"Bearer {DEV_ACTION_SERVER_TOKEN}"}
+    assert production["headers"] == {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"}
+    assert "token" not in development and "token" not in production
+
+
+def test_the_images_start_rasa_with_its_token_and_our_closed_action_server(
+    services: dict,
+) -> None:
+    assert json.loads(dockerfile_instructions("actions", "ENTRYPOINT")[-1]) == [
+        "python",
+        "-m",
+        "actions.server",
+    ]
+    actions = environment(services["actions"])
+    assert actions["PROFILE"] == "production"  # the launcher refuses a default token
+    assert actions["ACTION_SERVER_TOKEN"] == read_env_file(EXAMPLE_ENV)["ACTION_SERVER_TOKEN"]
+    for replica in RASA_REPLICAS:
+        env = environment(services[replica])
+        assert env["RASA_TOKEN"] == environment(services["gateway"])["RASA_TOKEN"]
+        assert env["ACTION_SERVER_TOKEN"] == actions["ACTION_SERVER_TOKEN"]
+        assert not services[replica].get("ports")
+    assert not services["actions"].get("ports")
