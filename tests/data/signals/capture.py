@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 
+from bot.dev_defaults import DEV_ACTION_SERVER_TOKEN
 from bot.devtools.gateway_process import running_gateway
 from bot.devtools.processes import free_port, running_actions, running_rasa
 
@@ -44,6 +45,7 @@ def main() -> None:
             endpoints = work / "endpoints.yml"
             endpoints.write_text(
                 f'action_endpoint:\n  url: "{actions.url}"\n'
+                f'  headers:\n    Authorization: "Bearer {DEV_ACTION_SERVER_TOKEN}"\n'
                 f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{work / "t.db"}"\n'
                 f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{work / "e.db"}"\n'
             )
