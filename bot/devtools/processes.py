@@ -74,10 +74,25 @@ def answers(url: str) -> bool:
         return True
 
 
+# The gateway's own secrets: never handed on to Rasa or the action server, even when the
+# caller's environment (a developer's shell, a .env) holds them. Whoever holds the action
+# server's environment must not be able to compute or reverse the sender ids.
+GATEWAY_ONLY_SECRETS = frozenset(
+    {
+        "PSEUDONYM_KEY",
+        "GATEWAY_SECRET",  # the pseudonym key's former name
+        "CONSOLE_SECRET",
+        "TWILIO_AUTH_TOKEN",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_SECRET_TOKEN",
+    }
+)
+
+
 def rasa_env(gateway_url: str, actions_url: str, extra_env: dict[str, str] | None) -> dict:
     """The Rasa side's environment: the gateway's public URL (the directory) and its private
-    listener's (the internal API; `GatewayUrl.internal`), never the pseudonym key."""
-    return {
+    listener's (the internal API; `GatewayUrl.internal`), never the gateway's own secrets."""
+    env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "GATEWAY_URL": gateway_url,
@@ -88,6 +103,7 @@ def rasa_env(gateway_url: str, actions_url: str, extra_env: dict[str, str] | Non
         "ACTION_SERVER_URL": actions_url,
         **(extra_env or {}),
     }
+    return {name: value for name, value in env.items() if name not in GATEWAY_ONLY_SECRETS}
 
 
 def stop_process(process: subprocess.Popen, seconds: float = 20) -> None:
