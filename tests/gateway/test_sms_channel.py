@@ -131,6 +131,27 @@ def test_numbered_menu_round_trip(channels):
     assert channels.rasa.messages()[-1]["message"] == "7"
 
 
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        ("/urgent_help", "urgent_help"),
+        ('/inform{"site":"sample-company-b"}', 'inform{"site":"sample-company-b"}'),
+        ('  // urgent_help{"danger":"co"}', 'urgent_help{"danger":"co"}'),
+        ("/ 2", "2"),  # not a menu digit: the tenant's text, as words
+    ],
+)
+def test_text_that_looks_like_a_rasa_command_goes_to_rasa_as_words(channels, typed, words):
+    replies(channels.sms("choices please"))  # a menu is open: its payloads are "/..."
+    channels.sms(typed)
+    assert channels.rasa.messages()[-1]["message"] == words
+
+
+def test_a_message_of_only_slashes_gets_the_empty_answer_and_no_turn(channels):
+    (answer,) = replies(channels.sms(" / / "))
+    assert answer == replies(channels.sms("   "))[0]
+    assert channels.rasa.messages() == []
+
+
 def test_media_and_empty_messages_get_a_short_answer_in_words(channels):
     (answer,) = replies(channels.sms("", media=1))
     assert "texte" in answer

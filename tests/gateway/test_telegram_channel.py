@@ -8,6 +8,7 @@ import json
 import logging
 import time
 
+import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram_render import MAX_TEXT, render_turn, split
@@ -174,6 +175,38 @@ def test_menu_tokens_are_stored_per_contact(channels):
     with channels.sessions() as session:
         options = list(session.scalars(select(MenuOption)))
     assert {option.payload for option in options} == {"/affirm", "/deny"}
+
+
+def test_text_that_looks_like_a_rasa_command_goes_to_rasa_as_words(channels):
+    for update_id, typed, words in [
+        (1, "/human_handoff", "human_handoff"),
+        (2, '  //inform{"commune": "Uccle"}', 'inform{"commune": "Uccle"}'),
+    ]:
+        message = {**_message("text"), "text": typed}
+        channels.telegram_update("text", update_id=update_id, message=message)
+        assert channels.rasa.messages()[-1]["message"] == words
+
+
+def test_a_message_of_only_slashes_gets_the_empty_answer_and_no_turn(channels):
+    channels.telegram_update("text", message={**_message("text"), "text": " / /"})
+    assert channels.rasa.messages() == []
+    assert channels.telegram.wait_for(1, "sendMessage")
+
+
+@pytest.mark.parametrize("chat_type", ["group", "supergroup", "channel"])
+def test_updates_from_a_group_or_channel_are_ignored(channels, caplog, chat_type):
+    caplog.set_level(logging.INFO)
+    group = {"id": -1001234567890, "title": "Voisins", "type": chat_type}
+    text = channels.telegram_update("text", message={**_message("text"), "chat": group})
+    press = _update("callback_query")
+    press["callback_query"]["message"]["chat"] = group
+    button = channels.client.post("/webhooks/telegram", json=press, headers=_secret(channels))
+    assert text.status_code == button.status_code == 200  # else Telegram retries them
+    assert channels.rasa.messages() == [] and contact_rows(channels) == []
+    with channels.sessions() as session:
+        assert list(session.scalars(select(OutboxMessage))) == []
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert chat_type in logged and "1001234567890" not in logged and "Voisins" not in logged
 
 
 def _update(name: str) -> dict:

@@ -5,7 +5,9 @@ and nothing stored from a rejected request."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +16,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from bot.contacts.models import Contact, InboundMessage
+from bot.core.body_limit import BODY_LIMIT_BYTES, BodyLimit
 from tests.gateway.channel_fixtures import PUBLIC_URL, running_channels
 
 FUZZ = settings(
@@ -156,3 +159,79 @@ def test_a_replayed_signature_does_not_cover_another_message(desk, body):
     )
     assert response.status_code == 403
     assert stored(desk) == before
+
+
+PUBLIC_ROUTES = [
+    ("POST", "/webhooks/sms"),
+    ("POST", "/webhooks/sms/status"),
+    ("POST", "/webhooks/telegram"),
+    ("POST", "/console/login"),
+    ("GET", "/hsds/services"),
+]
+
+
+@pytest.mark.parametrize("method, path", PUBLIC_ROUTES)
+def test_a_body_over_64_kib_is_answered_413_on_every_public_route(desk, method, path):
+    # (TestClient buffers a streamed body whole: chunked bodies are tested below on the
+    # middleware itself, and against the real gateway process in tests/security.)
+    before = stored(desk)
+    answer = desk.client.request(method, path, content=b"a" * (BODY_LIMIT_BYTES + 1))
+    assert (answer.status_code, answer.text) == (413, "request too large")
+    assert stored(desk) == before
+
+
+def test_a_body_at_the_limit_still_reaches_the_route(desk):
+    answer = desk.client.post("/webhooks/sms", content=b"a" * BODY_LIMIT_BYTES)
+    assert answer.status_code == 403  # refused by the signature check, not by its size
+
+
+class _Exchange:
+    """One request through BodyLimit: the chunks the client sends, what the app behind it
+    received, and what went back to the client."""
+
+    def __init__(self, chunks: int, chunk_size: int, headers: list[tuple[bytes, bytes]]) -> None:
+        self.chunks = [
+            {"type": "http.request", "body": b"a" * chunk_size, "more_body": i < chunks - 1}
+            for i in range(chunks)
+        ]
+        self.headers, self.app_received, self.answers = headers, b"", list[dict]()
+
+    async def app(self, scope: dict, receive: Callable, send: Callable) -> None:
+        """An app that reads the whole body, then answers 200."""
+        while (message := await receive())["type"] == "http.request":
+            self.app_received += message["body"]
+            if not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"read it all"})
+
+    async def receive(self) -> dict:
+        return self.chunks.pop(0)
+
+    async def send(self, message: dict) -> None:
+        self.answers.append(message)
+
+    def run(self, limit: int) -> int:
+        scope = {"type": "http", "method": "POST", "path": "/", "headers": self.headers}
+        asyncio.run(BodyLimit(self.app, limit=limit)(scope, self.receive, self.send))
+        (status,) = [a["status"] for a in self.answers if a["type"] == "http.response.start"]
+        return status
+
+
+def test_a_chunked_body_is_cut_at_the_limit_and_the_app_never_gets_more() -> None:
+    exchange = _Exchange(chunks=10, chunk_size=1000, headers=[])
+    assert exchange.run(limit=2500) == 413
+    assert len(exchange.app_received) <= 2500
+    assert len(exchange.chunks) == 7  # three chunks read from the client, no more
+    assert b"read it all" not in b"".join(a.get("body", b"") for a in exchange.answers)
+
+
+def test_a_declared_length_over_the_limit_is_answered_without_reading_a_byte() -> None:
+    exchange = _Exchange(chunks=3, chunk_size=1000, headers=[(b"content-length", b"3000")])
+    assert exchange.run(limit=2500) == 413
+    assert len(exchange.chunks) == 3 and exchange.app_received == b""
+
+
+def test_a_chunked_body_within_the_limit_reaches_the_app_whole() -> None:
+    exchange = _Exchange(chunks=2, chunk_size=1000, headers=[])
+    assert exchange.run(limit=2500) == 200 and len(exchange.app_received) == 2000
