@@ -99,3 +99,19 @@ def test_production_serves_no_framework_api_description(tmp_path) -> None:
                 assert (
                     requests.get(f"{production.internal_url}{path}", timeout=10).status_code == 404
                 )
+
+
+def test_several_worker_processes_serve_both_listeners(tmp_path) -> None:
+    """The master binds both sockets and every worker serves them (GATEWAY_WORKERS > 1)."""
+    with running_gateway_process(tmp_path, extra_env={"GATEWAY_WORKERS": "2"}) as gateway:
+        gateway.wait_for_workers(2)
+        for _ in range(6):  # new connections each time: the workers share the accepts
+            erasure = requests.post(
+                f"{gateway.internal_url}/internal/erasure",
+                json={"sender_id": "sms-nobody"},
+                headers=BEARER,
+                timeout=10,
+            )
+            assert erasure.json() == {"detail": "unknown sender"}
+            assert requests.get(f"{gateway.internal_url}/metrics", timeout=10).status_code == 200
+            assert requests.get(f"{gateway.url}/metrics", timeout=10).status_code == 404
