@@ -8,8 +8,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import requests
 
-from tests.security.console_client import database_of
+from bot.core.pseudonyms import pseudonym
+from bot.dev_defaults import DEV_INTERNAL_API_TOKEN, DEV_PSEUDONYM_KEY
+from tests.e2e.test_channels import SmsTenant
+from tests.security.console_client import ConsoleClient, create_staff, database_of, sql
 from tests.security.console_routes import STATE_CHANGING
 
 FORMS = {
@@ -50,3 +54,80 @@ def test_a_refused_form_answers_403_and_changes_nothing(desk, route, who) -> Non
     answer = browser.http.post(gateway.url + path, data=form, allow_redirects=False, timeout=30)
     assert answer.status_code == 403, (path, who, answer.status_code, answer.text[:200])
     assert everything(gateway) == before
+
+
+# What each form changes, read by the handoff's and the staff member's ids.
+CONVERSATION = "SELECT status, claimed_by FROM handoff WHERE id = :handoff_id"
+ENTRIES = "SELECT count(*) FROM handoff_entry WHERE handoff_id = :handoff_id"
+CANNED = "SELECT count(*) FROM canned_reply"
+SESSIONS = "SELECT count(*) FROM staff_session WHERE staff_id = :staff_id AND revoked_at IS NULL"
+SECOND_FACTOR = "SELECT totp_secret, totp_confirmed_at FROM staff_user WHERE id = :staff_id"
+
+
+def read(gateway, query: str, what: dict[str, int]) -> list[tuple]:  # noqa: ANN001
+    with sqlite3.connect(database_of(gateway)) as database:
+        return database.execute(query, what).fetchall()
+
+
+def open_conversation(gateway, number: str) -> int:  # noqa: ANN001
+    """A tenant writes by SMS and the bot hands them over (as Rasa would, on /internal)."""
+    SmsTenant(gateway.url, number).say("bonjour")
+    opened = requests.post(
+        f"{gateway.internal_url}/internal/handoffs",
+        json={
+            "sender_id": pseudonym(DEV_PSEUDONYM_KEY, "sms", number),
+            "reason": "asked",
+            "language": "fr",
+            "channel": "sms",
+        },
+        headers={"Authorization": f"Bearer {DEV_INTERNAL_API_TOKEN}"},
+        timeout=30,
+    )
+    assert opened.status_code in (200, 201), opened.text
+    return int(opened.json()["id"])
+
+
+def test_the_same_forms_from_the_right_staff_change_what_they_should(desk) -> None:
+    """The control of the refusals above: the same forms, posted the same way with a token
+    read from a page, by the company's own staff of a role the route allows, go through
+    and change the database, so a 403 above is about who asks and nothing else. On a
+    second tenant's conversation and a caseworker of its own, so that the desk the other
+    tests share keeps its state (this test runs last in the module: its reply leaves an
+    SMS in the outbox)."""
+    gateway, ids, browsers = desk
+    handoff_id = open_conversation(gateway, "+32470123457")
+    (company,) = sql(gateway, "SELECT company_id FROM handoff WHERE id = ?", handoff_id)[0]
+    create_staff(gateway, "cw2@own.example", "caseworker", company)
+    caseworker, admin = ConsoleClient(gateway.url), browsers["adm@own.example"]
+    caseworker.login("cw2@own.example")
+    (colleague,) = sql(gateway, "SELECT id FROM staff_user WHERE email = 'cw2@own.example'")[0]
+    h = "/console/handoffs/{handoff_id}"
+    holder = str(ids["staff_id"])  # the desk's caseworker of the same company
+    # (who, route, form, what must change: a query on the gateway's database)
+    steps = [
+        (caseworker, h + "/claim", {}, CONVERSATION),
+        (caseworker, h + "/note", FORMS[h + "/note"], ENTRIES),
+        (caseworker, h + "/reply", FORMS[h + "/reply"], ENTRIES),
+        (admin, h + "/reassign", {"colleague": holder}, CONVERSATION),
+        (admin, h + "/release", {}, CONVERSATION),
+        (caseworker, h + "/claim", {}, CONVERSATION),
+        (caseworker, h + "/close", FORMS[h + "/close"], CONVERSATION),
+        (admin, "/console/canned", FORMS["/console/canned"], CANNED),
+        (admin, "/console/canned/{reply_id}/delete", {}, CANNED),
+        (admin, "/console/staff/{staff_id}/sign-out", {}, SESSIONS),
+        (admin, "/console/staff/{staff_id}/second-factor/reset", {}, SECOND_FACTOR),
+    ]
+    assert {route for _, route, *_ in steps} == set(STATE_CHANGING)
+    for browser, route, form, query in steps:
+        newest_reply = sql(gateway, "SELECT max(id) FROM canned_reply")[0][0]
+        path = route.format(handoff_id=handoff_id, reply_id=newest_reply, staff_id=colleague)
+        what = {"handoff_id": handoff_id, "staff_id": colleague}
+        before = read(gateway, query, what)
+        answer = browser.http.post(
+            gateway.url + path,
+            data={**form, "csrf": browser.csrf()},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert answer.status_code == 303, (path, answer.status_code, answer.text[:200])
+        assert read(gateway, query, what) != before, path

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 
 from tests.security.console_client import ConsoleClient, sql
 from tests.security.console_routes import PAGES
@@ -68,6 +69,34 @@ def test_a_message_in_the_query_is_never_shown(desk) -> None:
     page = browsers["adm@own.example"].get("/console/?m=<script>alert(1)</script>Appelez+le+0800")
     assert page.status_code == 200
     assert "alert(1)" not in page.text and "0800" not in page.text
+
+
+def test_a_notice_is_the_consoles_words_and_names_only_the_own_companys_staff(desk) -> None:
+    """`?m=` picks a notice from a fixed list (here: the conversation is already taken);
+    who holds it is read by the gateway, for the staff member's own company only."""
+    gateway, ids, browsers = desk
+    link = f"/console/?m=taken&handoff={ids['handoff_id']}"
+    own = browsers["adm@own.example"].get(link).text
+    assert "Déjà pris en charge par Cw" in own  # the desk's caseworker holds it
+    other = browsers["cw@other.example"].get(link)
+    assert other.status_code == 200
+    assert "Déjà pris en charge par" in other.text
+    assert "Déjà pris en charge par Cw" not in other.text
+
+
+def test_every_other_answer_of_the_gateway_carries_the_general_headers(desk) -> None:
+    """Outside the console: no MIME sniffing, no framing, no referrer; the console's
+    script may be cached (it holds no tenant data), its pages never."""
+    gateway, _, browsers = desk
+    for answer in (
+        requests.get(gateway.url + "/healthz", timeout=30),
+        requests.get(gateway.url + "/no-such-page", timeout=30),
+        browsers["adm@own.example"].get("/console/static/handoff.js"),
+    ):
+        for name in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+            assert answer.headers.get(name) == EXPECTED[name], (answer.url, name)
+        assert "no-store" not in answer.headers.get("Cache-Control", ""), answer.url
+    check_headers(browsers["adm@own.example"].get("/console/no-such-page"))
 
 
 def test_earlier_requests_show_only_the_staff_members_company(desk) -> None:
