@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 
 from starlette.datastructures import MutableHeaders
@@ -37,11 +38,13 @@ INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 
 def with_style_hashes(response: Response) -> Response:
     """A page with server-drawn charts (pygal's SVG carries its own <style> elements): its
-    policy allows exactly those styles, by their SHA-256, and nothing else inline."""
+    policy allows exactly those styles, by their SHA-256, and nothing else inline. Inside
+    an inline SVG the browser decodes character references in a <style> (pygal writes `>`
+    as `&gt;`) and hashes the decoded text, so that is the one allowed."""
     body = bytes(response.body).decode()
     hashes = {
         "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
-        for css in INLINE_STYLE.findall(body)
+        for css in map(html.unescape, INLINE_STYLE.findall(body))
     }
     response.headers["Content-Security-Policy"] = console_policy(
         " ".join(["'self'", *sorted(hashes)])

@@ -24,6 +24,7 @@ from bot.devtools.gateway_process import running_gateway
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
 from bot.devtools.processes import ROOT, free_port, running_rasa
 from tests.browser.console_login import sign_in
+from tests.browser.csp import csp_refusals
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "var" / "results" / "screenshots"
@@ -112,6 +113,7 @@ def test_a_caseworker_takes_over_replies_and_hands_back(stack):
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
         )
         page = browser.new_page()
+        refused = csp_refusals(page)  # the queue's refresh and the SMS counter are scripts
         sign_in(page, gateway, "ana@a.example", PASSWORD)
 
         row = page.locator("tr[data-handoff]").first
@@ -139,6 +141,7 @@ def test_a_caseworker_takes_over_replies_and_hands_back(stack):
         page.get_by_role("button", name="Clôturer").click()
         expect(page.locator("main")).to_contain_text("Personne n'attend.")
         browser.close()
+    assert not refused, "\n".join(refused)
 
     back = [r.body["Body"] for r in twilio.wait_for(3, "Messages.json", seconds=20)]
     assert back[-1].startswith("L'assistant automatique est de retour")

@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from bot.devtools.gateway_process import running_gateway
 from tests.browser.console_login import code_for, sign_in
+from tests.browser.csp import csp_refusals
 from tests.browser.test_console_browser import CHROMIUM, COMPANIES, PASSWORD, SCREENSHOTS
 from tests.browser.test_signals_browser import run
 
@@ -47,6 +48,7 @@ def test_a_caseworker_enrols_a_second_factor_and_signs_in_with_it(gateway):
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
         )
         page = browser.new_page(viewport={"width": 1024, "height": 900})
+        refused = csp_refusals(page)  # the QR code is an inline SVG image
         sign_in(page, gateway, "nora@a.example", PASSWORD, str(SCREENSHOTS / "second-factor"))
         expect(page.locator("header")).to_contain_text("Nora (caseworker, company-a)")
         expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
@@ -65,3 +67,4 @@ def test_a_caseworker_enrols_a_second_factor_and_signs_in_with_it(gateway):
         page.get_by_role("button", name="Confirmer").click()
         expect(page.locator("header")).to_contain_text("Nora (caseworker, company-a)")
         browser.close()
+    assert not refused, "\n".join(refused)

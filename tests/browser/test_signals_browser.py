@@ -19,6 +19,7 @@ from playwright.sync_api import expect, sync_playwright
 from bot.devtools.gateway_process import running_gateway
 from bot.devtools.processes import ROOT
 from tests.browser.console_login import sign_in
+from tests.browser.csp import csp_refusals
 from tests.browser.test_console_browser import CHROMIUM, COMPANIES, PASSWORD, SCREENSHOTS
 
 
@@ -72,6 +73,7 @@ def test_a_coordinator_reads_the_signals_charts_and_exports_the_csv(gateway, tmp
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        refused = csp_refusals(page)  # the charts' own styles are allowed by their hashes
         sign_in(page, gateway, "cora@a.example", PASSWORD)
 
         # A coordinator's home is the signals page; the queue is not for them.
@@ -122,6 +124,7 @@ def test_a_coordinator_reads_the_signals_charts_and_exports_the_csv(gateway, tmp
         assert charts.first.bounding_box()["width"] <= 390
         page.screenshot(path=str(SCREENSHOTS / "coordinator-signals-small.png"), full_page=True)
         browser.close()
+    assert not refused, "\n".join(refused)
     print(
         f"screenshots: {SCREENSHOTS / 'coordinator-signals.png'}, "
         f"{SCREENSHOTS / 'coordinator-signals-small.png'}"
