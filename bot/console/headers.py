@@ -56,6 +56,10 @@ EVERY_ANSWER = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
+    # HTTPS only, for a year, once a browser has reached the gateway over HTTPS (browsers
+    # ignore it over plain HTTP, so development on http://localhost is unaffected); not for
+    # subdomains: the housing company's other hosts are not ours to decide for
+    "Strict-Transport-Security": "max-age=31536000",
 }
 CONSOLE_ANSWER = {
     "Cache-Control": "no-store",

@@ -56,6 +56,19 @@ def test_a_refused_form_answers_403_and_changes_nothing(desk, route, who) -> Non
     assert everything(gateway) == before
 
 
+@pytest.mark.parametrize("who", ["coo@own.example", "cw@other.example", "adm@other.example"])
+def test_a_conversation_is_not_shown_to_who_may_not_read_it(desk, who) -> None:
+    """Another housing company's staff, whatever their role, and a coordinator (who reads
+    only the anonymous signals) get 403 and no transcript; the company's own auditor
+    reads it."""
+    gateway, ids, browsers = desk
+    page = f"/console/handoffs/{ids['handoff_id']}"
+    assert 'id="transcript"' in browsers["aud@own.example"].get(page).text
+    answer = browsers[who].get(page)
+    assert answer.status_code == 403, (who, answer.status_code)
+    assert 'id="transcript"' not in answer.text
+
+
 # What each form changes, read by the handoff's and the staff member's ids.
 CONVERSATION = "SELECT status, claimed_by FROM handoff WHERE id = :handoff_id"
 ENTRIES = "SELECT count(*) FROM handoff_entry WHERE handoff_id = :handoff_id"

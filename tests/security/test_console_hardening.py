@@ -93,7 +93,7 @@ def test_a_notice_is_the_consoles_words_and_names_only_the_own_companys_staff(de
 
 
 def test_every_other_answer_of_the_gateway_carries_the_general_headers(desk) -> None:
-    """Outside the console: no MIME sniffing, no framing, no referrer; the console's
+    """Outside the console: no MIME sniffing, no framing, no referrer, HTTPS only; the console's
     script may be cached (it holds no tenant data), its pages never."""
     gateway, _, browsers = desk
     for answer in (
@@ -103,6 +103,7 @@ def test_every_other_answer_of_the_gateway_carries_the_general_headers(desk) -> 
     ):
         for name in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
             assert answer.headers.get(name) == EXPECTED[name], (answer.url, name)
+        assert "max-age=" in answer.headers.get("Strict-Transport-Security", ""), answer.url
         assert "no-store" not in answer.headers.get("Cache-Control", ""), answer.url
     check_headers(browsers["adm@own.example"].get("/console/no-such-page"))
 
