@@ -164,6 +164,16 @@ def _enrolment_secret(session: Session, staff_id: int) -> tuple[str, str] | None
     return user.totp_secret, user.email
 
 
+def setup_form(request: Request, secret: str, email: str, failed: bool = False) -> Response:
+    """The enrolment page: the QR code and the key for the staff member's app (401 after a
+    wrong code)."""
+    qr = second_factor.qr_svg(second_factor.provisioning_uri(secret, email))
+    status = 401 if failed else 200
+    return render(
+        request, "second_factor_setup.html", None, status, secret=secret, qr=qr, failed=failed
+    )
+
+
 @router.get("/second-factor/setup", response_class=HTMLResponse)
 async def setup_page(request: Request, work: UnitOfWorkDep) -> Response:
     staff_id = pending_staff_id(request)
@@ -171,8 +181,7 @@ async def setup_page(request: Request, work: UnitOfWorkDep) -> Response:
     if enrolment is None:
         return RedirectResponse("/console/login", 303)
     secret, email = enrolment
-    qr = second_factor.qr_svg(second_factor.provisioning_uri(secret, email))
-    return render(request, "second_factor_setup.html", None, secret=secret, qr=qr, failed=False)
+    return setup_form(request, secret, email)
 
 
 def _confirm(session: Session, staff_id: int, code: str) -> bool:
@@ -197,10 +206,7 @@ async def confirm_setup(request: Request, work: UnitOfWorkDep, code: str = Form(
         if enrolment is None:
             return RedirectResponse("/console/login", 303)
         secret, email = enrolment
-        qr = second_factor.qr_svg(second_factor.provisioning_uri(secret, email))
-        return render(
-            request, "second_factor_setup.html", None, 401, secret=secret, qr=qr, failed=True
-        )
+        return setup_form(request, secret, email, failed=True)
     await work.run(start_session, request, staff_id)
     request.session["recovery_codes_due"] = True
     return RedirectResponse(RECOVERY_CODES_PAGE, 303)

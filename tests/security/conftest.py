@@ -5,14 +5,11 @@ with a tenant's conversation, a canned reply and staff of both sample companies.
 from __future__ import annotations
 
 import pytest
-import requests
 
-from bot.core.pseudonyms import pseudonym
-from bot.dev_defaults import DEV_INTERNAL_API_TOKEN, DEV_PSEUDONYM_KEY
 from bot.devtools.gateway_process import GatewayProcess, running_gateway_process
 from tests.conftest import PUBLIC_URL
-from tests.e2e.test_channels import SmsTenant
 from tests.security.console_client import ConsoleClient, create_staff, sql
+from tests.security.tenants import open_conversation
 
 
 @pytest.fixture
@@ -33,21 +30,8 @@ def desk(tmp_path_factory):
     with running_gateway_process(
         tmp_path_factory.mktemp("authorization"), extra_env={"PUBLIC_URL": PUBLIC_URL}
     ) as gateway:
-        number = "+32470123456"
-        SmsTenant(gateway.url, number).say("bonjour")  # no Rasa here: the tenant is registered
-        opened = requests.post(
-            f"{gateway.internal_url}/internal/handoffs",
-            json={
-                "sender_id": pseudonym(DEV_PSEUDONYM_KEY, "sms", number),
-                "reason": "asked",
-                "language": "fr",
-                "channel": "sms",
-            },
-            headers={"Authorization": f"Bearer {DEV_INTERNAL_API_TOKEN}"},
-            timeout=30,
-        )
-        assert opened.status_code in (200, 201), opened.text
-        handoff_id = opened.json()["id"]
+        # no Rasa here: the tenant is registered by their SMS, the handoff opened directly
+        handoff_id = open_conversation(gateway, "+32470123456")
         (own,) = sql(gateway, "SELECT company_id FROM handoff WHERE id = ?", handoff_id)[0]
         other = next(company for company in COMPANIES if company != own)
         for email, role, company in (

@@ -8,13 +8,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-import requests
 
-from bot.core.pseudonyms import pseudonym
-from bot.dev_defaults import DEV_INTERNAL_API_TOKEN, DEV_PSEUDONYM_KEY
-from tests.e2e.test_channels import SmsTenant
 from tests.security.console_client import ConsoleClient, create_staff, database_of, sql
 from tests.security.console_routes import STATE_CHANGING
+from tests.security.tenants import open_conversation
 
 FORMS = {
     "/console/handoffs/{handoff_id}/reassign": {"colleague": "{staff_id}"},
@@ -80,24 +77,6 @@ SECOND_FACTOR = "SELECT totp_secret, totp_confirmed_at FROM staff_user WHERE id 
 def read(gateway, query: str, what: dict[str, int]) -> list[tuple]:  # noqa: ANN001
     with sqlite3.connect(database_of(gateway)) as database:
         return database.execute(query, what).fetchall()
-
-
-def open_conversation(gateway, number: str) -> int:  # noqa: ANN001
-    """A tenant writes by SMS and the bot hands them over (as Rasa would, on /internal)."""
-    SmsTenant(gateway.url, number).say("bonjour")
-    opened = requests.post(
-        f"{gateway.internal_url}/internal/handoffs",
-        json={
-            "sender_id": pseudonym(DEV_PSEUDONYM_KEY, "sms", number),
-            "reason": "asked",
-            "language": "fr",
-            "channel": "sms",
-        },
-        headers={"Authorization": f"Bearer {DEV_INTERNAL_API_TOKEN}"},
-        timeout=30,
-    )
-    assert opened.status_code in (200, 201), opened.text
-    return int(opened.json()["id"])
 
 
 def test_the_same_forms_from_the_right_staff_change_what_they_should(desk) -> None:
