@@ -54,6 +54,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "De sociale dienst is nu gesloten. Iemand antwoordt u {when}. "
         "In gevaar: 112. Om te praten, dag en nacht: Tele-Onthaal 106.",
     },
+    # A tenant waiting in the queue still gets the assistant's answers: this line comes first.
+    "still_in_queue": {
+        "fr": "(Votre demande pour une personne reste dans la file. L'assistant répond :)",
+        "nl": "(Uw vraag voor een mens blijft in de wachtrij. De assistent antwoordt:)",
+    },
     "joined": {
         "fr": "Une personne du service social a rejoint la conversation.",
         "nl": "Iemand van de sociale dienst praat nu met u.",

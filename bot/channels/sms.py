@@ -33,7 +33,7 @@ from bot.core.rasa_client import RasaUnavailable
 from bot.core.services import Services, in_background
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
-from bot.handoff.routing import route_to_caseworker
+from bot.handoff.routing import Routed, record_waiting_turn, route_to_caseworker
 from bot.outbox.store import enqueue, record_delivery_status
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
 from bot.reminders.stopping import set_opted_out, stop_reminders
@@ -180,14 +180,17 @@ async def reply_to(
     if found in (Keyword.FRENCH, Keyword.DUTCH):  # stored with the outcome
         contact = replace(contact, language=found.value)
     notes = [text("text_only", contact.language)] if incoming.media else []
+    routed = None
     if incoming.body.strip():
         routed = await route_to_caseworker(work, contact, incoming.body)
-        if routed is not None:  # a person owns the conversation: the bot stays silent
+        if routed is not None and not routed.bot_answers:  # a caseworker holds it
             return notes + routed.replies
+        if routed is not None:  # waiting in the queue: the note, then the assistant
+            notes += routed.replies
     message = await _message_for_rasa(work, contact, incoming.body, found)
     if message is None:
         return notes or [text("empty", contact.language)]
-    return notes + await _turn_within_deadline(services, work, contact, incoming, message)
+    return notes + await _turn_within_deadline(services, work, contact, incoming, message, routed)
 
 
 async def _message_for_rasa(
@@ -207,10 +210,17 @@ async def _message_for_rasa(
 
 
 async def _turn_within_deadline(
-    services: Services, work: UnitOfWork, contact: ContactView, incoming: Incoming, message: str
+    services: Services,
+    work: UnitOfWork,
+    contact: ContactView,
+    incoming: Incoming,
+    message: str,
+    waiting: Routed | None,
 ) -> list[str]:
     message_id = f"{CHANNEL}:{incoming.message_sid}"
     turn = asyncio.create_task(_turn(services, work, contact, message, message_id))
+    if waiting is not None:  # the transcript gets the message and the answers
+        turn = asyncio.create_task(_kept_for_caseworker(work, waiting, incoming.body, turn))
     try:
         reply = await asyncio.wait_for(
             asyncio.shield(turn), services.settings.sms_reply_deadline_seconds
@@ -224,7 +234,11 @@ async def _turn_within_deadline(
 
 
 async def _turn(
-    services: Services, work: UnitOfWork, contact: ContactView, message: str, message_id: str
+    services: Services,
+    work: UnitOfWork,
+    contact: ContactView,
+    message: str,
+    message_id: str,
 ) -> SmsReply:
     try:
         replies = await ask_rasa(services, work, contact, message, message_id)
@@ -239,6 +253,15 @@ async def _turn(
         return SmsReply(reply.parts, erased=True)  # nothing of the contact is kept, no menu
     if reply.options:
         await work.run(contacts.replace_menu, contact.id, reply.options)
+    return reply
+
+
+async def _kept_for_caseworker(
+    work: UnitOfWork, waiting: Routed, body: str, turn: asyncio.Task[SmsReply]
+) -> SmsReply:
+    reply = await turn
+    if not reply.erased:
+        await record_waiting_turn(work, waiting, body, reply.parts)
     return reply
 
 

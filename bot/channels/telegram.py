@@ -30,7 +30,7 @@ from bot.core.rasa_client import RasaUnavailable
 from bot.core.services import Services, in_background
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
-from bot.handoff.routing import route_to_caseworker
+from bot.handoff.routing import record_waiting_turn, route_to_caseworker
 from bot.outbox.rendering import telegram_html
 from bot.outbox.store import enqueue
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
@@ -186,25 +186,30 @@ async def _turn(
             _send_direct_after_commit(services, work, contact, TelegramTurn([done], []))
             return
     routed = await route_to_caseworker(work, contact, body)
-    if routed is not None:  # a person owns the conversation: the bot stays silent
+    if routed is not None and not routed.bot_answers:  # a caseworker holds it: bot silent
         await _send(services, work, contact, routed.replies)
         return
+    # waiting in the queue: the note first, then the assistant (sent after the turn: no
+    # write may wait on Rasa)
+    note = routed.replies if routed is not None else []
     try:
         replies = await ask_rasa(services, work, contact, body, message_id)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
         log.error("telegram: Rasa unavailable: %s", error)
         apology = await without_the_bot(services, work, contact, body, "unavailable")
-        await _send(services, work, contact, apology)
-        return
+        replies = [{"text": each} for each in apology]
     if not replies:  # the bot failed (an action that could not run): a person is offered
         log.error("telegram: Rasa answered nothing")
         apology = await without_the_bot(services, work, contact, body, "bot_failed")
-        await _send(services, work, contact, apology)
-        return
+        replies = [{"text": each} for each in apology]
     turn = render_turn(replies)
     if await erase_if_requested(services, work, contact.id, contact.pseudonym):
         _send_direct_after_commit(services, work, contact, turn)
         return
+    if routed is not None:  # the caseworker reads the message and what was answered
+        said = [str(reply["text"]) for reply in replies if reply.get("text")]
+        await record_waiting_turn(work, routed, body, said)
+    await _send(services, work, contact, note)
     await _send_turn(services, work, contact, turn)
 
 

@@ -6,18 +6,15 @@ handoff action may be what is failing. It works at any time, bot or no bot."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact
 from bot.contacts.store import ContactView
-from bot.core.services import Services, in_background
+from bot.core.services import Services
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff import store
-from bot.handoff.models import HousingCompany
-from bot.handoff.rasa_pause import pause_rasa
-from bot.handoff.routing import out_of_hours_text
+from bot.handoff.routing import closed_notice
 from bot.texts import text
 
 log = logging.getLogger(__name__)
@@ -30,8 +27,7 @@ def _open(
     handoff, created = store.open_handoff(
         session, contact, {"reason": reason, "language": language, "urgent": urgent}
     )
-    company = session.get_one(HousingCompany, handoff.company_id)
-    return handoff.id, created, out_of_hours_text(company, language, datetime.now(timezone.utc))
+    return handoff.id, created, closed_notice(session, handoff, language)
 
 
 async def open_from_gateway(
@@ -54,7 +50,4 @@ async def open_from_gateway(
     if created:
         log.info("handoff %s opened by the gateway (%s)", handoff_id, reason)
         services.metrics.handoffs.labels(str(urgent).lower()).inc()
-        work.after_commit(
-            lambda: in_background(services, pause_rasa(services, contact.pseudonym, handoff_id))
-        )
     return [text("person_coming", language)] + ([closed_now] if closed_now else [])

@@ -106,6 +106,8 @@ class Handoff(Base):
     close_reason: Mapped[str | None] = mapped_column(String(200))
     handed_back: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_notice_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the tenant was told the service is closed in this waiting period (once each)
+    closed_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         Index("ix_handoff_queue", "company_id", "status", "urgent", "opened_at"),
         Index("ix_handoff_contact_status", "contact_id", "status"),
@@ -127,7 +129,7 @@ class HandoffEntry(Base):
     handoff_id: Mapped[int] = mapped_column(
         ForeignKey("handoff.id", ondelete="CASCADE"), index=True
     )
-    author: Mapped[str] = mapped_column(String(16))  # tenant | caseworker | note | system
+    author: Mapped[str] = mapped_column(String(16))  # tenant | bot | caseworker | note | system
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     text: Mapped[str] = mapped_column(Text)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))

@@ -1,16 +1,18 @@
-"""Rasa's `pause` while a person owns a conversation (a safety net: the gateway does not
-send the tenant's messages to Rasa then), and `resume` once nobody does.
+"""Rasa's `pause` while a caseworker holds a conversation (a safety net: the gateway does
+not send the tenant's messages to Rasa then), and `resume` once nobody does. A handoff
+that waits in the queue leaves Rasa running: the assistant still answers the tenant
+meanwhile (bot/handoff/routing.py).
 
 A paused Rasa with no handoff open is a tenant the bot never answers again, so the two
 events are not sent fire-and-forget. Each is a step towards the state the database says
-(paused while the sender has an open handoff, resumed otherwise), taken under a lock per
+(paused while the sender has a claimed handoff, resumed otherwise), taken under a lock per
 conversation (one in flight at a time in this process), retried with backoff until Rasa
 acknowledges, and checked against the database again once Rasa took it: a handoff closed
-while a `pause` was on its way is followed by a `resume` (and one opened while a `resume`
+while a `pause` was on its way is followed by a `resume` (and one claimed while a `resume`
 was on its way by a `pause`). Across processes the re-check is what orders them: whoever
 lands last read the database after the other's commit.
 
-And a conversation found paused with no handoff open (a tenant's message got no answer:
+And a conversation found paused with nobody holding it (a tenant's message got no answer:
 Rasa records it and says nothing) is resumed, see `ensure_not_paused`."""
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.rasa_client import RasaUnavailable
 from bot.core.services import Services, in_session
-from bot.handoff.models import OPEN_STATUSES, Handoff
+from bot.handoff.models import Handoff
 
 log = logging.getLogger(__name__)
 State = Literal["pause", "resume"]
@@ -66,17 +68,17 @@ async def _one_at_a_time(sender_id: str) -> AsyncIterator[None]:
 
 def _still_open(session: Session, handoff_id: int) -> bool:
     handoff = session.get(Handoff, handoff_id)
-    return handoff is not None and handoff.status in OPEN_STATUSES
+    return handoff is not None and handoff.status == "claimed"
 
 
 def _wanted(session: Session, sender_id: str) -> State:
-    """`pause` while the sender has an open handoff, else `resume`."""
-    open_one = session.scalar(
+    """`pause` while a caseworker holds one of the sender's handoffs, else `resume`."""
+    held = session.scalar(
         select(Handoff.id)
-        .where(Handoff.sender_id == sender_id, Handoff.status.in_(OPEN_STATUSES))
+        .where(Handoff.sender_id == sender_id, Handoff.status == "claimed")
         .limit(1)
     )
-    return "pause" if open_one is not None else "resume"
+    return "pause" if held is not None else "resume"
 
 
 async def _append(services: Services, sender_id: str, event: State, deadline: float) -> bool:
@@ -112,8 +114,9 @@ async def _settle(services: Services, sender_id: str, seconds: float) -> State |
 
 
 async def pause_rasa(services: Services, sender_id: str, handoff_id: int) -> None:
-    """Once a handoff is committed: `pause`, unless it was closed already (its closing
-    resumes Rasa), and `resume` after all if it is closed while the pause is on its way."""
+    """Once a claim is committed: `pause`, unless the handoff is no longer held (its
+    release or closing resumes Rasa), and `resume` after all if it is released or closed
+    while the pause is on its way."""
     await asyncio.sleep(PAUSE_DELAY_SECONDS)
     if not await in_session(services, _still_open, handoff_id):
         return
@@ -122,9 +125,9 @@ async def pause_rasa(services: Services, sender_id: str, handoff_id: int) -> Non
 
 
 async def resume_rasa(services: Services, sender_id: str) -> bool:
-    """Once a handoff is closed: `resume`, retried until Rasa acknowledges (True); False
-    when it did not for SETTLE_SECONDS. If the tenant has a new handoff open by then,
-    Rasa is left paused for it instead."""
+    """Once a handoff is closed or back in the queue: `resume`, retried until Rasa
+    acknowledges (True); False when it did not for SETTLE_SECONDS. If a caseworker holds
+    a handoff of the tenant by then, Rasa is left paused for it instead."""
     return await _settle(services, sender_id, SETTLE_SECONDS) is not None
 
 
@@ -140,12 +143,12 @@ def _paused(events: list[dict[str, Any]]) -> bool:
 
 
 async def ensure_not_paused(services: Services, sender_id: str) -> bool:
-    """For a tenant's message that got no answer while no handoff is open: when Rasa holds
+    """For a tenant's message that got no answer while no caseworker holds it: when Rasa holds
     the conversation paused (a `resume` that never landed, a `pause` that landed late),
     resume it. True when it did (the message is worth sending once more), False when
     there was nothing to resume or Rasa could not be asked."""
     if await in_session(services, _wanted, sender_id) == "pause":
-        return False  # a person owns the conversation: paused is right
+        return False  # a caseworker holds the conversation: paused is right
     try:
         events = await services.rasa.events(sender_id)
     except RasaUnavailable:

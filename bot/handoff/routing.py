@@ -1,7 +1,12 @@
-"""Tenant messages while a person owns the conversation: they go to the console only and
-the bot stays silent. The safety layer still runs on each one (danger makes the handoff
-urgent and the tenant gets the safety message at once), and out of office hours the
-tenant is told when a person will answer."""
+"""Tenant messages while a handoff is open. Each one is kept for the caseworker's
+transcript, and the safety layer runs on it (danger makes the handoff urgent and the
+tenant gets the safety message at once).
+
+Who answers depends on the handoff's state. While it waits in the queue the assistant still
+answers general questions, under a line saying the request stays in the queue: a tenant
+is never stuck for days with one notice. Once a caseworker has claimed it, the messages go
+to the caseworker only and the bot stays silent. Out of office hours the tenant is told
+when a person will answer, once per waiting period, in the contact's language."""
 
 from __future__ import annotations
 
@@ -12,10 +17,11 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from bot.contacts.store import ContactView
+from bot.core.clock import utcnow
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff import store
 from bot.handoff.hours import is_open, next_opening, say_when
-from bot.handoff.models import HousingCompany
+from bot.handoff.models import Handoff, HousingCompany
 from bot.handoff.safety_texts import safety_message
 from bot.safety import detect_danger
 from bot.texts import text
@@ -26,7 +32,12 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Routed:
     handoff_id: int
-    replies: list[str]  # what the tenant gets now (safety message, office hours)
+    replies: list[str]  # what the tenant gets now (safety message, queue note, office hours)
+    # Waiting in the queue: the assistant answers the message too, and the message, the
+    # answers and the closed notice are recorded once the turn is over (no write may wait
+    # on Rasa, bot/core/unit_of_work.py).
+    bot_answers: bool = False
+    closed_notice_said: bool = False
 
 
 def out_of_hours_text(company: HousingCompany, language: str, now: datetime) -> str | None:
@@ -37,26 +48,68 @@ def out_of_hours_text(company: HousingCompany, language: str, now: datetime) -> 
     return text("out_of_hours", language, when=when)
 
 
-def _record(session: Session, contact_id: int, body: str, language: str) -> Routed | None:
+def closed_notices(
+    session: Session, handoff: Handoff, languages: tuple[str, ...] = ("fr", "nl")
+) -> dict[str, str]:
+    """The out-of-hours notice in each language if the service is closed and the tenant
+    was not told yet in this waiting period (then it counts as told); else nothing."""
+    if handoff.status != "waiting" or handoff.closed_notice_at is not None:
+        return {}
+    company = session.get_one(HousingCompany, handoff.company_id)
+    now = datetime.now(timezone.utc)
+    notices = {language: out_of_hours_text(company, language, now) for language in languages}
+    if any(notices.values()):
+        handoff.closed_notice_at = utcnow()
+    return {language: notice for language, notice in notices.items() if notice}
+
+
+def closed_notice(session: Session, handoff: Handoff, language: str) -> str | None:
+    return closed_notices(session, handoff, (language,)).get(language)
+
+
+def _route(session: Session, contact_id: int, body: str, language: str) -> Routed | None:
     handoff = store.open_handoff_of(session, contact_id)
     if handoff is None:
         return None
-    store.add_entry(session, handoff.id, "tenant", body)
-    replies = []
     danger = detect_danger(body)
-    if danger is not None:
+    if danger is not None:  # a person is needed now, whatever the state: no bot turn
+        store.add_entry(session, handoff.id, "tenant", body)
         handoff.urgent = True
-        replies.append(safety_message(danger.category, language))
-    company = session.get_one(HousingCompany, handoff.company_id)
-    waiting = out_of_hours_text(company, language, datetime.now(timezone.utc))
-    if waiting and handoff.status == "waiting":
-        replies.append(waiting)
-    return Routed(handoff.id, replies)
+        replies = [safety_message(danger.category, language)]
+        notice = closed_notice(session, handoff, language)
+        return Routed(handoff.id, replies + ([notice] if notice else []))
+    if handoff.status != "waiting":  # a caseworker holds it: for their eyes only
+        store.add_entry(session, handoff.id, "tenant", body)
+        return Routed(handoff.id, [])
+    notice = None
+    if handoff.closed_notice_at is None:  # read only: recorded with the turn
+        company = session.get_one(HousingCompany, handoff.company_id)
+        notice = out_of_hours_text(company, language, datetime.now(timezone.utc))
+    note = [text("still_in_queue", language)] + ([notice] if notice else [])
+    return Routed(handoff.id, note, bot_answers=True, closed_notice_said=notice is not None)
 
 
 async def route_to_caseworker(work: UnitOfWork, contact: ContactView, body: str) -> Routed | None:
-    """None when no handoff is open (the bot answers); else what to send now."""
-    routed = await work.run(_record, contact.id, body, contact.language or "fr")
+    """None when no handoff is open (the bot answers); else what to send now, and whether
+    the assistant answers too."""
+    routed = await work.run(_route, contact.id, body, contact.language or "fr")
     if routed is not None:
         log.info("handoff %s: tenant message kept for the caseworker", routed.handoff_id)
     return routed
+
+
+def _record_waiting_turn(session: Session, routed: Routed, body: str, answers: list[str]) -> None:
+    store.add_entry(session, routed.handoff_id, "tenant", body)
+    for answer in answers:
+        store.add_entry(session, routed.handoff_id, "bot", answer)
+    if routed.closed_notice_said:
+        handoff = session.get_one(Handoff, routed.handoff_id)
+        handoff.closed_notice_at = handoff.closed_notice_at or utcnow()
+
+
+async def record_waiting_turn(
+    work: UnitOfWork, routed: Routed, body: str, answers: list[str]
+) -> None:
+    """A waiting tenant's message and what the assistant answered, in the caseworker's
+    transcript; the closed notice counts as told."""
+    await work.run(_record_waiting_turn, routed, body, answers)

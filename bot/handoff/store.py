@@ -179,7 +179,15 @@ def _move(session: Session, handoff: Handoff, statuses: tuple[str, ...], **value
 
 def release(session: Session, handoff: Handoff) -> bool:
     """Back to the queue; False when the handoff is not claimed (any more)."""
-    return _move(session, handoff, ("claimed",), status="waiting", claimed_by=None, claimed_at=None)
+    return _move(
+        session,
+        handoff,
+        ("claimed",),
+        status="waiting",
+        claimed_by=None,
+        claimed_at=None,
+        closed_notice_at=None,  # a new waiting period: the closed notice may be said again
+    )
 
 
 def reassign(session: Session, handoff: Handoff, staff_id: int) -> bool:

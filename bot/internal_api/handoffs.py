@@ -22,12 +22,10 @@ from sqlalchemy.orm import Session
 from bot.contacts.models import Contact
 from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.core.internal_auth import require_internal_token
-from bot.core.services import in_background
 from bot.handoff import store
 from bot.handoff.hours import is_open, next_opening
 from bot.handoff.models import HousingCompany
-from bot.handoff.rasa_pause import pause_rasa
-from bot.handoff.routing import out_of_hours_text
+from bot.handoff.routing import closed_notices
 from bot.privacy.erasure import request_erasure
 
 log = logging.getLogger(__name__)
@@ -59,13 +57,9 @@ def _open(session: Session, body: HandoffRequest) -> dict[str, Any] | None:
         "company": company.id,
         "open_now": is_open(company.office_hours, company.holidays, now),
         "next_opening": opening.isoformat() if opening else None,
-        # what the tenant is told while the service is closed (the gateway's own words, as
-        # when the tenant writes again while waiting), or None when it is open
-        "out_of_hours_text": {
-            language: out_of_hours_text(company, language, now) for language in ("fr", "nl")
-        }
-        if not is_open(company.office_hours, company.holidays, now)
-        else None,
+        # what the tenant is told while the service is closed (the gateway's own words),
+        # once per waiting period: None when it is open or the tenant was told already
+        "out_of_hours_text": closed_notices(session, handoff) or None,
     }
 
 
@@ -85,10 +79,6 @@ async def open_handoff(
     )
     if answer["created"]:
         services.metrics.handoffs.labels(str(answer["urgent"]).lower()).inc()
-        handoff_id = answer["id"]
-        work.after_commit(
-            lambda: in_background(services, pause_rasa(services, body.sender_id, handoff_id))
-        )
     return JSONResponse(answer, status_code=201 if answer["created"] else 200)
 
 

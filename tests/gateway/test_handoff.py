@@ -103,18 +103,54 @@ def test_the_internal_api_needs_the_shared_secret_and_a_known_tenant(desk):
     assert internal(desk, {"sender_id": "sms-nobody"}).status_code == 404
 
 
-def test_opening_is_idempotent_urgency_only_rises_and_rasa_is_paused(desk):
+def claim_for_ana(desk, handoff_id: int) -> None:
+    login(desk)
+    taken = desk.client.post(
+        f"/console/handoffs/{handoff_id}/claim",
+        data={"csrf": csrf_of(desk)},
+        follow_redirects=False,
+    )
+    assert taken.headers["location"] == f"/console/handoffs/{handoff_id}"
+
+
+def test_opening_is_idempotent_urgency_only_rises_and_rasa_is_paused_once_claimed(desk):
     first = open_for_tenant(desk)
     again = internal(desk, {"sender_id": sender_of(desk), "reason": "danger", "urgent": True})
     assert again.status_code == 200 and again.json()["id"] == first and again.json()["urgent"]
     calm = internal(desk, {"sender_id": sender_of(desk), "reason": "asked", "urgent": False})
     assert calm.json()["urgent"] is True
     assert again.json()["open_now"] is True
+    time.sleep(1.0)  # longer than a pause would take: waiting in the queue, the bot runs
+    assert desk.rasa.appended(sender_of(desk)) == []
+    claim_for_ana(desk, first)
     wait_for(lambda: desk.rasa.appended(sender_of(desk)) == ["pause"])
 
 
-def test_while_a_person_owns_the_conversation_rasa_hears_nothing(desk):
-    open_for_tenant(desk)
+def test_while_the_request_waits_the_bot_answers_under_a_queue_note(desk):
+    handoff_id = open_for_tenant(desk)
+    answer = replies(desk.sms("où trouver mon attestation de revenus ?"))
+    assert answer == [
+        "(Votre demande pour une personne reste dans la file. L'assistant répond :)",
+        "echo: où trouver mon attestation de revenus ?",
+    ]
+    with desk.sessions() as session:
+        entries = session.execute(
+            select(HandoffEntry.author, HandoffEntry.text)
+            .where(HandoffEntry.handoff_id == handoff_id)
+            .order_by(HandoffEntry.id)
+        ).all()
+    assert [tuple(e) for e in entries] == [
+        ("tenant", "où trouver mon attestation de revenus ?"),
+        ("bot", "echo: où trouver mon attestation de revenus ?"),
+    ]
+    claim_for_ana(desk, handoff_id)
+    page = desk.client.get(f"/console/handoffs/{handoff_id}").text
+    assert "echo: où trouver" in page and "Assistant" in page
+
+
+def test_while_a_caseworker_holds_the_conversation_rasa_hears_nothing(desk):
+    claim_for_ana(desk, open_for_tenant(desk))
+    wait_for(lambda: desk.rasa.appended(sender_of(desk)) == ["pause"])
     before = len(desk.rasa.messages())
     assert replies(desk.sms("j'ai une question sur mon dossier")) == []
     assert replies(desk.sms("1")) == []  # a digit is just text for the caseworker
@@ -122,6 +158,16 @@ def test_while_a_person_owns_the_conversation_rasa_hears_nothing(desk):
     with desk.sessions() as session:
         texts = list(session.scalars(select(HandoffEntry.text).order_by(HandoffEntry.id)))
     assert texts == ["j'ai une question sur mon dossier", "1"]
+
+
+def test_a_request_back_in_the_queue_lets_the_bot_answer_again(desk):
+    handoff_id = open_for_tenant(desk)
+    claim_for_ana(desk, handoff_id)
+    wait_for(lambda: desk.rasa.appended(sender_of(desk)) == ["pause"])
+    path = f"/console/handoffs/{handoff_id}"
+    desk.client.post(f"{path}/release", data={"csrf": csrf_of(desk, path)})
+    wait_for(lambda: desk.rasa.appended(sender_of(desk)) == ["pause", "resume"])
+    assert replies(desk.sms("toujours là ?"))[-1] == "echo: toujours là ?"
 
 
 def test_danger_during_a_handoff_gets_the_safety_message_and_makes_it_urgent(desk):
@@ -132,14 +178,34 @@ def test_danger_during_a_handoff_gets_the_safety_message_and_makes_it_urgent(des
         assert session.get(Handoff, handoff_id).urgent
 
 
-def test_out_of_hours_the_tenant_is_told_when_someone_answers(tmp_path):
+def test_out_of_hours_the_tenant_is_told_once_per_waiting_period(tmp_path):
     closed = str(COMPANIES / "always_closed.yml")
     with running_channels(tmp_path, housing_companies_file=closed) as desk:
         desk.sms("bonjour")
         answer = internal(desk, {"sender_id": sender_of(desk), "reason": "asked"}).json()
         assert answer["open_now"] is False
-        (reply,) = replies(desk.sms("vous êtes là ?"))
-        assert "fermé" in reply and "112" in reply and "107" in reply
+        told = answer["out_of_hours_text"]["fr"]  # said by the bot with the handoff
+        assert "fermé" in told and "112" in told and "107" in told
+        again = internal(desk, {"sender_id": sender_of(desk), "reason": "asked"}).json()
+        assert again["out_of_hours_text"] is None  # asked again: not told twice
+        for question in ("vous etes la ?", "allo ?"):
+            answers = replies(desk.sms(question))
+            assert not any("fermé" in each for each in answers)
+            assert answers[-1] == f"echo: {question}"  # the assistant still answers
+
+
+def test_a_new_waiting_period_tells_the_closed_notice_again(tmp_path):
+    closed = str(COMPANIES / "always_closed.yml")
+    with running_channels(tmp_path, housing_companies_file=closed) as desk:
+        handoff_id = open_for_tenant(desk)  # the notice goes with the opening
+        assert not any("fermé" in each for each in replies(desk.sms("vous êtes là ?")))
+        with desk.sessions() as session:  # a caseworker takes it, then puts it back
+            store.claim(session, handoff_id, staff_id=None)
+            assert store.release(session, session.get_one(Handoff, handoff_id))
+            session.commit()
+        answers = replies(desk.sms("vous êtes là ?"))
+        assert sum("fermé" in each for each in answers) == 1
+        assert not any("fermé" in each for each in replies(desk.sms("allo ?")))
 
 
 # --- the console -----------------------------------------------------------------------
@@ -250,10 +316,10 @@ def test_an_auditor_can_read_but_not_take_conversations(desk):
 
 def test_claim_read_reply_note_and_hand_back_over_sms(desk):
     handoff_id = open_for_tenant(desk)
-    wait_for(lambda: desk.rasa.appended(sender_of(desk)) == ["pause"])
-    desk.sms("c'est pour mon loyer")
     login(desk)
     desk.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk)})
+    wait_for(lambda: desk.rasa.appended(sender_of(desk)) == ["pause"])
+    desk.sms("c'est pour mon loyer")
     page = desk.client.get(f"/console/handoffs/{handoff_id}").text
     assert "echo: bonjour" in page  # the bot's part, read from Rasa
     assert "c&#39;est pour mon loyer" in page and "commune: jette" in page
