@@ -2,7 +2,10 @@
 
 The language is sticky. It changes on an explicit request, or on a long message that is
 clearly in the other language; never on "ok", "merci", "1", a name or a commune. The
-first message of a conversation takes the channel's hint, else its own best guess."""
+first message of a conversation is answered in its own language when it tells one (a
+clear sentence, or everyday words of one language: "dag", "bjr"), whatever the channel's
+hint (Telegram's interface language, a stored contact language); the hint decides only
+when the message does not."""
 
 from __future__ import annotations
 
@@ -40,6 +43,9 @@ def next_language(turn: TurnLanguage) -> str:
             return code
         return other_language(turn.current)
     if turn.first_message:
+        tells = turn.guess.get("reliable") or turn.guess.get("by_short_words")
+        if tells and code in SUPPORTED:
+            return code
         if turn.hint in SUPPORTED:
             return turn.hint
         if code in SUPPORTED:

@@ -45,6 +45,9 @@ class LanguageGuess:
     confidence: float  # for fr/nl: the share of the two; otherwise lingua's confidence
     reliable: bool  # long and clear enough to switch the conversation's language
     explicit: bool = False  # the whole message names a language ("NL", "français")
+    # Everyday short words of one language only ("dag", "bjr"): enough to start a
+    # conversation in it, never to switch one
+    by_short_words: bool = False
 
     @property
     def supported(self) -> bool:
@@ -56,6 +59,7 @@ class LanguageGuess:
             "confidence": round(self.confidence, 3),
             "reliable": self.reliable,
             "explicit": self.explicit,
+            "by_short_words": self.by_short_words,
         }
 
 
@@ -76,7 +80,7 @@ def identify(text: str) -> LanguageGuess:
         return LanguageGuess(None, 0.0, reliable=False)
     hinted = _short_word_language(words)
     if hinted and len(words) < RELIABLE_MIN_WORDS:
-        return LanguageGuess(hinted, 0.75, reliable=False)
+        return LanguageGuess(hinted, 0.75, reliable=False, by_short_words=True)
     values = {
         _EXPECTED[value.language]: float(value.value)
         for value in _detector().compute_language_confidence_values(text)

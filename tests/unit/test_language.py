@@ -69,12 +69,33 @@ def test_a_negated_language_means_the_other_one():
     )
 
 
-def test_first_message_takes_the_channel_hint_then_its_own_guess():
+def test_first_message_takes_the_channel_hint_only_when_it_does_not_tell_its_own():
     short = identify("ok").as_dict()
     assert next_language(turn(first_message=True, guess=short, hint="nl")) == "nl"
     assert next_language(turn(first_message=True, guess=identify("hallo").as_dict())) == "nl"
     # a hint never overrides a later message
     assert next_language(turn(current="fr", guess=short, hint="nl")) == "fr"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "code"),
+    [
+        ("dag", "fr", "nl"),
+        ("goeiemiddag", "fr", "nl"),
+        ("hallo", "fr", "nl"),
+        ("hoi", "fr", "nl"),
+        ("hallo, ik zoek taallessen in Etterbeek", "fr", "nl"),
+        ("salut", "nl", "fr"),
+        ("coucou", "nl", "fr"),
+        ("bjr", "nl", "fr"),
+        ("bonjour je cherche un cours de néerlandais à Jette", "nl", "fr"),
+        ("ok", "nl", "nl"),  # says nothing: the hint decides
+        ("Etterbeek", "fr", "fr"),
+    ],
+)
+def test_a_first_message_that_tells_its_language_beats_the_channel_hint(text, hint, code):
+    guess = identify(text).as_dict()
+    assert next_language(turn(first_message=True, guess=guess, hint=hint)) == code
 
 
 @pytest.mark.parametrize(
