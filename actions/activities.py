@@ -28,6 +28,10 @@ MAX_RESULTS = 30  # fetched once per search; "more" pages through them
 MORE_INTENTS = ("more_results", "guide_next")
 # Intents whose message answers the form's question even when we find no commune in it.
 ANSWER_INTENTS = {"inform", "nlu_fallback", "out_of_scope", "find_activity"}
+# What narrows a search besides the commune: said during the form, it updates the search.
+REFINING_ENTITIES = ("activity_category", "audience", "weekday", "age")
+# Audiences an age says more precisely.
+AGE_GROUPS = ("children", "teenagers")
 
 
 class ResultNames(TypedDict):
@@ -67,8 +71,12 @@ class ValidateActivityForm(FormValidationAction):
             return {}
         if latest_entity(tracker, "commune") or latest_intent(tracker) not in ANSWER_INTENTS:
             return {}
-        if latest_entity(tracker, "activity_category"):
-            return {}
+        if any(latest_entity(tracker, entity) for entity in REFINING_ENTITIES):
+            # "something for seniors" while we wait for the commune: the search is updated
+            noted = _refinement_words(tracker)
+            if noted:
+                dispatcher.utter_message(response="utter_search_updated", noted=noted)
+            return {"commune": None}  # answered: the form asks for the commune again
         dispatcher.utter_message(response="utter_unknown_commune")
         return {"commune": None}
 
@@ -90,12 +98,49 @@ class ValidateActivityForm(FormValidationAction):
         return {"activity_category": category if category in lexicon.categories() else None}
 
 
+def _refinement_words(tracker: Tracker) -> str:
+    """ "pour les seniors", "13 ans": what the latest message added to the search."""
+    lang = language(tracker)
+    label = what_label(
+        latest_entity(tracker, "activity_category"), latest_entity(tracker, "audience"), lang
+    )
+    age = latest_entity(tracker, "age")
+    parts = [label] if label else []
+    if age:
+        parts.append(f"{age} {'jaar' if lang == 'nl' else 'ans'}")
+    return ", ".join(parts)
+
+
+def _refined_label(
+    label: str, tracker: Tracker, lang: str, other_days: bool, other_ages: bool
+) -> str:
+    """ "Sport (13 ans, samedi)": the header says what the search was narrowed to (not an
+    age or a day the results had to leave out)."""
+    extras = []
+    age = tracker.get_slot("age")
+    if age is not None and not other_ages:
+        extras.append(f"{int(age)} {'jaar' if lang == 'nl' else 'ans'}")
+    for code in [] if other_days or other_ages else tracker.get_slot("weekday") or []:
+        if str(code).upper() in lexicon.WEEKDAY_CODES:
+            extras.append(lexicon.DAY_NAMES[lang][lexicon.WEEKDAY_CODES.index(str(code).upper())])
+    return f"{label} ({', '.join(extras)})" if extras else label
+
+
+def _without(params: dict[str, str], *names: str) -> dict[str, str]:
+    return {key: value for key, value in params.items() if key not in names}
+
+
 def search_parameters(tracker: Tracker) -> dict[str, str]:
     """Query parameters for the gateway's /hsds/services."""
+    age = tracker.get_slot("age")
+    audience = tracker.get_slot("audience")
+    if age is not None and audience in AGE_GROUPS:  # "ma fille, elle a 13 ans": the age says it
+        audience = None
     params = {
         "commune": tracker.get_slot("commune"),
         "taxonomy_term": tracker.get_slot("activity_category"),
-        "audience": tracker.get_slot("audience"),
+        "audience": audience,
+        "age": str(int(age)) if age is not None else None,
         "full": "true",
         "per_page": str(MAX_RESULTS),
     }
@@ -135,12 +180,16 @@ class ActionSearchActivities(Action):
             page = await gateway.search_services(params)
             other_days = bool(not page.get("contents") and "weekday" in params)
             if other_days:
-                page = await gateway.search_services({**params, "weekday": ""})
+                page = await gateway.search_services(_without(params, "weekday"))
+            other_ages = bool(not page.get("contents") and "age" in params)
+            if other_ages:  # nothing for that age: say so, and show what there is
+                page = await gateway.search_services(_without(params, "weekday", "age"))
         except gateway.GatewayUnavailable:
             dispatcher.utter_message(response="utter_search_unavailable")
             dispatcher.utter_message(response="utter_offer_person")
             return [SlotSet("pending_offer", "handoff"), SlotSet("handoff_reason", "search_failed")]
         services = page.get("contents") or []
+        label = _refined_label(label, tracker, lang, other_days, other_ages)
         names: ResultNames = {"activity_label": label, "commune_name": commune.name(lang)}
         if not services:
             dispatcher.utter_message(response="utter_search_no_results", **names)
@@ -154,7 +203,7 @@ class ActionSearchActivities(Action):
         if offset >= len(services):
             dispatcher.utter_message(response="utter_no_more_results")
             return [SlotSet("search_offset", 0)]
-        explanation = None if more else self._explanation(page, other_days)
+        explanation = None if more else self._explanation(page, other_days, other_ages)
         if explanation:
             dispatcher.utter_message(response=explanation, **names)
         header = response_text(domain, "utter_search_results", lang, **names, results="")
@@ -168,7 +217,9 @@ class ActionSearchActivities(Action):
         return self._show(dispatcher, tracker, services, offset, names, lang, header)
 
     @staticmethod
-    def _explanation(page: dict[str, Any], other_days: bool) -> str | None:
+    def _explanation(page: dict[str, Any], other_days: bool, other_ages: bool) -> str | None:
+        if other_ages:
+            return "utter_search_other_ages"
         if other_days:
             return "utter_search_other_days"
         summary = page.get("search") or {}

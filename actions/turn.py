@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.guides import GUIDE_SLOTS, closed
 from actions.language_rules import TurnLanguage, is_unsupported_language, next_language
+from actions.topics import FLOW_TOPICS
 from actions.tracker_utils import (
     language,
     latest_entity,
@@ -39,8 +40,9 @@ KEEP_THE_GUIDE = (
 
 class ActionTrackTurn(Action):
     """Custom slot mapping run by action_extract_slots after each tenant message:
-    applies the language rules, resets the fallback counter on an understood turn and
-    closes an open guide when the tenant turns to something else."""
+    applies the language rules, resets the fallback counter on an understood turn, ends
+    a tenant question's topic when another flow starts, and closes an open guide when
+    the tenant turns to something else."""
 
     def name(self) -> str:
         return "action_track_turn"
@@ -61,6 +63,8 @@ class ActionTrackTurn(Action):
             words=tuple(folded_words(message.get("text") or "")),
         )
         events: list[EventType] = [SlotSet("language", next_language(turn))]
+        if intent in FLOW_TOPICS:  # another flow: the tenant question is no longer the subject
+            events += [SlotSet("topic", FLOW_TOPICS[intent]), SlotSet("in_topic", False)]
         if intent not in NOT_UNDERSTOOD:
             events.append(SlotSet("failed_turns", 0.0))
         if tracker.get_slot("guide") is not None and intent not in KEEP_THE_GUIDE:

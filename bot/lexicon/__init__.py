@@ -89,6 +89,18 @@ def audiences() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def details() -> dict[str, dict[str, Any]]:
+    """Things a tenant's question is about (bot/details.py): id -> fr, nl, words."""
+    return dict(_load("details.yml"))
+
+
+@cache
+def relatives() -> tuple[str, ...]:
+    """Phrases naming a relative or a neighbour: never the audience of a search."""
+    return tuple(_load("relatives.yml"))
+
+
+@cache
 def weekdays() -> dict[str, tuple[str, ...]]:
     return {key: tuple(words) for key, words in _load("weekdays.yml").items()}
 

@@ -20,6 +20,11 @@ from bot.lexicon.folding import fold
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _POSTCODE = re.compile(r"(?<![\d,.])(1\d{3})(?![\d,.])")
 _MONEY_AFTER = re.compile(r"^\s*(€|eur\b|euro)", re.IGNORECASE)
+# "13 ans", "de 10 ans", "10 jaar"; not a duration ("depuis 3 ans", "sinds 2 jaar", "al 3 jaar")
+_AGE = re.compile(r"(?<![\d,.])(\d{1,2})\s*(?:ans|an|jaar|jr)\b", re.IGNORECASE)
+_DURATION_BEFORE = re.compile(
+    r"(depuis|il y a|ca fait|ça fait|pendant|sinds|al|geleden|voor)\s*$", re.I
+)
 _MAX_PHRASE_WORDS = 6
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_MIN_SCORE = 85
@@ -75,6 +80,8 @@ def _phrase_table() -> dict[tuple[str, ...], list[tuple[str, str]]]:
     for audience, words in lexicon.audiences().items():
         for word in words:
             add(word, "audience", audience)
+    for phrase in lexicon.relatives():  # longer than the audience word inside it
+        add(phrase, "relative", "relative")
     for day, words in lexicon.weekdays().items():
         for word in words:
             add(word, "weekday", day)
@@ -125,11 +132,22 @@ def _postcodes(text: str) -> list[Match]:
     return matches
 
 
+def _ages(text: str) -> list[Match]:
+    """The age of a person ("elle a 13 ans", "mijn zoon van 10 jaar"), not a duration."""
+    matches = []
+    for found in _AGE.finditer(text):
+        if _DURATION_BEFORE.search(text[: found.start()]):
+            continue
+        start, end = found.span()
+        matches.append(Match("age", found.group(1), start, end, found.group()))
+    return matches
+
+
 def find_entities(text: str) -> list[Match]:
     """All lexicon entities in the text, longest phrase first, without overlaps."""
     table = _phrase_table()
     spans = _spans(text)
-    matches: list[Match] = _postcodes(text)
+    matches: list[Match] = _postcodes(text) + _ages(text)
     taken = [False] * len(spans)
     index = 0
     while index < len(spans):

@@ -142,3 +142,31 @@ class CallBackRequest(ConfiguredComponent):
             if CALL_BACK.search(folded) and not REMINDER_CUES.search(folded):
                 _force_intent(message, HANDOFF_INTENT)
         return messages
+
+
+# A short message that gives a search detail and nothing the classifier recognised ("elle
+# a 13 ans", "samedi si possible", "à Evere au 5e"): the tenant informs. What it belongs to
+# (a search to narrow, a question's details) is decided by the dialogue, not here.
+SEARCH_DETAIL_ENTITIES = frozenset({"commune", "postcode", "weekday", "audience", "age"})
+NOT_RECOGNISED = frozenset({"nlu_fallback", "out_of_scope"})
+INFORM_INTENT = "inform"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class DetailsAreInform(ConfiguredComponent):
+    """nlu_fallback or out_of_scope on a short message with a search detail is `inform`."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"max_words": 10}
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if (message.get(INTENT) or {}).get("name") not in NOT_RECOGNISED:
+                continue
+            if not isinstance(text, str) or len(text.split()) > self._config["max_words"]:
+                continue
+            if any(row["entity"] in SEARCH_DETAIL_ENTITIES for row in message.get(ENTITIES) or []):
+                _force_intent(message, INFORM_INTENT)
+        return messages

@@ -40,6 +40,13 @@ REMINDER_VALUES = {
 }
 
 
+# What the tenant added, said back (actions/topics.py), long: several details at once.
+NOTED = {
+    "noted": "la porte ou la serrure, depuis plusieurs semaines, 1250,50 €, en septembre, "
+    "12e étage, Woluwe-Saint-Lambert"
+}
+
+
 def variation(name: str, language: str) -> dict:
     matches = [
         v
@@ -55,7 +62,11 @@ def shown(name: str, language: str) -> str:
     chosen = variation(name, language)
     # results: the action fits them in what is left (tests/unit/test_actions.py)
     text = chosen["text"].format(
-        activity_label=LONGEST_LABEL, commune_name=LONGEST_COMMUNE, results="", **REMINDER_VALUES
+        activity_label=LONGEST_LABEL,
+        commune_name=LONGEST_COMMUNE,
+        results="",
+        **REMINDER_VALUES,
+        **NOTED,
     )
     return render(text, [button["title"] for button in chosen.get("buttons", [])])
 

@@ -1,0 +1,240 @@
+"""The conversation's topic (issue 21): a tenant question is answered once; what the
+tenant adds afterwards (details, "and then?", the same question in other words) is taken
+as part of it: acknowledged in one line that names what they said, with the offer of a
+person that carries those details to the caseworker. Never the same text twice.
+
+`topic` names the current subject; `in_topic` (featurized) is True while a tenant
+question is the subject, so the rules send a bare commune, a day or words not understood
+to action_follow_topic instead of the activity search or the fallback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import guides
+from actions.fallback import ActionNotUnderstood
+from actions.tracker_utils import language, latest_entity, latest_intent, response_text
+from bot.details import Detail, as_slot_values, extract_details, from_slot_values, said_back
+from bot.lexicon.folding import folded_words
+
+# Tenant questions: general guidance, then the offer of a person.
+QUESTION_TOPICS = {
+    "report_repair": "repair",
+    "rent_question": "rent",
+    "payment_difficulty": "payment",
+    "housing_transfer": "transfer",
+    "housing_application": "application",
+    "income_documents": "documents",
+    "neighbour_conflict": "neighbours",
+    "tenant_participation": "participation",
+    "contact_landlord": "contact",
+}
+# Other flows: the topic they start (they end a tenant question). "More" is not one of
+# them: during a question, "et après ?" / "hoe nu verder?" continue it.
+FLOW_TOPICS = {
+    "find_activity": "search",
+    "remind_me": "search",
+    "loneliness": "loneliness",
+    "school_support": "school",
+    "guide_list": "digital_help",
+    "urgent_help": "danger",
+    "greet": "greeting",
+    "ask_capabilities": "menu",
+    "housing_question": "menu",
+    "goodbye": "menu",
+}
+# Below this confidence, a different question that brings details is taken as more of the
+# current one ("we moved the furniture" during a repair is no transfer request).
+KEEP_TOPIC_BELOW = 0.8
+# A short message with one of these words continues the topic: "how?", "and then?".
+CONTINUATION_WORDS = frozenset(
+    [
+        "comment",
+        "quoi",
+        "ou",
+        "apres",
+        "ensuite",
+        "alors",
+        "maintenant",
+        "quand",
+        "hoe",
+        "wat",
+        "waar",
+        "wanneer",
+        "daarna",
+        "dan",
+        "nu",
+    ]
+)
+MAX_CONTINUATION_WORDS = 6
+# Words not understood, this long or longer, during a question: more of the tenant's story.
+MIN_STORY_WORDS = 3
+
+
+def is_continuation(text: str) -> bool:
+    words = folded_words(text)
+    return 0 < len(words) <= MAX_CONTINUATION_WORDS and bool(CONTINUATION_WORDS & set(words))
+
+
+def details_of(tracker: Tracker) -> list[Detail]:
+    """The details in the latest message, with a commune named in it."""
+    details = extract_details(tracker.latest_message.get("text") or "")
+    commune = latest_entity(tracker, "commune")
+    if commune:
+        details.append(Detail("commune", str(commune)))
+    return details
+
+
+def _previous_bot_texts(tracker: Tracker) -> list[str]:
+    """What the assistant said in answer to the tenant's previous message."""
+    users = 0
+    said: list[str] = []
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            users += 1
+            if users == 2:
+                break
+        elif kind == "bot" and users == 1:
+            said.insert(0, event.get("text") or "")
+    return said
+
+
+def follow_topic(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: DomainDict,
+    topic: str,
+    new: list[Detail],
+) -> list[EventType]:
+    """More of the current question: the details said back, or the next step (a person),
+    with the offer of a person carrying the details."""
+    lang = language(tracker)
+    known = from_slot_values(tracker.get_slot("details"))
+    fresh = [detail for detail in new if detail not in known]
+    if fresh:
+        dispatcher.utter_message(response="utter_details_noted", noted=said_back(fresh, lang))
+    else:
+        said_last = _previous_bot_texts(tracker)[:1]
+        candidates = ["utter_topic_noted", "utter_topic_noted_again"]
+        if is_continuation(tracker.latest_message.get("text") or ""):
+            candidates.insert(0, "utter_next_step_person")
+        fresh_words = [c for c in candidates if [response_text(domain, c, lang)] != said_last]
+        dispatcher.utter_message(response=fresh_words[0])
+    dispatcher.utter_message(response="utter_offer_handoff_details")
+    return [
+        SlotSet("topic", topic),
+        SlotSet("in_topic", True),
+        SlotSet("details", as_slot_values(known + fresh)),
+        SlotSet("pending_offer", "handoff"),
+        SlotSet("handoff_reason", tracker.get_slot("handoff_reason") or topic),
+    ]
+
+
+def _confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
+class ActionAnswerQuestion(Action):
+    """A tenant question: its general guidance and the offer of a person the first time;
+    when it is the question already open, what the tenant added."""
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = latest_intent(tracker) or ""
+        topic = QUESTION_TOPICS.get(intent, "contact")
+        current = tracker.get_slot("topic")
+        details = details_of(tracker)
+        same = current == topic or (details and _confidence(tracker) < KEEP_TOPIC_BELOW)
+        if tracker.get_slot("in_topic") and current in QUESTION_TOPICS.values() and same:
+            return follow_topic(dispatcher, tracker, domain, current, details)
+        dispatcher.utter_message(response=f"utter_{intent}")
+        dispatcher.utter_message(response="utter_offer_handoff")
+        return [
+            SlotSet("topic", topic),
+            SlotSet("in_topic", True),
+            SlotSet("details", as_slot_values(details)),
+            SlotSet("pending_offer", "handoff"),
+            SlotSet("handoff_reason", intent),
+        ]
+
+
+class ActionFollowTopic(Action):
+    """A message during a tenant question that is not a new request (a commune, a day, a
+    floor, words not understood, "and then?"): part of the question, never the start of
+    an activity search. Too short to be part of the story: not understood."""
+
+    def name(self) -> str:
+        return "action_follow_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        details = details_of(tracker)
+        understood = latest_intent(tracker) == "inform" or details or is_continuation(text)
+        if not understood and len(folded_words(text)) < MIN_STORY_WORDS:
+            events: list[Any] = await ActionNotUnderstood().run(dispatcher, tracker, domain)
+            return events
+        topic = tracker.get_slot("topic") or "contact"
+        if topic == DIGITAL_HELP:
+            return digital_help_next(dispatcher, tracker)
+        return follow_topic(dispatcher, tracker, domain, topic, details)
+
+
+DIGITAL_HELP = "digital_help"
+RECENT_MESSAGES = 3
+
+
+def _recent_guide(tracker: Tracker) -> str | None:
+    """A guide named in the tenant's last few messages ("je n'ai pas d'adresse mail",
+    then "comment on en fait une ?")."""
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    for text in reversed(texts[-RECENT_MESSAGES:]):
+        found = guides.find_guide(text)
+        if found is not None:
+            return found
+    return None
+
+
+def digital_help_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After the digital-help answer: a commune searches an EPN there; anything else
+    (\"how?\", the same question again) opens the guide the tenant named, or the list."""
+    if latest_entity(tracker, "commune"):
+        return [
+            SlotSet("activity_category", DIGITAL_HELP),
+            SlotSet("topic", "search"),
+            SlotSet("in_topic", False),
+            FollowupAction("activity_form"),
+        ]
+    lang = language(tracker)
+    chosen = _recent_guide(tracker)
+    events: list[EventType] = [SlotSet("topic", DIGITAL_HELP), SlotSet("in_topic", False)]
+    if chosen is not None:
+        return events + guides.show_step(dispatcher, chosen, 0, lang)
+    return events + guides.show_list(dispatcher, lang)
+
+
+class ActionDigitalHelp(Action):
+    """What a public digital space (EPN) does, with the offer of a search; when digital
+    help is already the subject, the step-by-step guides instead of the same text."""
+
+    def name(self) -> str:
+        return "action_digital_help"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("topic") == DIGITAL_HELP:
+            return digital_help_next(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_digital_help")
+        return [SlotSet("topic", DIGITAL_HELP), SlotSet("in_topic", True)]
