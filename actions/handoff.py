@@ -12,13 +12,18 @@ from rasa_sdk.types import DomainDict
 
 from actions import gateway, guides
 from actions.tracker_utils import language, latest_intent, latest_metadata
+from bot.details import from_slot_values, said_back
 
-SUMMARY_SLOTS = ("commune", "activity_category", "weekday", "audience", "danger", "site")
+SUMMARY_SLOTS = ("topic", "commune", "activity_category", "weekday", "audience", "danger", "site")
 
 
 def handoff_payload(tracker: Tracker, reason: str, urgent: bool) -> dict[str, Any]:
-    """What the caseworker's queue needs: no message text, only what the bot collected."""
+    """What the caseworker's queue needs: no message text, only what the bot collected,
+    with the details the tenant added to their question in the conversation's words."""
     slots = {name: tracker.get_slot(name) for name in SUMMARY_SLOTS}
+    details = from_slot_values(tracker.get_slot("details"))
+    if details:
+        slots["details"] = said_back(details, language(tracker))
     return {
         "sender_id": tracker.sender_id,
         "reason": reason,

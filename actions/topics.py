@@ -9,6 +9,7 @@ to action_follow_topic instead of the activity search or the fallback."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,7 +21,7 @@ from actions import guides
 from actions.fallback import ActionNotUnderstood
 from actions.tracker_utils import language, latest_entity, latest_intent, response_text
 from bot.details import Detail, as_slot_values, extract_details, from_slot_values, said_back
-from bot.lexicon.folding import folded_words
+from bot.lexicon.folding import fold, folded_words
 
 # Tenant questions: general guidance, then the offer of a person.
 QUESTION_TOPICS = {
@@ -40,7 +41,6 @@ FLOW_TOPICS = {
     "find_activity": "search",
     "remind_me": "search",
     "loneliness": "loneliness",
-    "school_support": "school",
     "guide_list": "digital_help",
     "urgent_help": "danger",
     "greet": "greeting",
@@ -48,6 +48,9 @@ FLOW_TOPICS = {
     "housing_question": "menu",
     "goodbye": "menu",
 }
+# Questions about the same money matters: details about one during the other stay with it
+# ("the letter says 60 euros more" after a rent question is no new payment question).
+RELATED_TOPICS = ({"rent", "payment", "documents"},)
 # Below this confidence, a different question that brings details is taken as more of the
 # current one ("we moved the furniture" during a repair is no transfer request).
 KEEP_TOPIC_BELOW = 0.8
@@ -154,7 +157,9 @@ class ActionAnswerQuestion(Action):
         topic = QUESTION_TOPICS.get(intent, "contact")
         current = tracker.get_slot("topic")
         details = details_of(tracker)
-        same = current == topic or (details and _confidence(tracker) < KEEP_TOPIC_BELOW)
+        related = any({current, topic} <= group for group in RELATED_TOPICS)
+        weak = _confidence(tracker) < KEEP_TOPIC_BELOW
+        same = current == topic or (details and (related or weak))
         if tracker.get_slot("in_topic") and current in QUESTION_TOPICS.values() and same:
             return follow_topic(dispatcher, tracker, domain, current, details)
         dispatcher.utter_message(response=f"utter_{intent}")
@@ -222,6 +227,44 @@ def digital_help_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
     if chosen is not None:
         return events + guides.show_step(dispatcher, chosen, 0, lang)
     return events + guides.show_list(dispatcher, lang)
+
+
+# A child who refuses school, is bullied or drops out: not homework help.
+SCHOOL_REFUSAL = re.compile(
+    r"\b(refuse|veut plus|veut pas|ne va plus|moque|moquent|harcel\w*|decroch\w*|absent\w*|"
+    r"brosse|wil niet|niet meer|gepest|pesten|pest|lachen \w+ uit|uitlachen|spijbel\w*|"
+    r"schooluitval|afwezig)\b"
+)
+
+
+class ActionSchoolSupport(Action):
+    """School: homework help with the offer of a search; a child who refuses school or is
+    mocked there gets where to turn (the school's PMS / CLB centre) and the offer of a
+    person. Said again: what the tenant added, not the same text."""
+
+    def name(self) -> str:
+        return "action_school_support"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("topic") == SCHOOL and tracker.get_slot("in_topic"):
+            return follow_topic(dispatcher, tracker, domain, SCHOOL, details_of(tracker))
+        if SCHOOL_REFUSAL.search(fold(text)):
+            dispatcher.utter_message(response="utter_school_refusal")
+            dispatcher.utter_message(response="utter_offer_handoff")
+            return [
+                SlotSet("topic", SCHOOL),
+                SlotSet("in_topic", True),
+                SlotSet("pending_offer", "handoff"),
+                SlotSet("handoff_reason", "school_support"),
+            ]
+        dispatcher.utter_message(response="utter_school_support")
+        return [SlotSet("topic", SCHOOL), SlotSet("in_topic", False)]
+
+
+SCHOOL = "school"
 
 
 class ActionDigitalHelp(Action):

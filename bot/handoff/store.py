@@ -128,6 +128,11 @@ def open_handoff(
 
 
 def _asked_again(handoff: Handoff, payload: dict[str, Any]) -> Handoff:
+    """Asked again while open: what the assistant collected since is added to the summary
+    (details the tenant gave meanwhile); urgency only rises."""
+    summary = dict(payload.get("summary") or {})
+    if summary:
+        handoff.summary = {**(handoff.summary or {}), **summary}
     if payload.get("urgent") and not handoff.urgent:
         handoff.urgent = True
         handoff.reason = str(payload.get("reason") or handoff.reason)[:32]

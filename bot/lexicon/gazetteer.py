@@ -21,7 +21,12 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _POSTCODE = re.compile(r"(?<![\d,.])(1\d{3})(?![\d,.])")
 _MONEY_AFTER = re.compile(r"^\s*(€|eur\b|euro)", re.IGNORECASE)
 # "13 ans", "de 10 ans", "10 jaar"; not a duration ("depuis 3 ans", "sinds 2 jaar", "al 3 jaar")
-_AGE = re.compile(r"(?<![\d,.])(\d{1,2})\s*(?:ans|an|jaar|jr)\b", re.IGNORECASE)
+_AGE = re.compile(
+    r"(?<![\d,.])(\d{1,2})\s*(?:ans|an|jaar|jr)\b"
+    # "elle a 13", "ze is 13": a bare number closing the clause
+    r"|\b(?:elle a|il a|ze is|zij is|hij is)\s+(\d{1,2})(?=\s*(?:[,.!?;]|$))",
+    re.IGNORECASE,
+)
 _DURATION_BEFORE = re.compile(
     r"(depuis|il y a|ca fait|ça fait|pendant|sinds|al|geleden|voor)\s*$", re.I
 )
@@ -139,7 +144,7 @@ def _ages(text: str) -> list[Match]:
         if _DURATION_BEFORE.search(text[: found.start()]):
             continue
         start, end = found.span()
-        matches.append(Match("age", found.group(1), start, end, found.group()))
+        matches.append(Match("age", found.group(1) or found.group(2), start, end, found.group()))
     return matches
 
 
