@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from bot.dev_defaults import DEV_RASA_TOKEN
 from bot.devtools.gateway_process import running_gateway
@@ -52,9 +53,31 @@ def rasa_directory(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("rasa")
 
 
+# The sample housing companies, and one whose social service is never open: its number
+# and deep link let end-to-end tests see what a tenant is told out of office hours.
+CLOSED_COMPANY = {
+    "id": "closed-company",
+    "name": "Société toujours fermée / Altijd gesloten maatschappij (TEST)",
+    "sites": ["foyer-ferme"],
+    "sms_numbers": ["+32460000077"],
+    "office_hours": {},
+    "holidays": [],
+}
+CLOSED_COMPANY_NUMBER = "+32460000077"
+SAMPLE_COMPANIES = Path(__file__).parents[1] / "data" / "housing_companies.yml"
+
+
+def e2e_companies(directory: Path) -> Path:
+    companies = yaml.safe_load(SAMPLE_COMPANIES.read_text()) + [CLOSED_COMPANY]
+    path = directory / "housing_companies.yml"
+    path.write_text(yaml.safe_dump(companies, allow_unicode=True))
+    return path
+
+
 @pytest.fixture(scope="session")
 def gateway_url(gateway_directory, rasa_directory, rasa_port, fake_twilio, fake_telegram) -> str:
     env = {
+        "HOUSING_COMPANIES_FILE": str(e2e_companies(gateway_directory)),
         "TWILIO_API_URL": fake_twilio.url,
         "TELEGRAM_API_URL": f"{fake_telegram.url}/bot",
         "PUBLIC_URL": PUBLIC_URL,

@@ -26,15 +26,15 @@ _ids = itertools.count(int(time.time()))
 
 
 class SmsTenant:
-    def __init__(self, gateway: str, number: str) -> None:
-        self.gateway, self.number = gateway, number
+    def __init__(self, gateway: str, number: str, to: str = "+32460000000") -> None:
+        self.gateway, self.number, self.to = gateway, number, to
 
     def say(self, body: str) -> list[str]:
         params = {
             "MessageSid": f"SM{next(_ids):032x}",
             "AccountSid": "AC" + "2" * 32,
             "From": self.number,
-            "To": "+32460000000",
+            "To": self.to,
             "Body": body,
             "NumMedia": "0",
         }
