@@ -59,6 +59,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "(Votre demande pour une personne reste dans la file. L'assistant répond :)",
         "nl": "(Uw vraag voor een mens blijft in de wachtrij. De assistent antwoordt:)",
     },
+    # Nobody took the request within the company's limit (bot/handoff/overdue.py)
+    "unclaimed_too_long": {
+        "fr": "Désolé, personne n'a encore pu prendre votre demande. Elle reste dans la file. "
+        "Vous pouvez aussi appeler votre société de logement: {phone}.",
+        "nl": "Sorry, nog niemand kon uw vraag opnemen. Ze blijft in de wachtrij. "
+        "U kunt ook uw huisvestingsmaatschappij bellen: {phone}.",
+    },
+    "company_phone_unknown": {
+        "fr": "le numéro est sur votre contrat de bail",
+        "nl": "het nummer staat op uw huurcontract",
+    },
     "joined": {
         "fr": "Une personne du service social a rejoint la conversation.",
         "nl": "Iemand van de sociale dienst praat nu met u.",

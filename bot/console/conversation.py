@@ -43,6 +43,7 @@ class HandoffShown:
     summary: dict[str, Any]
     sender_id: str
     opened_at: datetime
+    overdue: bool = False  # nobody took it within the company's limit
 
     @classmethod
     def of(cls, handoff: Handoff) -> HandoffShown:
@@ -56,6 +57,7 @@ class HandoffShown:
             dict(handoff.summary or {}),
             handoff.sender_id,
             as_utc(handoff.opened_at),
+            handoff.overdue_at is not None,
         )
 
 

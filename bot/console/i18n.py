@@ -99,6 +99,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "language": ("Langue", "Taal"),
     "status": ("État", "Status"),
     "urgent": ("URGENT", "DRINGEND"),
+    "overdue": ("EN RETARD", "TE LAAT"),
     "all_languages": ("Toutes les langues", "Alle talen"),
     "filter": ("Filtrer", "Filteren"),
     "claim": ("Prendre en charge", "Overnemen"),

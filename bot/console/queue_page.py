@@ -28,7 +28,8 @@ def queue_rows(session: Session, staff: Staff, language: str | None) -> list[dic
         select(Handoff, StaffUser.name)
         .outerjoin(StaffUser, StaffUser.id == Handoff.claimed_by)
         .where(Handoff.company_id == staff.company_id, Handoff.status.in_(("waiting", "claimed")))
-        .order_by(Handoff.urgent.desc(), Handoff.opened_at)
+        # urgent first, then what nobody took in time (overdue_at set), then oldest first
+        .order_by(Handoff.urgent.desc(), Handoff.overdue_at.is_(None), Handoff.opened_at)
     )
     if language in ("fr", "nl"):
         statement = statement.where(Handoff.language == language)
@@ -36,6 +37,7 @@ def queue_rows(session: Session, staff: Staff, language: str | None) -> list[dic
         {
             "id": h.id,
             "urgent": h.urgent,
+            "overdue": h.overdue_at is not None,
             "status": h.status,
             "reason": h.reason,
             "channel": h.channel,

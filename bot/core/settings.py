@@ -123,6 +123,8 @@ class Settings(BaseSettings):
     twilio_erasure_poll_seconds: float = 60.0
     # How often each gateway process looks for due activity reminders (seconds).
     reminder_poll_seconds: float = 30.0
+    # How often the gateway looks for requests nobody took within their company's limit
+    overdue_poll_seconds: float = 60.0
     # Housing companies: names, sites, office hours, holidays (loaded at start, idempotent).
     housing_companies_file: str = str(SAMPLE_COMPANIES)
     # The console's session cookie is signed with this; sessions end after idle minutes.

@@ -33,6 +33,7 @@ from bot.core.rasa_client import RasaClient
 from bot.core.rate_limit import SenderLimiter
 from bot.core.services import Services, in_session
 from bot.core.settings import Settings, get_settings
+from bot.handoff.overdue import OverdueWatcher
 from bot.handoff.store import load_companies
 from bot.hsds_api import routes as directory_api
 from bot.internal_api import handoffs as internal_api
@@ -157,16 +158,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.sessions, eraser, settings.twilio_erasure_poll_seconds
         )
         twilio_erasure_task = asyncio.create_task(twilio_erasure.run())
+        overdue = OverdueWatcher(app.state.sessions, outbox.wake, settings.overdue_poll_seconds)
+        overdue_task = asyncio.create_task(overdue.run())
         try:
             yield
         finally:
             outbox.stop()
             reminders.stop()
             twilio_erasure.stop()
+            overdue.stop()
             retention.cancel()
             await worker
             await reminder_task
             await twilio_erasure_task
+            await overdue_task
             await eraser.close()
             for task in list(app.state.services.background):
                 task.cancel()

@@ -27,6 +27,9 @@ class HousingCompany(Base):
     office_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     holidays: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates
     sites: Mapped[list[str]] = mapped_column(JSON, default=list)  # deep-link / number codes
+    # What a tenant whose request nobody took is told to call, and after how long
+    phone: Mapped[str | None] = mapped_column(String(40))
+    unclaimed_limit_hours: Mapped[int | None] = mapped_column(Integer)
 
 
 class StaffUser(Base):
@@ -108,6 +111,8 @@ class Handoff(Base):
     joined_notice_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the tenant was told the service is closed in this waiting period (once each)
     closed_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When nobody had taken it within the company's limit: the tenant was told, supervisors see it
+    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         Index("ix_handoff_queue", "company_id", "status", "urgent", "opened_at"),
         Index("ix_handoff_contact_status", "contact_id", "status"),

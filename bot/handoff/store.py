@@ -50,6 +50,9 @@ def load_companies(session: Session, path: Path) -> int:
             "whatsapp:" + _number(row["id"], value) for value in row.get("whatsapp_numbers") or []
         ]
         company.sites = [str(site) for site in row.get("sites") or []] + numbers
+        company.phone = str(row["phone"])[:40] if row.get("phone") else None
+        limit = row.get("unclaimed_limit_hours")
+        company.unclaimed_limit_hours = int(limit) if limit else None
         session.add(company)
     return len(rows)
 
