@@ -155,7 +155,7 @@ class ActionAnswerQuestion(Action):
     ) -> list[EventType]:
         intent = latest_intent(tracker) or ""
         topic = QUESTION_TOPICS.get(intent, "contact")
-        current = tracker.get_slot("topic")
+        current = str(tracker.get_slot("topic") or "")
         details = details_of(tracker)
         related = any({current, topic} <= group for group in RELATED_TOPICS)
         weak = _confidence(tracker) < KEEP_TOPIC_BELOW

@@ -207,8 +207,8 @@ async def _turn(
         _send_direct_after_commit(services, work, contact, turn)
         return
     if routed is not None:  # the caseworker reads the message and what was answered
-        said = [str(reply["text"]) for reply in replies if reply.get("text")]
-        await record_waiting_turn(work, routed, body, said)
+        answered = [str(reply["text"]) for reply in replies if reply.get("text")]
+        await record_waiting_turn(work, routed, body, answered)
     await _send(services, work, contact, note)
     await _send_turn(services, work, contact, turn)
 
