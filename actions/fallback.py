@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.results_questions import answer_about_results
 from actions.tracker_utils import language, latest_intent
 from bot.lexicon import topic_labels
 
@@ -47,6 +48,9 @@ class ActionNotUnderstood(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        about_results = answer_about_results(dispatcher, tracker)
+        if about_results is not None:  # "c'est combien ?" under the results: understood
+            return [*about_results, SlotSet("failed_turns", 0.0)]
         failures = int(tracker.get_slot("failed_turns") or 0) + 1
         if failures >= FAILURES_BEFORE_PERSON:
             dispatcher.utter_message(response="utter_offer_person_after_failures")

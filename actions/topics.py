@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import guides
 from actions.fallback import ActionNotUnderstood
+from actions.results_questions import answer_about_results
 from actions.tracker_utils import language, latest_entity, latest_intent, response_text
 from bot.details import Detail, as_slot_values, extract_details, from_slot_values, said_back
 from bot.lexicon.folding import fold, folded_words
@@ -82,6 +83,19 @@ MIN_STORY_WORDS = 3
 def is_continuation(text: str) -> bool:
     words = folded_words(text)
     return 0 < len(words) <= MAX_CONTINUATION_WORDS and bool(CONTINUATION_WORDS & set(words))
+
+
+def continues_question(tracker: Tracker) -> bool:
+    """ "Comment ?", "en dan?" while a tenant question is the subject."""
+    return bool(
+        tracker.get_slot("in_topic")
+        and tracker.get_slot("topic") in QUESTION_TOPICS.values()
+        and is_continuation(tracker.latest_message.get("text") or "")
+    )
+
+
+def intent_is_weak(tracker: Tracker) -> bool:
+    return _confidence(tracker) < KEEP_TOPIC_BELOW
 
 
 def details_of(tracker: Tracker) -> list[Detail]:
@@ -156,6 +170,11 @@ class ActionAnswerQuestion(Action):
         intent = latest_intent(tracker) or ""
         topic = QUESTION_TOPICS.get(intent, "contact")
         current = str(tracker.get_slot("topic") or "")
+        about_results = answer_about_results(dispatcher, tracker)
+        if about_results is not None:  # "je peux l'inscrire ?" under search results
+            return about_results
+        if continues_question(tracker) and intent_is_weak(tracker):  # "comment ?"
+            return follow_topic(dispatcher, tracker, domain, current, [])
         details = details_of(tracker)
         related = any({current, topic} <= group for group in RELATED_TOPICS)
         weak = _confidence(tracker) < KEEP_TOPIC_BELOW
@@ -277,6 +296,9 @@ class ActionDigitalHelp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if continues_question(tracker) and intent_is_weak(tracker):  # "comment ?" after rent
+            topic = str(tracker.get_slot("topic"))
+            return follow_topic(dispatcher, tracker, domain, topic, [])
         if tracker.get_slot("topic") == DIGITAL_HELP:
             return digital_help_next(dispatcher, tracker)
         dispatcher.utter_message(response="utter_digital_help")

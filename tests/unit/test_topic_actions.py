@@ -104,3 +104,24 @@ def test_digital_help_asked_again_opens_the_guide_the_tenant_named():
     )
     _, _, events = run(ActionDigitalHelp(), tracker, DOMAIN)
     assert slot_events(events)["guide"] == "email_address"
+
+
+def test_a_short_question_under_the_results_is_about_them():
+    from actions.fallback import ActionNotUnderstood
+
+    shown = {"topic": "search", "shown_activities": [{"number": 1, "name": "Judo"}]}
+    tracker = make_tracker(intent="housing_application", text="je peux l'inscrire ?", slots=shown)
+    assert run(ActionAnswerQuestion(), tracker, DOMAIN)[0] == ["utter_results_sign_up"]
+    tracker = make_tracker(intent="out_of_scope", text="hoeveel kost het?", slots=shown)
+    assert run(ActionNotUnderstood(), tracker, DOMAIN)[0] == ["utter_results_price"]
+    # without results on screen, the same words are a housing application
+    tracker = make_tracker(intent="housing_application", text="je peux l'inscrire ?")
+    assert run(ActionAnswerQuestion(), tracker, DOMAIN)[0][0] == "utter_housing_application"
+
+
+def test_comment_after_a_question_is_a_continuation_not_digital_help():
+    tracker = make_tracker(
+        intent="digital_help", text="comment ?", slots={"topic": "rent", "in_topic": True}
+    )
+    tracker.latest_message["intent"]["confidence"] = 0.45
+    assert run(ActionDigitalHelp(), tracker, DOMAIN)[0][0] == "utter_next_step_person"
