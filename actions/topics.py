@@ -36,6 +36,18 @@ QUESTION_TOPICS = {
     "tenant_participation": "participation",
     "contact_landlord": "contact",
 }
+# Each question's general guidance (named in full: scripts/validate_data.py looks for them).
+GUIDANCE = {
+    "report_repair": "utter_report_repair",
+    "rent_question": "utter_rent_question",
+    "payment_difficulty": "utter_payment_difficulty",
+    "housing_transfer": "utter_housing_transfer",
+    "housing_application": "utter_housing_application",
+    "income_documents": "utter_income_documents",
+    "neighbour_conflict": "utter_neighbour_conflict",
+    "tenant_participation": "utter_tenant_participation",
+    "contact_landlord": "utter_contact_landlord",
+}
 # Other flows: the topic they start (they end a tenant question). "More" is not one of
 # them: during a question, "et après ?" / "hoe nu verder?" continue it.
 FLOW_TOPICS = {
@@ -181,7 +193,7 @@ class ActionAnswerQuestion(Action):
         same = current == topic or (details and (related or weak))
         if tracker.get_slot("in_topic") and current in QUESTION_TOPICS.values() and same:
             return follow_topic(dispatcher, tracker, domain, current, details)
-        dispatcher.utter_message(response=f"utter_{intent}")
+        dispatcher.utter_message(response=GUIDANCE.get(intent, "utter_contact_landlord"))
         dispatcher.utter_message(response="utter_offer_handoff")
         return [
             SlotSet("topic", topic),
