@@ -199,6 +199,8 @@ class ActionSearchActivities(Action):
                 SlotSet("handoff_reason", "no_results"),
                 SlotSet("search_offset", 0),
                 SlotSet(reminders.SLOT, None),
+                SlotSet("topic", "search"),
+                SlotSet("in_topic", False),
             ]
         if offset >= len(services):
             dispatcher.utter_message(response="utter_no_more_results")
@@ -247,4 +249,9 @@ class ActionSearchActivities(Action):
         buttons = [reminders.remind_button(lang)] if reminders.remindable(page) else []
         dispatcher.utter_message(response=response, results=text, buttons=buttons, **names)
         shown_now = reminders.shown_activities(page, offset + 1, lang)
-        return [SlotSet("search_offset", float(seen)), SlotSet(reminders.SLOT, shown_now)]
+        return [
+            SlotSet("search_offset", float(seen)),
+            SlotSet(reminders.SLOT, shown_now),
+            SlotSet("topic", "search"),
+            SlotSet("in_topic", False),
+        ]

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SUPPORTED = ("fr", "nl")
+# A first message with no hint and no clear language: a guess this sure, else French (the
+# region's majority language; "NL" switches at once). "ecole de devoir molenbeek" is 0.51.
+FIRST_GUESS_MIN = 0.6
 # "je comprends pas le néerlandais", "ik spreek geen Frans": the named language is the
 # one the tenant does NOT want.
 _NEGATIONS = frozenset({"pas", "ne", "n", "geen", "niet", "nie", "ni", "not", "don", "dont"})
@@ -48,7 +51,7 @@ def next_language(turn: TurnLanguage) -> str:
             return code
         if turn.hint in SUPPORTED:
             return turn.hint
-        if code in SUPPORTED:
+        if code in SUPPORTED and float(turn.guess.get("confidence") or 0) >= FIRST_GUESS_MIN:
             return code
         return turn.current
     if turn.guess.get("reliable") and code in SUPPORTED:

@@ -19,7 +19,7 @@ ABOUT_RESULTS = {
         r"\b(inscri\w*|s inscrire|reserv\w*|inschrijv\w*|aanmeld\w*|registr\w*|meedoen)\b"
     ),
     "utter_results_price": re.compile(
-        r"\b(combien|prix|cout\w*|coute|payer|payant|gratuit|hoeveel|prijs|kost\w*|betalen)\b"
+        r"\b(combien|prix|cout\w*|coute|payer|payant|gratuit|gratis|hoeveel|prijs|kost\w*|betalen)\b"
     ),
     "utter_results_where": re.compile(r"\b(ou|adresse|c est ou|waar|adres|welke straat)\b"),
 }

@@ -64,8 +64,8 @@ FLOW_TOPICS = {
 # Questions about the same money matters: details about one during the other stay with it
 # ("the letter says 60 euros more" after a rent question is no new payment question).
 RELATED_TOPICS = ({"rent", "payment", "documents"},)
-# Below this confidence, a different question that brings details is taken as more of the
-# current one ("we moved the furniture" during a repair is no transfer request).
+# Below this confidence, a different question is taken as more of the current one ("we
+# moved the furniture" during a repair is no transfer request).
 KEEP_TOPIC_BELOW = 0.8
 # A short message with one of these words continues the topic: "how?", "and then?".
 CONTINUATION_WORDS = frozenset(
@@ -189,8 +189,7 @@ class ActionAnswerQuestion(Action):
             return follow_topic(dispatcher, tracker, domain, current, [])
         details = details_of(tracker)
         related = any({current, topic} <= group for group in RELATED_TOPICS)
-        weak = _confidence(tracker) < KEEP_TOPIC_BELOW
-        same = current == topic or (details and (related or weak))
+        same = current == topic or related or intent_is_weak(tracker)
         if tracker.get_slot("in_topic") and current in QUESTION_TOPICS.values() and same:
             return follow_topic(dispatcher, tracker, domain, current, details)
         dispatcher.utter_message(response=GUIDANCE.get(intent, "utter_contact_landlord"))
@@ -280,6 +279,9 @@ class ActionSchoolSupport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("topic") == "search" and latest_entity(tracker, "age"):
+            # "c'est pour mon grand, il a 15 ans, il est en secondaire" after results
+            return [FollowupAction("activity_form")]
         if tracker.get_slot("topic") == SCHOOL and tracker.get_slot("in_topic"):
             return follow_topic(dispatcher, tracker, domain, SCHOOL, details_of(tracker))
         if SCHOOL_REFUSAL.search(fold(text)):

@@ -65,6 +65,8 @@ class ActionTrackTurn(Action):
         events: list[EventType] = [SlotSet("language", next_language(turn))]
         if intent in FLOW_TOPICS:  # another flow: the tenant question is no longer the subject
             events += [SlotSet("topic", FLOW_TOPICS[intent]), SlotSet("in_topic", False)]
+        elif intent == "inform" and not tracker.get_slot("in_topic"):  # "Jette": a search
+            events.append(SlotSet("topic", "search"))
         if intent not in NOT_UNDERSTOOD:
             events.append(SlotSet("failed_turns", 0.0))
         if tracker.get_slot("guide") is not None and intent not in KEEP_THE_GUIDE:

@@ -94,9 +94,17 @@ def identify(text: str) -> LanguageGuess:
     french, dutch = values.get("fr", 0.0), values.get("nl", 0.0)
     code = "fr" if french >= dutch else "nl"
     share = max(french, dutch) / (french + dutch) if french + dutch else 0.0
+    grammar = _vote(words, language_function_words())
     if share < RELIABLE_MIN_SHARE:  # unsure: grammar words may tell
-        return LanguageGuess(_vote(words, language_function_words()) or code, share, reliable=False)
-    return LanguageGuess(code, share, reliable=long_enough)
+        guess = grammar or code
+        return LanguageGuess(guess, share, reliable=False, by_short_words=hinted == guess)
+    if grammar is not None and grammar != code:
+        # "cest a Schaerbeek au rez de chaussee": no accents and Flemish names fool the
+        # statistics; the grammar words disagree, so this message switches nothing
+        return LanguageGuess(code, share, reliable=False)
+    # a sentence with everyday words of its language ("bonjour je cherche ...") tells it
+    told = hinted == code
+    return LanguageGuess(code, share, reliable=long_enough, by_short_words=told)
 
 
 def _short_word_language(words: list[str]) -> str | None:

@@ -23,8 +23,10 @@ _MONEY_AFTER = re.compile(r"^\s*(€|eur\b|euro)", re.IGNORECASE)
 # "13 ans", "de 10 ans", "10 jaar"; not a duration ("depuis 3 ans", "sinds 2 jaar", "al 3 jaar")
 _AGE = re.compile(
     r"(?<![\d,.])(\d{1,2})\s*(?:ans|an|jaar|jr)\b"
-    # "elle a 13", "ze is 13": a bare number closing the clause
-    r"|\b(?:elle a|il a|ze is|zij is|hij is)\s+(\d{1,2})(?=\s*(?:[,.!?;]|$))",
+    # "elle a 13", "mijn dochter is 14", "mon fils de 8", "voor mijn zoon van 8": a bare
+    # number after the person, closing the clause
+    r"|\b(?:elle a|il a|ze is|zij is|hij is|(?:dochter|zoon|kind|kleine|fille|fils|enfant|"
+    r"petit|petite|grand|grande) (?:is|a|van|de))\s+(\d{1,2})(?=\s*(?:[,.!?;]|$))",
     re.IGNORECASE,
 )
 _DURATION_BEFORE = re.compile(

@@ -20,6 +20,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.details import extract_details
 from bot.lexicon import explicit_language_request
 from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
@@ -28,6 +29,7 @@ from bot.safety import detect_danger
 URGENT_INTENT = "urgent_help"
 CHANGE_LANGUAGE_INTENT = "change_language"
 REMIND_INTENT, HANDOFF_INTENT = "remind_me", "human_handoff"
+REPAIR_INTENT = "report_repair"
 
 
 def _force_intent(message: Message, intent: str) -> None:
@@ -147,7 +149,9 @@ class CallBackRequest(ConfiguredComponent):
 # A short message that gives a search detail and nothing the classifier recognised ("elle
 # a 13 ans", "samedi si possible", "à Evere au 5e"): the tenant informs. What it belongs to
 # (a search to narrow, a question's details) is decided by the dialogue, not here.
-SEARCH_DETAIL_ENTITIES = frozenset({"commune", "postcode", "weekday", "audience", "age"})
+SEARCH_DETAIL_ENTITIES = frozenset(
+    {"commune", "postcode", "weekday", "audience", "age", "activity_category"}
+)
 NOT_RECOGNISED = frozenset({"nlu_fallback", "out_of_scope"})
 INFORM_INTENT = "inform"
 
@@ -169,4 +173,46 @@ class DetailsAreInform(ConfiguredComponent):
                 continue
             if any(row["entity"] in SEARCH_DETAIL_ENTITIES for row in message.get(ENTITIES) or []):
                 _force_intent(message, INFORM_INTENT)
+        return messages
+
+
+# What a message not understood still says plainly: asking for a person ("kan ik met iemand
+# van de maatschappij spreken"), a dwelling defect ("la douche fuit"), the rent ("vraag over
+# mijn huur"). Only for messages the classifier did not recognise (or took for the generic
+# housing question): a recognised intent is never overruled.
+PERSON_REQUEST = re.compile(
+    r"\b(parler|contacter|joindre|voir|rencontrer|appeler|spreken|praten|contacteren|bellen)\b"
+    r".*\b(quelqu un|personne|quelqu un de|conseill\w+|assistant\w* social\w*|humain|iemand|mens|"
+    r"persoon|medewerker|maatschappelijk werker)\b"
+    r"|\b(quelqu un|personne|iemand|mens)\b.*\b(parler|spreken|praten)\b"
+)
+TOPIC_WORDS = {
+    "rent_question": re.compile(r"\b(loyer|loyers|huur|huurprijs)\b"),
+}
+REPAIR_THINGS = frozenset(
+    {"heating", "hot_water", "water_leak", "damp", "lift", "electricity", "toilet", "windows"}
+)
+GENERIC = frozenset({"nlu_fallback", "out_of_scope", "housing_question"})
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PlainWordsFallback(ConfiguredComponent):
+    """A message not understood that asks for a person, names a dwelling defect or the
+    rent gets that intent."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if (message.get(INTENT) or {}).get("name") not in GENERIC or not isinstance(text, str):
+                continue
+            folded = fold(text)
+            if PERSON_REQUEST.search(folded):
+                _force_intent(message, HANDOFF_INTENT)
+            elif any(d.kind == "thing" and d.value in REPAIR_THINGS for d in extract_details(text)):
+                _force_intent(message, REPAIR_INTENT)
+            else:
+                for intent, words in TOPIC_WORDS.items():
+                    if words.search(folded):
+                        _force_intent(message, intent)
+                        break
         return messages

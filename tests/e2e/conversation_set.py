@@ -195,19 +195,24 @@ def _check(stage: Stage, turn: Turn, expect: dict[str, Any], sender: str) -> Non
 
 
 def _check_results(stage: Stage, turn: Turn, slots: dict[str, Any]) -> list[str]:
-    """Results where the directory has some; "nothing" only where it has none."""
+    """Results where the directory has some, each one among them; "nothing" only where
+    it has none. The directory is asked what the tracker says the search is (as the bot
+    does, an age stands for "children"/"teenagers": bot's search_parameters)."""
     if not slots.get("commune"):
         return ["a search answer without a commune"]
-    direct = stage.directory(slots)
-    names = [str(service.get("name") or "") for service in direct]
-    shown = [name for name in names if name and _has(turn.answers, [name[:40]])]
+    query = dict(slots)
+    if query.get("age") is not None and query.get("audience") in ("children", "teenagers"):
+        query["audience"] = None
+    direct = {service.get("id") for service in stage.directory(query)}
+    shown = {row.get("service_id") for row in slots.get("shown_activities") or []}
+    said = fold("\n".join(turn.answers))
+    honest = any(word in said for word in ("rien", "niets", "geen", "pas trouve"))
     if direct and not shown:
-        return [f"none of the directory's {len(direct)} matches shown (first: {names[0]!r})"]
-    if not direct:
-        said = fold("\n".join(turn.answers))
-        honest = "rien" in said or "niets" in said or "geen" in said or "pas trouve" in said
-        if not honest:
-            return ["the directory has nothing, and the answer does not say so"]
+        return [f"the directory has {len(direct)} matches, none shown"]
+    if direct and not shown <= direct and not honest:
+        return ["results shown that do not match, without saying so"]
+    if not direct and not honest:
+        return ["the directory has nothing, and the answer does not say so"]
     return []
 
 
