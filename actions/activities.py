@@ -108,6 +108,11 @@ def _refinement_words(tracker: Tracker) -> str:
     parts = [label] if label else []
     if age:
         parts.append(f"{age} {'jaar' if lang == 'nl' else 'ans'}")
+    parts += [
+        lexicon.DAY_NAMES[lang][lexicon.WEEKDAY_CODES.index(str(row.get("value")).upper())]
+        for row in tracker.latest_message.get("entities") or []
+        if row.get("entity") == "weekday" and str(row.get("value")).upper() in lexicon.WEEKDAY_CODES
+    ]
     return ", ".join(parts)
 
 

@@ -221,6 +221,8 @@ class ActionFollowTopic(Action):
             events: list[Any] = await ActionNotUnderstood().run(dispatcher, tracker, domain)
             return events
         topic = tracker.get_slot("topic") or "contact"
+        if topic == DIGITAL_HELP and guides.open_guide(tracker) is not None:
+            return list(await ActionNotUnderstood().run(dispatcher, tracker, domain))
         if topic == DIGITAL_HELP:
             return digital_help_next(dispatcher, tracker)
         return follow_topic(dispatcher, tracker, domain, topic, details)
@@ -253,7 +255,9 @@ def digital_help_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
         ]
     lang = language(tracker)
     chosen = _recent_guide(tracker)
-    events: list[EventType] = [SlotSet("topic", DIGITAL_HELP), SlotSet("in_topic", False)]
+    # in_topic is left as it is: a rule that matched on it must still match after this
+    # action, or its "then listen" is lost and Rasa's core fallback undoes the turn
+    events: list[EventType] = [SlotSet("topic", DIGITAL_HELP)]
     if chosen is not None:
         return events + guides.show_step(dispatcher, chosen, 0, lang)
     return events + guides.show_list(dispatcher, lang)

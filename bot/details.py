@@ -33,7 +33,7 @@ _TIMES = re.compile(
     re.IGNORECASE,
 )
 _FLOOR = re.compile(
-    r"\b(\d{1,2})\s*(?:e|eme|er|de|ste)?\s+(etage|verdieping)\b|\b(rez[- ]de[- ]chaussee|"
+    r"\b(\d{1,2})\s*(?:e|eme|er|de|ste)?\s+(etage|verdieping|verdiep)\b|\b(rez[- ]de[- ]chaussee|"
     r"gelijkvloers)\b",
     re.IGNORECASE,
 )
@@ -93,7 +93,7 @@ def _thing_details(words: list[str]) -> list[Detail]:
     found: list[Detail] = []
     index = 0
     while index < len(words):
-        for length in (3, 2, 1):
+        for length in (4, 3, 2, 1):
             thing = table.get(tuple(words[index : index + length]))
             if thing is not None:
                 if Detail("thing", thing) not in found:

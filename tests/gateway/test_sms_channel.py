@@ -264,6 +264,7 @@ def test_every_domain_response_renders_as_sms_within_budget(name):
                 activity_label="Cours de néerlandais",
                 commune_name="Berchem-Sainte-Agathe",
                 results="",
+                noted="le chauffage, depuis une semaine, 5e étage, Berchem-Sainte-Agathe",
                 **REMINDER_VALUES,
             ),
             "buttons": variation.get("buttons", []),
