@@ -75,7 +75,7 @@ class ValidateActivityForm(FormValidationAction):
             # "something for seniors" while we wait for the commune: the search is updated
             noted = _refinement_words(tracker)
             if noted:
-                dispatcher.utter_message(response="utter_search_updated", noted=noted)
+                dispatcher.utter_message(response="utter_details_noted", noted=noted)
             return {"commune": None}  # answered: the form asks for the commune again
         dispatcher.utter_message(response="utter_unknown_commune")
         return {"commune": None}
@@ -98,22 +98,31 @@ class ValidateActivityForm(FormValidationAction):
         return {"activity_category": category if category in lexicon.categories() else None}
 
 
+def _age_and_days(age: Any, days: list[Any], lang: str) -> list[str]:
+    """ "13 ans", "samedi": an age and days as the replies say them."""
+    said = [f"{int(float(age))} {'jaar' if lang == 'nl' else 'ans'}"] if age is not None else []
+    codes = [str(day).upper() for day in days]
+    return said + [
+        lexicon.DAY_NAMES[lang][lexicon.WEEKDAY_CODES.index(code)]
+        for code in codes
+        if code in lexicon.WEEKDAY_CODES
+    ]
+
+
 def _refinement_words(tracker: Tracker) -> str:
-    """ "pour les seniors", "13 ans": what the latest message added to the search."""
+    """ "Activités pour seniors", "13 ans", "mercredi": what the latest message added to
+    the search."""
     lang = language(tracker)
     label = what_label(
         latest_entity(tracker, "activity_category"), latest_entity(tracker, "audience"), lang
     )
-    age = latest_entity(tracker, "age")
-    parts = [label] if label else []
-    if age:
-        parts.append(f"{age} {'jaar' if lang == 'nl' else 'ans'}")
-    parts += [
-        lexicon.DAY_NAMES[lang][lexicon.WEEKDAY_CODES.index(str(row.get("value")).upper())]
+    days = [
+        row.get("value")
         for row in tracker.latest_message.get("entities") or []
-        if row.get("entity") == "weekday" and str(row.get("value")).upper() in lexicon.WEEKDAY_CODES
+        if row.get("entity") == "weekday"
     ]
-    return ", ".join(parts)
+    parts = [label] if label else []
+    return ", ".join(parts + _age_and_days(latest_entity(tracker, "age"), days, lang))
 
 
 def _refined_label(
@@ -121,13 +130,9 @@ def _refined_label(
 ) -> str:
     """ "Sport (13 ans, samedi)": the header says what the search was narrowed to (not an
     age or a day the results had to leave out)."""
-    extras = []
-    age = tracker.get_slot("age")
-    if age is not None and not other_ages:
-        extras.append(f"{int(age)} {'jaar' if lang == 'nl' else 'ans'}")
-    for code in [] if other_days or other_ages else tracker.get_slot("weekday") or []:
-        if str(code).upper() in lexicon.WEEKDAY_CODES:
-            extras.append(lexicon.DAY_NAMES[lang][lexicon.WEEKDAY_CODES.index(str(code).upper())])
+    age = None if other_ages else tracker.get_slot("age")
+    days = [] if other_days or other_ages else tracker.get_slot("weekday") or []
+    extras = _age_and_days(age, days, lang)
     return f"{label} ({', '.join(extras)})" if extras else label
 
 

@@ -10,7 +10,6 @@ to action_follow_topic instead of the activity search or the fallback."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -24,30 +23,22 @@ from actions.tracker_utils import language, latest_entity, latest_intent, respon
 from bot.details import Detail, as_slot_values, extract_details, from_slot_values, said_back
 from bot.lexicon.folding import fold, folded_words
 
-# Tenant questions: general guidance, then the offer of a person.
-QUESTION_TOPICS = {
-    "report_repair": "repair",
-    "rent_question": "rent",
-    "payment_difficulty": "payment",
-    "housing_transfer": "transfer",
-    "housing_application": "application",
-    "income_documents": "documents",
-    "neighbour_conflict": "neighbours",
-    "tenant_participation": "participation",
-    "contact_landlord": "contact",
+# Tenant questions: intent -> (topic, its general guidance). The guidance comes first,
+# then the offer of a person. Responses named in full: scripts/validate_data.py finds them.
+QUESTIONS = {
+    "report_repair": ("repair", "utter_report_repair"),
+    "rent_question": ("rent", "utter_rent_question"),
+    "payment_difficulty": ("payment", "utter_payment_difficulty"),
+    "housing_transfer": ("transfer", "utter_housing_transfer"),
+    "housing_application": ("application", "utter_housing_application"),
+    "income_documents": ("documents", "utter_income_documents"),
+    "neighbour_conflict": ("neighbours", "utter_neighbour_conflict"),
+    "tenant_participation": ("participation", "utter_tenant_participation"),
+    "contact_landlord": ("contact", "utter_contact_landlord"),
 }
-# Each question's general guidance (named in full: scripts/validate_data.py looks for them).
-GUIDANCE = {
-    "report_repair": "utter_report_repair",
-    "rent_question": "utter_rent_question",
-    "payment_difficulty": "utter_payment_difficulty",
-    "housing_transfer": "utter_housing_transfer",
-    "housing_application": "utter_housing_application",
-    "income_documents": "utter_income_documents",
-    "neighbour_conflict": "utter_neighbour_conflict",
-    "tenant_participation": "utter_tenant_participation",
-    "contact_landlord": "utter_contact_landlord",
-}
+QUESTION_TOPICS = frozenset(topic for topic, _ in QUESTIONS.values())
+DIGITAL_HELP = "digital_help"
+SCHOOL = "school"
 # Other flows: the topic they start (they end a tenant question). "More" is not one of
 # them: during a question, "et après ?" / "hoe nu verder?" continue it.
 FLOW_TOPICS = {
@@ -101,7 +92,7 @@ def continues_question(tracker: Tracker) -> bool:
     """ "Comment ?", "en dan?" while a tenant question is the subject."""
     return bool(
         tracker.get_slot("in_topic")
-        and tracker.get_slot("topic") in QUESTION_TOPICS.values()
+        and tracker.get_slot("topic") in QUESTION_TOPICS
         and is_continuation(tracker.latest_message.get("text") or "")
     )
 
@@ -180,7 +171,7 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = latest_intent(tracker) or ""
-        topic = QUESTION_TOPICS.get(intent, "contact")
+        topic, guidance = QUESTIONS.get(intent, QUESTIONS["contact_landlord"])
         current = str(tracker.get_slot("topic") or "")
         about_results = answer_about_results(dispatcher, tracker)
         if about_results is not None:  # "je peux l'inscrire ?" under search results
@@ -190,9 +181,9 @@ class ActionAnswerQuestion(Action):
         details = details_of(tracker)
         related = any({current, topic} <= group for group in RELATED_TOPICS)
         same = current == topic or related or intent_is_weak(tracker)
-        if tracker.get_slot("in_topic") and current in QUESTION_TOPICS.values() and same:
+        if tracker.get_slot("in_topic") and current in QUESTION_TOPICS and same:
             return follow_topic(dispatcher, tracker, domain, current, details)
-        dispatcher.utter_message(response=GUIDANCE.get(intent, "utter_contact_landlord"))
+        dispatcher.utter_message(response=guidance)
         dispatcher.utter_message(response="utter_offer_handoff")
         return [
             SlotSet("topic", topic),
@@ -217,18 +208,16 @@ class ActionFollowTopic(Action):
         text = tracker.latest_message.get("text") or ""
         details = details_of(tracker)
         understood = latest_intent(tracker) == "inform" or details or is_continuation(text)
-        if not understood and len(folded_words(text)) < MIN_STORY_WORDS:
-            events: list[Any] = await ActionNotUnderstood().run(dispatcher, tracker, domain)
-            return events
         topic = tracker.get_slot("topic") or "contact"
-        if topic == DIGITAL_HELP and guides.open_guide(tracker) is not None:
+        too_short = not understood and len(folded_words(text)) < MIN_STORY_WORDS
+        in_a_guide = topic == DIGITAL_HELP and guides.open_guide(tracker) is not None
+        if too_short or in_a_guide:
             return list(await ActionNotUnderstood().run(dispatcher, tracker, domain))
         if topic == DIGITAL_HELP:
             return digital_help_next(dispatcher, tracker)
         return follow_topic(dispatcher, tracker, domain, topic, details)
 
 
-DIGITAL_HELP = "digital_help"
 RECENT_MESSAGES = 3
 
 
@@ -299,9 +288,6 @@ class ActionSchoolSupport(Action):
             ]
         dispatcher.utter_message(response="utter_school_support")
         return [SlotSet("topic", SCHOOL), SlotSet("in_topic", False)]
-
-
-SCHOOL = "school"
 
 
 class ActionDigitalHelp(Action):

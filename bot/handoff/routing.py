@@ -53,13 +53,20 @@ def closed_notices(
 ) -> dict[str, str]:
     """The out-of-hours notice in each language if the service is closed and the tenant
     was not told yet in this waiting period (then it counts as told); else nothing."""
+    notices = _due_notices(session, handoff, languages)
+    if notices:
+        handoff.closed_notice_at = utcnow()
+    return notices
+
+
+def _due_notices(session: Session, handoff: Handoff, languages: tuple[str, ...]) -> dict[str, str]:
+    """The notice in each language if it is due (closed, not told in this waiting
+    period), without counting it as told."""
     if handoff.status != "waiting" or handoff.closed_notice_at is not None:
         return {}
     company = session.get_one(HousingCompany, handoff.company_id)
     now = datetime.now(timezone.utc)
     notices = {language: out_of_hours_text(company, language, now) for language in languages}
-    if any(notices.values()):
-        handoff.closed_notice_at = utcnow()
     return {language: notice for language, notice in notices.items() if notice}
 
 
@@ -81,10 +88,7 @@ def _route(session: Session, contact_id: int, body: str, language: str) -> Route
     if handoff.status != "waiting":  # a caseworker holds it: for their eyes only
         store.add_entry(session, handoff.id, "tenant", body)
         return Routed(handoff.id, [])
-    notice = None
-    if handoff.closed_notice_at is None:  # read only: recorded with the turn
-        company = session.get_one(HousingCompany, handoff.company_id)
-        notice = out_of_hours_text(company, language, datetime.now(timezone.utc))
+    notice = _due_notices(session, handoff, (language,)).get(language)  # told with the turn
     note = [text("still_in_queue", language)] + ([notice] if notice else [])
     return Routed(handoff.id, note, bot_answers=True, closed_notice_said=notice is not None)
 

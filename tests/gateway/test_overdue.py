@@ -61,7 +61,10 @@ def test_a_request_nobody_took_in_time_is_told_once_and_marked_for_supervisors(t
         with desk.sessions() as session:
             handoff = session.get_one(Handoff, late)
             assert handoff.status == "waiting" and handoff.overdue_at is not None
-            assert session.scalar(select(AuditEvent.action).where(AuditEvent.handoff_id == late))
+            audited = session.scalars(
+                select(AuditEvent.action).where(AuditEvent.handoff_id == late)
+            ).all()
+            assert audited == ["overdue"]
             notes = session.scalars(
                 select(HandoffEntry.author).where(HandoffEntry.handoff_id == late)
             ).all()
