@@ -3,6 +3,7 @@ DATABASE_URL. The schema is owned by Alembic (bot/gateway/migrations)."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any, cast
@@ -22,15 +23,32 @@ class Base(DeclarativeBase):
     """Base of the gateway's ORM models (the directory, contacts, handoffs...)."""
 
 
+class DatabaseOnEventLoop(RuntimeError):
+    """Database work must run in a thread (UnitOfWork.run, run_in_threadpool), never on
+    the event loop: a wait for a lock there stops every request, the lock holder's too."""
+
+
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if url.database not in (None, "", ":memory:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
-    _use_real_sqlite_transactions(engine)
+        engine = create_engine(url, pool_pre_ping=True)
+    else:
+        if url.database not in (None, "", ":memory:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        _use_real_sqlite_transactions(engine)
+    _never_on_the_event_loop(engine)
     return engine
+
+
+def _never_on_the_event_loop(engine: Engine) -> None:
+    @event.listens_for(engine, "checkout")
+    def _checkout(*_: object) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # a worker thread, or a program without an event loop
+        raise DatabaseOnEventLoop("database work on the event loop: run it in a thread")
 
 
 def _use_real_sqlite_transactions(engine: Engine) -> None:

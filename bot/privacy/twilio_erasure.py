@@ -13,14 +13,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from bot.core.clock import utcnow
 from bot.privacy.models import TwilioErasure
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 100
@@ -82,9 +87,10 @@ def failed(session: Session, erasure_id: int, error: str) -> None:
 
 
 async def erase_due(sessions: sessionmaker[Session], eraser: TwilioLogEraser) -> int:
-    """One pass over the due erasures; how many numbers are now clear at Twilio."""
-    with sessions() as session:
-        todo = due(session)
+    """One pass over the due erasures; how many numbers are now clear at Twilio. The
+    database work runs in a thread: on the event loop, a wait for the write lock would
+    stop every request, including the one holding the lock."""
+    todo = await run_in_threadpool(_in_session, sessions, due)
     cleared = 0
     for erasure_id, address in todo:
         try:
@@ -93,16 +99,20 @@ async def erase_due(sessions: sessionmaker[Session], eraser: TwilioLogEraser) ->
             # the error's kind and status only: its text could name the number
             status = getattr(getattr(error, "response", None), "status_code", "")
             log.warning("twilio erasure %d: %s %s", erasure_id, type(error).__name__, status)
-            with sessions() as session:
-                failed(session, erasure_id, f"{type(error).__name__} {status}")
-                session.commit()
+            reason = f"{type(error).__name__} {status}"
+            await run_in_threadpool(_in_session, sessions, failed, erasure_id, reason)
             continue
-        with sessions() as session:
-            done(session, erasure_id)
-            session.commit()
+        await run_in_threadpool(_in_session, sessions, done, erasure_id)
         log.info("twilio erasure %d: %d messages deleted at Twilio", erasure_id, deleted)
         cleared += 1
     return cleared
+
+
+def _in_session(sessions: sessionmaker[Session], work: Callable[..., T], *args: Any) -> T:
+    with sessions() as session:
+        result = work(session, *args)
+        session.commit()
+        return result
 
 
 class TwilioErasureWorker:

@@ -78,12 +78,27 @@ def waiting(sessions: sessionmaker[Session]) -> int:
     return sum(1 for row in rows(sessions) if row.status in ("pending", "sending"))
 
 
+def expire_lease(sessions: sessionmaker[Session], outbox_id: int) -> None:
+    """As if the lease's time had passed (its worker died)."""
+    with sessions() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(lease_until=utcnow() - timedelta(seconds=1))
+        )
+        session.commit()
+
+
+# The scenarios below run the worker on an event loop, as the gateway does; their own
+# database reads run in a thread, as the gateway's must (bot/core/db.py refuses otherwise).
+
+
 async def drain_until_idle(
     worker: OutboxWorker, sessions: sessionmaker[Session], seconds: float = 20
 ) -> None:
     """Drain as the worker's loop does, until no message waits (retries included)."""
     deadline = time.monotonic() + seconds
-    while waiting(sessions):
+    while await asyncio.to_thread(waiting, sessions):
         assert time.monotonic() < deadline, [(r.id, r.status) for r in rows(sessions)]
         if not await worker.drain_once():
             await asyncio.sleep(0.02)
@@ -106,18 +121,14 @@ def test_a_message_left_sending_by_a_dead_worker_is_sent_once_by_another_before_
         sender = twilio_sender(twilio)
         try:
             dead = OutboxWorker(sessions, {"sms": sender}, lease_seconds=60)
-            (claimed,) = dead._claim_due()  # claimed, then killed before sending
+            (claimed,) = await asyncio.to_thread(
+                dead._claim_due
+            )  # claimed, then killed before sending
             assert claimed.outbox_id == first
             alive = OutboxWorker(sessions, {"sms": sender}, lease_seconds=60)
             assert await alive.drain_once() == 0  # the lease holds: nothing, not even "deux"
             assert twilio.sent() == []
-            with sessions() as session:
-                session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == first)
-                    .values(lease_until=utcnow() - timedelta(seconds=1))
-                )
-                session.commit()
+            await asyncio.to_thread(expire_lease, sessions, first)
             await drain_until_idle(alive, sessions)
         finally:
             await sender.close()
@@ -139,19 +150,13 @@ def test_a_message_twilio_accepted_before_its_worker_died_is_not_sent_again(sess
         sender = twilio_sender(twilio)
         try:
             dead = OutboxWorker(sessions, {"sms": sender}, lease_seconds=60)
-            (claimed,) = dead._claim_due()
+            (claimed,) = await asyncio.to_thread(dead._claim_due)
             sid = await sender.send(claimed)  # Twilio has it; the worker dies before recording
-            with sessions() as session:
-                session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == first)
-                    .values(lease_until=utcnow() - timedelta(seconds=1))
-                )
-                session.commit()
+            await asyncio.to_thread(expire_lease, sessions, first)
             alive = OutboxWorker(sessions, {"sms": sender}, lease_seconds=60)
             await drain_until_idle(alive, sessions)
-            with sessions() as session:
-                assert session.get_one(OutboxMessage, first).provider_id == sid
+            (row, _) = await asyncio.to_thread(rows, sessions)
+            assert row.provider_id == sid
         finally:
             await sender.close()
 
@@ -170,15 +175,12 @@ def test_a_worker_that_dies_on_every_attempt_fails_the_message_and_frees_the_con
         sender = twilio_sender(twilio)
         try:
             for _ in range(MAX_ATTEMPTS):
-                (claimed,) = OutboxWorker(sessions, {"sms": sender})._claim_due()
+                (claimed,) = await asyncio.to_thread(
+                    OutboxWorker(sessions, {"sms": sender})._claim_due
+                )
                 assert claimed.outbox_id == first
-                with sessions() as session:  # ... and each time the worker is killed
-                    session.execute(
-                        update(OutboxMessage)
-                        .where(OutboxMessage.id == first)
-                        .values(lease_until=utcnow() - timedelta(seconds=1))
-                    )
-                    session.commit()
+                # ... and each time the worker is killed
+                await asyncio.to_thread(expire_lease, sessions, first)
             await drain_until_idle(OutboxWorker(sessions, {"sms": sender}), sessions)
         finally:
             await sender.close()
@@ -212,7 +214,7 @@ def test_a_database_error_while_recording_the_outcome_is_recorded_later_not_rese
         monkeypatch.setattr(worker_, "_finish_outcome", finish)
         try:
             assert await worker_.drain_once() == 1
-            (row,) = rows(sessions)
+            (row,) = await asyncio.to_thread(rows, sessions)
             assert row.status == "sending" and row.lease_until is not None  # under its lease
             database_down = False
             assert await worker_.drain_once() == 0  # records the kept outcome first
@@ -270,7 +272,7 @@ def test_two_workers_racing_on_postgresql_send_each_message_once_in_order(postgr
             try:
                 barrier.wait()
                 deadline = time.monotonic() + 60
-                while waiting(factory) and time.monotonic() < deadline:
+                while await asyncio.to_thread(waiting, factory) and time.monotonic() < deadline:
                     drained.append(await worker_.drain_once())
             finally:
                 await sender.close()
@@ -327,10 +329,10 @@ def test_an_untranslated_sender_exception_is_retried_then_fails_never_stuck(
         worker_ = OutboxWorker(sessions, {"sms": sender})
         try:
             deadline = time.monotonic() + 20
-            while waiting(sessions):
+            while await asyncio.to_thread(waiting, sessions):
                 assert time.monotonic() < deadline
                 if await worker_.drain_once():
-                    statuses.append(rows(sessions)[0].status)
+                    statuses.append((await asyncio.to_thread(rows, sessions))[0].status)
                 await asyncio.sleep(0.01)
         finally:
             await sender.real.close()
