@@ -28,11 +28,7 @@ def main(argv: list[str] | None = None) -> int:
             dry_run=args.dry_run,
             signal_weeks=settings.retention_signal_weeks,
             event_broker_url=settings.sql_event_broker_url,
-        )
-        if args.dry_run:
-            session.rollback()
-        else:
-            session.commit()
+        )  # committed (rolled back for a dry run) by purge itself
     verb = "would delete" if args.dry_run else "deleted"
     print(
         f"{verb}: {purged.handoffs} closed handoffs, {purged.outbox} outbox messages, "

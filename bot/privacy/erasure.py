@@ -91,8 +91,12 @@ async def erase_if_requested(
     either; a stored one is carried out after the next turn."""
     if not await work.run(erasure_requested, contact_id):
         return None
+    # Rasa's store first, with no gateway transaction open: a transaction that waits on
+    # another database holds up every tenant's message. What the turn wrote so far is
+    # committed; the request stays stored until the gateway's records are gone too.
+    await work.commit()
     store = services.settings.rasa_tracker_store_url
-    events = await run_in_threadpool(erase_rasa_events, store, sender_id)
+    events = await work.outside(run_in_threadpool(erase_rasa_events, store, sender_id))
     handoffs = await work.run(erase_gateway_records, contact_id)
     signals = await work.run(erase_signals, sender_id)
     log.info(

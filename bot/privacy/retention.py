@@ -193,25 +193,27 @@ def purge(
     signal_weeks: int = 104,
     event_broker_url: str | None = None,
 ) -> Purged:
-    """One retention run; the caller commits (or rolls back for a dry run)."""
+    """One retention run. The gateway's rows go first, in one transaction that ends here
+    (committed, or rolled back for a dry run); only then are Rasa's tracker store and the
+    event broker purged. A gateway transaction must never wait on another database: Rasa
+    writes to its store all the time, and every tenant message needs the gateway's."""
     now = now or datetime.now(timezone.utc)
+    bot_cutoff = now - timedelta(days=bot_days)
     keep = kept_senders(session, now - timedelta(days=handoff_days))
     handoffs, outbox, menus, inbound, contacts = purge_gateway(session, now, bot_days, handoff_days)
-    events = purge_rasa(tracker_store_url, now - timedelta(days=bot_days), keep, dry_run)
     reminders = rowcount(
         session.execute(
-            delete(Reminder).where(
-                Reminder.status != PENDING, Reminder.done_at < now - timedelta(days=bot_days)
-            )
+            delete(Reminder).where(Reminder.status != PENDING, Reminder.done_at < bot_cutoff)
         )
     )
     signals = purge_signals(session, signal_weeks, now)
     staff_sessions, login_failures = purge_console_sign_in(session, now)
-    broker = (
-        purge_broker_events(event_broker_url, now - timedelta(days=bot_days), dry_run)
-        if event_broker_url
-        else 0
-    )
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    events = purge_rasa(tracker_store_url, bot_cutoff, keep, dry_run)
+    broker = purge_broker_events(event_broker_url, bot_cutoff, dry_run) if event_broker_url else 0
     return Purged(
         handoffs,
         outbox,

@@ -8,6 +8,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -222,3 +224,39 @@ def test_a_broker_rasa_has_not_written_to_yet_is_no_error(sessions, tmp_path):
             event_broker_url=f"sqlite:///{tmp_path / 'empty.db'}",
         )
     assert purged.broker_events == 0
+
+
+def test_a_busy_rasa_store_never_keeps_the_gateway_waiting(sessions, tmp_path):
+    """Rasa writes to its tracker store all the time. While the retention run waits for
+    that store, tenant messages must still get the gateway's database: its part of the
+    run is committed before another store is touched."""
+    store = rasa_store(tmp_path / "tracker.db")
+    rasa_busy = sqlite3.connect(tmp_path / "tracker.db", isolation_level=None)
+    rasa_busy.execute("BEGIN EXCLUSIVE")  # Rasa in the middle of saving a turn
+    with sessions() as session:
+        session.add(HousingCompany(id="c", name="C", office_hours={}, holidays=[], sites=[]))
+        session.add(contact(session, "+2", NOW - 400 * DAY))
+        session.commit()
+    gateway_db = sessions.kw["bind"].url.database
+    outcome: list[BaseException | None] = []
+
+    def retention() -> None:
+        with sessions() as session:
+            try:
+                purge(session, store, 30, 365, now=NOW)
+                outcome.append(None)
+            except BaseException as error:  # the locked store: this run fails, next one works
+                outcome.append(error)
+
+    run = threading.Thread(target=retention)
+    run.start()
+    time.sleep(1.0)  # the run is now waiting for Rasa's store
+    assert run.is_alive()
+    tenant = sqlite3.connect(gateway_db, timeout=0.5, isolation_level=None)
+    tenant.execute("BEGIN IMMEDIATE")  # a tenant message's unit of work gets the write lock
+    tenant.execute("ROLLBACK")
+    rasa_busy.execute("ROLLBACK")
+    run.join(timeout=30)
+    assert outcome == [None]
+    with sessions() as session:  # the idle contact is gone (the gateway part was committed)
+        assert session.scalar(select(func.count()).select_from(Contact)) == 0
