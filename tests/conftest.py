@@ -5,6 +5,8 @@ the session's one real Rasa server and action server (`assistant`)."""
 
 from __future__ import annotations
 
+import re
+import sys
 import uuid
 from pathlib import Path
 
@@ -41,16 +43,45 @@ def fake_telegram() -> FakeTelegram:
     server.stop()
 
 
+# The session's service logs (gateway, Rasa, action server): when a test fails, what they
+# reported goes to the very end of the output, where CI's excerpt shows it.
+SERVICE_LOG_DIRECTORIES: list[Path] = []
+REPORTED = re.compile(r"WARNING|ERROR|Error|Traceback|locked|Timeout")
+_FAILED = {"exit_status": 0}
+
+
 @pytest.fixture(scope="session")
 def gateway_directory(tmp_path_factory) -> Path:
     """Where the test gateway keeps its SQLite database (gateway.db) and log."""
-    return tmp_path_factory.mktemp("gateway")
+    directory = tmp_path_factory.mktemp("gateway")
+    SERVICE_LOG_DIRECTORIES.append(directory)
+    return directory
 
 
 @pytest.fixture(scope="session")
 def rasa_directory(tmp_path_factory) -> Path:
-    """Where the end-to-end Rasa keeps its SQL tracker store (tracker.db)."""
-    return tmp_path_factory.mktemp("rasa")
+    """Where the end-to-end Rasa keeps its SQL tracker store (tracker.db) and its log and
+    the action server's."""
+    directory = tmp_path_factory.mktemp("rasa")
+    SERVICE_LOG_DIRECTORIES.append(directory)
+    return directory
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    _FAILED["exit_status"] = int(exitstatus)
+
+
+def pytest_unconfigure(config) -> None:
+    """After the summary: the last problems each service logged, if a test failed."""
+    if _FAILED["exit_status"] == 0:
+        return
+    for directory in SERVICE_LOG_DIRECTORIES:
+        for log in sorted(directory.glob("*.log")):
+            lines = log.read_text(errors="replace").splitlines()
+            reported = [line[:240] for line in lines if REPORTED.search(line)][-12:]
+            if reported:
+                sys.stdout.write(f"\n--- {log.name}: last problems of {len(lines)} lines ---\n")
+                sys.stdout.write("\n".join(reported) + "\n")
 
 
 # The sample housing companies, and one whose social service is never open: its number
@@ -82,6 +113,8 @@ def gateway_url(gateway_directory, rasa_directory, rasa_port, fake_twilio, fake_
         "TELEGRAM_API_URL": f"{fake_telegram.url}/bot",
         "PUBLIC_URL": PUBLIC_URL,
         "RASA_TRACKER_STORE_URL": f"sqlite:///{rasa_directory / 'tracker.db'}",
+        # the retention job purges the same stores as in production
+        "RASA_EVENT_BROKER_URL": f"sqlite:///{rasa_directory / 'events.db'}",
         # The SAMPLE directory's dates are fixed: searches run on a day they cover, so no
         # test depends on the calendar.
         "DIRECTORY_CLOCK": SAMPLE_DAY,

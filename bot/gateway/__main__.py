@@ -14,6 +14,7 @@ import tempfile
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from bot.core.log_config import gateway_log_config
 from bot.core.schema import require_current_schema
 from bot.core.settings import Settings, get_settings
 from bot.gateway.migrate import migrate
@@ -28,9 +29,13 @@ def serve(settings: Settings) -> None:
         host=settings.gateway_host,
         port=settings.gateway_port,
         workers=settings.gateway_workers,
+        log_config=gateway_log_config(settings.gateway_log_level),
     )
     private = uvicorn.Config(
-        "bot.gateway.app:create_app", host=settings.internal_host, port=settings.internal_port
+        "bot.gateway.app:create_app",
+        host=settings.internal_host,
+        port=settings.internal_port,
+        log_config=gateway_log_config(settings.gateway_log_level),
     )
     sockets = [config.bind_socket(), private.bind_socket()]
     if settings.gateway_workers > 1:
