@@ -10,6 +10,7 @@ to action_follow_topic instead of the activity search or the fallback."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -20,6 +21,7 @@ from actions import guides
 from actions.fallback import ActionNotUnderstood
 from actions.results_questions import answer_about_results
 from actions.tracker_utils import language, latest_entity, latest_intent, response_text
+from bot.circumstances import tells_household_situation
 from bot.details import Detail, as_slot_values, extract_details, from_slot_values, said_back
 from bot.lexicon.folding import fold, folded_words
 
@@ -101,6 +103,17 @@ def intent_is_weak(tracker: Tracker) -> bool:
     return _confidence(tracker) < KEEP_TOPIC_BELOW
 
 
+def tells_more_of_question(slots: dict[str, Any], text: str) -> bool:
+    """During a tenant question, the household's situation told without a new request is
+    more of that question, whatever the classifier makes of it ("mijn man is ziek" during
+    a payment question is no loneliness)."""
+    return bool(
+        slots.get("in_topic")
+        and slots.get("topic") in QUESTION_TOPICS
+        and tells_household_situation(text)
+    )
+
+
 def details_of(tracker: Tracker) -> list[Detail]:
     """The details in the latest message, with a commune named in it."""
     details = extract_details(tracker.latest_message.get("text") or "")
@@ -156,6 +169,10 @@ def follow_topic(
     ]
 
 
+def _text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
 def _confidence(tracker: Tracker) -> float:
     return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
 
@@ -180,7 +197,8 @@ class ActionAnswerQuestion(Action):
             return follow_topic(dispatcher, tracker, domain, current, [])
         details = details_of(tracker)
         related = any({current, topic} <= group for group in RELATED_TOPICS)
-        same = current == topic or related or intent_is_weak(tracker)
+        told = tells_more_of_question(tracker.current_slot_values(), _text(tracker))
+        same = current == topic or related or intent_is_weak(tracker) or told
         if tracker.get_slot("in_topic") and current in QUESTION_TOPICS and same:
             return follow_topic(dispatcher, tracker, domain, current, details)
         dispatcher.utter_message(response=guidance)

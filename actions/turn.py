@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.guides import GUIDE_SLOTS, closed
 from actions.language_rules import TurnLanguage, is_unsupported_language, next_language
-from actions.topics import FLOW_TOPICS
+from actions.topics import FLOW_TOPICS, tells_more_of_question
 from actions.tracker_utils import (
     language,
     latest_entity,
@@ -63,7 +63,10 @@ class ActionTrackTurn(Action):
             words=tuple(folded_words(message.get("text") or "")),
         )
         events: list[EventType] = [SlotSet("language", next_language(turn))]
-        if intent in FLOW_TOPICS:  # another flow: the tenant question is no longer the subject
+        text = str(message.get("text") or "")
+        if intent == "loneliness" and tells_more_of_question(tracker.current_slot_values(), text):
+            pass  # "mijn man is ziek": more of the question (rules: action_answer_question)
+        elif intent in FLOW_TOPICS:  # another flow: the tenant question is no longer the subject
             events += [SlotSet("topic", FLOW_TOPICS[intent]), SlotSet("in_topic", False)]
         elif intent == "inform" and not tracker.get_slot("in_topic"):  # "Jette": a search
             events.append(SlotSet("topic", "search"))

@@ -101,6 +101,12 @@ def relatives() -> tuple[str, ...]:
 
 
 @cache
+def circumstances() -> dict[str, tuple[str, ...]]:
+    """Household phrases, and the words that make a message a request of its own."""
+    return {key: tuple(words) for key, words in _load("circumstances.yml").items()}
+
+
+@cache
 def weekdays() -> dict[str, tuple[str, ...]]:
     return {key: tuple(words) for key, words in _load("weekdays.yml").items()}
 
