@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry and crash reports would send data out (and there is no internet here).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-conversations bench-load lint lint-ruff typecheck lint-imports audit clean
+.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-conversations bench-crisis bench-load lint lint-ruff typecheck lint-imports audit clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -165,7 +165,7 @@ test: system-packages services $(MODEL) lint validate test-gateway | var
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-stories
 
-bench: bench-directory bench-channels bench-conversations $(RASA_VENV)/.installed
+bench: bench-directory bench-channels bench-conversations bench-crisis $(RASA_VENV)/.installed
 	$(PY) -m benchmarks.run
 
 # The multi-turn conversation set end to end (a few minutes): the main set, which `make test`
@@ -174,6 +174,11 @@ bench-conversations: $(MODEL) $(GATEWAY_VENV)/.installed | var
 	$(PY) -m pytest tests/e2e/test_conversation_set.py -q -p no:cacheprovider; \
 	  CONVERSATION_SET=blind $(PY) -m pytest tests/e2e/test_conversation_set.py -q \
 	    -p no:cacheprovider; $(PY) -m benchmarks.conversations
+
+# The safety layer on the frozen crisis set (tests/data/crisis/): recall, the right line and
+# false alarms per language and situation, on its tuning and test halves (a minute).
+bench-crisis: $(MODEL) | var
+	$(PY) -m benchmarks.crisis
 
 # What the gateway adds on SMS, against direct calls to Rasa (a few minutes).
 bench-channels: $(MODEL) $(GATEWAY_VENV)/.installed

@@ -1,0 +1,171 @@
+"""`make bench-crisis`: the safety layer on the frozen crisis set (tests/data/crisis/,
+issue 19). For each language and situation: recall (the message raises urgent_help), the
+rate of the right situation's line (the danger category the safety message is chosen by),
+and false alarms on the near-misses; each for the deterministic phrases alone and for the
+full NLU pipeline (phrases plus the classifier's alarm), on the tuning half and on the
+test half separately (the halves are fixed by a hash of the text: nothing is chosen).
+
+Tuning (thresholds, phrases) may look at the tuning half only; the test half is only
+reported. Writes var/results/crisis.json and var/results/crisis.md."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.safety import detect_danger
+
+ROOT = Path(__file__).resolve().parents[1]
+CRISIS = ROOT / "tests" / "data" / "crisis"
+MODEL = ROOT / "models" / "tenant-assistant.tar.gz"
+OUT = ROOT / "var" / "results"
+LANGUAGES = ("fr", "nl")
+URGENT = "urgent_help"
+# The set's situations and the safety layer's categories (bot/safety.py) that choose the
+# right line; a child left alone has no line of its own: the general safety message.
+CATEGORY_OF = {
+    "suicide": "suicide",
+    "violence": "violence",
+    "medical": "medical",
+    "fire": "fire",
+    "gas": "gas",
+    "co": "co",
+    "poison": "poison",
+    "child_alone": "other",
+    "other": "other",
+}
+
+
+def half(text: str) -> str:
+    """'tuning' or 'test', fixed by the text's hash (about half each)."""
+    return "tuning" if hashlib.sha256(text.encode()).digest()[0] % 2 == 0 else "test"
+
+
+def load(language: str) -> list[dict[str, Any]]:
+    messages = yaml.safe_load((CRISIS / f"{language}.yml").read_text(encoding="utf-8"))
+    return [
+        {**message, "language": language, "half": half(message["text"])}
+        for message in messages["messages"]
+    ]
+
+
+def danger_category(parsed: dict[str, Any]) -> str | None:
+    """The category the pipeline's urgent_help carries, None when it raised no alarm."""
+    if (parsed.get("intent") or {}).get("name") != URGENT:
+        return None
+    for entity in parsed.get("entities") or []:
+        if entity.get("entity") == "danger":
+            return str(entity.get("value"))
+    return "other"
+
+
+async def judge(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no line per parsed message
+    agent = Agent.load(str(MODEL))
+    judged = []
+    for message in messages:
+        phrase = detect_danger(message["text"])
+        parsed = await agent.parse_message(message["text"])
+        judged.append(
+            {
+                **message,
+                "phrases": phrase.category if phrase else None,
+                "pipeline": danger_category(parsed),
+            }
+        )
+    return judged
+
+
+def rates(rows: list[dict[str, Any]], layer: str) -> dict[str, Any]:
+    danger = [row for row in rows if row["danger"]]
+    calm = [row for row in rows if not row["danger"]]
+    caught = [row for row in danger if row[layer] is not None]
+    right = [row for row in caught if row[layer] == CATEGORY_OF[row["situation"]]]
+    alarms = [row for row in calm if row[layer] is not None]
+    wrong = [row for row in caught if row[layer] != CATEGORY_OF[row["situation"]]]
+    return {
+        "danger": len(danger),
+        "recall": len(caught) / len(danger) if danger else None,
+        "right_line": len(right) / len(danger) if danger else None,
+        # of the alarms with another situation's line, those with the general line
+        "wrong_line_general": (
+            sum(row[layer] == "other" for row in wrong) / len(wrong) if wrong else None
+        ),
+        "near_misses": len(calm),
+        "false_alarms": len(alarms) / len(calm) if calm else None,
+        "missed": [row["text"] for row in danger if row[layer] is None],
+    }
+
+
+def summarise(judged: list[dict[str, Any]]) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for part in ("tuning", "test"):
+        rows = [row for row in judged if row["half"] == part]
+        for language in LANGUAGES:
+            mine = [row for row in rows if row["language"] == language]
+            for layer in ("phrases", "pipeline"):
+                results[f"{part}/{language}/{layer}"] = rates(mine, layer)
+            by_situation: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for row in mine:
+                key = row["situation"] if row["danger"] else row.get("near_miss_of", "other")
+                by_situation[key].append(row)
+            results[f"{part}/{language}/situations"] = {
+                situation: rates(group, "pipeline")
+                for situation, group in sorted(by_situation.items())
+            }
+    return results
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [
+        "| half | language | layer | danger | recall | right line | near-misses | false alarms |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for part in ("test", "tuning"):
+        for language in LANGUAGES:
+            for layer in ("phrases", "pipeline"):
+                row = results[f"{part}/{language}/{layer}"]
+                lines.append(
+                    f"| {part} | {language} | {layer} | {row['danger']} | "
+                    f"{percent(row['recall'])} | {percent(row['right_line'])} | "
+                    f"{row['near_misses']} | {percent(row['false_alarms'])} |"
+                )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if not MODEL.exists():
+        print(f"{MODEL} is missing: run `make train`", file=sys.stderr)
+        return 1
+    messages = [message for language in LANGUAGES for message in load(language)]
+    judged = asyncio.run(judge(messages))
+    results = summarise(judged)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "crisis.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    markdown = (
+        "Generated by `make bench-crisis` (benchmarks/crisis.py) from tests/data/crisis/.\n\n"
+        + table(results)
+        + "\n"
+    )
+    (OUT / "crisis.md").write_text(markdown, encoding="utf-8")
+    print(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
