@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry and crash reports would send data out (and there is no internet here).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-conversations bench-crisis bench-load lint lint-ruff typecheck lint-imports audit clean
+.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-conversations bench-crisis bench-overlap bench-blind bench-load lint lint-ruff typecheck lint-imports audit clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -165,7 +165,7 @@ test: system-packages services $(MODEL) lint validate test-gateway | var
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-stories
 
-bench: bench-directory bench-channels bench-conversations bench-crisis $(RASA_VENV)/.installed
+bench: bench-directory bench-channels bench-conversations bench-crisis bench-overlap bench-blind $(RASA_VENV)/.installed
 	$(PY) -m benchmarks.run
 
 # The multi-turn conversation set end to end (a few minutes): the main set, which `make test`
@@ -179,6 +179,16 @@ bench-conversations: $(MODEL) $(GATEWAY_VENV)/.installed | var
 # false alarms per language and situation, on its tuning and test halves (a minute).
 bench-crisis: $(MODEL) | var
 	$(PY) -m benchmarks.crisis
+
+# How much of each blind set is the same as or near a training example (seconds).
+bench-overlap: $(RASA_VENV)/.installed | var
+	$(PY) -m benchmarks.blind_overlap
+
+# The blind set v2 without those: the classifier alone and the whole NLU pipeline, trained
+# here on all the data, with 95% intervals (about two minutes; BLIND_ARGS=--rasa-default
+# adds Rasa's default pipeline, about 40 minutes more).
+bench-blind: $(RASA_VENV)/.installed | var
+	$(PY) -m benchmarks.blind_v2 $(BLIND_ARGS)
 
 # What the gateway adds on SMS, against direct calls to Rasa (a few minutes).
 bench-channels: $(MODEL) $(GATEWAY_VENV)/.installed

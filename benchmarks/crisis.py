@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CRISIS = ROOT / "tests" / "data" / "crisis"
 MODEL = ROOT / "models" / "tenant-assistant.tar.gz"
 OUT = ROOT / "var" / "results"
+# The table the README shows, committed (tests/unit/test_readme_figures.py compares them)
+FIGURES = ROOT / "benchmarks" / "figures"
 LANGUAGES = ("fr", "nl")
 URGENT = "urgent_help"
 # The set's situations and the safety layer's categories (bot/safety.py) that choose the
@@ -163,6 +165,8 @@ def main() -> int:
         + "\n"
     )
     (OUT / "crisis.md").write_text(markdown, encoding="utf-8")
+    FIGURES.mkdir(exist_ok=True)
+    (FIGURES / "crisis.md").write_text(markdown, encoding="utf-8")
     print(markdown)
     return 0
 
