@@ -233,13 +233,7 @@ def test_an_attempt_that_outlived_its_claim_does_not_overwrite_the_new_one(sessi
     (message,) = add_messages(sessions, contact, "repris")
     slow = OutboxWorker(sessions, {})
     (stale,) = slow._claim_due()
-    with sessions() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message)
-            .values(lease_until=utcnow() - timedelta(seconds=1))
-        )
-        session.commit()
+    expire_lease(sessions, message)
     (fresh,) = OutboxWorker(sessions, {})._claim_due()
     assert (stale.attempt, fresh.attempt) == (1, 2)
     slow._finish_outcome(Outcome(stale, "failed", error="late"))  # matches nothing
