@@ -58,9 +58,9 @@ class Settings(BaseSettings):
     internal_port: int = 8001
     # Worker processes. More than one needs PostgreSQL and RATE_LIMIT_STORAGE on Redis.
     gateway_workers: int = 1
-    # The gateway's own log lines (bot.*; not LOG_LEVEL, which Rasa reads too). INFO tells
-    # each turn and handoff by pseudonym.
-    gateway_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # The gateway's own log lines (bot.*; not LOG_LEVEL, which Rasa reads too). INFO adds a
+    # line per turn and handoff, by pseudonym; WARNING keeps the cost of a turn down.
+    gateway_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     # The gateway's public base URL (behind a reverse proxy: the URL Twilio calls).
     public_url: str = "http://127.0.0.1:8000"
     database_url: str = "sqlite:///var/gateway.db"
