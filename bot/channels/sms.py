@@ -14,10 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -27,10 +30,12 @@ from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.sms_render import SmsReply, render_turn
 from bot.channels.tenant_text import as_tenant_text
 from bot.contacts import store as contacts
+from bot.contacts.pending_turns import hold, release
 from bot.contacts.store import ContactView
+from bot.core.clock import utcnow
 from bot.core.deps import UnitOfWorkDep
 from bot.core.rasa_client import RasaUnavailable
-from bot.core.services import Services, in_background
+from bot.core.services import Services, in_background, in_session
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import Routed, record_waiting_turn, route_to_caseworker
@@ -130,15 +135,17 @@ async def incoming_sms(request: Request, work: UnitOfWorkDep) -> Response:
     return twiml(parts)
 
 
-async def _record_outcome(work: UnitOfWork, contact: ContactView, incoming: Incoming) -> None:
+async def _record_outcome(work: UnitOfWork, contact: ContactView, incoming: Incoming) -> bool:
     """The message is handled: its MessageSid, and the contact seen now (with a language
-    the tenant chose by keyword)."""
-    if not await work.run(contacts.record_inbound, CHANNEL, incoming.message_sid):
+    the tenant chose by keyword). False when another delivery of it was handled first."""
+    first = await work.run(contacts.record_inbound, CHANNEL, incoming.message_sid)
+    if not first:
         log.warning("sms: a concurrent delivery of the same message was handled first")
     await work.run(contacts.touch, contact.id)
     chosen = keyword(incoming.body)
     if chosen in (Keyword.FRENCH, Keyword.DUTCH):
         await work.run(contacts.set_language, contact.id, chosen.value)
+    return first
 
 
 async def reply_to(
@@ -218,7 +225,10 @@ async def _turn_within_deadline(
     waiting: Routed | None,
 ) -> list[str]:
     message_id = f"{CHANNEL}:{incoming.message_sid}"
-    turn = asyncio.create_task(_turn(services, work, contact, message, message_id))
+    if contact.is_new:  # registered before the turn, so that a pending turn can name it
+        await work.commit()
+        contact = replace(contact, is_new=False)
+    turn = asyncio.create_task(run_turn(services, work, contact, message, message_id))
     if waiting is not None:  # the transcript gets the message and the answers
         turn = asyncio.create_task(_kept_for_caseworker(work, waiting, incoming.body, turn))
     try:
@@ -229,11 +239,17 @@ async def _turn_within_deadline(
         log.warning("sms: Rasa slower than the deadline; the reply goes through the outbox")
         work.hand_over()  # the turn is still using it: the late delivery commits it
         in_background(services, _deliver_later(services, work, contact, incoming, turn))
+        # kept until its outcome is committed (in its own transaction: the turn's may hold
+        # SQLite's write lock until the late delivery, scheduled above, commits it)
+        lease_until = utcnow() + timedelta(seconds=services.settings.late_turn_lease_seconds)
+        await in_session(
+            services, hold, CHANNEL, incoming.message_sid, contact.id, message, lease_until
+        )
         return []
     return reply.parts
 
 
-async def _turn(
+async def run_turn(
     services: Services,
     work: UnitOfWork,
     contact: ContactView,
@@ -276,20 +292,40 @@ async def _deliver_later(
     outbox, with the outcome, in one commit."""
     try:
         reply = await turn
-        if not reply.erased:
-            for part in reply.parts:
-                await work.run(enqueue, contact.id, CHANNEL, part)
-        await _record_outcome(work, contact, incoming)
-        await work.commit()
-    except Exception:
+        await finish_late_turn(services, work, contact, incoming, reply)
+    except Exception:  # its pending turn is run again once its lease runs out
         log.exception("sms: a late reply could not be stored")
         await work.rollback()
-        return
     finally:
         await work.close()
+
+
+async def finish_late_turn(
+    services: Services,
+    work: UnitOfWork,
+    contact: ContactView,
+    incoming: Incoming,
+    reply: SmsReply,
+    release_held: Callable[[Session], bool] | None = None,
+) -> bool:
+    """The reply into the outbox with the message's outcome, in one commit, and then its
+    pending turn released; nothing when another run of the same message committed first
+    (or `release_held`, the claim of a turn taken over, no longer holds). Returns whether
+    this run's outcome was committed."""
+    if not reply.erased:
+        for part in reply.parts:
+            await work.run(enqueue, contact.id, CHANNEL, part)
+    first = await _record_outcome(work, contact, incoming)
+    if not first or (release_held is not None and not await work.run(release_held)):
+        await work.rollback()  # the other run's replies are the tenant's
+        return False
+    if release_held is None:
+        await work.run(release, CHANNEL, incoming.message_sid)
+    await work.commit()
     if reply.erased:  # the erasure is committed: its confirmation goes out directly
         await _send_now(services, contact, reply.parts)
     services.outbox.wake()
+    return True
 
 
 async def _send_now(services: Services, contact: ContactView, parts: list[str]) -> None:

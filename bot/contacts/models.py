@@ -56,3 +56,21 @@ class MenuOption(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (UniqueConstraint("contact_id", "key", name="uq_menu_option_key"),)
+
+
+class PendingTurn(Base):
+    """An SMS whose turn outlived its webhook (Twilio got its 200, the reply goes later by
+    the outbox). Kept until the turn's outcome is committed, so that a turn cut by the
+    death of its gateway worker is run again by another once the lease runs out; the
+    message text stays only that long (and goes with the contact on erasure)."""
+
+    __tablename__ = "pending_turn"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(Text)  # as sent to Rasa
+    lease_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # runs taken over
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_pending_turn"),)

@@ -90,6 +90,12 @@ def find_or_register(
     return _view(contact, is_new=True)
 
 
+def view_by_id(session: Session, contact_id: int) -> ContactView | None:
+    """A contact as request handlers see it (None: erased meanwhile)."""
+    contact = session.get(Contact, contact_id)
+    return _view(contact, is_new=False) if contact is not None else None
+
+
 def touch(session: Session, contact_id: int, site: str | None = None) -> None:
     """The contact was seen now; a site code given later replaces the earlier one."""
     changes: dict[str, object] = {"last_seen_at": utcnow()}

@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     # Answer in the webhook's response when Rasa replies within this time (Twilio waits 15 s);
     # later replies go out through the outbox.
     sms_reply_deadline_seconds: float = 8.0
+    # A turn that outlived its webhook is run again by another worker when its own has not
+    # committed it within this time (it died); keep it above a slow turn's length (three
+    # Rasa calls at most): a turn run twice costs a replayed Rasa call, never a second reply.
+    late_turn_lease_seconds: float = 180.0
+    # An outbox message claimed by a worker that died is sent by another after this time.
+    outbox_lease_seconds: float = 120.0
     # Telegram (python-telegram-bot); the secret token authenticates Telegram's webhook calls.
     telegram_bot_token: SecretStr = SecretStr(DEV_TELEGRAM_BOT_TOKEN)
     telegram_secret_token: SecretStr = SecretStr(DEV_TELEGRAM_SECRET_TOKEN)

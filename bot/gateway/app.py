@@ -14,11 +14,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.channels import sms, telegram
+from bot.channels.sms_recovery import PendingTurnRecovery
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
 from bot.console import signals_page as console_signals
@@ -75,6 +76,21 @@ async def retention_loop(services: Services) -> None:
         await asyncio.sleep(RETENTION_EVERY_SECONDS)
 
 
+async def _load_companies(services: Services, path: Path) -> None:
+    """Every worker loads the companies' file at start; two starting together race to
+    insert the same rows, and the loser, finding them there, updates them instead."""
+    for attempt in (1, 2):
+        try:
+            await in_session(services, load_companies, path)
+            return
+        except IntegrityError:
+            if attempt == 2:
+                log.warning("housing companies not loaded: another worker kept conflicting")
+        except SQLAlchemyError:  # the database is down: /healthz says so; retried at restart
+            log.warning("housing companies not loaded: the database did not answer")
+            return
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = (settings or get_settings()).check()
     if settings.directory_clock is not None:
@@ -124,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.sessions,
             senders,
             on_sent=lambda channel: metrics.messages_out.labels(channel, "outbox").inc(),
+            lease_seconds=settings.outbox_lease_seconds,
         )
         limiter = SenderLimiter(settings.rate_limit, settings.rate_limit_storage)
         app.state.services = Services(
@@ -137,12 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics,
             send_now,
         )
-        try:
-            await in_session(
-                app.state.services, load_companies, Path(settings.housing_companies_file)
-            )
-        except SQLAlchemyError:  # the database is down: /healthz says so; retried at restart
-            log.warning("housing companies not loaded: the database did not answer")
+        await _load_companies(app.state.services, Path(settings.housing_companies_file))
         worker = asyncio.create_task(outbox.run())
         retention = asyncio.create_task(retention_loop(app.state.services))
         reminders = ReminderScheduler(
@@ -160,6 +172,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         twilio_erasure_task = asyncio.create_task(twilio_erasure.run())
         overdue = OverdueWatcher(app.state.sessions, outbox.wake, settings.overdue_poll_seconds)
         overdue_task = asyncio.create_task(overdue.run())
+        recovery = PendingTurnRecovery(
+            app.state.services,
+            settings.late_turn_lease_seconds,
+            min(30.0, settings.late_turn_lease_seconds / 4),
+        )
+        recovery_task = asyncio.create_task(recovery.run())
         try:
             yield
         finally:
@@ -167,11 +185,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             reminders.stop()
             twilio_erasure.stop()
             overdue.stop()
+            recovery.stop()
             retention.cancel()
             await worker
             await reminder_task
             await twilio_erasure_task
             await overdue_task
+            await recovery_task
             await eraser.close()
             for task in list(app.state.services.background):
                 task.cancel()

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import create_engine, delete, exists, select, text
 from sqlalchemy.orm import Session
 
-from bot.contacts.models import Contact, InboundMessage, MenuOption
+from bot.contacts.models import Contact, InboundMessage, MenuOption, PendingTurn
 from bot.core.db import rowcount
 from bot.handoff.models import (
     OPEN_STATUSES,
@@ -104,8 +104,11 @@ def purge_gateway(
         ~exists().where(Handoff.contact_id == Contact.id),
         ~exists().where(OutboxMessage.contact_id == Contact.id),
     )
+    # a turn is pending for minutes; one older than the bot's data is dropped with them
+    session.execute(delete(PendingTurn).where(PendingTurn.created_at < bot_cutoff))
     idle_ids = list(session.scalars(idle))
     if idle_ids:
+        session.execute(delete(PendingTurn).where(PendingTurn.contact_id.in_(idle_ids)))
         session.execute(delete(MenuOption).where(MenuOption.contact_id.in_(idle_ids)))
         session.execute(delete(Contact).where(Contact.id.in_(idle_ids)))
     return len(old_handoffs), outbox or 0, menus or 0, inbound or 0, len(idle_ids)
