@@ -77,8 +77,9 @@ class GatewayProcess:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             pids = self.workers()
-            if len(pids) >= count and answers(f"{self.url}/healthz"):
-                return pids
+            with contextlib.suppress(OSError):  # a worker still starting, a slow check
+                if len(pids) >= count and answers(f"{self.url}/healthz"):
+                    return pids
             time.sleep(0.2)
         raise TimeoutError(f"{len(self.workers())} of {count} gateway workers after {seconds}s")
 

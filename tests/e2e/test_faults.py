@@ -25,7 +25,7 @@ from twilio.request_validator import RequestValidator
 from bot.devtools.gateway_process import running_gateway, running_gateway_process
 from bot.devtools.load import SCRIPTS, LoadResult, TwilioRetries, run_load
 from bot.devtools.load_checks import check_delivery, check_tracker
-from bot.devtools.loopback import FakeTwilio
+from bot.devtools.loopback import FakeTwilio, ScriptedRasa
 from bot.devtools.stack import (
     POSTGRES,
     PSEUDONYM_KEY,
@@ -394,7 +394,9 @@ def test_a_gateway_worker_killed_mid_send_the_other_sends_each_reply_once_in_ord
             assert killed, "precondition not met: no send was seen in flight within 90 s"
             sends = outbox_deliveries(name, slow, result)  # once the outbox is drained
             counts = {"messages": len(result.turns), **losses(result, slow, stack), **sends}
-            print("worker killed mid-send:", counts, attempts(result))  # shown by pytest -rP
+            taken_over = gateway.log.read_text(errors="replace").count("taken over")
+            more = {"turns_running_at_kill": turns_running[0], "turns_taken_over": taken_over}
+            print("worker killed mid-send:", counts, attempts(result, **more))  # pytest -rP
             assert counts == {
                 "messages": 80,
                 **NOTHING,
@@ -402,9 +404,51 @@ def test_a_gateway_worker_killed_mid_send_the_other_sends_each_reply_once_in_ord
                 "sends_missing": 0,
                 "out_of_order": 0,
                 "unsent": 0,
-            }, attempts(result, turns_running_at_kill=turns_running[0])
+            }, attempts(result, **more)
     finally:
         slow.stop()
+
+
+def test_a_turn_outliving_its_webhook_survives_the_death_of_every_worker(tmp_path):
+    """Twilio had its 200 (the turn was slower than the deadline), so it will not send the
+    message again; then every gateway worker is killed while Rasa still works on the turn.
+    The workers uvicorn starts again take the pending turn over once its lease runs out:
+    Rasa is asked again and the tenant gets the reply, once."""
+
+    def slow(sender: str, text: str) -> list[dict]:
+        time.sleep(3)  # the turn goes on well past the webhook's answer
+        return [{"recipient_id": sender, "text": f"echo: {text}"}]
+
+    rasa, phones = ScriptedRasa(slow).start(), FakeTwilio().start()
+    env = {
+        "GATEWAY_WORKERS": "2",
+        "TWILIO_API_URL": phones.url,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "PUBLIC_URL": PUBLIC_URL,
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "SMS_REPLY_DEADLINE_SECONDS": "0.2",
+        "LATE_TURN_LEASE_SECONDS": "4",
+    }
+    try:
+        with running_gateway_process(tmp_path, rasa.url, env) as gateway:
+            gateway.wait_for_workers(2)
+            assert "<Message>" not in sms(gateway.url, "+32491000003", "ma chaudière")
+            time.sleep(0.5)  # the turn is in Rasa now
+            assert len(rasa.messages()) == 1
+            for pid in gateway.workers():
+                gateway.kill_worker(pid)
+            gateway.wait_for_workers(2, 60)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not phones.sent():
+                time.sleep(0.2)
+            time.sleep(5)  # a second lease: nothing more may go out
+            bodies = [sent["Body"] for sent in phones.sent() if sent["To"] == "+32491000003"]
+            assert bodies == ["echo: ma chaudière"]
+            assert len(rasa.messages()) >= 2  # asked again after the death
+            assert "taken over" in gateway.log.read_text(errors="replace")
+    finally:
+        rasa.stop()
+        phones.stop()
 
 
 def test_production_logs_hold_no_message_text_and_no_phone_number(stack, twilio):
