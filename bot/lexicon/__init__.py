@@ -4,6 +4,7 @@ module. Used by the NLU components, the actions and the gateway's directory."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -132,9 +133,24 @@ def language_function_words() -> dict[str, frozenset[str]]:
     }
 
 
+NAMED_WORDS = re.compile(r"\{\{(\w+)\}\}")
+
+
 @cache
 def danger_patterns() -> dict[str, tuple[str, ...]]:
-    return {key: tuple(patterns) for key, patterns in _load("danger.yml").items()}
+    """Each category's patterns, with the file's named word lists ({{NAME}}) put in."""
+    loaded = dict(_load("danger.yml"))
+    words: dict[str, str] = loaded.pop("words", None) or {}
+
+    def put_in(pattern: str) -> str:
+        def word_list(found: re.Match[str]) -> str:
+            if found.group(1) not in words:
+                raise ValueError(f"danger.yml: no word list named {found.group(1)}")
+            return words[found.group(1)]
+
+        return NAMED_WORDS.sub(word_list, pattern)
+
+    return {key: tuple(put_in(p) for p in patterns) for key, patterns in loaded.items()}
 
 
 def explicit_language_request(text: str) -> str | None:
