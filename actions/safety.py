@@ -10,6 +10,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import request_handoff
 from actions.tracker_utils import latest_entity
+from bot.safety import detect_danger
+from bot.third_languages import detect_third_language_danger, safety_text
 
 # One literal response name per situation (scripts/validate_data.py reads them).
 SAFETY_RESPONSES = {
@@ -34,7 +36,12 @@ class ActionUrgentHelp(Action):
         danger = latest_entity(tracker, "danger") or "other"
         if danger not in SAFETY_RESPONSES:
             danger = "other"
-        dispatcher.utter_message(response=SAFETY_RESPONSES[danger])
+        said = str(tracker.latest_message.get("text") or "")
+        other = detect_third_language_danger(said) if detect_danger(said) is None else None
+        if other is not None:  # written in a third language: answered in it, 112 first
+            dispatcher.utter_message(text=safety_text(other.language, other.category))
+        else:
+            dispatcher.utter_message(response=SAFETY_RESPONSES[danger])
         events: list[EventType] = [
             SlotSet("urgent", True),
             SlotSet("danger", danger),
@@ -42,6 +49,6 @@ class ActionUrgentHelp(Action):
             SlotSet("pending_offer", None),
         ]
         opened = await request_handoff(tracker, reason="danger", urgent=True)
-        if opened:
+        if opened and other is None:  # the third-language text says how to reach a person
             dispatcher.utter_message(response="utter_urgent_handoff")
         return events

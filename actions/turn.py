@@ -18,6 +18,7 @@ from actions.tracker_utils import (
     user_message_count,
 )
 from bot.lexicon.folding import folded_words
+from bot.third_languages import THIRD_LANGUAGES, unsupported_text
 
 SUPPORTED_HINTS = ("fr", "nl")
 # Turns that count towards the offer of a person (actions/fallback.py).
@@ -74,7 +75,12 @@ class ActionTrackTurn(Action):
             events.append(SlotSet("failed_turns", 0.0))
         if tracker.get_slot("guide") is not None and intent not in KEEP_THE_GUIDE:
             events += closed()
-        if is_unsupported_language(guess):
+        if intent == "urgent_help":
+            pass  # the safety message, in the tenant's language when we have it, says it all
+        elif is_unsupported_language(guess) and guess.get("code") in THIRD_LANGUAGES:
+            # one short line in the tenant's language, with the way to a person
+            dispatcher.utter_message(text=unsupported_text(str(guess["code"])))
+        elif is_unsupported_language(guess):
             dispatcher.utter_message(response="utter_language_unsupported")
         return events
 

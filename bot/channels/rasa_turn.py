@@ -20,6 +20,7 @@ from bot.handoff.safety_texts import safety_message
 from bot.language_hint import likely_language
 from bot.safety import detect_danger
 from bot.texts import text
+from bot.third_languages import detect_third_language_danger, safety_text
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +75,16 @@ async def without_the_bot(
     (the domain's own words) and an urgent handoff; anything else gets the apology with
     the offer of a person."""
     danger = detect_danger(message)
-    if danger is None:
+    other = detect_third_language_danger(message) if danger is None else None
+    if danger is None and other is None:
         return [text(failure, contact.language)]
     language = contact.language or likely_language(message)
     languages = [language] if language else ["fr", "nl"]  # unknown: both, French first
-    log.warning("bot unavailable on a danger message (%s): urgent handoff", danger.category)
-    safety = [safety_message(danger.category, each) for each in languages]
+    if danger is not None:
+        safety = [safety_message(danger.category, each) for each in languages]
+    elif other is not None:  # in the language the tenant wrote it in
+        safety = [safety_text(other.language, other.category)]
+    log.warning("bot unavailable on a danger message: urgent handoff")
     person = await open_from_gateway(
         services, work, contact, "danger", urgent=True, language=languages[0]
     )

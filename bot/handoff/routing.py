@@ -22,8 +22,7 @@ from bot.core.unit_of_work import UnitOfWork
 from bot.handoff import store
 from bot.handoff.hours import is_open, next_opening, say_when
 from bot.handoff.models import Handoff, HousingCompany
-from bot.handoff.safety_texts import safety_message
-from bot.safety import detect_danger
+from bot.handoff.safety_texts import danger_reply
 from bot.texts import text
 
 log = logging.getLogger(__name__)
@@ -78,11 +77,11 @@ def _route(session: Session, contact_id: int, body: str, language: str) -> Route
     handoff = store.open_handoff_of(session, contact_id)
     if handoff is None:
         return None
-    danger = detect_danger(body)
+    danger = danger_reply(body, language)
     if danger is not None:  # a person is needed now, whatever the state: no bot turn
         store.add_entry(session, handoff.id, "tenant", body)
         handoff.urgent = True
-        replies = [safety_message(danger.category, language)]
+        replies = [danger[1]]
         notice = closed_notice(session, handoff, language)
         return Routed(handoff.id, replies + ([notice] if notice else []))
     if handoff.status != "waiting":  # a caseworker holds it: for their eyes only

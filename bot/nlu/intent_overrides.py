@@ -25,6 +25,7 @@ from bot.lexicon import explicit_language_request
 from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
 from bot.safety import detect_danger
+from bot.third_languages import detect_third_language_danger
 
 URGENT_INTENT = "urgent_help"
 CHANGE_LANGUAGE_INTENT = "change_language"
@@ -66,7 +67,8 @@ class SafetyLayer(ConfiguredComponent):
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
-            signal = detect_danger(text)
+            # French and Dutch phrases first; then those of the seven other languages
+            signal = detect_danger(text) or detect_third_language_danger(text)
             ranking = message.get(INTENT_RANKING_KEY) or []
             classifier_alarm = any(
                 row["name"] == URGENT_INTENT and row["confidence"] >= threshold for row in ranking

@@ -25,6 +25,7 @@ from actions.turn import ActionSessionStart, ActionTrackTurn
 from bot import texts
 from bot.language_id import identify
 from bot.sms_rules import measure, to_gsm7
+from bot.third_languages import unsupported_text
 
 
 def make_tracker(
@@ -153,9 +154,12 @@ def test_track_turn_resets_the_failure_count_on_an_understood_turn():
 
 
 def test_a_message_in_another_language_is_answered_in_ours():
+    """Said in English (tests/unit/test_third_language_answers.py has the seven languages);
+    the conversation stays in French."""
     tracker = make_tracker(text="hello I need some help with my rent please")
-    responses, _, events = run(ActionTrackTurn(), tracker)
-    assert responses == ["utter_language_unsupported"]
+    _, sent, events = run(ActionTrackTurn(), tracker)
+    assert [m["text"] for m in sent] == [unsupported_text("en")]
+    assert "French and Dutch" in sent[0]["text"]
     assert slot_events(events)["language"] == "fr"
 
 
