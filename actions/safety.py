@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions.handoff import request_handoff
 from actions.tracker_utils import latest_entity
 from bot.safety import detect_danger
-from bot.third_languages import detect_third_language_danger, safety_text
+from bot.third_languages import THIRD_LANGUAGES, detect_third_language_danger, safety_text
 
 # One literal response name per situation (scripts/validate_data.py reads them).
 SAFETY_RESPONSES = {
@@ -36,10 +36,9 @@ class ActionUrgentHelp(Action):
         danger = latest_entity(tracker, "danger") or "other"
         if danger not in SAFETY_RESPONSES:
             danger = "other"
-        said = str(tracker.latest_message.get("text") or "")
-        other = detect_third_language_danger(said) if detect_danger(said) is None else None
-        if other is not None:  # written in a third language: answered in it, 112 first
-            dispatcher.utter_message(text=safety_text(other.language, other.category))
+        written_in = _third_language(tracker)
+        if written_in is not None:  # answered in the tenant's language, 112 first
+            dispatcher.utter_message(text=safety_text(*written_in))
         else:
             dispatcher.utter_message(response=SAFETY_RESPONSES[danger])
         events: list[EventType] = [
@@ -49,6 +48,23 @@ class ActionUrgentHelp(Action):
             SlotSet("pending_offer", None),
         ]
         opened = await request_handoff(tracker, reason="danger", urgent=True)
-        if opened and other is None:  # the third-language text says how to reach a person
+        if opened and written_in is None:  # the third-language text says how to reach a person
             dispatcher.utter_message(response="utter_urgent_handoff")
         return events
+
+
+def _third_language(tracker: Tracker) -> tuple[str, str] | None:
+    """(language, situation) when the danger was written in one of the seven other
+    languages: by its phrases, or, for the classifier's alarm, by a message clearly in one
+    of them (bot/language_id.py); None for French and Dutch."""
+    said = str(tracker.latest_message.get("text") or "")
+    if detect_danger(said) is not None:
+        return None
+    found = detect_third_language_danger(said)
+    if found is not None:
+        return found.language, found.category
+    guess = tracker.latest_message.get("language") or {}
+    if guess.get("reliable") and guess.get("code") in THIRD_LANGUAGES:
+        danger = latest_entity(tracker, "danger") or "other"
+        return str(guess["code"]), danger if danger in SAFETY_RESPONSES else "other"
+    return None

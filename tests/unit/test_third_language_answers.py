@@ -12,7 +12,7 @@ from actions.safety import ActionUrgentHelp
 from actions.turn import ActionTrackTurn
 from bot.channels.sms_render import render_turn
 from bot.handoff.safety_texts import danger_reply
-from bot.third_languages import unsupported_text
+from bot.third_languages import safety_text, unsupported_text
 from tests.unit.test_actions import make_tracker, run, run_with_gateway
 
 # (language, danger message, its situation, the situation's number, a word of the language)
@@ -80,3 +80,13 @@ def test_a_danger_message_is_not_preceded_by_the_language_line():
     tracker = make_tracker(text="My husband is hitting me and I am scared", intent="urgent_help")
     _, sent, _ = run(ActionTrackTurn(), tracker)
     assert sent == []
+
+
+def test_the_classifiers_alarm_on_a_third_language_message_is_answered_in_it(monkeypatch):
+    """No phrase matched, but the classifier raised the alarm (it may add one, never remove
+    one): the tenant still reads 112 and the way to a person in their own language."""
+    message = "Preciso de ajuda para pagar a renda da minha casa este mês"
+    tracker = make_tracker(intent="urgent_help", text=message, slots={"language": "fr"})
+    sent: list[dict] = []
+    run_with_gateway(ActionUrgentHelp(), tracker, monkeypatch, messages=sent)
+    assert [m.get("text") for m in sent] == [safety_text("pt", "other")]
