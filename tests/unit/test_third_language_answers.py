@@ -6,7 +6,11 @@ language saying we speak French and Dutch and how to reach a person."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+import yaml
 
 from actions.safety import ActionUrgentHelp
 from actions.turn import ActionTrackTurn
@@ -90,3 +94,20 @@ def test_the_classifiers_alarm_on_a_third_language_message_is_answered_in_it(mon
     sent: list[dict] = []
     run_with_gateway(ActionUrgentHelp(), tracker, monkeypatch, messages=sent)
     assert [m.get("text") for m in sent] == [safety_text("pt", "other")]
+
+
+def test_every_text_has_two_independent_back_translations_that_keep_its_numbers():
+    """data/translations/: the drafting author's back-translation into French and a second
+    one by a reviewer who saw only the foreign texts; both keep every number and PERSONNE."""
+    folder = Path(__file__).resolve().parents[2] / "data" / "translations"
+    first = yaml.safe_load((folder / "third_languages_back.yml").read_text(encoding="utf-8"))
+    second = yaml.safe_load(
+        (folder / "third_languages_back_independent.yml").read_text(encoding="utf-8")
+    )
+    independent = {(t["language"], t["key"]): t["back_translation_fr"] for t in second["texts"]}
+    assert set(independent) == {(t["language"], t["key"]) for t in first["texts"]}
+    for text in first["texts"]:
+        numbers = re.findall(r"\d[\d ]*\d|\d", text["text"])
+        back = independent[(text["language"], text["key"])]
+        assert [n for n in numbers if n not in back] == [], (text["language"], text["key"])
+        assert ("PERSONNE" in text["text"]) == ("PERSONNE" in back)
