@@ -24,4 +24,4 @@ async def _keeping_messages(
 
 
 def apply() -> None:
-    ActionExtractSlots._execute_validation_action = _keeping_messages  # type: ignore[method-assign]
+    ActionExtractSlots._execute_validation_action = _keeping_messages
