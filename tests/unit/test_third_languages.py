@@ -25,6 +25,7 @@ from bot.third_languages import (
     safety_text,
     unsupported_text,
 )
+from tests.unit.test_safety import SAFE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -277,14 +278,7 @@ EVERYDAY = {
     ],
     # French and Dutch: the other languages' patterns must not fire on them either.
     "fr/nl": [
-        "ma facture de gaz est trop chère",
-        "le chauffage ne marche pas",
-        "je cherche un cours de français",
-        "mijn lift is kapot",
-        "merci",
-        "ok",
-        "1",
-        "ma société ne répond pas au téléphone",
+        *SAFE,  # the French and Dutch detector's own everyday messages (test_safety.py)
         "je voudrais un logement plus grand",
         "ik heb een vraag over mijn huur",
         "Mon père a eu un AVC il y a trois ans, il faut une douche sans marche.",
