@@ -308,15 +308,17 @@ async def finish_late_turn(
     reply: SmsReply,
     release_held: Callable[[Session], bool] | None = None,
 ) -> bool:
-    """The reply into the outbox with the message's outcome, in one commit, and then its
-    pending turn released; nothing when another run of the same message committed first
-    (or `release_held`, the claim of a turn taken over, no longer holds). Returns whether
-    this run's outcome was committed."""
+    """The reply into the outbox with the message's outcome and its pending turn released,
+    in one commit; nothing when another run of the same message committed first (or
+    `release_held`, the claim of a turn taken over, no longer holds). Returns whether this
+    run's outcome was committed."""
     if not reply.erased:
         for part in reply.parts:
             await work.run(enqueue, contact.id, CHANNEL, part)
     first = await _record_outcome(work, contact, incoming)
-    if not first or (release_held is not None and not await work.run(release_held)):
+    # an erasure took the pending turn with the contact: no claim left to check
+    held = None if reply.erased else release_held
+    if not first or (held is not None and not await work.run(held)):
         await work.rollback()  # the other run's replies are the tenant's
         return False
     if release_held is None:
