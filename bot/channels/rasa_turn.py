@@ -16,11 +16,9 @@ from bot.core.services import Services
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
 from bot.handoff.rasa_pause import ensure_not_paused
-from bot.handoff.safety_texts import safety_message
+from bot.handoff.safety_texts import danger_reply
 from bot.language_hint import likely_language
-from bot.safety import detect_danger
 from bot.texts import text
-from bot.third_languages import detect_third_language_danger, safety_text
 
 log = logging.getLogger(__name__)
 
@@ -74,16 +72,13 @@ async def without_the_bot(
     Rasa: a message saying someone is in danger still gets its situation's safety text
     (the domain's own words) and an urgent handoff; anything else gets the apology with
     the offer of a person."""
-    danger = detect_danger(message)
-    other = detect_third_language_danger(message) if danger is None else None
-    if danger is None and other is None:
-        return [text(failure, contact.language)]
     language = contact.language or likely_language(message)
     languages = [language] if language else ["fr", "nl"]  # unknown: both, French first
-    if danger is not None:
-        safety = [safety_message(danger.category, each) for each in languages]
-    elif other is not None:  # in the language the tenant wrote it in
-        safety = [safety_text(other.language, other.category)]
+    found = [danger_reply(message, each) for each in languages]
+    if found[0] is None:
+        return [text(failure, contact.language)]
+    # a third language's text is the same in both: said once
+    safety = list(dict.fromkeys(reply for _, reply in filter(None, found)))
     log.warning("bot unavailable on a danger message: urgent handoff")
     person = await open_from_gateway(
         services, work, contact, "danger", urgent=True, language=languages[0]

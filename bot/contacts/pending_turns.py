@@ -104,10 +104,3 @@ def claim_expired(session: Session, now: datetime, lease_seconds: float) -> list
                 )
             )
     return claimed
-
-
-def held_for(session: Session, contact_id: int) -> int:
-    """How many turns of a contact are pending (for tests and the erasure's report)."""
-    return len(
-        session.scalars(select(PendingTurn.id).where(PendingTurn.contact_id == contact_id)).all()
-    )

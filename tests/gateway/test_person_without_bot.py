@@ -69,3 +69,14 @@ def test_telegram_tenants_get_the_same_offer_and_reach_a_person(gateway):
     telegram_text(gateway, "mens", 2)
     assert "Genoteerd" in gateway.telegram.wait_for(2, "sendMessage")[1].body["text"]
     assert len(handoffs(gateway)) == 1
+
+
+def test_rasa_down_answers_danger_in_a_third_language_once_in_that_language(gateway):
+    """A new tenant (no language yet) writes in English while Rasa is down: one safety
+    text in English, not the same one twice, and an urgent handoff."""
+    gateway.rasa.stop()
+    answer = replies(gateway.sms("My husband is hitting me and I am scared"))
+    assert answer[0].startswith("Are you in danger? Call 112. Police: 101.")
+    assert sum("Call 112" in part for part in answer) == 1
+    (opened,) = handoffs(gateway)
+    assert opened.urgent and opened.reason == "danger"
