@@ -10,6 +10,7 @@ threshold meaningful."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -28,6 +29,10 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
+
+from bot.nlu.message_parts import parts
+from bot.nlu.spelling import Vocabulary
+from bot.nlu.tokenizer import message_language
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +65,15 @@ def lemma_text(message: Message) -> str:
     return " ".join(token.lemma for token in tokens)
 
 
+def _highest(rows: np.ndarray, keep_highest: list[int]) -> np.ndarray:
+    """The surest reading's probabilities, with each of `keep_highest` at its highest
+    over all readings: a danger told in one sentence of a story still raises the alarm."""
+    row = rows[int(np.argmax(rows.max(axis=1)))].copy()
+    for column in keep_highest:
+        row[column] = rows[:, column].max()
+    return row
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
     """Linear SVM on TF-IDF word and character n-grams of folded lemmas."""
@@ -78,6 +92,11 @@ class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
             "calibration_folds": 3,
             "random_state": 42,
             "ranking_length": 10,
+            # bot/nlu/spelling.py, bot/nlu/message_parts.py say why (issue 19)
+            "spelling_correction": True,
+            "message_parts": True,
+            "tail_words": 8,
+            "keep_highest": ["urgent_help"],
         }
 
     def __init__(
@@ -87,6 +106,7 @@ class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.clf: Pipeline | None = None
+        self.vocabulary: Vocabulary | None = None
 
     def _new_pipeline(self) -> Pipeline:
         config = self.config
@@ -131,8 +151,16 @@ class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
         # An array, not a list: sklearn 1.1's calibration counts labels with `y == label`.
         labels = np.asarray([e.get(INTENT) for e in examples])
         self.clf.fit([lemma_text(e) for e in examples], labels)
+        self.vocabulary = Vocabulary.build(
+            (message_language(e), token.text, token.lemma)
+            for e in examples
+            for token in e.get(TEXT_TOKENS) or []
+        )
         with self._model_storage.write_to(self._resource) as model_dir:
             sio.dump(self.clf, model_dir / "intent_classifier.skops")
+            (model_dir / "vocabulary.json").write_text(
+                json.dumps(self.vocabulary.lemmas, ensure_ascii=False), encoding="utf-8"
+            )
         return self._resource
 
     @classmethod
@@ -152,17 +180,42 @@ class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
                 if untrusted:
                     raise ModelNotLoadable(f"untrusted types in {path}: {sorted(untrusted)}")
                 component.clf = sio.load(path, trusted=_TRUSTED_TYPES)
+                vocabulary = model_dir / "vocabulary.json"
+                if vocabulary.exists():
+                    lemmas = json.loads(vocabulary.read_text(encoding="utf-8"))
+                    component.vocabulary = Vocabulary(lemmas)
         except ValueError:
             logger.warning("The model has no trained intent classifier (no intent data).")
         return component
 
+    def _readings(self, message: Message) -> list[str]:
+        """The whole message's lemmas, spelling corrected, then those of its parts."""
+        tokens = message.get(TEXT_TOKENS) or []
+        lemmas = [token.lemma for token in tokens]
+        if self.vocabulary is not None and self.config["spelling_correction"]:
+            language = message_language(message)
+            lemmas = [
+                self.vocabulary.corrected_lemma(language, token.text, token.lemma)
+                for token in tokens
+            ]
+        readings = [lemmas]
+        if self.config["message_parts"]:
+            starts = [token.start for token in tokens]
+            text = message.get(TEXT) or ""
+            readings += parts(text, starts, lemmas, self.config["tail_words"])
+        return [" ".join(reading) for reading in readings]
+
     def process(self, messages: list[Message]) -> list[Message]:
         if self.clf is None:
             return messages
-        texts = [lemma_text(message) for message in messages]
-        probabilities = self.clf.predict_proba(texts)
-        classes = self.clf.classes_
-        for message, row in zip(messages, probabilities, strict=True):
+        readings = [self._readings(message) for message in messages]
+        probabilities = self.clf.predict_proba([text for texts in readings for text in texts])
+        classes = list(self.clf.classes_)
+        keep = [classes.index(name) for name in self.config["keep_highest"] if name in classes]
+        offset = 0
+        for message, texts in zip(messages, readings, strict=True):
+            row = _highest(probabilities[offset : offset + len(texts)], keep)
+            offset += len(texts)
             order = np.argsort(row)[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(classes[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)

@@ -1,0 +1,67 @@
+"""With the trained model (`make train`): a question after a story, a dictated message and
+a misspelled word are still understood (bot/nlu/message_parts.py, bot/nlu/spelling.py),
+and a danger told in one sentence of a story still raises the alarm. Written for this
+test, not copied from the training data."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+MODEL = Path(__file__).resolve().parents[2] / "models" / "tenant-assistant.tar.gz"
+
+STORY_THEN_QUESTION = [
+    (
+        "Bonjour madame, je vous écris le soir parce que la journée je travaille et je n'ai "
+        "jamais le temps. Mon fils a des mauvaises notes en math, qui peut l'aider après "
+        "l'école ?",
+        "school_support",
+    ),
+    (
+        "Goedenavond, ik woon hier al twaalf jaar en ik heb nooit problemen gehad. "
+        "Deze maand kan ik mijn huur niet betalen, wat moet ik doen?",
+        "payment_difficulty",
+    ),
+    (
+        "bonjour je vous appelle de la part de ma maman elle parle pas bien français "
+        "elle a une fuite d'eau sous l'évier depuis hier",
+        "report_repair",
+    ),
+]
+MISSPELLED = [
+    ("je n'arrive plus à payer mon lyoer", "payment_difficulty"),
+    ("ik wil een herstelling melden, de verwraming is kapot", "report_repair"),
+]
+DANGER_IN_A_STORY = (
+    "Bonjour, je vous écris pour le chauffage qui ne marche pas bien depuis une semaine. "
+    "Et puis de toute façon je n'en peux plus, je veux en finir avec la vie."
+)
+
+
+@pytest.fixture(scope="module")
+def agent():
+    if not MODEL.exists():
+        pytest.skip("no trained model: make train")
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(MODEL))
+
+
+def intent(agent, text: str) -> str:
+    return asyncio.run(agent.parse_message(text))["intent"]["name"]
+
+
+@pytest.mark.parametrize(("text", "expected"), STORY_THEN_QUESTION)
+def test_the_question_after_a_story_is_understood(agent, text, expected):
+    assert intent(agent, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), MISSPELLED)
+def test_a_misspelled_word_is_understood(agent, text, expected):
+    assert intent(agent, text) == expected
+
+
+def test_danger_in_one_sentence_of_a_story_raises_the_alarm(agent):
+    assert intent(agent, DANGER_IN_A_STORY) == "urgent_help"
