@@ -69,6 +69,23 @@ def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
     return train, test
 
 
+def tuning_split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
+    """(train, tuning): the tuning split is the example after each held-out one (the
+    second of every five per intent and language); train holds neither it nor the
+    held-out split, which stays for reporting only."""
+    train, tuning = [], []
+    counters: dict[tuple[str, str], int] = {}
+    for example in examples:
+        key = (example.language, example.intent)
+        counters[key] = counters.get(key, 0) + 1
+        position = counters[key] % HOLDOUT_EVERY
+        if position == 1:
+            tuning.append(example)
+        elif position != 0:
+            train.append(example)
+    return train, tuning
+
+
 def write_training_file(examples: list[Example], path: Path) -> None:
     by_intent: dict[str, list[str]] = {}
     for example in examples:
