@@ -133,6 +133,7 @@ def production_stack(
     replicas: int = 2,
     gateway_workers: int = 2,
     gateway_env: dict[str, str] | None = None,
+    rasa_extra_env: dict[str, str] | None = None,  # the Rasa replicas' only
 ) -> Iterator[Stack]:
     tag = uuid.uuid4().hex[:8]
     gateway_db, tracker_db, queue = f"gateway_{tag}", f"rasa_tracker_{tag}", f"rasa_events_{tag}"
@@ -155,7 +156,7 @@ def production_stack(
         actions = stack.enter_context(running_actions(workdir, gateway, rasa_settings))
         endpoints, env_of_rasa = (
             ROOT / "endpoints.production.yml",
-            rasa_env(gateway, actions.url, rasa_settings),
+            rasa_env(gateway, actions.url, {**rasa_settings, **(rasa_extra_env or {})}),
         )
         servers = [RasaServer(workdir, port, endpoints, env_of_rasa) for port in ports]
         for server in servers:
