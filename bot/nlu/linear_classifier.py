@@ -65,13 +65,11 @@ def lemma_text(message: Message) -> str:
     return " ".join(token.lemma for token in tokens)
 
 
-def _highest(rows: np.ndarray, keep_highest: list[int]) -> np.ndarray:
-    """The surest reading's probabilities, with each of `keep_highest` at its highest
-    over all readings: a danger told in one sentence of a story still raises the alarm."""
-    row = rows[int(np.argmax(rows.max(axis=1)))].copy()
-    for column in keep_highest:
-        row[column] = rows[:, column].max()
-    return row
+def _surest(rows: np.ndarray) -> np.ndarray:
+    """The probabilities of the reading whose top intent is the most confident. Taking
+    urgent_help at its highest over all readings instead raised false alarms on the
+    crisis set's tuning half by a third and caught no more danger there."""
+    return rows[int(np.argmax(rows.max(axis=1)))]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -96,7 +94,6 @@ class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
             "spelling_correction": True,
             "message_parts": True,
             "tail_words": 8,
-            "keep_highest": ["urgent_help"],
         }
 
     def __init__(
@@ -210,11 +207,10 @@ class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
             return messages
         readings = [self._readings(message) for message in messages]
         probabilities = self.clf.predict_proba([text for texts in readings for text in texts])
-        classes = list(self.clf.classes_)
-        keep = [classes.index(name) for name in self.config["keep_highest"] if name in classes]
+        classes = self.clf.classes_
         offset = 0
         for message, texts in zip(messages, readings, strict=True):
-            row = _highest(probabilities[offset : offset + len(texts)], keep)
+            row = _surest(probabilities[offset : offset + len(texts)])
             offset += len(texts)
             order = np.argsort(row)[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(classes[i]), "confidence": float(row[i])} for i in order]
