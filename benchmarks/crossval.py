@@ -14,7 +14,10 @@ Models, each trained NLU only on four folds and parsing the fifth:
 - "classifier": language identifier, tokenizer, linear classifier; its top intent with
   "not understood" (nlu_fallback) set aside (benchmarks/blind_v2.py);
 - "pipeline, not understood = miss": the whole NLU pipeline of config.yml, scored as a
-  tenant sees it: nlu_fallback is a miss.
+  tenant sees it: nlu_fallback is a miss;
+- the same pipeline without the classifier's robustness steps (benchmarks/robustness.py):
+  what reading a message's parts and correcting its spelling cost or bring on messages
+  written like the training data.
 
 Per model and language: macro-F1 of the pooled out-of-fold predictions with a 95%
 bootstrap interval (1,000 resamples of messages), accuracy, per-fold macro-F1 and the
@@ -37,12 +40,17 @@ from sklearn.metrics import f1_score
 
 from benchmarks.blind_v2 import FALLBACK, classifier_only_config, interval, top_intent
 from benchmarks.figures_io import publish
+from benchmarks.robustness import before_config
 from benchmarks.run import train
 from benchmarks.split import LANGUAGES, ROOT, Example, load_examples, write_training_file
 
 WORK = ROOT / "var" / "bench" / "crossval"
 FOLDS = 5
-MODELS = {"classifier": "classifier", "pipeline": "pipeline, not understood = miss"}
+MODELS = {
+    "classifier": "classifier",
+    "before": "pipeline without the robustness steps, not understood = miss",
+    "pipeline": "pipeline, not understood = miss",
+}
 
 
 def folds(examples: list[Example], k: int = FOLDS) -> list[list[Example]]:
@@ -102,6 +110,7 @@ def measure() -> dict[str, Any]:
         write_training_file(train_set, data)
         configs = {
             "classifier": classifier_only_config(work / "classifier_source.yml"),
+            "before": before_config(work / "before_source.yml"),
             "pipeline": ROOT / "config.yml",
         }
         for name, config in configs.items():
