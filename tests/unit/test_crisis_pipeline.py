@@ -13,8 +13,8 @@ import pytest
 from benchmarks.crisis import CATEGORY_OF, danger_category, load
 
 MODEL = Path(__file__).resolve().parents[2] / "models" / "tenant-assistant.tar.gz"
-# Measured with `make bench-crisis` on 2026-12-06 (91.4% fr, 93.8% nl): a regression floor.
-TEST_HALF_RECALL_FLOOR = 0.90
+# Measured with `make bench-crisis` on 2026-12-06 (94.6% fr, 95.1% nl): a regression floor.
+TEST_HALF_RECALL_FLOOR = 0.93
 
 
 @pytest.fixture(scope="module")
