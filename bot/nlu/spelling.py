@@ -18,7 +18,9 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.lexicon.folding import fold
 
-MIN_LENGTH = 4  # shorter words are too often another real word one edit away
+# Shorter words are too often another word one edit away, or an SMS spelling ("cest" is
+# "c'est", not "test"): a main conversation broke on it.
+MIN_LENGTH = 5
 LONG_WORD = 8  # from this length, two edits
 
 
@@ -47,12 +49,15 @@ class Vocabulary:
         return cls(lemmas)
 
     def corrected_lemma(self, language: str, text: str, lemma: str) -> str:
-        """The lemma to use for one token: its own when the word or its lemma is known or
-        no known word is near, else the nearest known word's lemma."""
+        """The lemma to use for one token: its own when the word or its lemma is known, when
+        the language's lemma table knows the word (its lemma differs: "verschoven" is a
+        word, not a typo of "verschuiven"), or when no known word is near; else the nearest
+        known word's lemma."""
         word = fold(text)
         words = self.lemmas.get(language, {})
         if (
-            len(word) < MIN_LENGTH
+            lemma != word
+            or len(word) < MIN_LENGTH
             or not word.isalpha()
             or word in words
             or lemma in self._known_lemmas.get(language, ())

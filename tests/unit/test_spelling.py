@@ -3,6 +3,7 @@ never holds takes the lemma of the nearest word it does hold, and nothing else c
 
 from __future__ import annotations
 
+from bot.lexicon.folding import fold
 from bot.nlu.spelling import Vocabulary
 
 VOCABULARY = Vocabulary.build(
@@ -22,7 +23,7 @@ VOCABULARY = Vocabulary.build(
 
 
 def corrected(language: str, word: str, lemma: str | None = None) -> str:
-    return VOCABULARY.corrected_lemma(language, word, lemma or word.lower())
+    return VOCABULARY.corrected_lemma(language, word, lemma or fold(word))
 
 
 def test_two_swapped_letters_find_the_word():
@@ -49,9 +50,15 @@ def test_a_known_word_or_lemma_is_left_alone():
 
 
 def test_short_words_and_words_with_digits_are_left_alone():
-    assert corrected("fr", "pyer") == "payer"
-    assert corrected("fr", "hur") == "hur"
+    assert corrected("fr", "pyer") == "pyer"
+    assert corrected("fr", "cest") == "cest"
     assert corrected("fr", "1000e") == "1000e"
+
+
+def test_a_word_the_lemma_table_knows_is_no_typo():
+    # the tokenizer found a lemma of its own ("verschoven" -> "verschuiven"): a real word
+    assert corrected("nl", "huurachtrestand", "huurachterstand") == "huurachterstand"
+    assert corrected("fr", "inscirption", "inscrire") == "inscrire"
 
 
 def test_the_other_language_is_not_used():
