@@ -6,11 +6,8 @@ test, not copied from the training data."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
-
-MODEL = Path(__file__).resolve().parents[2] / "models" / "tenant-assistant.tar.gz"
 
 STORY_THEN_QUESTION = [
     (
@@ -38,15 +35,6 @@ DANGER_IN_A_STORY = (
     "Bonjour, je vous écris pour le chauffage qui ne marche pas bien depuis une semaine. "
     "Et puis de toute façon je n'en peux plus, je veux en finir avec la vie."
 )
-
-
-@pytest.fixture(scope="module")
-def agent():
-    if not MODEL.exists():
-        pytest.skip("no trained model: make train")
-    from rasa.core.agent import Agent
-
-    return Agent.load(str(MODEL))
 
 
 def intent(agent, text: str) -> str:

@@ -5,14 +5,11 @@ with the trained model (`make train`)."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
 from bot.lexicon.folding import fold
 from bot.nlu.intent_overrides import CALL_BACK, REMINDER_CUES
-
-MODEL = Path(__file__).resolve().parents[2] / "models" / "tenant-assistant.tar.gz"
 
 # Written for this test, not copied from the training data.
 REMINDERS = [
@@ -32,15 +29,6 @@ CALL_BACKS = [
     "vous pouvez me rappeler cet après-midi",
     "bel me terug aub",
 ]
-
-
-@pytest.fixture(scope="module")
-def agent():
-    if not MODEL.exists():
-        pytest.skip("no trained model: make train")
-    from rasa.core.agent import Agent
-
-    return Agent.load(str(MODEL))
 
 
 def intent(agent, text: str) -> str:
