@@ -9,6 +9,9 @@ import asyncio
 
 import pytest
 
+from benchmarks.robustness import PREAMBLE
+from bot.nlu.linear_classifier import CalibratedLinearIntentClassifier
+
 STORY_THEN_QUESTION = [
     (
         "Bonjour madame, je vous écris le soir parce que la journée je travaille et je n'ai "
@@ -53,3 +56,36 @@ def test_a_misspelled_word_is_understood(agent, text, expected):
 
 def test_danger_in_one_sentence_of_a_story_raises_the_alarm(agent):
     assert intent(agent, DANGER_IN_A_STORY) == "urgent_help"
+
+
+def _classifier(agent):
+    """The trained model's intent classifier (a Rasa graph node's component)."""
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    components = (node._component for node in nodes)
+    return next(c for c in components if isinstance(c, CalibratedLinearIntentClassifier))
+
+
+def _top(agent, text: str) -> dict:
+    return asyncio.run(agent.parse_message(text))["intent_ranking"][0]
+
+
+def test_the_question_sentence_is_read_apart_from_the_story(agent):
+    # would pass unchanged if the classifier read only the whole message: the question
+    # sentence must make the classifier surer than the whole message alone does
+    text = PREAMBLE["nl"] + "De verwarming werkt niet meer."
+    classifier = _classifier(agent)
+    with_parts = _top(agent, text)
+    classifier.config["message_parts"] = False
+    try:
+        whole_only = _top(agent, text)
+    finally:
+        classifier.config["message_parts"] = True
+    assert with_parts["name"] == "report_repair"
+    assert with_parts["confidence"] > whole_only["confidence"]
+
+
+def test_the_trained_vocabulary_is_stored_with_the_model(agent):
+    vocabulary = _classifier(agent).vocabulary
+    assert vocabulary is not None
+    assert vocabulary.corrected_lemma("fr", "lyoer", "lyoer") == "loyer"
+    assert vocabulary.corrected_lemma("nl", "verwraming", "verwraming") == "verwarming"
