@@ -2,7 +2,10 @@
 
 Runs on every tenant message, next to the intent classifier in Rasa and on its own in the
 gateway while a caseworker owns the conversation. It can only raise an alarm; nothing
-lowers one. The patterns live in bot/lexicon/danger.yml."""
+lowers one. The patterns live in bot/lexicon/danger.yml.
+
+When the classifier raised the alarm and no phrase matched, `likely_situation` chooses the
+line from broader cue words (bot/lexicon/danger_cues.yml) that never raise an alarm."""
 
 from __future__ import annotations
 
@@ -45,3 +48,27 @@ def detect_danger(text: str) -> DangerSignal | None:
             if found:
                 return DangerSignal(category, found.group())
     return None
+
+
+@lru_cache(maxsize=1)
+def _compiled_cues() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    cues = lexicon.danger_cues()
+    unknown = set(cues) - set(DANGER_CATEGORIES)
+    if unknown:
+        raise ValueError(f"danger_cues.yml has unknown categories: {sorted(unknown)}")
+    # the file's order breaks ties
+    return tuple(
+        (category, tuple(re.compile(p) for p in patterns)) for category, patterns in cues.items()
+    )
+
+
+def likely_situation(text: str) -> str:
+    """The category whose cue words the message has most of (the earlier one on a tie),
+    "other" (the general line) when it has none. Only for a message already in alarm."""
+    folded = fold(text)
+    best, best_score = "other", 0
+    for category, patterns in _compiled_cues():
+        score = sum(1 for pattern in patterns if pattern.search(folded))
+        if score > best_score:
+            best, best_score = category, score
+    return best

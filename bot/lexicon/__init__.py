@@ -153,6 +153,12 @@ def danger_patterns() -> dict[str, tuple[str, ...]]:
     return {key: tuple(put_in(p) for p in patterns) for key, patterns in loaded.items()}
 
 
+def danger_cues() -> dict[str, tuple[str, ...]]:
+    """Each category's line-choosing cue patterns (danger_cues.yml)."""
+    loaded: dict[str, list[str]] = _load("danger_cues.yml")
+    return {key: tuple(patterns) for key, patterns in loaded.items()}
+
+
 def explicit_language_request(text: str) -> str | None:
     """The language a message asks for when the whole message is a language name
     ("FR", "Nederlands", "en français"), else None."""

@@ -24,7 +24,7 @@ from bot.details import extract_details
 from bot.lexicon import explicit_language_request
 from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
-from bot.safety import detect_danger
+from bot.safety import detect_danger, likely_situation
 from bot.third_languages import detect_third_language_danger
 
 URGENT_INTENT = "urgent_help"
@@ -76,7 +76,8 @@ class SafetyLayer(ConfiguredComponent):
             if signal is None and not classifier_alarm:
                 continue
             _force_intent(message, URGENT_INTENT)
-            _add_entity(message, "danger", signal.category if signal else "other", name)
+            situation = signal.category if signal else likely_situation(text)
+            _add_entity(message, "danger", situation, name)
         return messages
 
 

@@ -155,7 +155,30 @@ def test_safety_layer_follows_a_classifier_that_sees_danger(storage):
     message = classified("je vois plus d'issue", "loneliness", ranking)
     layer.process([message])
     assert message.get("intent")["name"] == "urgent_help"
+    # no danger phrase, but "plus d'issue" chooses the suicide line (danger_cues.yml)
+    assert message.get("entities")[0]["value"] == "suicide"
+
+
+def test_a_classifier_alarm_without_a_cue_word_gets_the_general_line(storage):
+    layer = create(SafetyLayer, storage)
+    ranking = [{"name": "urgent_help", "confidence": 0.6}]
+    message = classified("venez s'il vous plaît, c'est grave", "urgent_help", ranking)
+    layer.process([message])
     assert message.get("entities")[0]["value"] == "other"
+
+
+def test_cue_words_alone_never_raise_an_alarm(storage):
+    layer = create(SafetyLayer, storage)
+    ranking = [
+        {"name": "report_repair", "confidence": 0.8},
+        {"name": "urgent_help", "confidence": 0.1},
+    ]
+    message = classified(
+        "la cuisinière sent bizarre et le compteur fait du bruit", "report_repair", ranking
+    )
+    layer.process([message])
+    assert message.get("intent")["name"] == "report_repair"
+    assert message.get("entities") == []
 
 
 def test_safety_layer_leaves_ordinary_messages_alone(storage):
