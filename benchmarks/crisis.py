@@ -1,15 +1,17 @@
-"""`make bench-crisis`: the safety layer on the frozen crisis set (tests/data/crisis/,
-issue 19). For each language and situation: recall (the message raises urgent_help), the
-rate of the right situation's line (the danger category the safety message is chosen by),
-and false alarms on the near-misses; each for the deterministic phrases alone and for the
-full NLU pipeline (phrases plus the classifier's alarm), on three parts: the crisis set's
-tuning and test halves (fixed by a hash of the text: nothing is chosen) and the blind crisis
-set v2 (tests/data/crisis_blind/).
+"""`make bench-crisis`: the safety layer on the frozen crisis sets (issue 19). For each set,
+language and situation: recall (the message raises urgent_help), the rate of the right
+situation's line (the danger category the safety message is chosen by), and false alarms
+on the near-misses; each for the deterministic phrases alone and for the full NLU pipeline
+(phrases plus the classifier's alarm).
 
-The test half was only reported until 2026-12-06, when its misses were read to write
-phrases and line cues (tests/data/crisis/PROVENANCE.md): since then both halves are
-development data, and the blind set v2, frozen before that work, is the honest measure.
-It is only reported. Writes var/results/crisis.json and var/results/crisis.md."""
+The sets, each written by a helper session that never saw the safety layer or the data:
+- v3 (tests/data/crisis_v3/): blind. Only reported; never read for development.
+- v2 (tests/data/crisis_v2/): blind until its one reading on 2026-12-06, whose figures the
+  README keeps; development data since.
+- v1 (tests/data/crisis/), in two halves fixed by a hash of the text: the tuning half was
+  development data from the start, the test half since 2026-12-06.
+Each set's PROVENANCE.md says what was read when. Writes var/results/crisis.json and
+var/results/crisis.md."""
 
 from __future__ import annotations
 
@@ -28,8 +30,9 @@ from bot.safety import detect_danger
 
 ROOT = Path(__file__).resolve().parents[1]
 CRISIS = ROOT / "tests" / "data" / "crisis"
-BLIND = ROOT / "tests" / "data" / "crisis_blind"
-PARTS = ("blind", "test", "tuning")
+V2 = ROOT / "tests" / "data" / "crisis_v2"
+BLIND = ROOT / "tests" / "data" / "crisis_v3"
+PARTS = ("blind v3", "v2", "v1 test", "v1 tuning")
 MODEL = ROOT / "models" / "tenant-assistant.tar.gz"
 LANGUAGES = ("fr", "nl")
 URGENT = "urgent_help"
@@ -49,23 +52,33 @@ CATEGORY_OF = {
 
 
 def half(text: str) -> str:
-    """'tuning' or 'test', fixed by the text's hash (about half each)."""
+    """'tuning' or 'test' (the crisis set v1's halves), fixed by the text's hash."""
     return "tuning" if hashlib.sha256(text.encode()).digest()[0] % 2 == 0 else "test"
 
 
+def _read(folder: Path, language: str) -> list[dict[str, Any]]:
+    messages = yaml.safe_load((folder / f"{language}.yml").read_text(encoding="utf-8"))
+    return [{**message, "language": language} for message in messages["messages"]]
+
+
 def load(language: str) -> list[dict[str, Any]]:
-    """The crisis set's messages of one language, each with its half."""
-    messages = yaml.safe_load((CRISIS / f"{language}.yml").read_text(encoding="utf-8"))
-    return [
-        {**message, "language": language, "half": half(message["text"])}
-        for message in messages["messages"]
-    ]
+    """The crisis set v1's messages of one language, each with its half."""
+    return [{**m, "half": half(m["text"])} for m in _read(CRISIS, language)]
+
+
+def load_v2(language: str) -> list[dict[str, Any]]:
+    return [{**m, "half": "v2"} for m in _read(V2, language)]
 
 
 def load_blind(language: str) -> list[dict[str, Any]]:
-    """The blind crisis set v2's messages of one language (part "blind")."""
-    messages = yaml.safe_load((BLIND / f"{language}.yml").read_text(encoding="utf-8"))
-    return [{**message, "language": language, "half": "blind"} for message in messages["messages"]]
+    """The blind crisis set v3 (part "blind v3"): for reports only."""
+    return [{**m, "half": "blind v3"} for m in _read(BLIND, language)]
+
+
+def load_all(language: str) -> list[dict[str, Any]]:
+    """Every set's messages; "half" names the part: blind v3, v2, v1 test, v1 tuning."""
+    v1 = [{**m, "half": f"v1 {m['half']}"} for m in load(language)]
+    return [*load_blind(language), *load_v2(language), *v1]
 
 
 def danger_category(parsed: dict[str, Any]) -> str | None:
@@ -144,7 +157,7 @@ def percent(value: float | None) -> str:
 
 def table(results: dict[str, Any]) -> str:
     lines = [
-        "| half | language | layer | danger | recall | right line | near-misses | false alarms |",
+        "| set | language | layer | danger | recall | right line | near-misses | false alarms |",
         "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for part in PARTS:
@@ -186,11 +199,11 @@ def main() -> int:
     judged = asyncio.run(judge(messages))
     results = summarise(judged)
     markdown = (
-        "Generated by `make bench-crisis` (benchmarks/crisis.py) from tests/data/crisis_blind/"
-        " and tests/data/crisis/.\n\n"
+        "Generated by `make bench-crisis` (benchmarks/crisis.py) from tests/data/crisis_v3/"
+        " (blind), tests/data/crisis_v2/ and tests/data/crisis/ (v1).\n\n"
         + table(results)
-        + "\n\nThe blind set v2, full pipeline, per situation:\n\n"
-        + situations_table(results, "blind")
+        + "\n\nThe blind crisis set v3, full pipeline, per situation:\n\n"
+        + situations_table(results, "blind v3")
         + "\n"
     )
     publish("crisis", markdown, results)

@@ -2,7 +2,8 @@
 
 Runs on every tenant message, next to the intent classifier in Rasa and on its own in the
 gateway while a caseworker owns the conversation. It can only raise an alarm; nothing
-lowers one. The patterns live in bot/lexicon/danger.yml.
+lowers one, except a message that tells of the danger as past and over. The patterns live
+in bot/lexicon/danger.yml.
 
 When the classifier raised the alarm and no phrase matched, `likely_situation` chooses the
 line from broader cue words (bot/lexicon/danger_cues.yml) that never raise an alarm."""
@@ -37,10 +38,43 @@ def _compiled() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     )
 
 
+# A danger that is told as past and over ("last month there was a small fire, the firemen
+# came and all is fine now; who paints the wall?") is no alarm, unless the message also
+# says it may come back or the tenant is afraid now.
+PAST = re.compile(
+    r"\b(la semaine (passee|derniere)|le mois (passe|dernier)|l an(nee)? (passee?|derniere)|"
+    r"il y a (\w+ )?(jours|semaines|mois|ans|an)|(lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche) (passe|dernier)|en (janvier|fevrier|mars|avril|mai|juin|juillet|aout|"
+    r"septembre|octobre|novembre|decembre)|vorige (week|maand|jaar|maandag|dinsdag|woensdag|"
+    r"donderdag|vrijdag|zaterdag|zondag|keer)|vorig jaar|(\w+ )?(weken|maanden|jaar|dagen) "
+    r"geleden|in (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+    r"november|december)|verleden (week|maand|jaar))\b"
+)
+OVER = re.compile(
+    r"\b(tout va bien|va bien|ca va( mieux)?|c est fini|c est (du )?passe|tout est en ordre|"
+    r"tout repare|a tout repare|alles is (weer )?(in orde|voorbij|ok|goed)|het gaat (weer )?goed|"
+    r"gaat (nu )?(weer )?goed|alles (is )?(hersteld|opgelost)|is (nu )?terug thuis|est rentree?|"
+    r"goed verlopen|m a sorti|m ont sorti|(haalde|haalden) (\w+ ){0,2}(me|mij) eruit|"
+    r"(heeft|hebben) (me|mij) eruit gehaald|sindsdien (\w+ ){0,3}(niets|niks|geen|alles)|"
+    r"depuis (\w+ ){0,3}(plus rien|il n y a plus|tout va))\b"
+)
+STILL = re.compile(
+    r"\b(peur|bang|revient|reviendra|reviennent|komt terug|terug te komen|terugkomen|ce soir|"
+    r"cette nuit|vanavond|vannacht|au secours|help|vite|snel|encore|opnieuw|toujours|nog steeds|"
+    r"(weer|terug) (begonnen|bezig))\b"
+)
+
+
+def is_past_and_over(text: str) -> bool:
+    """The message tells of a danger as past and over, and of nothing still going on."""
+    folded = fold(text)
+    return bool(PAST.search(folded) and OVER.search(folded) and not STILL.search(folded))
+
+
 def detect_danger(text: str) -> DangerSignal | None:
     """The first danger category whose phrases occur in the message, or None."""
     folded = fold(text)
-    if not folded:
+    if not folded or is_past_and_over(text):
         return None
     for category, patterns in _compiled():
         for pattern in patterns:

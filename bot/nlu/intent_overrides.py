@@ -2,7 +2,8 @@
 
 SafetyLayer: the deterministic danger detector (bot.safety) and the classifier each raise
 `urgent_help`; the classifier can never lower an alarm the detector raised, and a fallback
-never hides one. The situation goes into a `danger` entity, which picks the help numbers.
+never hides one; a danger told as past and over raises none. The situation goes into a
+`danger` entity, which picks the help numbers.
 
 ExplicitLanguageRequest: a message that is only a language's name ("NL", "Français") is a
 request to switch language, whatever the classifier thought.
@@ -24,7 +25,7 @@ from bot.details import extract_details
 from bot.lexicon import explicit_language_request
 from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
-from bot.safety import detect_danger, likely_situation
+from bot.safety import detect_danger, is_past_and_over, likely_situation
 from bot.third_languages import detect_third_language_danger
 
 URGENT_INTENT = "urgent_help"
@@ -70,7 +71,7 @@ class SafetyLayer(ConfiguredComponent):
             # French and Dutch phrases first; then those of the seven other languages
             signal = detect_danger(text) or detect_third_language_danger(text)
             ranking = message.get(INTENT_RANKING_KEY) or []
-            classifier_alarm = any(
+            classifier_alarm = not is_past_and_over(text) and any(
                 row["name"] == URGENT_INTENT and row["confidence"] >= threshold for row in ranking
             )
             if signal is None and not classifier_alarm:

@@ -20,12 +20,12 @@ CASES = [
     ("medical", "opa ziet bleek en grijpt naar zijn borst"),
     ("fire", "tout est noir dans la cage d'escalier et on tousse"),
     ("fire", "de frietketel, olie overal en er komt zwarte walm"),
-    ("gas", "il y a une drôle d'odeur près de la cuisinière et ça siffle"),
-    ("gas", "het ruikt raar bij de gasmeter en het sist"),
+    ("gas", "ça pue bizarre dans la cave près de la conduite"),
+    ("gas", "het stinkt vreemd aan het fornuis, ik weet niet waarom"),
     ("co", "tout le monde a des vertiges et des nausées à la maison"),
     ("co", "we zijn allemaal duizelig en misselijk, de ramen zijn dicht"),
     ("poison", "le petit a mis une pile dans sa bouche je crois"),
-    ("poison", "le petit a bu dans la bouteille de nettoyant je crois"),
+    ("poison", "mijn zoon heeft op een batterijtje zitten kauwen"),
 ]
 
 
