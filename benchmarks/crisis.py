@@ -193,9 +193,7 @@ def main() -> int:
     if not MODEL.exists():
         print(f"{MODEL} is missing: run `make train`", file=sys.stderr)
         return 1
-    messages = [
-        message for language in LANGUAGES for message in [*load_blind(language), *load(language)]
-    ]
+    messages = [message for language in LANGUAGES for message in load_all(language)]
     judged = asyncio.run(judge(messages))
     results = summarise(judged)
     markdown = (
