@@ -26,16 +26,24 @@ class DangerSignal:
     matched: str
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    patterns = lexicon.danger_patterns()
+CompiledCategories = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+
+
+def _compile(
+    patterns: dict[str, tuple[str, ...]], order: tuple[str, ...], source: str
+) -> CompiledCategories:
+    """Each category's compiled patterns, in `order`; unknown categories are an error."""
     unknown = set(patterns) - set(DANGER_CATEGORIES)
     if unknown:
-        raise ValueError(f"danger.yml has unknown categories: {sorted(unknown)}")
+        raise ValueError(f"{source} has unknown categories: {sorted(unknown)}")
     return tuple(
-        (category, tuple(re.compile(p) for p in patterns.get(category, ())))
-        for category in DANGER_CATEGORIES
+        (category, tuple(re.compile(p) for p in patterns.get(category, ()))) for category in order
     )
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> CompiledCategories:
+    return _compile(lexicon.danger_patterns(), DANGER_CATEGORIES, "danger.yml")
 
 
 # A danger that is told as past and over ("last month there was a small fire, the firemen
@@ -85,15 +93,9 @@ def detect_danger(text: str) -> DangerSignal | None:
 
 
 @lru_cache(maxsize=1)
-def _compiled_cues() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+def _compiled_cues() -> CompiledCategories:
     cues = lexicon.danger_cues()
-    unknown = set(cues) - set(DANGER_CATEGORIES)
-    if unknown:
-        raise ValueError(f"danger_cues.yml has unknown categories: {sorted(unknown)}")
-    # the file's order breaks ties
-    return tuple(
-        (category, tuple(re.compile(p) for p in patterns)) for category, patterns in cues.items()
-    )
+    return _compile(cues, tuple(cues), "danger_cues.yml")  # the file's order breaks ties
 
 
 def likely_situation(text: str) -> str:
