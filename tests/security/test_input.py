@@ -173,16 +173,17 @@ def test_an_sms_human_handoff_command_opens_no_handoff(
 def test_an_sms_danger_entity_of_the_tenants_making_is_not_taken(
     assistant, gateway_url, gateway_directory
 ) -> None:
-    """The command sets the `danger` entity (here: carbon monoxide), which picks the advice
-    and what the social service reads; as words, the NLU and the safety layer decide."""
-    command = '/urgent_help{"danger":"co"}'
+    """The command sets the `danger` entity (here: poisoning), which picks the advice and
+    what the social service reads; as words, the NLU and the safety layer decide. (Not "co":
+    as a word, "co" is itself a cue for the carbon monoxide line, danger_cues.yml.)"""
+    command = '/urgent_help{"danger":"poison"}'
     as_a_command = [m["text"] for m in assistant.say(assistant.new_sender(), command)]
     number = f"+3247100{next(_numbers):04d}"
     tenant = SmsTenant(gateway_url, number)
     tenant.say("bonjour")
     got = "\n".join(tenant.say(command))
     assert as_a_command and not any(advice in got for advice in as_a_command), got
-    assert all('"co"' not in summary for _, summary in _handoffs(gateway_directory, number))
+    assert all('"poison"' not in summary for _, summary in _handoffs(gateway_directory, number))
 
 
 def test_a_telegram_group_update_is_ignored(gateway_url, gateway_directory, fake_telegram) -> None:
