@@ -75,14 +75,17 @@ STILL = re.compile(
 
 def is_past_and_over(text: str) -> bool:
     """The message tells of a danger as past and over, and of nothing still going on."""
-    folded = fold(text)
+    return _past_and_over(fold(text))
+
+
+def _past_and_over(folded: str) -> bool:
     return bool(PAST.search(folded) and OVER.search(folded) and not STILL.search(folded))
 
 
 def detect_danger(text: str) -> DangerSignal | None:
     """The first danger category whose phrases occur in the message, or None."""
-    folded = fold(text)
-    if not folded or is_past_and_over(text):
+    folded = fold(text)  # once: every pattern and the past-and-over check read it
+    if not folded or _past_and_over(folded):
         return None
     for category, patterns in _compiled():
         for pattern in patterns:

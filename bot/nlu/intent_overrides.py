@@ -71,8 +71,14 @@ class SafetyLayer(ConfiguredComponent):
             # French and Dutch phrases first; then those of the seven other languages
             signal = detect_danger(text) or detect_third_language_danger(text)
             ranking = message.get(INTENT_RANKING_KEY) or []
-            classifier_alarm = not is_past_and_over(text) and any(
-                row["name"] == URGENT_INTENT and row["confidence"] >= threshold for row in ranking
+            # the past-and-over check only for the classifier: detect_danger already made it
+            classifier_alarm = (
+                signal is None
+                and any(
+                    row["name"] == URGENT_INTENT and row["confidence"] >= threshold
+                    for row in ranking
+                )
+                and not is_past_and_over(text)
             )
             if signal is None and not classifier_alarm:
                 continue

@@ -258,3 +258,22 @@ def test_intents_of_the_same_flow_pool_their_confidence(storage):
     )
     component.process([other])
     assert other.get("intent")["confidence"] == 0.5
+
+
+def test_a_classifier_alarm_on_a_danger_past_and_over_is_dropped(storage):
+    layer = create(SafetyLayer, storage)
+    ranking = [{"name": "urgent_help", "confidence": 0.7}]
+    text = "Le mois passé il y a eu un feu dans la cave, c'est fini. Qui repeint le mur ?"
+    message = classified(text, "urgent_help", ranking)
+    layer.process([message])
+    assert message.get("entities") == []
+
+
+def test_a_classifier_alarm_on_a_danger_that_may_come_back_stays(storage):
+    layer = create(SafetyLayer, storage)
+    ranking = [{"name": "urgent_help", "confidence": 0.7}]
+    text = "Le mois passé il m'a poussée, ça va mieux, mais il revient ce soir."
+    message = classified(text, "urgent_help", ranking)
+    layer.process([message])
+    assert message.get("intent") == {"name": "urgent_help", "confidence": 1.0}
+    assert message.get("entities")[0]["entity"] == "danger"
