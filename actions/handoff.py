@@ -14,7 +14,16 @@ from actions import gateway, guides
 from actions.tracker_utils import language, latest_intent, latest_metadata
 from bot.details import from_slot_values, said_back
 
-SUMMARY_SLOTS = ("topic", "commune", "activity_category", "weekday", "audience", "danger", "site")
+SUMMARY_SLOTS = (
+    "topic",
+    "commune",
+    "activity_category",
+    "weekday",
+    "audience",
+    "danger",
+    "possible_danger",
+    "site",
+)
 
 
 def handoff_payload(tracker: Tracker, reason: str, urgent: bool) -> dict[str, Any]:

@@ -4,12 +4,14 @@ in the tenant's language, at once, whatever the conversation was doing."""
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import request_handoff
+from actions.topics import details_of, follow_topic
 from actions.tracker_utils import latest_entity
+from actions.weak_alarm import QUESTION, SEARCH, detail_slots, weak_alarm_context
 from bot.safety import detect_danger
 from bot.third_languages import THIRD_LANGUAGES, detect_third_language_danger, safety_text
 
@@ -33,6 +35,9 @@ class ActionUrgentHelp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        context = weak_alarm_context(tracker)
+        if context is not None:
+            return _weak_alarm(dispatcher, tracker, domain, context)
         danger = latest_entity(tracker, "danger") or "other"
         if danger not in SAFETY_RESPONSES:
             danger = "other"
@@ -51,6 +56,22 @@ class ActionUrgentHelp(Action):
         if opened and written_in is None:  # the third-language text says how to reach a person
             dispatcher.utter_message(response="utter_urgent_handoff")
         return events
+
+
+def _weak_alarm(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, context: str
+) -> list[EventType]:
+    """112 in one line, then what the message says for the question or the search under
+    way; the caseworker's summary says the classifier saw a possible danger."""
+    dispatcher.utter_message(response="utter_danger_check")
+    # the danger entity filled the danger slot: no danger was shown, only a possibility
+    events: list[EventType] = [SlotSet("possible_danger", True), SlotSet("danger", None)]
+    events += [SlotSet(name, value) for name, value in detail_slots(tracker, domain).items()]
+    if context == SEARCH:  # as "op vrijdag" after results: the search, narrowed
+        return events + [FollowupAction("activity_form")]
+    assert context == QUESTION
+    topic = str(tracker.get_slot("topic"))
+    return events + follow_topic(dispatcher, tracker, domain, topic, details_of(tracker))
 
 
 def _third_language(tracker: Tracker) -> tuple[str, str] | None:

@@ -17,6 +17,7 @@ from actions.tracker_utils import (
     latest_metadata,
     user_message_count,
 )
+from actions.weak_alarm import weak_alarm_context
 from bot.lexicon.folding import folded_words
 from bot.third_languages import THIRD_LANGUAGES, unsupported_text
 
@@ -67,6 +68,8 @@ class ActionTrackTurn(Action):
         text = str(message.get("text") or "")
         if intent == "loneliness" and tells_more_of_question(tracker.current_slot_values(), text):
             pass  # "mijn man is ziek": more of the question (rules: action_answer_question)
+        elif weak_alarm_context(tracker) is not None:
+            pass  # a weak alarm inside a question keeps its topic (actions/weak_alarm.py)
         elif intent in FLOW_TOPICS:  # another flow: the tenant question is no longer the subject
             events += [SlotSet("topic", FLOW_TOPICS[intent]), SlotSet("in_topic", False)]
         elif intent == "inform" and not tracker.get_slot("in_topic"):  # "Jette": a search
@@ -85,6 +88,11 @@ class ActionTrackTurn(Action):
         return events
 
 
+# Slots a new session starts without: a guide left open hours ago is not something to go
+# on with, and a possible danger seen in an old conversation is no news for a caseworker.
+CARRIED_NOT = ("session_started_metadata", "possible_danger", *GUIDE_SLOTS)
+
+
 class ActionSessionStart(Action):
     """Starts a session; a new conversation takes its language and site from the
     gateway's metadata."""
@@ -96,10 +104,9 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
-        # carry_over_slots_to_new_session: keep what the tenant told us before (a guide
-        # left open hours ago is not something to go on with)
+        # carry_over_slots_to_new_session: keep what the tenant told us before
         for key, value in tracker.current_slot_values().items():
-            if key not in ("session_started_metadata", *GUIDE_SLOTS) and value is not None:
+            if key not in CARRIED_NOT and value is not None:
                 events.append(SlotSet(key, value))
         metadata = tracker.get_slot("session_started_metadata") or {}
         if metadata.get("language_hint") in SUPPORTED_HINTS:

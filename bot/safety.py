@@ -101,6 +101,12 @@ def _compiled_cues() -> CompiledCategories:
     return _compile(cues, tuple(cues), "danger_cues.yml")  # the file's order breaks ties
 
 
+def has_cue(text: str) -> bool:
+    """The message has a cue word of some situation (blood, smoke, pills...)."""
+    folded = fold(text)
+    return any(p.search(folded) for _, patterns in _compiled_cues() for p in patterns)
+
+
 def likely_situation(text: str) -> str:
     """The category whose cue words the message has most of (the earlier one on a tie),
     "other" (the general line) when it has none. Only for a message already in alarm."""

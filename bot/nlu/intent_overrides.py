@@ -3,7 +3,9 @@
 SafetyLayer: the deterministic danger detector (bot.safety) and the classifier each raise
 `urgent_help`; the classifier can never lower an alarm the detector raised, and a fallback
 never hides one; a danger told as past and over raises none. The situation goes into a
-`danger` entity, which picks the help numbers.
+`danger` entity, which picks the help numbers. An `alarm` key says who raised it and
+whether it is weak (the classifier alone, unsure, no cue word): the dialogue may then
+answer the question under way after a 112 line (actions/weak_alarm.py).
 
 ExplicitLanguageRequest: a message that is only a language's name ("NL", "Français") is a
 request to switch language, whatever the classifier thought.
@@ -25,7 +27,7 @@ from bot.details import extract_details
 from bot.lexicon import explicit_language_request
 from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
-from bot.safety import detect_danger, is_past_and_over, likely_situation
+from bot.safety import detect_danger, has_cue, is_past_and_over, likely_situation
 from bot.third_languages import detect_third_language_danger
 
 URGENT_INTENT = "urgent_help"
@@ -59,11 +61,14 @@ class SafetyLayer(ConfiguredComponent):
         # The classifier raises the alarm when urgent_help has at least this confidence,
         # measured on the held-out split: 0.4 missed no alarm and cut false alarms by 2/3.
         # even if another intent ranks first: a false alarm costs less than a missed one.
-        return {"classifier_threshold": 0.4}
+        # Below weak_below, with no danger phrase and no cue word, the alarm is weak: the
+        # classifier's false alarms on details inside a question (issue 21) lay under it.
+        return {"classifier_threshold": 0.4, "weak_below": 0.85}
 
     def process(self, messages: list[Message]) -> list[Message]:
         name = self.__class__.__name__
         threshold = self._config["classifier_threshold"]
+        weak_below = self._config["weak_below"]
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str):
@@ -71,20 +76,21 @@ class SafetyLayer(ConfiguredComponent):
             # French and Dutch phrases first; then those of the seven other languages
             signal = detect_danger(text) or detect_third_language_danger(text)
             ranking = message.get(INTENT_RANKING_KEY) or []
+            confidence = max(
+                (row["confidence"] for row in ranking if row["name"] == URGENT_INTENT), default=0.0
+            )
             # the past-and-over check only for the classifier: detect_danger already made it
             classifier_alarm = (
-                signal is None
-                and any(
-                    row["name"] == URGENT_INTENT and row["confidence"] >= threshold
-                    for row in ranking
-                )
-                and not is_past_and_over(text)
+                signal is None and confidence >= threshold and not is_past_and_over(text)
             )
             if signal is None and not classifier_alarm:
                 continue
             _force_intent(message, URGENT_INTENT)
             situation = signal.category if signal else likely_situation(text)
             _add_entity(message, "danger", situation, name)
+            weak = signal is None and confidence < weak_below and not has_cue(text)
+            alarm = {"by": "phrase" if signal else "classifier", "weak": weak}
+            message.set("alarm", {**alarm, "confidence": round(confidence, 3)}, add_to_output=True)
         return messages
 
 

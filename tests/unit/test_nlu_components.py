@@ -277,3 +277,32 @@ def test_a_classifier_alarm_on_a_danger_that_may_come_back_stays(storage):
     layer.process([message])
     assert message.get("intent") == {"name": "urgent_help", "confidence": 1.0}
     assert message.get("entities")[0]["entity"] == "danger"
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "weak"),
+    [
+        ("j'ai 2 petits enfants à la maison", 0.75, True),  # no phrase, no cue, unsure
+        ("j'ai 2 petits enfants à la maison", 0.9, False),  # the classifier is sure
+        ("mon fils a avalé quelque chose", 0.6, False),  # a cue word (swallowed)
+    ],
+)
+def test_a_classifier_alarm_is_weak_only_when_unsure_and_without_cue(
+    storage, text, confidence, weak
+):
+    layer = create(SafetyLayer, storage)
+    message = classified(text, "urgent_help", [{"name": "urgent_help", "confidence": confidence}])
+    layer.process([message])
+    assert message.get("intent")["name"] == "urgent_help"  # weak or not, still an alarm
+    assert message.get("alarm") == {"by": "classifier", "weak": weak, "confidence": confidence}
+
+
+def test_an_alarm_raised_by_a_danger_phrase_is_never_weak(storage):
+    layer = create(SafetyLayer, storage)
+    ranking = [
+        {"name": "report_repair", "confidence": 0.9},
+        {"name": "urgent_help", "confidence": 0.05},
+    ]
+    message = classified("ça sent le gaz", "report_repair", ranking)
+    layer.process([message])
+    assert message.get("alarm") == {"by": "phrase", "weak": False, "confidence": 0.05}
