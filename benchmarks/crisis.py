@@ -106,6 +106,8 @@ async def judge(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 **message,
                 "phrases": phrase.category if phrase else None,
                 "pipeline": danger_category(parsed),
+                # a weak alarm during a question gets one 112 line (actions/weak_alarm.py)
+                "weak": bool((parsed.get("alarm") or {}).get("weak")),
             }
         )
     return judged
@@ -128,6 +130,17 @@ def rates(rows: list[dict[str, Any]], layer: str) -> dict[str, Any]:
         ),
         "near_misses": len(calm),
         "false_alarms": len(alarms) / len(calm) if calm else None,
+        # alarms marked weak: during a question, only a 112 line and no urgent handoff
+        "weak_of_danger": (
+            sum(row.get("weak", False) for row in caught) / len(danger)
+            if danger and layer == "pipeline"
+            else None
+        ),
+        "weak_of_false_alarms": (
+            sum(row.get("weak", False) for row in alarms) / len(alarms)
+            if alarms and layer == "pipeline"
+            else None
+        ),
         "missed": [row["text"] for row in danger if row[layer] is None],
     }
 
@@ -157,8 +170,9 @@ def percent(value: float | None) -> str:
 
 def table(results: dict[str, Any]) -> str:
     lines = [
-        "| set | language | layer | danger | recall | right line | near-misses | false alarms |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
+        "| set | language | layer | danger | recall | right line | near-misses | false alarms "
+        "| weak, of danger | weak, of false alarms |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for part in PARTS:
         for language in LANGUAGES:
@@ -167,7 +181,8 @@ def table(results: dict[str, Any]) -> str:
                 lines.append(
                     f"| {part} | {language} | {layer} | {row['danger']} | "
                     f"{percent(row['recall'])} | {percent(row['right_line'])} | "
-                    f"{row['near_misses']} | {percent(row['false_alarms'])} |"
+                    f"{row['near_misses']} | {percent(row['false_alarms'])} | "
+                    f"{percent(row['weak_of_danger'])} | {percent(row['weak_of_false_alarms'])} |"
                 )
     return "\n".join(lines)
 
