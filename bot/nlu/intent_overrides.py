@@ -1,11 +1,15 @@
 """Rasa components that run after the classifiers and may overrule them.
 
-SafetyLayer: the deterministic danger detector (bot.safety) and the classifier each raise
-`urgent_help`; the classifier can never lower an alarm the detector raised, and a fallback
-never hides one; a danger told as past and over raises none. The situation goes into a
-`danger` entity, which picks the help numbers. An `alarm` key says who raised it and
-whether it is weak (the classifier alone, unsure, no cue word): the dialogue may then
-answer the question under way after a 112 line (actions/weak_alarm.py).
+SafetyLayer: the deterministic danger detector (bot.safety) and the danger classifier
+(bot/nlu/danger_classifier.py) each raise `urgent_help`; the classifier can never lower an
+alarm the detector raised, and a fallback never hides one; a danger told as past and over
+raises none, nor does the classifier on a smell put down to something harmless. The
+situation goes into a `danger` entity, which picks the help numbers. An `alarm` key says
+who raised it and whether it is weak (the classifier alone, unsure, no cue word): the
+dialogue may then answer the question under way after a 112 line (actions/weak_alarm.py).
+
+UrgentHelpNeedsDanger (right after the classifiers): urgent_help stays in the intent
+ranking only when the danger classifier agrees.
 
 ExplicitLanguageRequest: a message that is only a language's name ("NL", "Français") is a
 request to switch language, whatever the classifier thought.
@@ -27,10 +31,19 @@ from bot.details import extract_details
 from bot.lexicon import explicit_language_request
 from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
-from bot.safety import detect_danger, has_cue, is_past_and_over, likely_situation
+from bot.nlu.danger_classifier import DANGER_PROBABILITY, DANGER_THRESHOLD
+from bot.safety import (
+    detect_danger,
+    has_cue,
+    is_past_and_over,
+    likely_situation,
+    names_harmless_smell,
+)
 from bot.third_languages import detect_third_language_danger
 
 URGENT_INTENT = "urgent_help"
+# the intent classifier's confidence in urgent_help, before UrgentHelpNeedsDanger
+URGENT_BY_INTENT = "urgent_help_by_intent"
 CHANGE_LANGUAGE_INTENT = "change_language"
 REMIND_INTENT, HANDOFF_INTENT = "remind_me", "human_handoff"
 REPAIR_INTENT = "report_repair"
@@ -53,17 +66,44 @@ def _add_entity(message: Message, entity: str, value: str, extractor: str) -> No
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class UrgentHelpNeedsDanger(ConfiguredComponent):
+    """The danger classifier, not the intent classifier, says whether there is danger:
+    urgent_help leaves the intent ranking when the danger probability is under the safety
+    layer's threshold, before the fallback and the other overrides look at the ranking
+    (the safety layer's phrases can still raise the alarm after them)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"threshold": DANGER_THRESHOLD}  # the same as SafetyLayer's
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            urgent = [row["confidence"] for row in ranking if row["name"] == URGENT_INTENT]
+            # kept for the record (benchmarks/danger_heldout.py compares the two classifiers)
+            message.set(URGENT_BY_INTENT, max(urgent, default=0.0), add_to_output=True)
+            probability = message.get(DANGER_PROBABILITY)
+            if probability is None or probability >= self._config["threshold"]:
+                continue
+            rest = [row for row in ranking if row["name"] != URGENT_INTENT]
+            if len(rest) == len(ranking):
+                continue
+            top = rest[0] if rest else {"name": "nlu_fallback", "confidence": 1.0}
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, rest or [top], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyLayer(ConfiguredComponent):
     """Raises `urgent_help` on danger phrases or on a classifier that sees danger."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # The classifier raises the alarm when urgent_help has at least this confidence,
-        # measured on the held-out split: 0.4 missed no alarm and cut false alarms by 2/3.
-        # even if another intent ranks first: a false alarm costs less than a missed one.
-        # Below weak_below, with no danger phrase and no cue word, the alarm is weak: the
-        # classifier's false alarms on details inside a question (issue 21) lay under it.
-        return {"classifier_threshold": 0.4, "weak_below": 0.85}
+        # The danger classifier raises the alarm from DANGER_THRESHOLD (its module says
+        # why). Below weak_below, with no danger phrase and no cue word, the alarm is weak:
+        # the classifier's false alarms on details inside a question (issue 21) lay under it.
+        return {"classifier_threshold": DANGER_THRESHOLD, "weak_below": 0.85}
 
     def process(self, messages: list[Message]) -> list[Message]:
         name = self.__class__.__name__
@@ -75,22 +115,23 @@ class SafetyLayer(ConfiguredComponent):
                 continue
             # French and Dutch phrases first; then those of the seven other languages
             signal = detect_danger(text) or detect_third_language_danger(text)
-            ranking = message.get(INTENT_RANKING_KEY) or []
-            confidence = max(
-                (row["confidence"] for row in ranking if row["name"] == URGENT_INTENT), default=0.0
-            )
+            # without the danger classifier in the pipeline, only the phrases raise alarms
+            probability = float(message.get(DANGER_PROBABILITY) or 0.0)
             # the past-and-over check only for the classifier: detect_danger already made it
             classifier_alarm = (
-                signal is None and confidence >= threshold and not is_past_and_over(text)
+                signal is None
+                and probability >= threshold
+                and not is_past_and_over(text)
+                and not names_harmless_smell(text)
             )
             if signal is None and not classifier_alarm:
                 continue
             _force_intent(message, URGENT_INTENT)
             situation = signal.category if signal else likely_situation(text)
             _add_entity(message, "danger", situation, name)
-            weak = signal is None and confidence < weak_below and not has_cue(text)
+            weak = signal is None and probability < weak_below and not has_cue(text)
             alarm = {"by": "phrase" if signal else "classifier", "weak": weak}
-            message.set("alarm", {**alarm, "confidence": round(confidence, 3)}, add_to_output=True)
+            message.set("alarm", {**alarm, "confidence": round(probability, 3)}, add_to_output=True)
         return messages
 
 

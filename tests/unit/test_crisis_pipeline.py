@@ -1,7 +1,8 @@
 """The whole NLU pipeline of the trained model (`make train`) on the crisis sets (issue 19),
 as `make bench-crisis` measures it: every danger message of the development sets (v1 and
-v2) is urgent_help, nearly all with their situation's line; on the blind set v3, never read
-for development, recall stays at least what was measured."""
+v2, which the danger classifier learns from) is urgent_help, nearly all with their
+situation's line; on the blind sets v3 and v4, never read for development, recall stays at
+least what was measured."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ import asyncio
 
 import pytest
 
-from benchmarks.crisis import CATEGORY_OF, danger_category, load, load_blind, load_v2
+from benchmarks.crisis import (
+    CATEGORY_OF,
+    danger_category,
+    load,
+    load_blind,
+    load_blind_v4,
+    load_v2,
+)
 
 # Measured with `make bench-crisis` on 2026-12-06; floors, a little under the figures.
 RIGHT_LINE_FLOOR = 0.93  # v1 and v2 together: 95.6% fr, 94.7% nl
-BLIND_RECALL_FLOOR = 0.85
+# with the danger classifier: v3 96.9% fr, 96.1% nl; v4 90.9% in both
+BLIND_RECALL_FLOORS = {"blind v3": 0.94, "blind v4": 0.88}
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +30,12 @@ def judged(agent) -> list[dict]:
     messages = [
         m
         for language in ("fr", "nl")
-        for m in [*load(language), *load_v2(language), *load_blind(language)]
+        for m in [
+            *load(language),
+            *load_v2(language),
+            *load_blind(language),
+            *load_blind_v4(language),
+        ]
         if m["danger"]
     ]
 
@@ -34,7 +48,7 @@ def judged(agent) -> list[dict]:
 
 
 def _development(judged: list[dict], language: str) -> list[dict]:
-    return [m for m in judged if m["language"] == language and m["half"] != "blind v3"]
+    return [m for m in judged if m["language"] == language and m["half"] not in BLIND_RECALL_FLOORS]
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])
@@ -50,8 +64,9 @@ def test_the_development_danger_messages_get_their_situations_line(judged, langu
     assert right / len(danger) >= RIGHT_LINE_FLOOR, f"{right}/{len(danger)}"
 
 
+@pytest.mark.parametrize("part", sorted(BLIND_RECALL_FLOORS))
 @pytest.mark.parametrize("language", ["fr", "nl"])
-def test_the_blind_recall_does_not_fall_below_what_was_measured(judged, language):
-    danger = [m for m in judged if m["language"] == language and m["half"] == "blind v3"]
+def test_the_blind_recall_does_not_fall_below_what_was_measured(judged, language, part):
+    danger = [m for m in judged if m["language"] == language and m["half"] == part]
     caught = sum(m["said"] is not None for m in danger)
-    assert caught / len(danger) >= BLIND_RECALL_FLOOR, f"{caught}/{len(danger)}"
+    assert caught / len(danger) >= BLIND_RECALL_FLOORS[part], f"{caught}/{len(danger)}"

@@ -116,13 +116,18 @@ def test_entity_extractor_adds_canonical_entities(storage):
     }
 
 
-def classified(text: str, intent: str, ranking: list[dict]) -> Message:
+def classified(
+    text: str, intent: str, ranking: list[dict], danger_probability: float = 0.0
+) -> Message:
+    """A message as the classifiers leave it: the intent ranking and the danger classifier's
+    probability (bot/nlu/danger_classifier.py)."""
     return Message(
         data={
             TEXT: text,
             "intent": {"name": intent, "confidence": ranking[0]["confidence"]},
             "intent_ranking": ranking,
             "entities": [],
+            "danger_probability": danger_probability,
         }
     )
 
@@ -152,7 +157,7 @@ def test_safety_layer_follows_a_classifier_that_sees_danger(storage):
         {"name": "loneliness", "confidence": 0.5},
         {"name": "urgent_help", "confidence": 0.45},
     ]
-    message = classified("je vois plus d'issue", "loneliness", ranking)
+    message = classified("je vois plus d'issue", "loneliness", ranking, danger_probability=0.7)
     layer.process([message])
     assert message.get("intent")["name"] == "urgent_help"
     # no danger phrase, but "plus d'issue" chooses the suicide line (danger_cues.yml)
@@ -162,7 +167,9 @@ def test_safety_layer_follows_a_classifier_that_sees_danger(storage):
 def test_a_classifier_alarm_without_a_cue_word_gets_the_general_line(storage):
     layer = create(SafetyLayer, storage)
     ranking = [{"name": "urgent_help", "confidence": 0.6}]
-    message = classified("venez s'il vous plaît, c'est grave", "urgent_help", ranking)
+    message = classified(
+        "venez s'il vous plaît, c'est grave", "urgent_help", ranking, danger_probability=0.7
+    )
     layer.process([message])
     assert message.get("entities")[0]["value"] == "other"
 
@@ -264,7 +271,7 @@ def test_a_classifier_alarm_on_a_danger_past_and_over_is_dropped(storage):
     layer = create(SafetyLayer, storage)
     ranking = [{"name": "urgent_help", "confidence": 0.7}]
     text = "Le mois passé il y a eu un feu dans la cave, c'est fini. Qui repeint le mur ?"
-    message = classified(text, "urgent_help", ranking)
+    message = classified(text, "urgent_help", ranking, danger_probability=0.9)
     layer.process([message])
     assert message.get("entities") == []
 
@@ -273,7 +280,7 @@ def test_a_classifier_alarm_on_a_danger_that_may_come_back_stays(storage):
     layer = create(SafetyLayer, storage)
     ranking = [{"name": "urgent_help", "confidence": 0.7}]
     text = "Le mois passé il m'a poussée, ça va mieux, mais il revient ce soir."
-    message = classified(text, "urgent_help", ranking)
+    message = classified(text, "urgent_help", ranking, danger_probability=0.9)
     layer.process([message])
     assert message.get("intent") == {"name": "urgent_help", "confidence": 1.0}
     assert message.get("entities")[0]["entity"] == "danger"
@@ -284,14 +291,15 @@ def test_a_classifier_alarm_on_a_danger_that_may_come_back_stays(storage):
     [
         ("j'ai 2 petits enfants à la maison", 0.75, True),  # no phrase, no cue, unsure
         ("j'ai 2 petits enfants à la maison", 0.9, False),  # the classifier is sure
-        ("mon fils a avalé quelque chose", 0.6, False),  # a cue word (swallowed)
+        ("mon fils a avalé quelque chose", 0.7, False),  # a cue word (swallowed)
     ],
 )
 def test_a_classifier_alarm_is_weak_only_when_unsure_and_without_cue(
     storage, text, confidence, weak
 ):
     layer = create(SafetyLayer, storage)
-    message = classified(text, "urgent_help", [{"name": "urgent_help", "confidence": confidence}])
+    ranking = [{"name": "urgent_help", "confidence": 0.5}]
+    message = classified(text, "urgent_help", ranking, danger_probability=confidence)
     layer.process([message])
     assert message.get("intent")["name"] == "urgent_help"  # weak or not, still an alarm
     assert message.get("alarm") == {"by": "classifier", "weak": weak, "confidence": confidence}
@@ -303,6 +311,6 @@ def test_an_alarm_raised_by_a_danger_phrase_is_never_weak(storage):
         {"name": "report_repair", "confidence": 0.9},
         {"name": "urgent_help", "confidence": 0.05},
     ]
-    message = classified("ça sent le gaz", "report_repair", ranking)
+    message = classified("ça sent le gaz", "report_repair", ranking, danger_probability=0.05)
     layer.process([message])
     assert message.get("alarm") == {"by": "phrase", "weak": False, "confidence": 0.05}

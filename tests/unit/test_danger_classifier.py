@@ -1,0 +1,106 @@
+"""The danger classifier (bot/nlu/danger_classifier.py) and the override that lets it, not
+the intent classifier, decide whether urgent_help stays in the ranking."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.danger_classifier import DangerClassifier, crisis_examples
+from bot.nlu.intent_overrides import SafetyLayer, UrgentHelpNeedsDanger
+from tests.unit.test_nlu_components import classified, context, create
+
+INTENT_EXAMPLES = {
+    "urgent_help": ["je veux mourir", "il me frappe", "ik wil dood", "hij slaat mij"],
+    "rent_question": ["mon loyer augmente", "pourquoi ce loyer", "mijn huur", "de huur is hoog"],
+    "greet": ["bonjour", "salut", "hallo", "goeiedag"],
+}
+
+
+@pytest.fixture
+def storage(tmp_path) -> LocalModelStorage:
+    return LocalModelStorage(tmp_path)
+
+
+def test_the_crisis_sets_give_danger_and_near_misses_of_both_languages():
+    examples = crisis_examples(["tests/data/crisis"])
+    assert {danger for _, danger in examples} == {True, False}
+    assert len(examples) > 700  # v1: 184 danger messages and 187 near-misses per language
+
+
+def test_it_learns_the_crisis_sets_persists_and_loads(storage):
+    resource = Resource("danger")
+    config = DangerClassifier.get_default_config()
+    trained = DangerClassifier.create(config, storage, resource, context())
+    data = [
+        Message(data={TEXT: text, "intent": intent})
+        for intent, texts in INTENT_EXAMPLES.items()
+        for text in texts
+    ]
+    trained.train(TrainingData(data))
+    loaded = DangerClassifier.load(config, storage, resource, context())
+    danger, calm = Message(data={TEXT: "je vais me tuer ce soir"}), Message(data={TEXT: "bonjour"})
+    loaded.process([danger, calm])
+    assert danger.get("danger_probability") > 0.5 > calm.get("danger_probability")
+
+
+def test_its_fingerprint_follows_the_crisis_files(tmp_path, monkeypatch):
+    import bot.nlu.danger_classifier as module
+
+    (tmp_path / "set").mkdir()
+    path = tmp_path / "set" / "fr.yml"
+    path.write_text('messages: [{text: "au feu", danger: true}]\n', encoding="utf-8")
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    before = DangerClassifier.fingerprint_addon({"crisis_sets": ["set"]})
+    path.write_text('messages: [{text: "au feu !", danger: true}]\n', encoding="utf-8")
+    assert DangerClassifier.fingerprint_addon({"crisis_sets": ["set"]}) != before
+
+
+def test_urgent_help_leaves_the_ranking_when_the_danger_classifier_sees_none(storage):
+    ranking = [
+        {"name": "urgent_help", "confidence": 0.6},
+        {"name": "report_repair", "confidence": 0.3},
+    ]
+    message = classified("il fait froid dans tout l'appartement", "urgent_help", ranking, 0.29)
+    create(UrgentHelpNeedsDanger, storage).process([message])
+    assert message.get("intent")["name"] == "report_repair"
+    assert [row["name"] for row in message.get("intent_ranking")] == ["report_repair"]
+
+
+def test_urgent_help_stays_when_the_danger_classifier_agrees(storage):
+    ranking = [
+        {"name": "urgent_help", "confidence": 0.6},
+        {"name": "loneliness", "confidence": 0.3},
+    ]
+    message = classified("je ne serai plus un poids pour personne", "urgent_help", ranking, 0.7)
+    create(UrgentHelpNeedsDanger, storage).process([message])
+    assert message.get("intent")["name"] == "urgent_help"
+
+
+def test_the_intent_classifier_alone_raises_no_alarm(storage):
+    ranking = [{"name": "urgent_help", "confidence": 0.9}]
+    message = classified("il fait froid dans tout l'appartement", "urgent_help", ranking, 0.3)
+    create(SafetyLayer, storage).process([message])
+    assert message.get("alarm") is None
+
+
+def test_the_safety_layer_raises_the_alarm_on_the_danger_probability(storage):
+    ranking = [{"name": "loneliness", "confidence": 0.9}]  # the intent classifier saw none
+    message = classified("je ne serai plus un poids pour personne", "loneliness", ranking, 0.9)
+    create(SafetyLayer, storage).process([message])
+    assert message.get("intent") == {"name": "urgent_help", "confidence": 1.0}
+    assert message.get("alarm") == {"by": "classifier", "weak": False, "confidence": 0.9}
+
+
+def test_a_danger_phrase_raises_the_alarm_whatever_the_danger_probability(storage):
+    message = classified(
+        "ça sent le gaz", "report_repair", [{"name": "report_repair", "confidence": 0.9}]
+    )
+    message.set("danger_probability", 0.01)
+    create(SafetyLayer, storage).process([message])
+    assert message.get("intent")["name"] == "urgent_help"
+    assert message.get("alarm")["by"] == "phrase"
