@@ -73,6 +73,24 @@ STILL = re.compile(
 )
 
 
+# A smell the tenant puts down to something harmless ("ça sent le moisi partout", "de buren
+# roken op de trap en heel de gang stinkt") is no gas leak: no alarm from the classifier,
+# which learnt that a smell everywhere is gas. A danger phrase still raises one.
+SMELL = re.compile(
+    r"\b(sent|sens|sentir|odeurs?|pue|puent|geur|stinkt|stinken|ruikt|ruik|ruiken|stank)\b"
+)
+HARMLESS_SOURCE = re.compile(
+    r"\b(moisi|moisissures?|humidite|egouts?|poubelles?|cigarettes?|tabac|clopes?|fument|"
+    r"fumer|schimmel|vocht|vochtig|riool|vuilnis|vuilbak|sigaretten?|roken|tabak|muf)\b"
+)
+
+
+def names_harmless_smell(text: str) -> bool:
+    """The message tells of a smell and names a harmless source for it."""
+    folded = fold(text)
+    return bool(SMELL.search(folded) and HARMLESS_SOURCE.search(folded))
+
+
 def is_past_and_over(text: str) -> bool:
     """The message tells of a danger as past and over, and of nothing still going on."""
     return _past_and_over(fold(text))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety import detect_danger, is_past_and_over
+from bot.safety import detect_danger, is_past_and_over, names_harmless_smell
 
 PAST_AND_OVER = [
     "Il y a trois semaines il y a eu un incendie dans la cave, c'est fini. Qui repeint le mur ?",
@@ -32,3 +32,57 @@ def test_a_danger_that_is_past_and_over_raises_no_alarm(text):
 def test_a_danger_that_may_come_back_still_raises_the_alarm(text):
     assert not is_past_and_over(text)
     assert detect_danger(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c est dans la chambre des petits et ca sent le moisi partout",
+        "de buren roken op de trap en heel de gang stinkt",
+        "ça pue l'égout dans la salle de bain",
+    ],
+)
+def test_a_smell_with_a_harmless_source_is_named_so(text):
+    assert names_harmless_smell(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ça sent bizarre dans la cuisine depuis ce matin", "het stinkt naar gas in de gang"],
+)
+def test_a_smell_without_a_harmless_source_is_not(text):
+    assert not names_harmless_smell(text)
+
+
+def test_the_classifier_raises_no_alarm_on_a_harmless_smell_but_a_phrase_still_does(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.intent_overrides import SafetyLayer
+
+    layer = SafetyLayer.create(
+        SafetyLayer.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("safety"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    ranking = [{"name": "report_repair", "confidence": 0.5}]
+    mould = Message(
+        data={
+            "text": "ça sent le moisi partout",
+            "intent_ranking": ranking,
+            "danger_probability": 0.9,
+        }
+    )
+    gas = Message(
+        data={
+            "text": "ça sent le gaz et le moisi",
+            "intent_ranking": ranking,
+            "danger_probability": 0.9,
+        }
+    )
+    layer.process([mould, gas])
+    assert mould.get("alarm") is None
+    assert gas.get("alarm")["by"] == "phrase"
