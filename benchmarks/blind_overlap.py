@@ -5,7 +5,9 @@ spaces, spaces collapsed), it equals a training example; as **near** when it is 
 same but some training example of the same language scores at least NEAR_SCORE with
 rapidfuzz's `ratio` (normalised Indel similarity, 0-100) on the folded texts. Both are left
 out of the blind figures (benchmarks/blind_v2.py reads `kept()`); this report says how many.
-Writes var/results/blind_overlap.md and .json."""
+The blind crisis sets (v3, v4) are compared with what the danger classifier learns: the
+intents' examples and the development crisis sets (v1, v2); they are reported, not
+filtered. Writes var/results/blind_overlap.md and .json."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 import yaml
 from rapidfuzz import fuzz, process
 
+from benchmarks.crisis import load, load_blind, load_blind_v4, load_v2
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, blind_examples, load_examples
 from bot.lexicon.folding import fold
@@ -58,6 +61,26 @@ def training_texts() -> dict[str, set[str]]:
     return texts
 
 
+def crisis_blind_sets() -> list[tuple[str, list[BlindMessage]]]:
+    sets = (("crisis v3", load_blind), ("crisis v4", load_blind_v4))
+    return [
+        (
+            name,
+            [BlindMessage(lang, "crisis", m["text"]) for lang in LANGUAGES for m in loader(lang)],
+        )
+        for name, loader in sets
+    ]
+
+
+def danger_training_texts() -> dict[str, set[str]]:
+    """The danger classifier's training texts: the intents' examples and the development
+    crisis sets."""
+    texts = training_texts()
+    for language in LANGUAGES:
+        texts[language] |= {folded(m["text"]) for m in [*load(language), *load_v2(language)]}
+    return texts
+
+
 def overlap(
     message: BlindMessage, training: dict[str, set[str]], pool: dict[str, list[str]]
 ) -> str:
@@ -78,10 +101,23 @@ def kept(messages: list[BlindMessage]) -> list[BlindMessage]:
 
 
 def report() -> dict[str, dict[str, dict[str, int]]]:
-    training = training_texts()
-    pool = {language: sorted(texts) for language, texts in training.items()}
     results: dict[str, dict[str, dict[str, int]]] = {}
-    for name, messages in (("blind v1", blind_v1()), ("blind v2", blind_v2())):
+    intent_sets = [("blind v1", blind_v1()), ("blind v2", blind_v2())]
+    for sets, training in (
+        (intent_sets, training_texts()),
+        (crisis_blind_sets(), danger_training_texts()),
+    ):
+        _count(sets, training, results)
+    return results
+
+
+def _count(
+    sets: list[tuple[str, list[BlindMessage]]],
+    training: dict[str, set[str]],
+    results: dict[str, dict[str, dict[str, int]]],
+) -> None:
+    pool = {language: sorted(texts) for language, texts in training.items()}
+    for name, messages in sets:
         results[name] = {}
         for language in LANGUAGES:
             counts = {"messages": 0, "same": 0, "near": 0, "new": 0}
@@ -89,7 +125,6 @@ def report() -> dict[str, dict[str, dict[str, int]]]:
                 counts["messages"] += 1
                 counts[overlap(message, training, pool)] += 1
             results[name][language] = counts
-    return results
 
 
 def table(results: dict[str, dict[str, dict[str, int]]]) -> str:

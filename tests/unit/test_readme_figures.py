@@ -27,6 +27,7 @@ def test_the_generated_figures_exist():
     assert {path.stem for path in FIGURES} >= {
         "conversations",
         "crisis",
+        "danger_heldout",
         "blind_overlap",
         "blind_v2",
         "robustness",
