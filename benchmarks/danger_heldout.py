@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from benchmarks.crisis import MODEL, load, load_v2
+from benchmarks.crisis import MODEL, load, load_v2, percent
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, load_examples
 from bot.lexicon.folding import fold
@@ -82,10 +82,6 @@ def held_out(name: str, parsed: dict[str, dict[str, Any]]) -> dict[str, Any]:
             for layer, scores in (("danger", danger_probability), ("intent", by_intent))
         }
     return {"danger": int(is_danger.sum()), "near_misses": int((~is_danger).sum()), **rows}
-
-
-def percent(value: float) -> str:
-    return f"{100 * value:.1f}%"
 
 
 def tables(results: dict[str, Any]) -> str:

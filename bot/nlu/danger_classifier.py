@@ -29,12 +29,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import Pipeline
 
 from bot.lexicon.folding import fold
-from bot.nlu.linear_classifier import ModelNotLoadable
+from bot.nlu.stored_models import FEATURE_TYPES, load_trusted, word_and_char_features
 
 logger = logging.getLogger(__name__)
 
@@ -47,18 +46,8 @@ DANGER_PROBABILITY = "danger_probability"
 DANGER_THRESHOLD = 0.6
 URGENT_INTENT = "urgent_help"
 MODEL_FILE = "danger_classifier.skops"
-# skops instead of pickle: a model file cannot run code; anything else refuses to load
-_TRUSTED_TYPES = [
-    "builtins.function",
-    "numpy.float64",
-    "numpy.int64",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-]
+# Types the stored model may hold (bot/nlu/stored_models.py says why a list).
+_TRUSTED_TYPES = [*FEATURE_TYPES, "sklearn.linear_model._logistic.LogisticRegression"]
 
 
 def crisis_examples(folders: list[str]) -> list[tuple[str, bool]]:
@@ -75,20 +64,7 @@ def crisis_examples(folders: list[str]) -> list[tuple[str, bool]]:
 def danger_pipeline(config: dict[str, Any]) -> Pipeline:
     """The untrained model: TF-IDF word and character n-grams, then logistic regression
     with the classes balanced (danger is the rarer)."""
-    features = FeatureUnion(
-        [
-            ("words", TfidfVectorizer(ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True)),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=tuple(config["char_ngrams"]),
-                    min_df=config["char_min_df"],
-                    sublinear_tf=True,
-                ),
-            ),
-        ]
-    )
+    features = word_and_char_features(config)
     model = LogisticRegression(C=config["C"], class_weight="balanced", max_iter=2000)
     return Pipeline([("features", features), ("model", model)])
 
@@ -164,11 +140,7 @@ class DangerClassifier(GraphComponent):
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as model_dir:
-                path = model_dir / MODEL_FILE
-                untrusted = set(sio.get_untrusted_types(file=path)) - set(_TRUSTED_TYPES)
-                if untrusted:
-                    raise ModelNotLoadable(f"untrusted types in {path}: {sorted(untrusted)}")
-                component.clf = sio.load(path, trusted=_TRUSTED_TYPES)
+                component.clf = load_trusted(model_dir / MODEL_FILE, _TRUSTED_TYPES)
         except ValueError:
             logger.warning("The model has no trained danger classifier.")
         return component

@@ -26,37 +26,25 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from bot.nlu.message_parts import parts
 from bot.nlu.spelling import Vocabulary
+from bot.nlu.stored_models import FEATURE_TYPES, load_trusted, word_and_char_features
 from bot.nlu.tokenizer import message_language
 
 logger = logging.getLogger(__name__)
 
-# Types the persisted model may contain besides plain containers; anything else refuses
-# to load (skops instead of pickle: a model file cannot run code).
+# Types the stored model may hold (bot/nlu/stored_models.py says why a list).
 _TRUSTED_TYPES = [
-    "builtins.function",
-    "numpy.float64",
-    "numpy.int64",
-    "scipy.sparse._csr.csr_matrix",
+    *FEATURE_TYPES,
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._label.LabelEncoder",
     "sklearn.svm._classes.LinearSVC",
 ]
-
-
-class ModelNotLoadable(RuntimeError):
-    """The stored classifier holds types we do not trust."""
 
 
 def lemma_text(message: Message) -> str:
@@ -114,23 +102,7 @@ class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def _new_pipeline(self) -> Pipeline:
         config = self.config
-        features = FeatureUnion(
-            [
-                (
-                    "words",
-                    TfidfVectorizer(ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True),
-                ),
-                (
-                    "chars",
-                    TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=tuple(config["char_ngrams"]),
-                        min_df=config["char_min_df"],
-                        sublinear_tf=True,
-                    ),
-                ),
-            ]
-        )
+        features = word_and_char_features(config)
         svm = LinearSVC(C=config["C"], class_weight="balanced", random_state=config["random_state"])
         calibrated = CalibratedClassifierCV(
             svm, cv=config["calibration_folds"], method="sigmoid", ensemble=False
@@ -180,10 +152,7 @@ class CalibratedLinearIntentClassifier(GraphComponent, IntentClassifier):
         try:
             with model_storage.read_from(resource) as model_dir:
                 path = model_dir / "intent_classifier.skops"
-                untrusted = set(sio.get_untrusted_types(file=path)) - set(_TRUSTED_TYPES)
-                if untrusted:
-                    raise ModelNotLoadable(f"untrusted types in {path}: {sorted(untrusted)}")
-                component.clf = sio.load(path, trusted=_TRUSTED_TYPES)
+                component.clf = load_trusted(path, _TRUSTED_TYPES)
                 vocabulary = model_dir / "vocabulary.json"
                 if vocabulary.exists():
                     lemmas = json.loads(vocabulary.read_text(encoding="utf-8"))

@@ -292,6 +292,7 @@ def test_a_classifier_alarm_on_a_danger_that_may_come_back_stays(storage):
         ("j'ai 2 petits enfants à la maison", 0.75, True),  # no phrase, no cue, unsure
         ("j'ai 2 petits enfants à la maison", 0.9, False),  # the classifier is sure
         ("mon fils a avalé quelque chose", 0.7, False),  # a cue word (swallowed)
+        ("je ne veux plus être un poids pour ma famille", 0.67, False),  # a burden: suicide
     ],
 )
 def test_a_classifier_alarm_is_weak_only_when_unsure_and_without_cue(
