@@ -159,25 +159,26 @@ def test_safety_messages_give_112_and_the_right_line(assistant, text, expected):
     assert first.index("112") < first.index(expected)
 
 
-WEAK_ALARM = "jai 2 petits enfants a la maison"  # the classifier alone, unsure, no cue word
+# The danger classifier alone, unsure, no cue word (nl-words-1 of the conversation set)
+WEAK_ALARM = "hij zit in het 5de leerjaar en hij heeft elke ochtend buikpijn"
 
 
 def test_a_weak_alarm_inside_a_question_gets_112_then_the_question_goes_on(assistant):
     assert assistant.parse(WEAK_ALARM)["alarm"]["weak"] is True  # what this test is about
     sender = assistant.new_sender()
-    assistant.say(sender, "bjr le chauffage fonctionne plus chez nous")
+    assistant.say(sender, "mijn zoon wil niet meer naar school, ze lachen hem uit in de klas")
     replies = texts(assistant.say(sender, WEAK_ALARM))
-    assert replies[0] == "Si quelqu'un est en danger maintenant : appelez le 112."
-    assert not any("Télé-Accueil" in text for text in replies)  # not the safety message
+    assert replies[0] == "Is iemand nu in gevaar? Bel 112."
+    assert not any("Tele-Onthaal" in text for text in replies)  # not the safety message
     slots = assistant.tracker(sender)["slots"]
-    assert (slots["topic"], slots["urgent"], slots["possible_danger"]) == ("repair", False, True)
+    assert (slots["topic"], slots["urgent"], slots["possible_danger"]) == ("school", False, True)
     assert slots["pending_offer"] == "handoff"  # the offer of a person still stands
 
 
 def test_the_same_weak_alarm_as_a_first_message_is_a_full_alarm(assistant):
     sender = assistant.new_sender()
     first = texts(assistant.say(sender, WEAK_ALARM))[0]
-    assert first.startswith("En danger ? Appelez le 112.")
+    assert first.startswith("Bent u in gevaar? Bel 112.")
     assert assistant.tracker(sender)["slots"]["urgent"] is True
 
 
