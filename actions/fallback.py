@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.language_rules import is_unsupported_language
 from actions.results_questions import answer_about_results
 from actions.tracker_utils import language, latest_intent
 from bot.lexicon import topic_labels
@@ -52,6 +53,10 @@ class ActionNotUnderstood(Action):
         if about_results is not None:  # "c'est combien ?" under the results: understood
             return [*about_results, SlotSet("failed_turns", 0.0)]
         failures = int(tracker.get_slot("failed_turns") or 0) + 1
+        if is_unsupported_language(tracker.latest_message.get("language") or {}):
+            # action_track_turn answered in one line in the tenant's language (a person:
+            # PERSONNE, danger: 112); French choices would only lengthen the SMS
+            return [SlotSet("failed_turns", float(failures))]
         if failures >= FAILURES_BEFORE_PERSON:
             dispatcher.utter_message(response="utter_offer_person_after_failures")
             return [

@@ -516,3 +516,14 @@ def test_out_of_office_hours_the_tenant_is_told_when_a_person_answers(monkeypatc
     assert responses == ["utter_handoff_opened", None]
     later = messages[1]["text"]
     assert "maandag 30/11 om 9.00" in later and "112" in later and "106" in later
+
+
+def test_a_message_in_a_language_we_do_not_speak_gets_no_french_choices():
+    # action_track_turn already answered it in one line in that language
+    tracker = make_tracker(
+        intent="nlu_fallback", text="Bu ay kira ödemek için yardıma ihtiyacım var lütfen"
+    )
+    tracker.latest_message["language"] = {"code": "tr", "reliable": True}
+    responses, _, events = run(ActionNotUnderstood(), tracker)
+    assert responses == []
+    assert slot_events(events)["failed_turns"] == 1.0
