@@ -87,8 +87,18 @@ HARMLESS_SOURCE = re.compile(
 
 def names_harmless_smell(text: str) -> bool:
     """The message tells of a smell and names a harmless source for it."""
-    folded = fold(text)
+    return _harmless_smell(fold(text))
+
+
+def _harmless_smell(folded: str) -> bool:
     return bool(SMELL.search(folded) and HARMLESS_SOURCE.search(folded))
+
+
+def dismisses_classifier_alarm(text: str) -> bool:
+    """The message itself says the classifier's alarm is unfounded: a danger past and
+    over, or a smell with a harmless source. Phrases are not dismissed this way."""
+    folded = fold(text)
+    return _past_and_over(folded) or _harmless_smell(folded)
 
 
 def is_past_and_over(text: str) -> bool:

@@ -31,17 +31,10 @@ from bot.details import extract_details
 from bot.lexicon import explicit_language_request
 from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
-from bot.nlu.danger_classifier import DANGER_PROBABILITY, DANGER_THRESHOLD
-from bot.safety import (
-    detect_danger,
-    has_cue,
-    is_past_and_over,
-    likely_situation,
-    names_harmless_smell,
-)
+from bot.nlu.danger_classifier import DANGER_PROBABILITY, DANGER_THRESHOLD, URGENT_INTENT
+from bot.safety import detect_danger, dismisses_classifier_alarm, has_cue, likely_situation
 from bot.third_languages import detect_third_language_danger
 
-URGENT_INTENT = "urgent_help"
 # the intent classifier's confidence in urgent_help, before UrgentHelpNeedsDanger
 URGENT_BY_INTENT = "urgent_help_by_intent"
 CHANGE_LANGUAGE_INTENT = "change_language"
@@ -117,12 +110,9 @@ class SafetyLayer(ConfiguredComponent):
             signal = detect_danger(text) or detect_third_language_danger(text)
             # without the danger classifier in the pipeline, only the phrases raise alarms
             probability = float(message.get(DANGER_PROBABILITY) or 0.0)
-            # the past-and-over check only for the classifier: detect_danger already made it
+            # detect_danger made the past-and-over check for the phrases already
             classifier_alarm = (
-                signal is None
-                and probability >= threshold
-                and not is_past_and_over(text)
-                and not names_harmless_smell(text)
+                signal is None and probability >= threshold and not dismisses_classifier_alarm(text)
             )
             if signal is None and not classifier_alarm:
                 continue
