@@ -8,7 +8,11 @@ messages, false alarms on its near-misses. The intent classifier never learnt ei
 its urgent_help confidence comes from the trained model (`urgent_help_by_intent`). Then
 the trained model's danger probability on the ordinary tenant turns of the main
 conversation set (every turn not expected to be a danger, without a danger phrase). This
-chose the threshold; no blind set is read here."""
+chose the threshold; no blind set is read here.
+
+Also the situation's line for the held-out danger messages no danger phrase matches: by
+the cue words (bot.safety.likely_situation, before) or by the situation model trained on
+the other set (now)."""
 
 from __future__ import annotations
 
@@ -24,9 +28,14 @@ from benchmarks.crisis import MODEL, load, load_v2, percent
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, load_examples
 from bot.lexicon.folding import fold
-from bot.nlu.danger_classifier import DangerClassifier, danger_pipeline
+from bot.nlu.danger_classifier import (
+    DangerClassifier,
+    danger_pipeline,
+    line_of,
+    trained_situation_model,
+)
 from bot.nlu.intent_overrides import URGENT_BY_INTENT
-from bot.safety import detect_danger
+from bot.safety import detect_danger, likely_situation
 
 THRESHOLDS = (0.4, 0.5, 0.6)
 HELD_OUT = {"v1": load, "v2": load_v2}
@@ -81,7 +90,31 @@ def held_out(name: str, parsed: dict[str, dict[str, Any]]) -> dict[str, Any]:
             }
             for layer, scores in (("danger", danger_probability), ("intent", by_intent))
         }
-    return {"danger": int(is_danger.sum()), "near_misses": int((~is_danger).sum()), **rows}
+    return {
+        "danger": int(is_danger.sum()),
+        "near_misses": int((~is_danger).sum()),
+        **rows,
+        "situations": situation_lines(name),
+    }
+
+
+def situation_lines(name: str) -> dict[str, int]:
+    """On the held-out set's danger messages no danger phrase matches (their line comes
+    from elsewhere): how many get the right situation's line from the cue words, and how
+    many from the situation model trained on the other set."""
+    others = [m for other in HELD_OUT if other != name for m in _crisis(other) if m["danger"]]
+    config = DangerClassifier.get_default_config()
+    model = trained_situation_model(config, [(m["text"], line_of(m["situation"])) for m in others])
+    unmatched = [m for m in _crisis(name) if m["danger"] and detect_danger(m["text"]) is None]
+    predicted = model.predict([fold(m["text"]) for m in unmatched]) if unmatched else []
+    truth = [line_of(m["situation"]) for m in unmatched]
+    return {
+        "without_phrase": len(unmatched),
+        "cue_words": sum(
+            likely_situation(m["text"]) == t for m, t in zip(unmatched, truth, strict=True)
+        ),
+        "situation_model": sum(str(p) == t for p, t in zip(predicted, truth, strict=True)),
+    }
 
 
 def tables(results: dict[str, Any]) -> str:
@@ -99,6 +132,17 @@ def tables(results: dict[str, Any]) -> str:
                 f"{percent(d['recall'])} | {percent(d['false_alarms'])} | "
                 f"{percent(i['recall'])} | {percent(i['false_alarms'])} |"
             )
+    lines += [
+        "",
+        "| held out | danger messages no phrase matches | right line by cue words "
+        "| right line by the situation model |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in HELD_OUT:
+        row = results[name]["situations"]
+        lines.append(
+            f"| {name} | {row['without_phrase']} | {row['cue_words']} | {row['situation_model']} |"
+        )
     ordinary = results["ordinary"]
     lines += [
         "",

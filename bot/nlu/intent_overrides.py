@@ -31,7 +31,12 @@ from bot.details import extract_details
 from bot.lexicon import explicit_language_request
 from bot.lexicon.folding import fold
 from bot.nlu.component import ConfiguredComponent
-from bot.nlu.danger_classifier import DANGER_PROBABILITY, DANGER_THRESHOLD, URGENT_INTENT
+from bot.nlu.danger_classifier import (
+    DANGER_PROBABILITY,
+    DANGER_SITUATION,
+    DANGER_THRESHOLD,
+    URGENT_INTENT,
+)
 from bot.safety import detect_danger, dismisses_classifier_alarm, has_cue, likely_situation
 from bot.third_languages import detect_third_language_danger
 
@@ -117,7 +122,13 @@ class SafetyLayer(ConfiguredComponent):
             if signal is None and not classifier_alarm:
                 continue
             _force_intent(message, URGENT_INTENT)
-            situation = signal.category if signal else likely_situation(text)
+            # a phrase names its situation; else the danger classifier's situation model,
+            # or, without it in the pipeline, the cue words
+            situation = (
+                signal.category
+                if signal
+                else str(message.get(DANGER_SITUATION) or likely_situation(text))
+            )
             _add_entity(message, "danger", situation, name)
             weak = signal is None and probability < weak_below and not has_cue(text)
             alarm = {"by": "phrase" if signal else "classifier", "weak": weak}

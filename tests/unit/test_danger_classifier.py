@@ -46,6 +46,43 @@ def test_it_learns_the_crisis_sets_persists_and_loads(storage):
     danger, calm = Message(data={TEXT: "je vais me tuer ce soir"}), Message(data={TEXT: "bonjour"})
     loaded.process([danger, calm])
     assert danger.get("danger_probability") > 0.5 > calm.get("danger_probability")
+    assert danger.get("danger_situation") == "suicide"
+
+
+def test_the_situation_model_names_the_line_of_danger_no_phrase_matches(storage):
+    resource = Resource("danger")
+    config = DangerClassifier.get_default_config()
+    trained = DangerClassifier.create(config, storage, resource, context())
+    trained.train(TrainingData([Message(data={TEXT: "bonjour", "intent": "greet"})]))
+    texts = {
+        "violence": "mon mari a cassé la porte, il hurle qu'il va me faire regretter",
+        "suicide": "demain je ne serai plus là, j'ai tout préparé",
+    }
+    messages = {line: Message(data={TEXT: text}) for line, text in texts.items()}
+    trained.process(list(messages.values()))
+    assert {line: m.get("danger_situation") for line, m in messages.items()} == {
+        line: line for line in texts
+    }
+
+
+def test_the_alarm_takes_the_situation_model_line_when_no_phrase_names_one(storage):
+    ranking = [{"name": "loneliness", "confidence": 0.9}]
+    text = "demain je ne serai plus là, j'ai tout préparé"
+    message = classified(text, "loneliness", ranking, 0.9)
+    message.set("danger_situation", "suicide")
+    create(SafetyLayer, storage).process([message])
+    danger = [e["value"] for e in message.get("entities") if e["entity"] == "danger"]
+    assert danger == ["suicide"]
+
+
+def test_a_phrase_names_the_situation_whatever_the_situation_model_says(storage):
+    message = classified(
+        "ça sent le gaz", "report_repair", [{"name": "report_repair", "confidence": 0.9}]
+    )
+    message.set("danger_situation", "violence")
+    create(SafetyLayer, storage).process([message])
+    danger = [e["value"] for e in message.get("entities") if e["entity"] == "danger"]
+    assert danger == ["gas"]
 
 
 def test_its_fingerprint_follows_the_crisis_files(tmp_path, monkeypatch):
