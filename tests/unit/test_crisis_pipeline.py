@@ -20,9 +20,12 @@ from benchmarks.crisis import (
 )
 
 # Measured with `make bench-crisis` on 2026-12-06; floors, a little under the figures.
-RIGHT_LINE_FLOOR = 0.93  # v1 and v2 together: 95.6% fr, 94.7% nl
+# v1 and v2 together, which the situation model learns: 99.4% fr, 97.8% nl
+RIGHT_LINE_FLOOR = 0.96
 # with the danger classifier: v3 96.9% fr, 96.1% nl; v4 90.9% in both
 BLIND_RECALL_FLOORS = {"blind v3": 0.94, "blind v4": 0.88}
+# with the situation model: v3 92.2% fr, 89.8% nl; v4 76.9% fr, 77.6% nl
+BLIND_RIGHT_LINE_FLOORS = {"blind v3": 0.87, "blind v4": 0.74}
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +73,11 @@ def test_the_blind_recall_does_not_fall_below_what_was_measured(judged, language
     danger = [m for m in judged if m["language"] == language and m["half"] == part]
     caught = sum(m["said"] is not None for m in danger)
     assert caught / len(danger) >= BLIND_RECALL_FLOORS[part], f"{caught}/{len(danger)}"
+
+
+@pytest.mark.parametrize("part", sorted(BLIND_RIGHT_LINE_FLOORS))
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_blind_right_line_does_not_fall_below_what_was_measured(judged, language, part):
+    danger = [m for m in judged if m["language"] == language and m["half"] == part]
+    right = sum(m["said"] == CATEGORY_OF[m["situation"]] for m in danger)
+    assert right / len(danger) >= BLIND_RIGHT_LINE_FLOORS[part], f"{right}/{len(danger)}"
