@@ -1,6 +1,7 @@
 """Command line of the directory.
 
     python -m bot.directory import PATH [--dry-run]   HSDS JSON or a tabular package (dir)
+    python -m bot.directory import URL [--dry-run]    another HSDS 3.0 API (all its services)
     python -m bot.directory export PATH [--tabular]   HSDS JSON, or CSV + datapackage.json
 
 The database is the gateway's (DATABASE_URL, SQLite under var/ by default), at the schema's
@@ -22,6 +23,7 @@ from bot.core.schema import require_current_schema
 from bot.core.settings import get_settings
 from bot.directory.exporter import export_services
 from bot.directory.importer import ImportReport, SourceError, import_records, read_source
+from bot.directory.remote import RemoteError, fetch_services, is_url
 from bot.directory.tabular import TabularError, write_package
 
 MAX_LISTED_PROBLEMS = 50
@@ -31,9 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     database_url = arguments.database_url or get_settings().database_url
     if arguments.command == "import":
-        try:  # a file that cannot be read is reported before the database is looked at
-            source = read_source(Path(arguments.path))
-        except (SourceError, TabularError) as error:
+        try:  # a source that cannot be read is reported before the database is looked at
+            source = _read(arguments.path, arguments.per_page)
+        except (SourceError, TabularError, RemoteError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
         require_current_schema(database_url)
@@ -44,13 +46,23 @@ def main(argv: list[str] | None = None) -> int:
     return _export(sessions, Path(arguments.path), arguments.tabular)
 
 
+def _read(path: str, per_page: int) -> tuple[dict[str, Any], list[Any], list[str]]:
+    if is_url(path):
+        document = fetch_services(path, per_page=per_page)
+        return document.metadata, document.records, document.unused
+    return read_source(Path(path))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot.directory")
     parser.add_argument("--database-url", help="default: DATABASE_URL or the gateway's")
     commands = parser.add_subparsers(dest="command", required=True)
     importing = commands.add_parser("import", help="import HSDS JSON or a tabular package")
-    importing.add_argument("path")
+    importing.add_argument("path", help="a file, a tabular package's directory, or an API URL")
     importing.add_argument("--dry-run", action="store_true", help="check, write nothing")
+    importing.add_argument(
+        "--per-page", type=int, default=100, help="services per request to an API (URL)"
+    )
     exporting = commands.add_parser("export", help="export the directory as HSDS")
     exporting.add_argument("path")
     exporting.add_argument("--tabular", action="store_true", help="CSV + datapackage.json")
@@ -77,6 +89,9 @@ def _print_report(report: ImportReport) -> None:
     print(
         f"{verb} {report.imported} of {report.read} services; rejected {len(report.rejected_ids)}"
     )
+    if report.organizations:
+        plural = "s" if report.organizations > 1 else ""
+        print(f"kept {report.organizations} organization{plural} without services")
     if report.metadata.get("sample"):
         print("note: this is SAMPLE data (fictional), not for referring tenants")
     for table in report.unused_tables:

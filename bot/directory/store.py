@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.directory.indexing import search_columns
 from bot.directory.models import MODELS, OwnedRecord
+from bot.directory.repeats import Folded, Key, fingerprint, fold_repeats, restore_repeats
 from bot.directory.search_index import index_service, relocate
 from bot.directory.structure import ARRAYS, EMBEDDED, REFERENCES, Row, decompose
+
+__all__ = ["fingerprint", "load", "save"]  # fingerprint: used by the importer
 
 # The nested kinds' models (every kind that ARRAYS nests is one).
 OWNED = {kind: model for kind, model in MODELS.items() if issubclass(model, OwnedRecord)}
@@ -23,26 +25,30 @@ OWNED_MODELS = list(OWNED.values())
 
 
 def save(
-    session: Session, kind: str, record: dict[str, Any], unchanged: set[str] | None = None
-) -> set[str]:
+    session: Session,
+    kind: str,
+    record: dict[str, Any],
+    unchanged: set[str] | None = None,
+    earlier: Mapping[Key, str] | None = None,
+) -> Saved:
     """Insert or replace one dereferenced object and everything nested in it.
 
     A shared record found again (an organization used by several services) is updated; the
     rows it owned before are deleted first, so a re-import never leaves stale phones or
     schedules behind. `unchanged` holds fingerprints of shared records already written
-    as they are (in this import): those are not written again. Returns the fingerprints
-    of the shared records written now."""
-    written: set[str] = set()
+    as they are (in this import): those are not written again. `earlier` maps the shared
+    records of this import's previous records to their fingerprints: one given again with
+    other content is a ConflictingRecord, not an overwrite (it is updated across imports).
+    A record repeated inside `record` is stored once (see repeats.py)."""
     known = unchanged if unchanged is not None else set()
-
-    def skip(ref_kind: str, embedded: dict[str, Any]) -> bool:
-        key = fingerprint(ref_kind, embedded)
-        if key in known or key in written:
-            return True
-        written.add(key)
-        return False
-
-    rows = decompose(kind, record, skip)
+    folded = fold_repeats(kind, record, unchanged=known, earlier=earlier)
+    rows = _rows(kind, folded)
+    roots = {row.id for row in rows if row.owner_kind is None}
+    elsewhere = _stored_elsewhere(session, rows, roots)
+    if elsewhere:  # nested records that another, untouched record owns: refer to them
+        folded = fold_repeats(kind, record, unchanged=known, earlier=earlier, stored=elsewhere)
+        rows = _rows(kind, folded)
+    with_copies = rows + folded.repeats  # what search sees: the copies count for their owner
     stored = _already_stored(session, [row for row in rows if row.owner_kind is None])
     if stored:
         for owned in OWNED_MODELS:
@@ -50,7 +56,7 @@ def save(
     for row in rows:
         model = MODELS[row.kind]
         values: dict[str, Any] = {"id": row.id, "document": row.document}
-        values.update(search_columns(row.kind, row.document, rows))
+        values.update(search_columns(row.kind, row.document, with_copies))
         if issubclass(model, OwnedRecord):
             values.update(
                 owner_kind=row.owner_kind,
@@ -67,8 +73,57 @@ def save(
             session.add(model(**values))
     if kind == "service":
         session.flush()
-        index_service(session, record, rows)
-    return written
+        index_service(session, record, with_copies)
+    written = {mark for mark in folded.shared.values() if mark not in known}
+    return Saved(written, folded.shared)
+
+
+@dataclass
+class Saved:
+    written: set[str]  # fingerprints of the shared records written now
+    shared: dict[Key, str]  # every shared record the object holds, by kind and id
+
+
+def _rows(kind: str, folded: Folded) -> list[Row]:
+    """The rows to write: each shared record once, none that is written as is already."""
+    emitted: set[int] = set()
+
+    def skip(ref_kind: str, embedded: dict[str, Any]) -> bool:
+        if id(embedded) in folded.skipped or id(embedded) in emitted:
+            return True
+        emitted.add(id(embedded))
+        return False
+
+    return decompose(kind, folded.record, skip)
+
+
+def _stored_elsewhere(session: Session, rows: list[Row], roots: set[str]) -> dict[Key, Any]:
+    """Nested records of `rows` already stored under a shared record that this save does not
+    replace, loaded in full. One query for every kind (it runs once per record imported)."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.owner_kind is not None:
+            by_kind[row.kind].append(row.id)
+    if not by_kind:
+        return {}
+    query = union_all(
+        *(
+            select(literal(kind).label("kind"), OWNED[kind].id, OWNED[kind].root_id).where(
+                OWNED[kind].id.in_(ids)
+            )
+            for kind, ids in by_kind.items()
+        )
+    )
+    others: dict[str, list[str]] = defaultdict(list)
+    with session.no_autoflush:
+        for kind, record_id, root in session.execute(query).tuples():
+            if root not in roots:
+                others[kind].append(record_id)
+    return {
+        (kind, record_id): record
+        for kind, ids in others.items()
+        for record_id, record in load(session, kind, ids).items()
+    }
 
 
 def _already_stored(session: Session, roots: list[Row]) -> set[str]:
@@ -81,11 +136,6 @@ def _already_stored(session: Session, roots: list[Row]) -> set[str]:
         model = MODELS[kind]
         stored.update(session.scalars(select(model.id).where(model.id.in_(ids))))
     return stored
-
-
-def fingerprint(kind: str, record: dict[str, Any]) -> str:
-    text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
-    return f"{kind}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"
 
 
 def load(session: Session, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -134,6 +184,7 @@ def _complete(session: Session, kind: str, records: dict[str, dict[str, Any]]) -
                 record[field] = copy.deepcopy(reference)
     for record in records.values():
         record.pop(EMBEDDED, None)
+        restore_repeats(record)
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:

@@ -48,7 +48,8 @@ def _field_types(kind: str) -> dict[str, str]:
     return {name: spec.get("type", "") for name, spec in properties.items()}
 
 
-def _typed(kind: str, row: dict[str, str]) -> dict[str, Any]:
+def typed_row(kind: str, row: dict[str, str]) -> dict[str, Any]:
+    """A table row (texts) as the record of `kind`, each cell in its schema's type."""
     types = _field_types(kind)
     record: dict[str, Any] = {}
     for column, cell in row.items():
@@ -103,15 +104,16 @@ def read_package(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list
     }
     unused = sorted(files - set(TABLES.values()))
     metadata = {key: value for key, value in descriptor.items() if key != "resources"}
-    return metadata, _assemble(rows), unused
+    return metadata, assembled_services(rows), unused
 
 
 def _read_csv(path: Path, kind: str) -> list[dict[str, Any]]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [_typed(kind, row) for row in csv.DictReader(handle)]
+        return [typed_row(kind, row) for row in csv.DictReader(handle)]
 
 
-def _assemble(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def assembled_services(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The services, each with the rows of the other tables that belong to it nested."""
     by_id = {
         kind: {str(row.get("id")): row for row in kind_rows} for kind, kind_rows in rows.items()
     }
