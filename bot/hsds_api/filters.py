@@ -4,14 +4,17 @@ intersects them, as the reference's "Query Parameters and Filters" requires)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Attribute, Service, TaxonomyTerm
-from bot.hsds_api.parameters import timestamp
+from bot.hsds_api.parameters import modified_after as read_modified_after
+from bot.hsds_api.parameters import text, timestamp
 
 
 def of_organization(db: Session, organization_id: str) -> set[str]:
@@ -75,21 +78,43 @@ def combine(found: set[str] | None, more: set[str]) -> set[str]:
     return more if found is None else found & more
 
 
-def reference_filters(
-    db: Session,
-    organization_id: str | None = None,
-    taxonomy_id: str | None = None,
+@dataclass(frozen=True)
+class ServiceFilters:
+    """The reference's filters of the lists of services and of service-at-locations."""
+
+    search: str | None = None
+    organization_id: str | None = None
+    taxonomy_id: str | None = None
+    taxonomy_term_id: str | None = None
+    modified_after: datetime | None = None
+
+    def kept(self, db: Session) -> set[str] | None:
+        """The services all the given filters (but `search`) keep; None when none is."""
+        found: set[str] | None = None
+        if self.organization_id is not None:
+            found = combine(found, of_organization(db, self.organization_id))
+        if self.taxonomy_id is not None:
+            found = combine(found, with_taxonomy(db, self.taxonomy_id))
+        if self.taxonomy_term_id is not None:
+            terms = term_and_descendants(db, self.taxonomy_term_id)
+            found = combine(found, with_terms(db, terms))
+        if self.modified_after is not None:
+            found = combine(found, modified_since(db, self.modified_after))
+        return found
+
+
+def service_filters(
+    search_text: Annotated[str | None, Query(alias="search")] = None,
     taxonomy_term_id: str | None = None,
-    modified_after: datetime | None = None,
-) -> set[str] | None:
-    """The services all the given filters keep; None when none is given."""
-    found: set[str] | None = None
-    if organization_id is not None:
-        found = combine(found, of_organization(db, organization_id))
-    if taxonomy_id is not None:
-        found = combine(found, with_taxonomy(db, taxonomy_id))
-    if taxonomy_term_id is not None:
-        found = combine(found, with_terms(db, term_and_descendants(db, taxonomy_term_id)))
-    if modified_after is not None:
-        found = combine(found, modified_since(db, modified_after))
-    return found
+    taxonomy_id: str | None = None,
+    organization_id: str | None = None,
+    modified_after: str | None = None,
+) -> ServiceFilters:
+    """A dependency: the reference's filters read, each one checked (a 422 says why)."""
+    return ServiceFilters(
+        search=text("search", search_text),
+        organization_id=text("organization_id", organization_id),
+        taxonomy_id=text("taxonomy_id", taxonomy_id),
+        taxonomy_term_id=text("taxonomy_term_id", taxonomy_term_id),
+        modified_after=read_modified_after(modified_after),
+    )

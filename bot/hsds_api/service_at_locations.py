@@ -21,7 +21,7 @@ from bot.directory.search import search
 from bot.directory.store import load
 from bot.hsds_api import geo, parameters
 from bot.hsds_api.errors import bad_parameter, not_found
-from bot.hsds_api.filters import reference_filters
+from bot.hsds_api.filters import ServiceFilters, service_filters
 from bot.hsds_api.paging import Paging, paging, respond
 from bot.hsds_api.shapes import one_to_one
 
@@ -33,11 +33,7 @@ async def list_service_at_locations(
     request: Request,
     work: UnitOfWorkDep,
     pages: Annotated[Paging, Depends(paging(20))],
-    search_text: Annotated[str | None, Query(alias="search")] = None,
-    taxonomy_term_id: str | None = None,
-    taxonomy_id: str | None = None,
-    organization_id: str | None = None,
-    modified_after: str | None = None,
+    filters: Annotated[ServiceFilters, Depends(service_filters)],
     full: bool = False,
     postcode: str | None = None,
     proximity: str | None = None,
@@ -47,20 +43,16 @@ async def list_service_at_locations(
     settings = request.app.state.settings
     query = SearchQuery(
         category=parameters.text("taxonomy_term", taxonomy_term),
-        text=parameters.text("search", search_text),
+        text=filters.search,
         assured_within_months=settings.directory_assured_within_months,
     )
     place = parameters.commune_id(commune)
     code = parameters.text("postcode", postcode)
     metres = parameters.proximity(proximity, code)
-    since = parameters.modified_after(modified_after)
-    organization = parameters.text("organization_id", organization_id)
-    taxonomy = parameters.text("taxonomy_id", taxonomy_id)
-    term = parameters.text("taxonomy_term_id", taxonomy_term_id)
 
     def run(db: Session) -> Response:
         services = {hit.service_id for hit in search(db, query, settings.directory_clock).hits}
-        kept = reference_filters(db, organization, taxonomy, term, since)
+        kept = filters.kept(db)
         if kept is not None:
             services &= kept
         statement = (

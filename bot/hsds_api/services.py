@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.core.deps import UnitOfWorkDep
 from bot.directory.search import search
 from bot.directory.store import load
-from bot.hsds_api import parameters, shapes
+from bot.hsds_api import shapes
 from bot.hsds_api.errors import bad_parameter, not_found
-from bot.hsds_api.filters import reference_filters
+from bot.hsds_api.filters import ServiceFilters, service_filters
 from bot.hsds_api.paging import Paging, paging, respond
-from bot.hsds_api.parameters import BrusselsFilters, brussels_filters, text
+from bot.hsds_api.parameters import BrusselsFilters, brussels_filters
 
 router = APIRouter()
 
@@ -31,26 +31,18 @@ async def list_services(
     work: UnitOfWorkDep,
     pages: Annotated[Paging, Depends(paging(20))],
     brussels: Annotated[BrusselsFilters, Depends(brussels_filters)],
-    search_text: Annotated[str | None, Query(alias="search")] = None,
-    taxonomy_term_id: str | None = None,
-    taxonomy_id: str | None = None,
-    organization_id: str | None = None,
-    modified_after: str | None = None,
+    filters: Annotated[ServiceFilters, Depends(service_filters)],
     minimal: bool = False,
     full: bool = False,
 ) -> Response:
     if minimal and full:
         raise bad_parameter("minimal and full exclude each other: ask for one")
     settings = request.app.state.settings
-    query = brussels.query(text("search", search_text), settings.directory_assured_within_months)
-    since = parameters.modified_after(modified_after)
-    organization = text("organization_id", organization_id)
-    taxonomy = text("taxonomy_id", taxonomy_id)
-    term = text("taxonomy_term_id", taxonomy_term_id)
+    query = brussels.query(filters.search, settings.directory_assured_within_months)
 
     def run(db: Session) -> Response:
         result = search(db, query, settings.directory_clock)
-        kept = reference_filters(db, organization, taxonomy, term, since)
+        kept = filters.kept(db)
         hits = [hit for hit in result.hits if kept is None or hit.service_id in kept]
         chosen = pages.window(hits, everything=minimal)
         records = load(db, "service", [hit.service_id for hit in chosen])
