@@ -175,8 +175,9 @@ bench-conversations: $(MODEL) $(GATEWAY_VENV)/.installed | var
 	  CONVERSATION_SET=blind $(PY) -m pytest tests/e2e/test_conversation_set.py -q \
 	    -p no:cacheprovider; $(PY) -m benchmarks.conversations
 
-# The safety layer on the crisis sets: the blind v3 (tests/data/crisis_v3/), reported only, and
-# the development sets v2 and v1: recall, the right line and false alarms (a few minutes).
+# The safety layer on the crisis sets: the blind v5, v4 and v3 (tests/data/crisis_v5/ ...),
+# reported only, and the development sets v2 and v1: recall, the right line and false alarms
+# (a few minutes).
 bench-crisis: $(MODEL) | var
 	$(PY) -m benchmarks.crisis
 

@@ -5,7 +5,7 @@ spaces, spaces collapsed), it equals a training example; as **near** when it is 
 same but some training example of the same language scores at least NEAR_SCORE with
 rapidfuzz's `ratio` (normalised Indel similarity, 0-100) on the folded texts. Both are left
 out of the blind figures (benchmarks/blind_v2.py reads `kept()`); this report says how many.
-The blind crisis sets (v3, v4) are compared with what the danger classifier learns: the
+The blind crisis sets (v3, v4, v5) are compared with what the danger classifier learns: the
 intents' examples and the development crisis sets (v1, v2); they are reported, not
 filtered. Writes var/results/blind_overlap.md and .json."""
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import yaml
 from rapidfuzz import fuzz, process
 
-from benchmarks.crisis import load, load_blind, load_blind_v4, load_v2
+from benchmarks.crisis import load, load_blind, load_blind_v4, load_blind_v5, load_v2
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, blind_examples, load_examples
 from bot.lexicon.folding import fold
@@ -62,7 +62,7 @@ def training_texts() -> dict[str, set[str]]:
 
 
 def crisis_blind_sets() -> list[tuple[str, list[BlindMessage]]]:
-    sets = (("crisis v3", load_blind), ("crisis v4", load_blind_v4))
+    sets = (("crisis v3", load_blind), ("crisis v4", load_blind_v4), ("crisis v5", load_blind_v5))
     return [
         (
             name,
