@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from bot.core.deps import UnitOfWorkDep
 from bot.directory.models import Location, Organization, Service
 from bot.directory.store import load
-from bot.hsds_api.errors import not_found
 from bot.hsds_api.paging import Paging, paging, respond
 from bot.hsds_api.parameters import matches, text
 from bot.hsds_api.shapes import one_to_one
+from bot.hsds_api.single import found_or_404
 
 router = APIRouter()
 
@@ -70,10 +70,7 @@ async def get_organization(
         record = load(db, "organization", [organization_id]).get(organization_id)
         return None if record is None else nest(db, [record], full_service)[0]
 
-    found = None if "\x00" in organization_id else await work.run(run)
-    if found is None:
-        raise not_found("organization", organization_id)
-    return found
+    return await found_or_404(work, "organization", organization_id, run)
 
 
 def nest(db: Session, records: list[dict[str, Any]], full_service: bool) -> list[dict[str, Any]]:

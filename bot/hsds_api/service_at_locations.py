@@ -20,10 +20,11 @@ from bot.directory.search import Query as SearchQuery
 from bot.directory.search import search
 from bot.directory.store import load
 from bot.hsds_api import geo, parameters
-from bot.hsds_api.errors import bad_parameter, not_found
+from bot.hsds_api.errors import bad_parameter
 from bot.hsds_api.filters import ServiceFilters, service_filters
 from bot.hsds_api.paging import Paging, paging, respond
 from bot.hsds_api.shapes import one_to_one
+from bot.hsds_api.single import found_or_404
 
 router = APIRouter()
 
@@ -117,7 +118,4 @@ async def get_service_at_location(
             record.setdefault("status", service["status"])
         return record
 
-    found = None if "\x00" in service_at_location_id else await work.run(run)
-    if found is None:
-        raise not_found("service_at_location", service_at_location_id)
-    return found
+    return await found_or_404(work, "service_at_location", service_at_location_id, run)

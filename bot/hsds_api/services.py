@@ -17,10 +17,11 @@ from bot.core.deps import UnitOfWorkDep
 from bot.directory.search import search
 from bot.directory.store import load
 from bot.hsds_api import shapes
-from bot.hsds_api.errors import bad_parameter, not_found
+from bot.hsds_api.errors import bad_parameter
 from bot.hsds_api.filters import ServiceFilters, service_filters
 from bot.hsds_api.paging import Paging, paging, respond
 from bot.hsds_api.parameters import BrusselsFilters, brussels_filters
+from bot.hsds_api.single import found_or_404
 
 router = APIRouter()
 
@@ -67,7 +68,4 @@ async def get_service(service_id: str, work: UnitOfWorkDep) -> dict[str, Any]:
     def run(db: Session) -> dict[str, Any] | None:
         return load(db, "service", [service_id]).get(service_id)
 
-    record = None if "\x00" in service_id else await work.run(run)
-    if record is None:
-        raise not_found("service", service_id)
-    return record
+    return await found_or_404(work, "service", service_id, run)

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from bot.core.deps import UnitOfWorkDep
 from bot.directory.models import Taxonomy, TaxonomyTerm
 from bot.directory.store import load
-from bot.hsds_api.errors import not_found
 from bot.hsds_api.paging import Paging, paging, respond
 from bot.hsds_api.parameters import matches, text
+from bot.hsds_api.single import found_or_404
 
 router = APIRouter()
 
@@ -85,7 +85,4 @@ async def _one(work: UnitOfWorkDep, kind: str, record_id: str) -> dict[str, Any]
     def run(db: Session) -> dict[str, Any] | None:
         return load(db, kind, [record_id]).get(record_id)
 
-    found = None if "\x00" in record_id else await work.run(run)
-    if found is None:
-        raise not_found(kind.replace("_", " "), record_id)
-    return found
+    return await found_or_404(work, kind.replace("_", " "), record_id, run)
