@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.danger_classifier import DangerClassifier, crisis_examples
 from bot.nlu.intent_overrides import SafetyLayer, UrgentHelpNeedsDanger
+from bot.safety import detect_danger, likely_situation
 from tests.unit.test_nlu_components import classified, context, create
 
 INTENT_EXAMPLES = {
@@ -67,12 +68,14 @@ def test_the_situation_model_names_the_line_of_danger_no_phrase_matches(storage)
 
 def test_the_alarm_takes_the_situation_model_line_when_no_phrase_names_one(storage):
     ranking = [{"name": "loneliness", "confidence": 0.9}]
-    text = "demain je ne serai plus là, j'ai tout préparé"
+    # no danger phrase, no cue word: without the model the line would be the general one
+    text = "il est rentré ce soir et je ne sais pas comment ça va finir"
+    assert detect_danger(text) is None and likely_situation(text) == "other"
     message = classified(text, "loneliness", ranking, 0.9)
-    message.set("danger_situation", "suicide")
+    message.set("danger_situation", "violence")
     create(SafetyLayer, storage).process([message])
     danger = [e["value"] for e in message.get("entities") if e["entity"] == "danger"]
-    assert danger == ["suicide"]
+    assert danger == ["violence"]
 
 
 def test_a_phrase_names_the_situation_whatever_the_situation_model_says(storage):
