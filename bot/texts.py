@@ -96,6 +96,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Merci. C'est noté : {company}. Posez votre question, ou envoyez 0 pour le menu.",
         "nl": "Dank u. Genoteerd: {company}. Stel uw vraag, of stuur 0 voor het menu.",
     },
+    # WhatsApp outside its 24-hour window (bot/outbox/whatsapp_window.py): the approved
+    # template's text, kept for the console's transcript.
+    "whatsapp_waiting": {
+        "fr": "Un message de votre société de logement vous attend. Répondez ici pour le lire.",
+        "nl": "Er wacht een bericht van uw huisvestingsmaatschappij. Antwoord hier om het te "
+        "lezen.",
+    },
+    # WhatsApp's own wording of the opt-out and help keywords (the SMS ones name SMS).
+    "opted_out_whatsapp": {
+        "fr": "C'est noté. Vous ne recevrez plus de messages de l'assistant. "
+        "Pour recommencer, envoyez START.",
+        "nl": "Genoteerd. U krijgt geen berichten meer van de assistent. "
+        "Om opnieuw te beginnen, stuur START.",
+    },
+    "help_whatsapp": {
+        "fr": "Assistant automatique du logement social. Une personne: envoyez 0, puis "
+        "choisissez dans le menu. Urgence: 112. Plus de messages: STOP.",
+        "nl": "Automatische assistent van de sociale huisvesting. Een mens: stuur 0 en kies in "
+        "het menu. Nood: 112. Geen berichten meer: STOP.",
+    },
     # Reminders (bot/reminders): {activity}, its name, {when} day and hours, {place}.
     "reminder_day_before": {
         "fr": "Rappel pour demain : {activity}.\n{when}.\n{place}.\n"

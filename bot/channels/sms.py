@@ -1,6 +1,8 @@
 """SMS over Twilio: POST /webhooks/sms (incoming messages) and /webhooks/sms/status
 (delivery reports), both signed by Twilio and checked with its RequestValidator against
 the gateway's public URL (behind a reverse proxy, PUBLIC_URL is the URL Twilio calls).
+WhatsApp through Twilio comes in the same shape (bot/channels/whatsapp.py); it is served
+by the same code, told apart by its `whatsapp:` addresses, and rendered its own way.
 
 The reply goes back in the webhook's TwiML when Rasa answers within the deadline; a later
 reply goes out through the outbox. A retried webhook (same MessageSid) makes no second turn.
@@ -26,9 +28,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import sms_company
 from bot.channels.keywords import Keyword, keyword
+from bot.channels.media import media_kinds
 from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.sms_render import SmsReply, render_turn
 from bot.channels.tenant_text import as_tenant_text
+from bot.channels.whatsapp_render import render_whatsapp_turn
 from bot.contacts import store as contacts
 from bot.contacts.pending_turns import hold, release
 from bot.contacts.store import ContactView
@@ -38,8 +42,8 @@ from bot.core.rasa_client import RasaUnavailable
 from bot.core.services import Services, in_background, in_session
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
-from bot.handoff.routing import Routed, record_waiting_turn, route_to_caseworker
-from bot.outbox.store import enqueue, record_delivery_status
+from bot.handoff.routing import Routed, note_media, record_waiting_turn, route_to_caseworker
+from bot.outbox.store import enqueue, record_delivery_status, release_held
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
 from bot.reminders.stopping import set_opted_out, stop_reminders
 from bot.sms_rules import MENU_PAYLOAD
@@ -48,6 +52,7 @@ from bot.texts import text
 log = logging.getLogger(__name__)
 router = APIRouter()
 CHANNEL = "sms"
+WHATSAPP = "whatsapp"
 ERASE_PAYLOAD = "/delete_my_data"
 DIGIT = re.compile(r"^\s*(\d)\s*\.?\s*$")
 MAX_BODY = 2000  # longer messages are cut; Twilio's own limit is 1,600 characters
@@ -60,6 +65,13 @@ class Incoming:
     body: str
     media: int
     to: str = ""  # the number the tenant wrote to (Twilio's `To`): its housing company
+    channel: str = CHANNEL  # "sms", or "whatsapp" (addresses `whatsapp:+32...`)
+    media_kinds: tuple[str, ...] = ()  # "photo", "audio", ... of the attached media
+
+
+def channel_of(sender: str) -> str:
+    """WhatsApp's addresses carry their prefix; everything else on Twilio is SMS."""
+    return WHATSAPP if sender.lower().startswith("whatsapp:") else CHANNEL
 
 
 def services_of(request: Request) -> Services:
@@ -97,51 +109,69 @@ def twiml(parts: list[str]) -> Response:
 
 @router.post("/webhooks/sms")
 async def incoming_sms(request: Request, work: UnitOfWorkDep) -> Response:
+    return await incoming_message(request, work, None)
+
+
+async def incoming_message(request: Request, work: UnitOfWorkDep, only: str | None) -> Response:
+    """A signed Twilio message webhook; `only`: the channel this webhook serves (None:
+    told by the sender's address)."""
     params = await signed_form(request)
     if params is None:
-        log.warning("sms: rejected a request without a valid Twilio signature")
+        log.warning("twilio: rejected a request without a valid Twilio signature")
         return PlainTextResponse("invalid signature", status_code=403)
     if not params.get("MessageSid") or not params.get("From"):
         return PlainTextResponse("MessageSid and From are required", status_code=400)
+    channel = channel_of(params["From"])
+    if only is not None and channel != only:
+        return PlainTextResponse(f"From must be a {only} address", status_code=400)
     incoming = Incoming(
         params["MessageSid"],
         params["From"],
         params.get("Body", "")[:MAX_BODY],
         _int(params.get("NumMedia")),
         params.get("To", ""),
+        channel,
+        media_kinds(params),
     )
     services = services_of(request)
-    services.metrics.messages_in.labels(CHANNEL).inc()
-    if await work.run(contacts.seen_before, CHANNEL, incoming.message_sid):
-        log.info("sms: duplicate webhook ignored")
+    services.metrics.messages_in.labels(channel).inc()
+    if await work.run(contacts.seen_before, channel, incoming.message_sid):
+        log.info("%s: duplicate webhook ignored", channel)
         return twiml([])
     exempt = keyword(incoming.body) in (Keyword.OPT_OUT, Keyword.OPT_IN)  # STOP always works
-    if not exempt and not services.limiter.allow(CHANNEL, incoming.sender):
-        log.warning("sms: a sender is over the rate limit")
-        first = services.limiter.first_refusal(CHANNEL, incoming.sender)
-        await work.run(contacts.record_inbound, CHANNEL, incoming.message_sid)
+    if not exempt and not services.limiter.allow(channel, incoming.sender):
+        log.warning("%s: a sender is over the rate limit", channel)
+        first = services.limiter.first_refusal(channel, incoming.sender)
+        await work.run(contacts.record_inbound, channel, incoming.message_sid)
         return twiml([text("slow_down", None)] if first else [])
     contact = await work.run(
         contacts.find_or_register,
         services.settings.pseudonym_key.get_secret_value(),
-        CHANNEL,
+        channel,
         incoming.sender,
     )
-    with services.metrics.webhook_latency.labels(CHANNEL).time():
+    with services.metrics.webhook_latency.labels(channel).time():
         parts = await reply_to(services, work, contact, incoming)
-    if not work.handed_over:  # else the late reply's unit of work records it
-        await _record_outcome(work, contact, incoming)
-    services.metrics.messages_out.labels(CHANNEL, "reply").inc(len(parts))
+    # (when handed over, the late reply's unit of work records the outcome)
+    recorded = not work.handed_over and await _record_outcome(work, contact, incoming)
+    if recorded and channel == WHATSAPP:
+        await work.commit()  # the outbox must find the messages the tenant released
+        services.outbox.wake()
+    services.metrics.messages_out.labels(channel, "reply").inc(len(parts))
     return twiml(parts)
 
 
 async def _record_outcome(work: UnitOfWork, contact: ContactView, incoming: Incoming) -> bool:
     """The message is handled: its MessageSid, and the contact seen now (with a language
     the tenant chose by keyword). False when another delivery of it was handled first."""
-    first = await work.run(contacts.record_inbound, CHANNEL, incoming.message_sid)
+    first = await work.run(contacts.record_inbound, incoming.channel, incoming.message_sid)
     if not first:
-        log.warning("sms: a concurrent delivery of the same message was handled first")
+        log.warning(
+            "%s: a concurrent delivery of the same message was handled first", incoming.channel
+        )
     await work.run(contacts.touch, contact.id)
+    if incoming.channel == WHATSAPP:  # the window is open again: what waited goes now
+        await work.run(release_held, contact.id)
     chosen = keyword(incoming.body)
     if chosen in (Keyword.FRENCH, Keyword.DUTCH):
         await work.run(contacts.set_language, contact.id, chosen.value)
@@ -160,10 +190,10 @@ async def reply_to(
         return [text("opted_in", contact.language)]
     if found is Keyword.OPT_OUT:
         await work.run(set_opted_out, contact.id, True)
-        log.info("sms: %s opted out", contact.pseudonym)
-        return [text("opted_out", contact.language)]
+        log.info("%s: %s opted out", incoming.channel, contact.pseudonym)
+        return [text(_worded("opted_out", incoming.channel), contact.language)]
     if found is Keyword.HELP:
-        return [text("help", contact.language)]
+        return [text(_worded("help", incoming.channel), contact.language)]
     if found is Keyword.STOP_REMINDERS:
         return [await stop_reminders(work, contact)]
     if found not in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
@@ -187,6 +217,8 @@ async def reply_to(
     if found in (Keyword.FRENCH, Keyword.DUTCH):  # stored with the outcome
         contact = replace(contact, language=found.value)
     notes = [text("text_only", contact.language)] if incoming.media else []
+    if incoming.media_kinds:  # a caseworker sees that something came, never what
+        await work.run(note_media, contact.id, incoming.media_kinds)
     routed = None
     if incoming.body.strip():
         routed = await route_to_caseworker(work, contact, incoming.body)
@@ -224,7 +256,7 @@ async def _turn_within_deadline(
     message: str,
     waiting: Routed | None,
 ) -> list[str]:
-    message_id = f"{CHANNEL}:{incoming.message_sid}"
+    message_id = f"{incoming.channel}:{incoming.message_sid}"
     if contact.is_new:  # registered before the turn, so that a pending turn can name it
         await work.commit()
         contact = replace(contact, is_new=False)
@@ -236,14 +268,16 @@ async def _turn_within_deadline(
             asyncio.shield(turn), services.settings.sms_reply_deadline_seconds
         )
     except asyncio.TimeoutError:
-        log.warning("sms: Rasa slower than the deadline; the reply goes through the outbox")
+        log.warning(
+            "%s: Rasa slower than the deadline; the reply goes by the outbox", contact.channel
+        )
         work.hand_over()  # the turn is still using it: the late delivery commits it
         in_background(services, _deliver_later(services, work, contact, incoming, turn))
         # kept until its outcome is committed (in its own transaction: the turn's may hold
         # SQLite's write lock until the late delivery, scheduled above, commits it)
         lease_until = utcnow() + timedelta(seconds=services.settings.late_turn_lease_seconds)
         await in_session(
-            services, hold, CHANNEL, incoming.message_sid, contact.id, message, lease_until
+            services, hold, incoming.channel, incoming.message_sid, contact.id, message, lease_until
         )
         return []
     return reply.parts
@@ -259,12 +293,12 @@ async def run_turn(
     try:
         replies = await ask_rasa(services, work, contact, message, message_id)
     except RasaUnavailable as error:  # its message names a replica and an error, no tenant data
-        log.error("sms: Rasa unavailable: %s", error)
+        log.error("%s: Rasa unavailable: %s", contact.channel, error)
         return SmsReply(await without_the_bot(services, work, contact, message, "unavailable"))
     if not replies:  # the bot failed (an action that could not run): a person is offered
-        log.error("sms: Rasa answered nothing")
+        log.error("%s: Rasa answered nothing", contact.channel)
         return SmsReply(await without_the_bot(services, work, contact, message, "bot_failed"))
-    reply = render_turn(replies)
+    reply = render_whatsapp_turn(replies) if contact.channel == WHATSAPP else render_turn(replies)
     if await erase_if_requested(services, work, contact.id, contact.pseudonym):
         return SmsReply(reply.parts, erased=True)  # nothing of the contact is kept, no menu
     if reply.options:
@@ -294,7 +328,7 @@ async def _deliver_later(
         reply = await turn
         await finish_late_turn(services, work, contact, incoming, reply)
     except Exception:  # its pending turn is run again once its lease runs out
-        log.exception("sms: a late reply could not be stored")
+        log.exception("%s: a late reply could not be stored", contact.channel)
         await work.rollback()
     finally:
         await work.close()
@@ -314,7 +348,7 @@ async def finish_late_turn(
     run's outcome was committed."""
     if not reply.erased:
         for part in reply.parts:
-            await work.run(enqueue, contact.id, CHANNEL, part)
+            await work.run(enqueue, contact.id, contact.channel, part)
     first = await _record_outcome(work, contact, incoming)
     # an erasure took the pending turn with the contact: no claim left to check
     held = None if reply.erased else release_held
@@ -322,7 +356,7 @@ async def finish_late_turn(
         await work.rollback()  # the other run's replies are the tenant's
         return False
     if release_held is None:
-        await work.run(release, CHANNEL, incoming.message_sid)
+        await work.run(release, incoming.channel, incoming.message_sid)
     await work.commit()
     if reply.erased:  # the erasure is committed: its confirmation goes out directly
         await _send_now(services, contact, reply.parts)
@@ -335,9 +369,9 @@ async def _send_now(services: Services, contact: ContactView, parts: list[str]) 
         return
     for part in parts:
         try:
-            await services.send_now(CHANNEL, contact.address, part)
+            await services.send_now(contact.channel, contact.address, part)
         except Exception:  # the data are gone either way; the tenant may not get the note
-            log.warning("sms: the erasure confirmation could not be sent")
+            log.warning("%s: the erasure confirmation could not be sent", contact.channel)
 
 
 @router.post("/webhooks/sms/status")
@@ -348,8 +382,14 @@ async def sms_status(request: Request, work: UnitOfWorkDep) -> Response:
     sid, status = params.get("MessageSid"), params.get("MessageStatus")
     if not sid or not status:
         return PlainTextResponse("MessageSid and MessageStatus are required", status_code=400)
-    await work.run(record_delivery_status, sid, status[:32])
+    error_code = _int(params.get("ErrorCode")) or None
+    await work.run(record_delivery_status, sid, status[:32], error_code)
     return Response(status_code=204)
+
+
+def _worded(name: str, channel: str) -> str:
+    """The text's WhatsApp wording where the SMS one names SMS."""
+    return f"{name}_whatsapp" if channel == WHATSAPP else name
 
 
 def _int(value: str | None) -> int:

@@ -1,7 +1,8 @@
-"""Turns taken over: an SMS whose slow turn was cut by the death of its gateway worker
-(Twilio had its 200, so it does not send it again) is run again by any worker once its
-pending turn's lease runs out (bot/contacts/pending_turns.py). Rasa answers a message id it
-already ran with that turn's replies, so the tenant gets the reply once, late but not lost.
+"""Turns taken over: an SMS (or WhatsApp message) whose slow turn was cut by the death of
+its gateway worker (Twilio had its 200, so it does not send it again) is run again by any
+worker once its pending turn's lease runs out (bot/contacts/pending_turns.py). Rasa answers
+a message id it already ran with that turn's replies, so the tenant gets the reply once,
+late but not lost.
 A turn that keeps failing is given up after MAX_ATTEMPTS runs with the apology and the
 offer of a person, never silence."""
 
@@ -14,7 +15,7 @@ import logging
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels.rasa_turn import without_the_bot
-from bot.channels.sms import CHANNEL, Incoming, finish_late_turn, run_turn
+from bot.channels.sms import CHANNEL, WHATSAPP, Incoming, finish_late_turn, run_turn
 from bot.channels.sms_render import SmsReply
 from bot.contacts import store as contacts
 from bot.contacts.pending_turns import ClaimedTurn, claim_expired, release_claimed
@@ -68,12 +69,12 @@ class PendingTurnRecovery:
         try:
             contact = await work.run(contacts.view_by_id, turn.contact_id)
             done = await work.run(contacts.seen_before, turn.channel, turn.external_id)
-            if contact is None or done or turn.channel != CHANNEL:
+            if contact is None or done or turn.channel not in (CHANNEL, WHATSAPP):
                 await work.run(release_claimed, turn)  # handled, or nobody left to answer
                 await work.commit()
                 return
             log.warning("pending turns: turn %s taken over (run %d)", turn.id, turn.attempts)
-            message_id = f"{CHANNEL}:{turn.external_id}"
+            message_id = f"{turn.channel}:{turn.external_id}"
             if turn.attempts > MAX_ATTEMPTS:
                 failed = await without_the_bot(
                     self.services, work, contact, turn.message, "bot_failed"
@@ -81,7 +82,9 @@ class PendingTurnRecovery:
                 reply = SmsReply(failed)
             else:
                 reply = await run_turn(self.services, work, contact, turn.message, message_id)
-            incoming = Incoming(turn.external_id, contact.address, turn.message, 0)
+            incoming = Incoming(
+                turn.external_id, contact.address, turn.message, 0, channel=turn.channel
+            )
             await finish_late_turn(
                 self.services,
                 work,

@@ -23,6 +23,16 @@ class SmsReply:
 
 
 def render_turn(messages: list[dict[str, Any]]) -> SmsReply:
+    blocks, options = turn_blocks(messages)
+    body = to_gsm7("\n".join(block for block in blocks if block)).strip()
+    return SmsReply(split_sms(body) if body else [], options)
+
+
+def turn_blocks(
+    messages: list[dict[str, Any]],
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Each message's text with its buttons as a numbered menu, and the menu's options
+    (one numbering across the turn)."""
     buttons = [button for message in messages for button in message.get("buttons") or []]
     keys = iter(menu_keys(button.get("payload", "") for button in buttons))
     options: list[tuple[str, str, str]] = []
@@ -36,5 +46,4 @@ def render_turn(messages: list[dict[str, Any]]) -> SmsReply:
         ]
         menu = numbered_menu([button.get("title", "") for button in own], own_keys)
         blocks.append("\n".join(part for part in (message.get("text") or "", menu) if part))
-    body = to_gsm7("\n".join(block for block in blocks if block)).strip()
-    return SmsReply(split_sms(body) if body else [], options)
+    return blocks, options

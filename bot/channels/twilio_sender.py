@@ -1,9 +1,12 @@
-"""Sending SMS through Twilio's REST API (the twilio library, async), for the outbox."""
+"""Sending SMS and WhatsApp messages through Twilio's REST API (the twilio library, async),
+for the outbox. On WhatsApp outside its 24-hour window a message goes as its approved
+template (ContentSid and ContentVariables) instead of its body."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +17,10 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from bot.outbox.delivery import Delivery, PermanentFailure, TemporaryFailure
+from bot.outbox.refusals import NO_TEMPLATE, refusal_error, refusal_of
+
+# The ContentSid of an approved template by kind and language (Settings.whatsapp_template).
+Templates = Callable[[str, str | None], str | None]
 
 TWILIO_API = "https://api.twilio.com"
 SEND_TIMEOUT_SECONDS = 10.0
@@ -41,21 +48,36 @@ class TwilioSender:
         from_number: str,
         status_callback: str,
         api_url: str = TWILIO_API,
+        templates: Templates | None = None,
     ) -> None:
         self.http = RoutedHttpClient(api_url)
         self.client = Client(account_sid, auth_token, http_client=self.http)
         self.from_number = from_number
         self.status_callback = status_callback
+        self.templates = templates
+
+    def content(self, delivery: Delivery) -> dict[str, str]:
+        """The body, or outside WhatsApp's window the message's approved template."""
+        if delivery.window_open or delivery.template is None:
+            return {"body": delivery.body}
+        sid = self.templates(delivery.template, delivery.language) if self.templates else None
+        if sid is None:
+            language = "nl" if delivery.language == "nl" else "fr"
+            raise PermanentFailure(f"{NO_TEMPLATE}: {delivery.template} ({language})")
+        return {"content_sid": sid, "content_variables": json.dumps(delivery.variables or {})}
 
     async def send(self, delivery: Delivery) -> str:
+        content = self.content(delivery)
         try:
             message = await self.client.messages.create_async(
                 to=delivery.address,
                 from_=self.from_number,
-                body=delivery.body,
                 status_callback=self.status_callback,
+                **content,
             )
         except TwilioRestException as error:
+            if refusal_of(error.code) is not None:  # retrying changes nothing
+                raise PermanentFailure(refusal_error(error.code)) from error
             if error.status >= 500 or error.status == 429:
                 raise TemporaryFailure(f"Twilio {error.status}") from error
             raise PermanentFailure(f"Twilio {error.status} code {error.code}") from error

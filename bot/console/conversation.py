@@ -24,6 +24,8 @@ from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.core.rasa_client import RasaClient
 from bot.handoff.models import CannedReply, Handoff, HandoffEntry, StaffUser
 from bot.outbox.models import OutboxMessage
+from bot.outbox.refusals import reason_of_error
+from bot.outbox.whatsapp_window import window_closes
 
 router = APIRouter(prefix="/console")
 Reader = Annotated[Staff, Depends(require_role(*CAN_READ))]
@@ -75,6 +77,7 @@ class Undelivered:
     channel: str
     written_at: datetime
     failed_at: datetime | None
+    reason: str | None = None  # why, when the provider said (bot/outbox/refusals.py)
 
 
 @dataclass(frozen=True)
@@ -144,13 +147,24 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
                 m.channel,
                 as_utc(m.created_at),
                 as_utc(m.failed_at) if m.failed_at else None,
+                reason_of_error(m.last_error),
             )
             for m in undelivered
         ],
+        "window": whatsapp_window(contact, handoff.status),
         "earlier": [HandoffShown.of(other) for other in earlier],
         "colleagues": [Colleague(c.id, c.name) for c in colleagues],
         "canned": [Canned(c.title, c.text) for c in canned],
     }
+
+
+def whatsapp_window(contact: Contact, status: str) -> dict[str, Any] | None:
+    """A WhatsApp conversation's 24-hour window: when it closes (None: not WhatsApp, or
+    closed conversations, where nothing is written any more)."""
+    if contact.channel != "whatsapp" or status == "closed":
+        return None
+    closes = window_closes(contact.last_seen_at)
+    return {"closes": closes, "open": closes is not None and closes > datetime.now(timezone.utc)}
 
 
 async def bot_transcript(rasa: RasaClient, sender_id: str, until: datetime) -> list[dict[str, Any]]:
@@ -183,4 +197,7 @@ async def conversation_page(
     bot_part = await work.outside(
         bot_transcript(services.rasa, handoff.sender_id, handoff.opened_at)
     )
+    window = data["window"]
+    if window is not None:  # the reply can go as a template after 24 hours, if configured
+        window["template"] = services.settings.whatsapp_template("waiting", handoff.language)
     return render(request, "handoff.html", staff, bot_part=bot_part, **data)

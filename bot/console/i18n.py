@@ -149,6 +149,65 @@ WORDS: dict[str, tuple[str, str]] = {
     "given_up_at": ("abandonné le", "opgegeven op"),
     "channel_sms": ("par SMS", "via sms"),
     "channel_telegram": ("par Telegram", "via Telegram"),
+    "channel_whatsapp": ("par WhatsApp", "via WhatsApp"),
+    # why a message could not reach the tenant (bot/outbox/refusals.py, last_error)
+    "refusal_window": (
+        "WhatsApp le refuse : le locataire n'a pas écrit depuis plus de 24 heures.",
+        "WhatsApp weigert het: de huurder schreef meer dan 24 uur geleden.",
+    ),
+    "refusal_no_template": (
+        "Aucun message type WhatsApp n'est configuré pour écrire après 24 heures.",
+        "Er is geen WhatsApp-sjabloon ingesteld om na 24 uur te schrijven.",
+    ),
+    "refusal_not_on_whatsapp": (
+        "Ce numéro n'est pas sur WhatsApp.",
+        "Dit nummer staat niet op WhatsApp.",
+    ),
+    "refusal_whatsapp_limited": (
+        "WhatsApp n'a pas remis le message à ce numéro.",
+        "WhatsApp heeft het bericht niet bezorgd op dit nummer.",
+    ),
+    "refusal_content_refused": (
+        "WhatsApp refuse ce contenu (trop long, ou un champ vide).",
+        "WhatsApp weigert deze inhoud (te lang, of een leeg veld).",
+    ),
+    "refusal_opted_out": (
+        "Le locataire a envoyé STOP.",
+        "De huurder stuurde STOP.",
+    ),
+    "refusal_bad_number": (
+        "Ce numéro ne peut pas recevoir de message.",
+        "Dit nummer kan geen berichten ontvangen.",
+    ),
+    # held on WhatsApp until the tenant writes (bot/outbox/whatsapp_window.py)
+    "held": (
+        "en attente : part dès que le locataire écrit (WhatsApp, 24 heures)",
+        "wacht: vertrekt zodra de huurder schrijft (WhatsApp, 24 uur)",
+    ),
+    "window_closed": (
+        "Le locataire a écrit il y a plus de 24 heures. WhatsApp n'accepte alors qu'un "
+        "message type. Il reçoit : « Un message de votre société de logement vous attend ». "
+        "Votre réponse part dès qu'il répond.",
+        "De huurder schreef meer dan 24 uur geleden. WhatsApp aanvaardt dan alleen een "
+        "sjabloonbericht. De huurder krijgt: 'Er wacht een bericht van uw "
+        "huisvestingsmaatschappij'. Uw antwoord vertrekt zodra de huurder antwoordt.",
+    ),
+    "window_closed_no_template": (
+        "Le locataire a écrit il y a plus de 24 heures. WhatsApp n'accepte alors qu'un "
+        "message type, et aucun n'est configuré : votre réponse ne peut pas partir "
+        "maintenant. Elle est gardée et part dès que le locataire écrit. Pour le joindre "
+        "plus vite, appelez-le.",
+        "De huurder schreef meer dan 24 uur geleden. WhatsApp aanvaardt dan alleen een "
+        "sjabloonbericht, en er is er geen ingesteld: uw antwoord kan nu niet vertrekken. "
+        "Het wordt bewaard en vertrekt zodra de huurder schrijft. Bel de huurder om sneller "
+        "contact te hebben.",
+    ),
+    "window_closes": ("La fenêtre WhatsApp se ferme le", "Het WhatsApp-venster sluit op"),
+    "media": ("Pièce jointe", "Bijlage"),
+    "media_photo": ("photo reçue (non conservée)", "foto ontvangen (niet bewaard)"),
+    "media_audio": ("message vocal reçu (non conservé)", "spraakbericht ontvangen (niet bewaard)"),
+    "media_video": ("vidéo reçue (non conservée)", "video ontvangen (niet bewaard)"),
+    "media_file": ("fichier reçu (non conservé)", "bestand ontvangen (niet bewaard)"),
     "not_yours": (
         "Cette conversation est prise par quelqu'un d'autre.",
         "Dit gesprek is door iemand anders genomen.",

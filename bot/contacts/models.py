@@ -17,8 +17,8 @@ from bot.core.db import Base
 class Contact(Base):
     __tablename__ = "contact"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    channel: Mapped[str] = mapped_column(String(16))  # "sms" | "telegram"
-    address: Mapped[str] = mapped_column(String(64))  # E.164 number or Telegram chat id
+    channel: Mapped[str] = mapped_column(String(16))  # "sms" | "whatsapp" | "telegram"
+    address: Mapped[str] = mapped_column(String(64))  # E.164, "whatsapp:+32...", or a chat id
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str | None] = mapped_column(String(2))
     site: Mapped[str | None] = mapped_column(String(64))

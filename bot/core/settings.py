@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     # Empty: api.twilio.com, or, with the development token, the loopback Twilio that
     # `make chat` runs (so late replies show up there). Tests set their own loopback.
     twilio_api_url: str = ""
+    # WhatsApp through Twilio: the sender tenants write to, as Twilio gives it. Outside
+    # WhatsApp's 24-hour window only approved templates may go out (Twilio Content API
+    # ContentSid, "HX..."), per language: a reminder (variables 1 activity, 2 day and hours,
+    # 3 place) and "a message from your housing company is waiting, answer to read it" (no
+    # variable). Unset: outside the window nothing goes and the console says why; a
+    # caseworker's reply waits until the tenant writes (bot/outbox/whatsapp_window.py).
+    twilio_whatsapp_number: str = "whatsapp:+32460000000"
+    whatsapp_template_reminder_fr: str = ""
+    whatsapp_template_reminder_nl: str = ""
+    whatsapp_template_waiting_fr: str = ""
+    whatsapp_template_waiting_nl: str = ""
     # Answer in the webhook's response when Rasa replies within this time (Twilio waits 15 s);
     # later replies go out through the outbox.
     sms_reply_deadline_seconds: float = 8.0
@@ -163,6 +174,12 @@ class Settings(BaseSettings):
             return self.twilio_api_url
         dev = self.twilio_auth_token.get_secret_value() == DEV_TWILIO_AUTH_TOKEN
         return DEV_TWILIO_API_URL if dev else "https://api.twilio.com"
+
+    def whatsapp_template(self, kind: str, language: str | None) -> str | None:
+        """The ContentSid of an approved WhatsApp template ("reminder" or "waiting") in a
+        language; None when none is configured."""
+        chosen = "nl" if language == "nl" else "fr"
+        return getattr(self, f"whatsapp_template_{kind}_{chosen}", "") or None
 
     @property
     def telegram_api(self) -> str:

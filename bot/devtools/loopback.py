@@ -101,10 +101,14 @@ class FakeTwilio(LoopbackServer):
     first (Twilio's error JSON), then accepts. `accept_delay_seconds` makes it slow to answer
     a send it has received (as Twilio, it sends the message even if the caller is gone by
     then); `sending_from` holds the client ports of the sends it is still answering (which
-    process is in the middle of a send)."""
+    process is in the middle of a send). `refuse_next` holds Twilio error codes (63016:
+    outside WhatsApp's window, ...) that the next sends are refused with, one each (400 and
+    Twilio's error JSON). WhatsApp sends carry `whatsapp:` addresses, and a template send
+    `ContentSid` and `ContentVariables` instead of `Body`."""
 
     def __init__(self, port: int = 0, accept_delay_seconds: float = 0.0) -> None:
         self.fail_next = 0
+        self.refuse_next: list[int] = []
         self.accept_delay_seconds = accept_delay_seconds
         self.sending_from: set[int] = set()
         self._count = 0
@@ -130,6 +134,14 @@ class FakeTwilio(LoopbackServer):
             if self.fail_next > 0:
                 self.fail_next -= 1
                 return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+            if self.refuse_next:
+                code = self.refuse_next.pop(0)
+                return 400, {
+                    "code": code,
+                    "message": f"refused with error {code}",
+                    "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                    "status": 400,
+                }
             self._count += 1
             sid = f"SM{self._count:032d}"
             self._accepted.append({**body, "Sid": sid})

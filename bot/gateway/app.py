@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQL
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.channels import sms, telegram
+from bot.channels import sms, telegram, whatsapp
 from bot.channels.sms_recovery import PendingTurnRecovery
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
@@ -126,10 +126,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with app.state.sessions() as session:
                 return gauges(session)
 
+        whatsapp_sender = TwilioSender(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_whatsapp_number,
+            f"{settings.public_url.rstrip('/')}/webhooks/whatsapp/status",
+            settings.twilio_api,
+            settings.whatsapp_template,
+        )
+
         metrics = Metrics(outbox_depth, outbox_states)
         app.state.metrics = metrics
         senders: dict[str, Sender] = {
             "sms": twilio,
+            "whatsapp": whatsapp_sender,
             "telegram": TelegramSender(app.state.telegram_bot),
         }
 
@@ -196,6 +206,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for task in list(app.state.services.background):
                 task.cancel()
             await twilio.close()
+            await whatsapp_sender.close()
             await app.state.telegram_bot.shutdown()
             await app.state.rasa.close()
             app.state.engine.dispose()
@@ -211,6 +222,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(directory_api.router)
     app.include_router(sms.router)
+    app.include_router(whatsapp.router)
     app.include_router(telegram.router)
     app.include_router(internal_api.router)
     app.include_router(reminders_api.router)

@@ -116,3 +116,15 @@ async def record_waiting_turn(
     """A waiting tenant's message and what the assistant answered, in the caseworker's
     transcript; the closed notice counts as told."""
     await work.run(_record_waiting_turn, routed, body, answers)
+
+
+def note_media(session: Session, contact_id: int, kinds: tuple[str, ...]) -> bool:
+    """A photo or a voice note sent during a handoff: the transcript says one came and was
+    not kept (the console words it, bot/console/i18n.py `media_<kind>`), so the caseworker
+    can ask for it in words. False when no handoff is open."""
+    handoff = store.open_handoff_of(session, contact_id)
+    if handoff is None:
+        return False
+    for kind in kinds:
+        store.add_entry(session, handoff.id, "media", kind)
+    return True

@@ -1,12 +1,14 @@
 """Claiming due outbox messages: a conditional UPDATE on each row's status and attempt
 count (of several workers exactly one wins a row), a lease on what is claimed, only a
 contact's earliest waiting message, a message whose sending worker stopped claimed again
-once its lease ran out (or failed after the last attempt), nothing for an opted-out number."""
+once its lease ran out (or failed after the last attempt), nothing for an opted-out number,
+and on WhatsApp outside its 24-hour window only templates (bot/outbox/whatsapp_window.py)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -16,9 +18,11 @@ from bot.core.clock import as_utc
 from bot.core.db import rowcount
 from bot.outbox.delivery import Delivery
 from bot.outbox.models import OutboxMessage
-from bot.outbox.store import WAITING
+from bot.outbox.store import HELD, WAITING
+from bot.outbox.whatsapp_window import claimed_notice, notice_sent_since, window_open
 
 log = logging.getLogger("bot.outbox.worker")
+OPT_OUT_CHANNELS = ("sms", "whatsapp")  # STOP ends everything to the number
 
 # what a claim reads of each waiting message (plain values: the rows change under it)
 WAITING_COLUMNS = (
@@ -31,8 +35,12 @@ WAITING_COLUMNS = (
     OutboxMessage.attempts,
     OutboxMessage.next_attempt_at,
     OutboxMessage.lease_until,
+    OutboxMessage.template,
+    OutboxMessage.variables,
     Contact.address,
     Contact.opted_out_at,
+    Contact.last_seen_at,
+    Contact.language,
 )
 
 
@@ -76,10 +84,18 @@ def claim_due(
             OutboxMessage.status == row.status,
             OutboxMessage.attempts == row.attempts,
         )
-        if row.channel == "sms" and row.opted_out_at is not None:
+        if row.channel in OPT_OUT_CHANNELS and row.opted_out_at is not None:
             session.execute(
                 unchanged.values(status="cancelled", last_error="opted out", lease_until=None)
             )
+            continue
+        is_open = row.channel != "whatsapp" or window_open(row.last_seen_at, now)
+        if not is_open and row.template is None and row.status == "pending":
+            if rowcount(session.execute(unchanged.values(status=HELD, lease_until=None))):
+                log.info("outbox %s: held until the tenant writes (WhatsApp window)", row.id)
+                if not notice_sent_since(session, row.contact_id, row.last_seen_at):
+                    notice = claimed_notice(session, row.contact_id, row.language, lease_until)
+                    claimed.append(_delivery(notice, row, False, None))
             continue
         if lapsed and row.attempts >= max_attempts:
             if rowcount(
@@ -108,6 +124,7 @@ def claim_due(
                     row.id,
                     row.attempts,
                 )
+            since = previous_claim(row.lease_until, now, lease_seconds) if lapsed else None
             claimed.append(
                 Delivery(
                     row.id,
@@ -117,7 +134,29 @@ def claim_due(
                     row.body,
                     row.buttons,
                     row.attempts + 1,
-                    previous_claim(row.lease_until, now, lease_seconds) if lapsed else None,
+                    since,
+                    is_open,
+                    row.template,
+                    row.variables,
+                    row.language,
                 )
             )
     return claimed, failed
+
+
+def _delivery(notice: OutboxMessage, row: Any, is_open: bool, since: datetime | None) -> Delivery:
+    """The delivery of a message this claim added (a WhatsApp waiting notice)."""
+    return Delivery(
+        notice.id,
+        row.contact_id,
+        notice.channel,
+        row.address,
+        notice.body,
+        None,
+        notice.attempts,
+        since,
+        is_open,
+        notice.template,
+        notice.variables,
+        row.language,
+    )

@@ -33,6 +33,12 @@ class Delivery:
     buttons: list[Any] | None
     attempt: int = 0
     resumed_since: datetime | None = None
+    # WhatsApp: whether the 24-hour window is open; outside it the template (with its
+    # variables, in `language`) goes instead of the body
+    window_open: bool = True
+    template: str | None = None
+    variables: dict[str, str] | None = None
+    language: str | None = None
 
 
 class Sender(Protocol):

@@ -22,6 +22,12 @@ class OutboxMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     # Telegram: inline keyboard rows of (title, callback token); SMS: none (menu in body)
     buttons: Mapped[list[Any] | None] = mapped_column(JSON)
+    # WhatsApp outside its 24-hour window: the approved template that goes instead of the
+    # body ("reminder", "waiting"), and its variables; None: free-form only (held outside
+    # the window until the tenant writes; bot/outbox/whatsapp_window.py).
+    template: Mapped[str | None] = mapped_column(String(16))
+    variables: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # pending, sending, sent, failed, cancelled; held (WhatsApp: waits for the tenant)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

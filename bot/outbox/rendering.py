@@ -1,7 +1,8 @@
 """How a text written for a tenant goes out on their channel, defined once: as SMS, in GSM-7
 letters (bot/sms_rules.py) within the SMS budget of CONTENT.md (one message when it fits two
 segments; when longer, up to three messages cut at list items, lines or sentence ends); on
-Telegram, as HTML (the text escaped, since Telegram messages are sent with parse_mode HTML)."""
+WhatsApp, as written (one message up to its 4,096 characters); on Telegram, as HTML (the
+text escaped, since Telegram messages are sent with parse_mode HTML)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,37 @@ from bot.sms_rules import HARD_MAX_SEGMENTS, MAX_SEGMENTS, measure, to_gsm7
 
 SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
 ITEM_START = re.compile(r"^\d+\. ")  # "2. École de devoirs": a search result begins
+WHATSAPP_LIMIT = 4096  # characters in one WhatsApp message
 
 
 def bodies_for(channel: str, text: str) -> list[str]:
     """The message bodies `text` becomes on `channel`, in the order they are sent."""
     if channel == "sms":
         return split_sms(to_gsm7(text))
+    if channel == "whatsapp":
+        return split_whatsapp(text)
     if channel == "telegram":
         return [telegram_html(text)]
     raise ValueError(f"no rendering for the channel {channel!r}")
+
+
+def split_whatsapp(text: str) -> list[str]:
+    """One message up to WhatsApp's limit; a longer text cut at lines (a line longer than
+    the limit, at the limit)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > WHATSAPP_LIMIT:
+            parts += [current] if current else []
+            parts.append(line[:WHATSAPP_LIMIT])
+            current, line = "", line[WHATSAPP_LIMIT:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > WHATSAPP_LIMIT:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    return [*parts, current] if current else parts
 
 
 def telegram_html(text: str) -> str:

@@ -6,23 +6,55 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
+from bot.core.db import rowcount
 from bot.outbox.models import OutboxMessage
+from bot.outbox.refusals import refusal_error
 
 FINAL = ("sent", "failed", "cancelled")
 WAITING = ("pending", "sending")
+UNDELIVERED = ("failed", "undelivered")  # Twilio's final statuses of a message not received
+HELD = "held"  # WhatsApp, outside its window: goes once the tenant writes
 
 
 def enqueue(
-    session: Session, contact_id: int, channel: str, body: str, buttons: list[Any] | None = None
+    session: Session,
+    contact_id: int,
+    channel: str,
+    body: str,
+    buttons: list[Any] | None = None,
+    template: str | None = None,
+    variables: dict[str, str] | None = None,
 ) -> int:
-    message = OutboxMessage(contact_id=contact_id, channel=channel, body=body, buttons=buttons)
+    """A message into the outbox; `template` (and its `variables`) is what goes instead of
+    the body on WhatsApp outside its 24-hour window."""
+    message = OutboxMessage(
+        contact_id=contact_id,
+        channel=channel,
+        body=body,
+        buttons=buttons,
+        template=template,
+        variables=variables,
+    )
     session.add(message)
     session.flush()
     return message.id
+
+
+def release_held(session: Session, contact_id: int) -> int:
+    """The tenant wrote (WhatsApp's window is open again): their held messages are due now,
+    in their order. Returns how many."""
+    return rowcount(
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.contact_id == contact_id, OutboxMessage.status == HELD)
+            .values(status="pending", next_attempt_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def depth(session: Session) -> int:
@@ -64,9 +96,18 @@ def gauges(session: Session) -> dict[str, float]:
     }
 
 
-def record_delivery_status(session: Session, provider_id: str, status: str) -> bool:
+def record_delivery_status(
+    session: Session, provider_id: str, status: str, error_code: int | None = None
+) -> bool:
+    """A delivery report. `failed` or `undelivered` with an error code: the tenant never
+    got the message, which then counts as failed, with the code's reason (the console shows
+    it; bot/outbox/refusals.py)."""
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
     if message is None:
         return False
     message.delivery_status = status
+    if status in UNDELIVERED and error_code is not None and message.status == "sent":
+        message.status = "failed"
+        message.failed_at = utcnow()
+        message.last_error = refusal_error(error_code)
     return True

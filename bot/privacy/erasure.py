@@ -62,8 +62,9 @@ def erase_gateway_records(session: Session, contact_id: int) -> int:
     session.execute(delete(MenuOption).where(MenuOption.contact_id == contact_id))
     session.execute(delete(PendingTurn).where(PendingTurn.contact_id == contact_id))
     contact = session.get(Contact, contact_id)
-    if contact is not None and contact.channel == "sms":
-        # Twilio's log of the tenant's messages, deleted through its API (twilio_erasure.py)
+    if contact is not None and contact.channel in ("sms", "whatsapp"):
+        # Twilio's log of the tenant's messages, deleted through its API (twilio_erasure.py;
+        # WhatsApp's are listed by their `whatsapp:` address the same way)
         session.add(TwilioErasure(address=contact.address))
     session.execute(delete(Contact).where(Contact.id == contact_id))
     return len(handoffs)

@@ -26,9 +26,11 @@ from bot.directory.store import load
 from bot.hsds_profile import TIME_ZONE
 from bot.outbox.rendering import bodies_for
 from bot.outbox.store import enqueue
+from bot.outbox.whatsapp_window import CHANNEL as WHATSAPP
+from bot.outbox.whatsapp_window import REMINDER
 from bot.reminders.models import CANCELLED, PENDING, SENT, Reminder
 from bot.reminders.sessions import place_of, session_at
-from bot.reminders.texts import reminder_text
+from bot.reminders.texts import reminder_parts, reminder_text, template_variables
 from bot.reminders.timing import is_quiet
 
 log = logging.getLogger(__name__)
@@ -115,11 +117,14 @@ class ReminderScheduler:
             return 0
         assert service is not None  # else the reason is "activity gone"
         day_before = now.astimezone(TIME_ZONE).date() < start.astimezone(TIME_ZONE).date()
-        body = reminder_text(
-            service, reminder.location_id, start, end, reminder.language, day_before
-        )
-        for part in bodies_for(contact.channel, body):
-            enqueue(session, contact.id, contact.channel, part)
+        parts = reminder_parts(service, reminder.location_id, start, end, reminder.language)
+        body = reminder_text(parts, reminder.language, day_before)
+        if contact.channel == WHATSAPP:  # outside WhatsApp's 24-hour window: its template
+            variables = template_variables(parts)
+            enqueue(session, contact.id, WHATSAPP, body, None, REMINDER, variables)
+        else:
+            for part in bodies_for(contact.channel, body):
+                enqueue(session, contact.id, contact.channel, part)
         log.info("reminder %s handed to the outbox for %s", reminder_id, contact.pseudonym)
         return 1
 

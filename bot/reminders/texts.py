@@ -22,20 +22,28 @@ def when(start: datetime, end: datetime | None, language: str) -> str:
     return f"{day}, {hours}"
 
 
-def reminder_text(
+def reminder_parts(
     service: dict[str, Any],
     location_id: str | None,
     start: datetime,
     end: datetime | None,
     language: str,
-    day_before: bool,
-) -> str:
-    name = str(translated(service, "name", language) or "").rstrip(".")
-    body = text(
-        "reminder_day_before" if day_before else "reminder_same_day",
-        language,
-        activity=name,
-        when=when(start, end, language),
-        place=place(service, location_id, language) or "-",
-    )
+) -> dict[str, str]:
+    """The reminder's activity, day and hours, and place ("-" when none is known)."""
+    return {
+        "activity": str(translated(service, "name", language) or "").rstrip("."),
+        "when": when(start, end, language),
+        "place": place(service, location_id, language) or "-",
+    }
+
+
+def reminder_text(parts: dict[str, str], language: str, day_before: bool) -> str:
+    body = text("reminder_day_before" if day_before else "reminder_same_day", language, **parts)
     return body.replace("\n-.\n", "\n")  # no place known: leave the line out
+
+
+def template_variables(parts: dict[str, str]) -> dict[str, str]:
+    """The WhatsApp reminder template's variables (1 activity, 2 day and hours, 3 place):
+    one line each, never empty (WhatsApp refuses both)."""
+    values = (parts["activity"], parts["when"], parts["place"])
+    return {str(number): " ".join(value.split()) or "-" for number, value in enumerate(values, 1)}

@@ -361,20 +361,16 @@ def test_two_workers_on_postgresql_send_each_reminder_exactly_once(postgres_url)
 
 @pytest.mark.parametrize("language", ["fr", "nl"])
 def test_every_sample_activity_makes_a_plain_short_reminder(language):
-    from bot.reminders.texts import reminder_text
+    from bot.reminders.texts import reminder_parts, reminder_text
     from bot.sms_rules import to_gsm7
 
     services = json.loads(SAMPLE.read_text(encoding="utf-8"))["services"]
     for service in services:
         for day_before in (True, False):
-            body = reminder_text(
-                service,
-                None,
-                local(2026, 4, 6, 16, 0),
-                local(2026, 4, 6, 18, 0),
-                language,
-                day_before,
+            parts = reminder_parts(
+                service, None, local(2026, 4, 6, 16, 0), local(2026, 4, 6, 18, 0), language
             )
+            body = reminder_text(parts, language, day_before)
             # our sentences are scored in test_plain_language (TEXTS); the directory's names
             # and streets are not ours to reword, but no line may grow past 15 words
             assert max(len(words(line)) for line in sentences(body)) <= 15, body
