@@ -251,7 +251,8 @@ class ActionSearchActivities(Action):
         lang: str,
         header: str,
     ) -> list[EventType]:
-        sms_budget = latest_metadata(tracker).get("channel") != "telegram"
+        # WhatsApp and Telegram have no SMS budget (WhatsApp: 4,096 characters a message)
+        sms_budget = latest_metadata(tracker).get("channel") not in ("telegram", "whatsapp")
         text, shown = results_block(services[offset:], offset + 1, lang, header, sms_budget)
         seen = offset + shown
         response = "utter_search_results_more" if seen < len(services) else "utter_search_results"

@@ -409,6 +409,29 @@ def test_results_fit_two_sms_segments_in_both_languages(gateway_url, monkeypatch
         assert size <= 2 or (size == 3 and "\n2. " in reply and "\n3. " not in reply), reply
 
 
+def test_whatsapp_and_telegram_pages_are_not_cut_to_the_sms_budget(gateway_url, monkeypatch):
+    searches = [
+        ("fr", "schaerbeek", "sport"),
+        ("nl", "molenbeek-saint-jean", "homework_help"),
+        ("fr", "anderlecht", "language_courses"),
+    ]
+    shown: dict[str, list[int]] = {}
+    for channel in ("sms", "whatsapp", "telegram"):
+        for language, commune, category in searches:
+            _, _, slots = search_in(
+                gateway_url,
+                monkeypatch,
+                channel=channel,
+                language=language,
+                commune=commune,
+                activity_category=category,
+            )
+            shown.setdefault(channel, []).append(int(slots["search_offset"]))
+    assert shown["whatsapp"] == shown["telegram"]
+    assert all(chat >= sms for chat, sms in zip(shown["whatsapp"], shown["sms"], strict=True))
+    assert sum(shown["whatsapp"]) > sum(shown["sms"]), shown  # the budget cut some SMS pages
+
+
 def test_more_goes_on_where_the_last_page_stopped(gateway_url, monkeypatch):
     _, first, slots = search_in(
         gateway_url, monkeypatch, commune="molenbeek-saint-jean", activity_category="homework_help"
