@@ -186,6 +186,9 @@ def test_the_sample_companies_have_their_numbers_and_a_shared_line(sessions):
         assert sms_company.site_for_number(session, "+32460000000") == "sample-company"
         assert sms_company.site_for_number(session, "+32460000001") == "sample-company-b"
         assert len(sms_company.companies_of_number(session, "+32460000009")) == 2
+        # the development WhatsApp sender reaches the first company, as its SMS number does
+        assert sms_company.site_for_number(session, "whatsapp:+32460000000") == "sample-company"
+        assert sms_company.site_for_number(session, "whatsapp:+32460000001") == "sample-company-b"
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", None])
