@@ -40,7 +40,9 @@ from bot.outbox.models import OutboxMessage
 from bot.reminders.models import PENDING, Reminder
 from bot.signals.privacy import purge_signals
 
-FINAL_OUTBOX = ("sent", "failed", "cancelled")
+# Outbox rows retention may delete: those done with, and WhatsApp messages still held for a
+# tenant who never wrote again (kept while their conversation's transcript is kept).
+FINAL_OUTBOX = ("sent", "failed", "cancelled", "held")
 # bot/console/sessions.py's absolute lifetime: an older session is dead whatever its state.
 SESSION_LIFETIME = timedelta(hours=12)
 # Longer than any throttle window (bot/console/throttle.py: 15 minutes).

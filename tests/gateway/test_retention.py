@@ -141,6 +141,43 @@ def test_retention_keeps_what_is_needed_and_deletes_the_rest(sessions, tmp_path)
     assert left == [("sms-old",), ("sms-handoff",)]
 
 
+def test_a_whatsapp_message_held_for_a_tenant_who_never_wrote_again_is_not_kept_forever(
+    sessions, tmp_path
+):
+    """Held outside WhatsApp's window, a reply waits for the tenant; if they never write
+    again, its text goes with the bot's data, unless its conversation's transcript is kept."""
+    store = rasa_store(tmp_path / "tracker.db")
+    with sessions() as session:
+        session.add(HousingCompany(id="c", name="C", office_hours={}, holidays=[], sites=[]))
+        tenant = contact(session, "whatsapp:+1", NOW - 40 * DAY)
+        handoff = Handoff(
+            contact_id=tenant.id,
+            company_id="c",
+            sender_id="whatsapp-open",
+            reason="asked",
+            channel="whatsapp",
+            opened_at=NOW - 40 * DAY,
+        )
+        session.add(handoff)
+        session.flush()
+        old = dict(contact_id=tenant.id, channel="whatsapp", status="held")
+        in_transcript = OutboxMessage(body="reply", created_at=NOW - 35 * DAY, **old)
+        stray = OutboxMessage(body="late bot answer", created_at=NOW - 35 * DAY, **old)
+        recent = OutboxMessage(body="this week", created_at=NOW - DAY, **old)
+        session.add_all([in_transcript, stray, recent])
+        session.flush()
+        session.add(
+            HandoffEntry(
+                handoff_id=handoff.id, author="caseworker", text="reply", outbox_id=in_transcript.id
+            )
+        )
+        session.commit()
+        purge(session, store, 30, 365, now=NOW)
+        session.commit()
+        kept = sorted(session.scalars(select(OutboxMessage.body)))
+    assert kept == ["reply", "this week"]
+
+
 def test_the_purge_command_reports_and_a_dry_run_deletes_nothing(tmp_path):
     store = rasa_store(tmp_path / "tracker.db")
     env = {
