@@ -32,6 +32,8 @@ from tests.gateway.conftest import migrated_sessions
 PUBLIC_URL = "https://assistant.example.org"
 TENANT = "+32470123456"
 TELEGRAM_DATA = Path(__file__).resolve().parents[1] / "data" / "telegram"
+WHATSAPP_DATA = Path(__file__).resolve().parents[1] / "data" / "whatsapp"
+WHATSAPP_TENANT = f"whatsapp:{TENANT}"
 _sids = itertools.count(1)
 
 
@@ -99,6 +101,40 @@ class Channels:
             params["Body"] = body + " (changed on the way)"
         headers = {"X-Twilio-Signature": signature} if signed else {}
         return self.client.post("/webhooks/sms", data=params, headers=headers)
+
+    def whatsapp(
+        self,
+        body: str | None = None,
+        *,
+        payload: str = "text",
+        sid: str | None = None,
+        sender: str = WHATSAPP_TENANT,
+        to: str | None = None,
+        path: str = "/webhooks/whatsapp",
+        signed: bool = True,
+        tamper: bool = False,
+        **fields: str,
+    ) -> httpx.Response:
+        """A WhatsApp message as Twilio posts it (tests/data/whatsapp/<payload>.json: "text",
+        "voice_note", "photo"), with this Body (None: the payload's), sender, `To` and
+        MessageSid (SmsMessageSid and SmsSid alike), signed with Twilio's RequestValidator
+        for `path`."""
+        params = json.loads((WHATSAPP_DATA / f"{payload}.json").read_text(encoding="utf-8"))
+        prefix = "MM" if int(params["NumMedia"]) else "SM"
+        message_sid = sid or f"{prefix}{next(_sids):032x}"
+        params.update(MessageSid=message_sid, SmsMessageSid=message_sid, SmsSid=message_sid)
+        params.update(From=sender, WaId=sender.removeprefix("whatsapp:").lstrip("+"))
+        if to is not None:
+            params["To"] = to
+        if body is not None:
+            params["Body"] = body
+        params.update(fields)
+        token = self.settings.twilio_auth_token.get_secret_value()
+        signature = RequestValidator(token).compute_signature(f"{PUBLIC_URL}{path}", params)
+        if tamper:
+            params["Body"] = params["Body"] + " (changed on the way)"
+        headers = {"X-Twilio-Signature": signature} if signed else {}
+        return self.client.post(path, data=params, headers=headers)
 
     def telegram_update(
         self, name: str, *, secret: str | None = None, **changes: Any
