@@ -6,7 +6,7 @@ same but some training example of the same language scores at least NEAR_SCORE w
 rapidfuzz's `ratio` (normalised Indel similarity, 0-100) on the folded texts. Both are left
 out of the blind figures (benchmarks/blind_v2.py reads `kept()`); this report says how many.
 The blind crisis sets (v3, v4, v5) are compared with what the danger classifier learns: the
-intents' examples and the development crisis sets (v1, v2); they are reported, not
+intents' examples and the development crisis sets (v1, v2, v6); they are reported, not
 filtered. Writes var/results/blind_overlap.md and .json."""
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ from dataclasses import dataclass
 import yaml
 from rapidfuzz import fuzz, process
 
-from benchmarks.crisis import load, load_blind, load_blind_v4, load_blind_v5, load_v2
+from benchmarks.crisis import (
+    load,
+    load_blind,
+    load_blind_v4,
+    load_blind_v5,
+    load_v2,
+    load_v6,
+)
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, blind_examples, load_examples
 from bot.lexicon.folding import fold
@@ -77,7 +84,8 @@ def danger_training_texts() -> dict[str, set[str]]:
     crisis sets."""
     texts = training_texts()
     for language in LANGUAGES:
-        texts[language] |= {folded(m["text"]) for m in [*load(language), *load_v2(language)]}
+        development = [*load(language), *load_v2(language), *load_v6(language)]
+        texts[language] |= {folded(m["text"]) for m in development}
     return texts
 
 
