@@ -1,6 +1,6 @@
 """The whole NLU pipeline of the trained model (`make train`) on the crisis sets (issue 19),
-as `make bench-crisis` measures it: every danger message of the development sets (v1 and
-v2, which the danger classifier learns from) is urgent_help, nearly all with their
+as `make bench-crisis` measures it: every danger message of the development sets (v1, v2
+and v6, which the danger classifier learns from) is urgent_help, nearly all with their
 situation's line; on the blind sets v3, v4 and v5, never read for development, recall and
 the right line stay at least what was measured."""
 
@@ -18,16 +18,17 @@ from benchmarks.crisis import (
     load_blind_v4,
     load_blind_v5,
     load_v2,
+    load_v6,
 )
 
-# Measured with `make bench-crisis` on 2026-12-06; floors, a little under the figures.
-# v1 and v2 together, which the situation model learns: 99.4% fr, 97.8% nl
+# Measured with `make bench-crisis` on 2026-12-06 (832afce, the classifiers also learning
+# v6); floors, a little under the figures.
+# v1, v2 and v6 together, which the situation model learns: 98.0% fr, 96.8% nl
 RIGHT_LINE_FLOOR = 0.96
-# with the danger classifier: v3 96.9% fr, 96.1% nl; v4 90.9% in both; v5 (first read,
-# 0106bc6) 93.0% fr, 86.6% nl
-BLIND_RECALL_FLOORS = {"blind v3": 0.94, "blind v4": 0.88, "blind v5": 0.84}
-# with the situation model: v3 92.2% fr, 89.8% nl; v4 76.9% fr, 77.6% nl; v5 76.8%, 69.7%
-BLIND_RIGHT_LINE_FLOORS = {"blind v3": 0.87, "blind v4": 0.74, "blind v5": 0.67}
+# v3 96.9% fr, 97.6% nl; v4 92.3%, 93.7%; v5 95.1%, 92.3%
+BLIND_RECALL_FLOORS = {"blind v3": 0.95, "blind v4": 0.90, "blind v5": 0.90}
+# v3 91.5% fr, 91.3% nl; v4 78.3%, 80.4%; v5 81.7%, 76.8%
+BLIND_RIGHT_LINE_FLOORS = {"blind v3": 0.89, "blind v4": 0.76, "blind v5": 0.74}
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,7 @@ def judged(agent) -> list[dict]:
         for m in [
             *load(language),
             *load_v2(language),
+            *load_v6(language),
             *load_blind(language),
             *load_blind_v4(language),
             *load_blind_v5(language),
