@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED := false
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
 	@echo "make chat   talk to the running assistant in this terminal, as an SMS tenant"
-	@echo "            (CHANNEL=telegram: as a Telegram tenant)"
+	@echo "            (CHANNEL=whatsapp: as a WhatsApp tenant; CHANNEL=telegram: as a Telegram tenant)"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  NLU quality and speed against Rasa's default pipeline, directory speed"
 	@echo "make bench-load  throughput, latency, lost/duplicated messages on the production profile"
@@ -127,7 +127,8 @@ run: $(MODEL) migrate
 	$(GATEWAY_PY) -m bot.directory import $(DIRECTORY_DATA)
 	$(RASA_VENV)/bin/honcho start -f Procfile -c release=0
 
-# A tenant in the terminal, over the gateway's SMS webhook (CHANNEL=telegram for Telegram).
+# A tenant in the terminal, over the gateway's SMS webhook (CHANNEL=whatsapp for WhatsApp,
+# CHANNEL=telegram for Telegram).
 chat: $(GATEWAY_VENV)/.installed
 	$(GATEWAY_PY) -m bot.devtools.chat --channel $(or $(CHANNEL),sms) $(ARGS)
 

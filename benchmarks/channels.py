@@ -1,15 +1,22 @@
-"""`make bench` (channels part): what the gateway adds to a tenant's wait on SMS.
+"""`make bench` (channels part): what the gateway adds to a tenant's wait on SMS and WhatsApp.
 
 The same scripted conversations run, in this process and against the same real Rasa server
-and action server, once as signed Twilio webhooks through the gateway (webhook to TwiML,
-with signature check, dedup, contact lookup, digit mapping and SMS rendering) and once as
-direct calls to Rasa's REST channel, at 1, 10 and 50 concurrent conversations. Reports
-p50/p95 latency per turn and the p95 ratio (goal <= 1.3), and the SMS segments per reply.
-Writes var/bench/channels.json."""
+and action server, as signed Twilio SMS webhooks through the gateway (webhook to TwiML,
+with signature check, dedup, contact lookup, digit mapping and SMS rendering), as signed
+Twilio WhatsApp webhooks (/webhooks/whatsapp, `whatsapp:` addresses and WhatsApp's form
+fields; WhatsApp's rendering and 24-hour window bookkeeping), and as direct calls to Rasa's
+REST channel, at 1, 10 and 50 concurrent conversations. Reports p50/p95 latency per turn
+and each channel's p95 ratio to direct Rasa (goal <= 1.3), the SMS segments per reply, and
+WhatsApp's characters per message and messages per turn (one is the goal: a turn is one
+WhatsApp message). Writes var/bench/channels.json.
+
+`--rounds 1 --concurrency 1 10` makes a short run."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import html
 import itertools
 import json
 import statistics
@@ -33,6 +40,7 @@ OUT = ROOT / "var" / "bench"
 PUBLIC_URL = "https://assistant.example.org"
 CONCURRENCY = (1, 10, 50)
 ROUNDS = 2  # conversations per concurrent tenant slot
+WHATSAPP_SENDER = "whatsapp:+32460000000"  # Settings.twilio_whatsapp_number's default
 GOAL_P95_RATIO = 1.3
 # (what the tenant types on SMS, what the same tenant's choice is on Rasa's REST channel)
 SCRIPT = [
@@ -74,6 +82,48 @@ async def sms_conversation(
             segments.append(measure(message.split("</Message>")[0]).segments)
 
 
+async def whatsapp_conversation(
+    session: aiohttp.ClientSession,
+    gateway: str,
+    number: str,
+    latencies: list[float],
+    characters: list[int],
+    messages: list[int],
+) -> None:
+    """The same script as WhatsApp messages: Twilio's WhatsApp webhook fields, signed."""
+    validator = RequestValidator(DEV_TWILIO_AUTH_TOKEN)
+    for typed, _ in SCRIPT:
+        sid = f"SM{next(_ids):032x}"
+        params = {
+            "SmsMessageSid": sid,
+            "SmsSid": sid,
+            "MessageSid": sid,
+            "AccountSid": "AC" + "3" * 32,
+            "From": f"whatsapp:{number}",
+            "To": WHATSAPP_SENDER,
+            "Body": typed,
+            "NumMedia": "0",
+            "NumSegments": "1",
+            "ProfileName": "Bench",
+            "WaId": number.removeprefix("+"),
+            "SmsStatus": "received",
+            "MessageType": "text",
+            "ApiVersion": "2010-04-01",
+        }
+        signature = validator.compute_signature(f"{PUBLIC_URL}/webhooks/whatsapp", params)
+        start = time.perf_counter()
+        async with session.post(
+            f"{gateway}/webhooks/whatsapp", data=params, headers={"X-Twilio-Signature": signature}
+        ) as response:
+            body = await response.text()
+        latencies.append((time.perf_counter() - start) * 1000)
+        parts = [
+            html.unescape(message.split("</Message>")[0]) for message in body.split("<Message>")[1:]
+        ]
+        messages.append(len(parts))
+        characters.extend(len(part) for part in parts)
+
+
 async def rasa_conversation(
     session: aiohttp.ClientSession, rasa: str, sender: str, latencies: list[float]
 ) -> None:
@@ -85,20 +135,30 @@ async def rasa_conversation(
         latencies.append((time.perf_counter() - start) * 1000)
 
 
-async def level(concurrency: int, gateway: str, rasa: str, run: int) -> dict:
+async def level(concurrency: int, gateway: str, rasa: str, run: int, rounds: int) -> dict:
     results: dict = {}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
-        for name in ("direct_rasa", "gateway_sms"):
+        for name in ("direct_rasa", "gateway_sms", "gateway_whatsapp"):
             latencies: list[float] = []
             segments: list[int] = []
-            conversations = [
-                sms_conversation(
-                    session, gateway, f"+3247{run}{concurrency:03d}{n:04d}", latencies, segments
-                )
-                if name == "gateway_sms"
-                else rasa_conversation(session, rasa, f"bench-{run}-{concurrency}-{n}", latencies)
-                for n in range(concurrency * ROUNDS)
-            ]
+            characters: list[int] = []
+            messages: list[int] = []
+            numbers = (f"+3247{run}{concurrency:03d}{n:04d}" for n in range(concurrency * rounds))
+            if name == "gateway_sms":
+                conversations = [
+                    sms_conversation(session, gateway, number, latencies, segments)
+                    for number in numbers
+                ]
+            elif name == "gateway_whatsapp":
+                conversations = [
+                    whatsapp_conversation(session, gateway, number, latencies, characters, messages)
+                    for number in numbers
+                ]
+            else:
+                conversations = [
+                    rasa_conversation(session, rasa, f"bench-{run}-{concurrency}-{n}", latencies)
+                    for n in range(concurrency * rounds)
+                ]
             for start in range(0, len(conversations), concurrency):
                 await asyncio.gather(*conversations[start : start + concurrency])
             results[name] = {
@@ -112,13 +172,29 @@ async def level(concurrency: int, gateway: str, rasa: str, run: int) -> dict:
                     "max": max(segments),
                     "share_within_2": round(sum(s <= 2 for s in segments) / len(segments), 3),
                 }
-    results["p95_ratio"] = round(
-        results["gateway_sms"]["p95_ms"] / results["direct_rasa"]["p95_ms"], 2
-    )
+            if messages:
+                results["whatsapp_replies"] = {
+                    "characters_mean": round(statistics.mean(characters), 1),
+                    "characters_max": max(characters),
+                    "messages_per_turn_mean": round(statistics.mean(messages), 2),
+                    "messages_per_turn_max": max(messages),
+                    "share_one_message": round(sum(m == 1 for m in messages) / len(messages), 3),
+                }
+    direct_p95 = results["direct_rasa"]["p95_ms"]
+    results["p95_ratio"] = round(results["gateway_sms"]["p95_ms"] / direct_p95, 2)
+    results["p95_ratio_whatsapp"] = round(results["gateway_whatsapp"]["p95_ms"] / direct_p95, 2)
     return results
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.channels", description=__doc__)
+    parser.add_argument(
+        "--concurrency", type=int, nargs="+", default=list(CONCURRENCY), help="default: 1 10 50"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help="conversations per concurrent slot"
+    )
+    args = parser.parse_args(argv)
     rasa_port = free_port()
     with (
         tempfile.TemporaryDirectory() as workdir,
@@ -136,8 +212,11 @@ def main() -> int:
             running_gateway(Path(workdir), f"http://127.0.0.1:{rasa_port}", env) as gateway,
             running_rasa(Path(workdir), rasa_port, gateway) as rasa,
         ):
-            asyncio.run(level(1, gateway, rasa, 0))  # warm-up: models, caches, connections
-            results = {str(c): asyncio.run(level(c, gateway, rasa, 1)) for c in CONCURRENCY}
+            asyncio.run(level(1, gateway, rasa, 0, 1))  # warm-up: models, caches, connections
+            results = {
+                str(c): asyncio.run(level(c, gateway, rasa, 1, args.rounds))
+                for c in args.concurrency
+            }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "channels.json").write_text(json.dumps(results, indent=1))
     print(table(results))
@@ -164,6 +243,28 @@ def table(results: dict) -> str:
         f"{max(s['max'] for s in segments)}, within 2 segments "
         f"{min(s['share_within_2'] for s in segments):.0%} (goal p95 ratio <= "
         f"{GOAL_P95_RATIO})"
+    )
+    lines += [
+        "",
+        "WhatsApp webhook -> TwiML through the gateway vs direct Rasa REST, same run, ms per turn",
+        f"{'concurrent':>10} {'direct p50':>11} {'p95':>7} {'gateway p50':>12} {'p95':>7}"
+        f" {'p95 ratio':>10}",
+    ]
+    for concurrency, row in results.items():
+        direct, gateway = row["direct_rasa"], row["gateway_whatsapp"]
+        ratio = row["p95_ratio_whatsapp"]
+        verdict = "ok" if ratio <= GOAL_P95_RATIO else "over goal"
+        lines.append(
+            f"{concurrency:>10} {direct['p50_ms']:>11} {direct['p95_ms']:>7} "
+            f"{gateway['p50_ms']:>12} {gateway['p95_ms']:>7} {ratio:>9}x {verdict}"
+        )
+    replies = [row["whatsapp_replies"] for row in results.values()]
+    lines.append(
+        f"WhatsApp characters per message: mean {replies[-1]['characters_mean']}, max "
+        f"{max(r['characters_max'] for r in replies)} (limit 4096); messages per turn: mean "
+        f"{replies[-1]['messages_per_turn_mean']}, max "
+        f"{max(r['messages_per_turn_max'] for r in replies)}, one message "
+        f"{min(r['share_one_message'] for r in replies):.0%} of turns"
     )
     return "\n".join(lines)
 

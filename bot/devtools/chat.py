@@ -6,6 +6,14 @@ SMS (default): each line is sent as a Twilio webhook signed with the configured 
 count and encoding. Replies that come later (through the outbox) arrive at a loopback
 "Twilio" this tool runs, and are printed too.
 
+WhatsApp (`make chat CHANNEL=whatsapp`): each line is sent as Twilio's WhatsApp webhook
+(/webhooks/whatsapp: `whatsapp:` addresses, ProfileName, WaId, signed the same way); the
+TwiML reply is printed with its length (a turn is one WhatsApp message). What goes later
+arrives at the same loopback "Twilio": a free-form message is printed as its body, a template
+(outside WhatsApp's 24-hour window: a reminder, or "a message is waiting") as its ContentSid
+and variables; templates go only when the gateway has their ids (WHATSAPP_TEMPLATE_*), else
+the console says why nothing went. A digit picks a menu option, as on SMS.
+
 Telegram (`make chat CHANNEL=telegram`): each line is sent as a Telegram update with the
 secret token; the gateway's messages arrive at a loopback "Telegram Bot API" this tool runs.
 A digit presses the matching button of the last keyboard."""
@@ -39,10 +47,33 @@ def describe(text: str) -> str:
     return f"[{size.segments} SMS, {'GSM-7' if size.gsm7 else 'Unicode'}]"
 
 
+def describe_whatsapp(text: str) -> str:
+    return f"[WhatsApp, {len(text)} characters]"
+
+
+def later(sent: dict[str, Any]) -> str:
+    """What a send to the loopback Twilio would put on the tenant's phone."""
+    if not str(sent.get("To", "")).lower().startswith("whatsapp:"):
+        body = sent.get("Body", "")
+        return f"(later SMS)\n{body}\n   {describe(body)}"
+    if "ContentSid" in sent:  # outside the 24-hour window: an approved template only
+        try:
+            variables = json.loads(sent.get("ContentVariables") or "{}")
+        except ValueError:
+            variables = sent.get("ContentVariables")
+        return (
+            f"(later WhatsApp template)\nContentSid {sent['ContentSid']}, variables "
+            f"{json.dumps(variables, ensure_ascii=False)}"
+        )
+    body = sent.get("Body", "")
+    return f"(later WhatsApp)\n{body}\n   {describe_whatsapp(body)}"
+
+
 class PrintingTwilio(FakeTwilio):
     def on_request(self, request: Recorded) -> None:
-        body = request.body.get("Body", "")
-        print(f"\n(later SMS)\n{body}\n   {describe(body)}\n> ", end="", flush=True)
+        if request.method != "POST" or not request.path.endswith("/Messages.json"):
+            return
+        print(f"\n{later(request.body)}\n> ", end="", flush=True)
 
 
 class PrintingTelegram(FakeTelegram):
@@ -92,6 +123,42 @@ def sms_loop(settings: Settings, gateway: str, number: str) -> None:
             print(f"{message.text}\n   {describe(message.text or '')}")
 
 
+def whatsapp_params(settings: Settings, number: str, line: str, count: int) -> dict[str, str]:
+    """A WhatsApp text as Twilio posts it (its form fields; `number` in E.164)."""
+    sid = f"SMchat{time.time_ns():x}{count}"
+    return {
+        "SmsMessageSid": sid,
+        "SmsSid": sid,
+        "MessageSid": sid,
+        "AccountSid": settings.twilio_account_sid,
+        "From": f"whatsapp:{number}",
+        "To": settings.twilio_whatsapp_number,
+        "Body": line,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "ProfileName": "Tenant",
+        "WaId": number.removeprefix("+"),
+        "SmsStatus": "received",
+        "MessageType": "text",
+        "ApiVersion": "2010-04-01",
+    }
+
+
+def whatsapp_loop(settings: Settings, gateway: str, number: str) -> None:
+    token = settings.twilio_auth_token.get_secret_value()
+    public = settings.public_url.rstrip("/")
+    for count in itertools.count(1):
+        params = whatsapp_params(settings, number, input("> "), count)
+        signature = RequestValidator(token).compute_signature(f"{public}/webhooks/whatsapp", params)
+        twiml = post(
+            f"{gateway}/webhooks/whatsapp",
+            urllib.parse.urlencode(params).encode(),
+            {"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        for message in ElementTree.fromstring(twiml).iter("Message"):
+            print(f"{message.text}\n   {describe_whatsapp(message.text or '')}", flush=True)
+
+
 def telegram_loop(settings: Settings, gateway: str, api: PrintingTelegram, language: str) -> None:
     secret = settings.telegram_secret_token.get_secret_value()
     user = {"id": CHAT_ID, "is_bot": False, "first_name": "Tenant", "language_code": language}
@@ -125,7 +192,7 @@ def telegram_loop(settings: Settings, gateway: str, api: PrintingTelegram, langu
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make chat", description=__doc__.split("\n")[0])
-    parser.add_argument("--channel", choices=["sms", "telegram"], default="sms")
+    parser.add_argument("--channel", choices=["sms", "whatsapp", "telegram"], default="sms")
     parser.add_argument("--gateway", default=None, help="default: the configured gateway")
     parser.add_argument("--number", default="+32470000000", help="the tenant's (made-up) number")
     parser.add_argument("--language", default="fr", help="Telegram's language_code")
@@ -134,11 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     gateway = args.gateway or f"http://127.0.0.1:{settings.gateway_port}"
     print("Écrivez un message / Schrijf een bericht. Ctrl-D pour quitter / om te stoppen.")
     try:
-        if args.channel == "sms":
+        if args.channel in ("sms", "whatsapp"):
             port = urllib.parse.urlsplit(settings.twilio_api).port
             if port:
                 PrintingTwilio(port).start()
-            sms_loop(settings, gateway, args.number)
+            if args.channel == "sms":
+                sms_loop(settings, gateway, args.number)
+            else:
+                whatsapp_loop(settings, gateway, args.number)
         else:
             api = PrintingTelegram(urllib.parse.urlsplit(settings.telegram_api).port or 8026)
             api.start()
