@@ -37,7 +37,7 @@ from bot.nlu.danger_classifier import (
 from bot.nlu.intent_overrides import URGENT_BY_INTENT
 from bot.safety import detect_danger, likely_situation
 
-THRESHOLDS = (0.4, 0.5, 0.6)
+THRESHOLDS = (0.4, 0.5, 0.6, 0.65, 0.7)
 HELD_OUT = {"v1": load, "v2": load_v2, "v6": load_v6}
 CONVERSATIONS = ROOT / "tests" / "conversations"
 
