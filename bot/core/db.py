@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any, cast
 
@@ -75,6 +76,30 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     sessions = sessionmaker(engine, expire_on_commit=False)
     _track_writes(sessions)
     return sessions
+
+
+# Connections kept for work outside the units of work (the outbox, reminders, erasure...).
+RESERVED_CONNECTIONS = 3
+_slots: weakref.WeakKeyDictionary[sessionmaker[Session], asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def transaction_slots(sessions: sessionmaker[Session]) -> asyncio.Semaphore:
+    """How many units of work may hold a transaction at once: on SQLite one (each
+    transaction takes the single write lock up front, BEGIN IMMEDIATE), elsewhere the
+    connection pool's size and overflow less RESERVED_CONNECTIONS."""
+    slots = _slots.get(sessions)
+    if slots is None:
+        engine = sessions.kw["bind"]
+        if engine.dialect.name == "sqlite":
+            size = 1
+        else:
+            pool = engine.pool
+            capacity = pool.size() + max(getattr(pool, "_max_overflow", 0), 0)
+            size = max(capacity - RESERVED_CONNECTIONS, 1)
+        slots = _slots[sessions] = asyncio.Semaphore(size)
+    return slots
 
 
 def _track_writes(sessions: sessionmaker[Session]) -> None:

@@ -34,6 +34,7 @@ from bot.core.rasa_client import RasaClient
 from bot.core.rate_limit import SenderLimiter
 from bot.core.services import Services, in_session
 from bot.core.settings import Settings, get_settings
+from bot.core.unit_of_work import DatabaseBusy
 from bot.handoff.overdue import OverdueWatcher
 from bot.handoff.store import load_companies
 from bot.hsds_api import routes as directory_api
@@ -245,7 +246,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    async def database_unavailable(request: Request, error: SQLAlchemyError) -> Response:
+    @app.exception_handler(DatabaseBusy)
+    async def database_unavailable(request: Request, error: Exception) -> Response:
         """The database is down or restarting: a clear, retryable answer (Twilio and
         Telegram see a 503), never a half-done turn; nothing was accepted."""
         log.error(
