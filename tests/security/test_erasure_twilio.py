@@ -42,25 +42,29 @@ def gateway(tmp_path, twilio):
 
 
 def tenant_writes(gateway, twilio: FakeTwilio, number: str, body: str) -> None:
-    """An SMS as Twilio delivers it, and as Twilio logs it (with our TwiML answer)."""
+    """An SMS as Twilio delivers it, and as Twilio logs it (with our TwiML answer); a
+    `whatsapp:` number writes to our WhatsApp sender, on the WhatsApp webhook."""
     sid = f"SM{next(_sids):032x}"
+    whatsapp = number.startswith("whatsapp:")
+    ours = f"whatsapp:{OUR_NUMBER}" if whatsapp else OUR_NUMBER
     params = {
         "MessageSid": sid,
         "AccountSid": "AC" + "0" * 32,
         "From": number,
-        "To": OUR_NUMBER,
+        "To": ours,
         "Body": body,
         "NumMedia": "0",
     }
-    twilio.log_inbound(sid, number, OUR_NUMBER, body)
+    path = "/webhooks/whatsapp" if whatsapp else "/webhooks/sms"
+    twilio.log_inbound(sid, number, ours, body)
     signature = RequestValidator(DEV_TWILIO_AUTH_TOKEN).compute_signature(
-        f"{PUBLIC_URL}/webhooks/sms", params
+        f"{PUBLIC_URL}{path}", params
     )
     answer = requests.post(
-        f"{gateway.url}/webhooks/sms", data=params, headers={"X-Twilio-Signature": signature}
+        f"{gateway.url}{path}", data=params, headers={"X-Twilio-Signature": signature}
     )
     assert answer.status_code == 200
-    twilio.log_inbound(f"SM{next(_sids):032x}", OUR_NUMBER, number, answer.text)  # the reply
+    twilio.log_inbound(f"SM{next(_sids):032x}", ours, number, answer.text)  # the reply
 
 
 def messages_of(twilio: FakeTwilio, number: str) -> set[str]:
@@ -74,6 +78,25 @@ def wait_until(check, seconds: float = 20) -> None:  # noqa: ANN001
             return
         time.sleep(0.1)
     raise AssertionError("not in time")
+
+
+def test_a_whatsapp_erasure_deletes_the_whatsapp_log_and_not_the_same_phones_sms(
+    gateway, twilio
+):
+    phone = "+32471000003"
+    erased = f"whatsapp:{phone}"
+    for number in (erased, phone):  # the same phone on WhatsApp and by SMS: two tenants
+        tenant_writes(gateway, twilio, number, "bonjour")
+    theirs, sms = messages_of(twilio, erased), messages_of(twilio, phone)
+    assert len(theirs) == len(sms) == 2
+
+    tenant_writes(gateway, twilio, erased, "EFFACER OUI")
+    theirs = messages_of(twilio, erased)
+    wait_until(lambda: not messages_of(twilio, erased))
+    assert set(twilio.deleted) == theirs
+    assert messages_of(twilio, phone) == sms  # their SMS contact asked for nothing
+    assert sql(gateway, "SELECT count(*) FROM contact WHERE address = ?", erased) == [(0,)]
+    assert sql(gateway, "SELECT count(*) FROM contact WHERE address = ?", phone) == [(1,)]
 
 
 def test_erasure_deletes_the_tenants_messages_at_twilio_and_nobody_elses(gateway, twilio):
