@@ -33,6 +33,7 @@ from bot.devtools.gateway_process import running_gateway
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
 from bot.devtools.processes import free_port, running_rasa
 from bot.devtools.stats import percentile
+from bot.devtools.whatsapp_form import whatsapp_form, whatsapp_signature
 from bot.sms_rules import measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,26 +92,10 @@ async def whatsapp_conversation(
     messages: list[int],
 ) -> None:
     """The same script as WhatsApp messages: Twilio's WhatsApp webhook fields, signed."""
-    validator = RequestValidator(DEV_TWILIO_AUTH_TOKEN)
     for typed, _ in SCRIPT:
         sid = f"SM{next(_ids):032x}"
-        params = {
-            "SmsMessageSid": sid,
-            "SmsSid": sid,
-            "MessageSid": sid,
-            "AccountSid": "AC" + "3" * 32,
-            "From": f"whatsapp:{number}",
-            "To": WHATSAPP_SENDER,
-            "Body": typed,
-            "NumMedia": "0",
-            "NumSegments": "1",
-            "ProfileName": "Bench",
-            "WaId": number.removeprefix("+"),
-            "SmsStatus": "received",
-            "MessageType": "text",
-            "ApiVersion": "2010-04-01",
-        }
-        signature = validator.compute_signature(f"{PUBLIC_URL}/webhooks/whatsapp", params)
+        params = whatsapp_form(sid, number, WHATSAPP_SENDER, typed, "AC" + "3" * 32, "Bench")
+        signature = whatsapp_signature(DEV_TWILIO_AUTH_TOKEN, PUBLIC_URL, params)
         start = time.perf_counter()
         async with session.post(
             f"{gateway}/webhooks/whatsapp", data=params, headers={"X-Twilio-Signature": signature}

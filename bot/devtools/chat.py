@@ -36,6 +36,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.core.settings import Settings
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, Recorded
+from bot.devtools.whatsapp_form import WEBHOOK, whatsapp_form, whatsapp_signature
 from bot.sms_rules import measure
 
 DIGIT = re.compile(r"^\s*(\d)\s*\.?\s*$")
@@ -123,37 +124,20 @@ def sms_loop(settings: Settings, gateway: str, number: str) -> None:
             print(f"{message.text}\n   {describe(message.text or '')}")
 
 
-def whatsapp_params(settings: Settings, number: str, line: str, count: int) -> dict[str, str]:
-    """A WhatsApp text as Twilio posts it (its form fields; `number` in E.164)."""
-    sid = f"SMchat{time.time_ns():x}{count}"
-    return {
-        "SmsMessageSid": sid,
-        "SmsSid": sid,
-        "MessageSid": sid,
-        "AccountSid": settings.twilio_account_sid,
-        "From": f"whatsapp:{number}",
-        "To": settings.twilio_whatsapp_number,
-        "Body": line,
-        "NumMedia": "0",
-        "NumSegments": "1",
-        "ProfileName": "Tenant",
-        "WaId": number.removeprefix("+"),
-        "SmsStatus": "received",
-        "MessageType": "text",
-        "ApiVersion": "2010-04-01",
-    }
-
-
 def whatsapp_loop(settings: Settings, gateway: str, number: str) -> None:
     token = settings.twilio_auth_token.get_secret_value()
-    public = settings.public_url.rstrip("/")
     for count in itertools.count(1):
-        params = whatsapp_params(settings, number, input("> "), count)
-        signature = RequestValidator(token).compute_signature(f"{public}/webhooks/whatsapp", params)
+        sid = f"SMchat{time.time_ns():x}{count}"
+        form = whatsapp_form(
+            sid, number, settings.twilio_whatsapp_number, input("> "), settings.twilio_account_sid
+        )
         twiml = post(
-            f"{gateway}/webhooks/whatsapp",
-            urllib.parse.urlencode(params).encode(),
-            {"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+            f"{gateway}{WEBHOOK}",
+            urllib.parse.urlencode(form).encode(),
+            {
+                "X-Twilio-Signature": whatsapp_signature(token, settings.public_url, form),
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
         )
         for message in ElementTree.fromstring(twiml).iter("Message"):
             print(f"{message.text}\n   {describe_whatsapp(message.text or '')}", flush=True)

@@ -16,9 +16,9 @@ import xml.etree.ElementTree as ElementTree
 
 import httpx
 from playwright.sync_api import expect, sync_playwright
-from twilio.request_validator import RequestValidator
 
 from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
+from bot.devtools.whatsapp_form import whatsapp_form, whatsapp_signature
 from tests.browser.console_login import sign_in
 from tests.browser.csp import csp_refusals
 from tests.browser.test_console_browser import (
@@ -38,25 +38,10 @@ _ids = itertools.count(int(time.time()))
 def whatsapp(gateway: str, body: str) -> list[str]:
     """A WhatsApp text as Twilio posts and signs it; the messages of the TwiML answer."""
     sid = f"SM{next(_ids):032x}"
-    params = {
-        "SmsMessageSid": sid,
-        "SmsSid": sid,
-        "MessageSid": sid,
-        "AccountSid": "AC" + "4" * 32,
-        "From": TENANT,
-        "To": WHATSAPP_SENDER,
-        "Body": body,
-        "NumMedia": "0",
-        "NumSegments": "1",
-        "ProfileName": "Amina",
-        "WaId": "32470444556",
-        "SmsStatus": "received",
-        "MessageType": "text",
-        "ApiVersion": "2010-04-01",
-    }
-    signature = RequestValidator(DEV_TWILIO_AUTH_TOKEN).compute_signature(
-        f"{PUBLIC_URL}/webhooks/whatsapp", params
+    params = whatsapp_form(
+        sid, TENANT.removeprefix("whatsapp:"), WHATSAPP_SENDER, body, "AC" + "4" * 32, "Amina"
     )
+    signature = whatsapp_signature(DEV_TWILIO_AUTH_TOKEN, PUBLIC_URL, params)
     response = httpx.post(
         f"{gateway}/webhooks/whatsapp",
         data=params,

@@ -14,10 +14,10 @@ import time
 import xml.etree.ElementTree as ElementTree
 
 import requests
-from twilio.request_validator import RequestValidator
 
 from bot.core.pseudonyms import pseudonym
 from bot.dev_defaults import DEV_PSEUDONYM_KEY, DEV_TWILIO_AUTH_TOKEN
+from bot.devtools.whatsapp_form import whatsapp_form, whatsapp_signature
 from tests.conftest import PUBLIC_URL
 
 _ids = itertools.count(int(time.time()))
@@ -33,30 +33,11 @@ class WhatsAppTenant:
 
     def params(self, body: str) -> dict[str, str]:
         sid = f"SM{next(_ids):032x}"
-        return {
-            "SmsMessageSid": sid,
-            "SmsSid": sid,
-            "MessageSid": sid,
-            "AccountSid": "AC" + "2" * 32,
-            "MessagingServiceSid": "",
-            "From": f"whatsapp:{self.number}",
-            "To": WHATSAPP_SENDER,
-            "Body": body,
-            "NumMedia": "0",
-            "NumSegments": "1",
-            "ProfileName": self.name,
-            "WaId": self.number.removeprefix("+"),
-            "SmsStatus": "received",
-            "MessageType": "text",
-            "ReferralNumMedia": "0",
-            "ApiVersion": "2010-04-01",
-        }
+        return whatsapp_form(sid, self.number, WHATSAPP_SENDER, body, "AC" + "2" * 32, self.name)
 
     def post(self, params: dict[str, str]) -> list[str]:
         """The webhook as Twilio signs it; the messages of its TwiML answer."""
-        signature = RequestValidator(DEV_TWILIO_AUTH_TOKEN).compute_signature(
-            f"{PUBLIC_URL}/webhooks/whatsapp", params
-        )
+        signature = whatsapp_signature(DEV_TWILIO_AUTH_TOKEN, PUBLIC_URL, params)
         response = requests.post(
             f"{self.gateway}/webhooks/whatsapp",
             data=params,
