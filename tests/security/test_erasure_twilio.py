@@ -80,9 +80,7 @@ def wait_until(check, seconds: float = 20) -> None:  # noqa: ANN001
     raise AssertionError("not in time")
 
 
-def test_a_whatsapp_erasure_deletes_the_whatsapp_log_and_not_the_same_phones_sms(
-    gateway, twilio
-):
+def test_a_whatsapp_erasure_deletes_the_whatsapp_log_and_not_the_same_phones_sms(gateway, twilio):
     phone = "+32471000003"
     erased = f"whatsapp:{phone}"
     for number in (erased, phone):  # the same phone on WhatsApp and by SMS: two tenants
