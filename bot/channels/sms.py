@@ -152,11 +152,10 @@ async def incoming_message(request: Request, work: UnitOfWorkDep, only: str | No
     )
     with services.metrics.webhook_latency.labels(channel).time():
         parts = await reply_to(services, work, contact, incoming)
-    # (when handed over, the late reply's unit of work records the outcome)
-    recorded = not work.handed_over and await _record_outcome(work, contact, incoming)
-    if recorded and channel == WHATSAPP:
-        await work.commit()  # the outbox must find the messages the tenant released
-        services.outbox.wake()
+    if not work.handed_over:  # else the late reply's unit of work records it
+        await _record_outcome(work, contact, incoming)
+        if channel == WHATSAPP:  # what the tenant's message released goes once committed
+            work.after_commit(services.outbox.wake)
     services.metrics.messages_out.labels(channel, "reply").inc(len(parts))
     return twiml(parts)
 
