@@ -32,6 +32,7 @@ from bot.channels.media import media_kinds
 from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.sms_render import SmsReply, render_turn
 from bot.channels.tenant_text import as_tenant_text
+from bot.channels.twilio_keywords import keyword_answer
 from bot.channels.whatsapp_render import render_whatsapp_turn
 from bot.contacts import store as contacts
 from bot.contacts.pending_turns import hold, release
@@ -45,7 +46,6 @@ from bot.handoff.direct import open_from_gateway
 from bot.handoff.routing import Routed, note_media, record_waiting_turn, route_to_caseworker
 from bot.outbox.store import enqueue, record_delivery_status, release_held
 from bot.privacy.erasure import erase_if_requested, erasure_keyword
-from bot.reminders.stopping import set_opted_out, stop_reminders
 from bot.sms_rules import MENU_PAYLOAD
 from bot.texts import text
 
@@ -182,19 +182,9 @@ async def reply_to(
 ) -> list[str]:
     """The SMS parts to answer with now (an empty list: nothing now)."""
     found = keyword(incoming.body)
-    if contact.opted_out:
-        if found is not Keyword.OPT_IN:
-            return []  # nothing is sent to an opted-out number, not even an answer
-        await work.run(set_opted_out, contact.id, False)
-        return [text("opted_in", contact.language)]
-    if found is Keyword.OPT_OUT:
-        await work.run(set_opted_out, contact.id, True)
-        log.info("%s: %s opted out", incoming.channel, contact.pseudonym)
-        return [text(_worded("opted_out", incoming.channel), contact.language)]
-    if found is Keyword.HELP:
-        return [text(_worded("help", incoming.channel), contact.language)]
-    if found is Keyword.STOP_REMINDERS:
-        return [await stop_reminders(work, contact)]
+    answer = await keyword_answer(work, contact, incoming.channel, found)
+    if answer is not None:
+        return answer
     if found not in (Keyword.ERASE, Keyword.ERASE_CONFIRMED):
         company = await work.run(sms_company.settle, contact.id, incoming.to, incoming.body)
         if company.changed:
@@ -384,11 +374,6 @@ async def sms_status(request: Request, work: UnitOfWorkDep) -> Response:
     error_code = _int(params.get("ErrorCode")) or None
     await work.run(record_delivery_status, sid, status[:32], error_code)
     return Response(status_code=204)
-
-
-def _worded(name: str, channel: str) -> str:
-    """The text's WhatsApp wording where the SMS one names SMS."""
-    return f"{name}_whatsapp" if channel == WHATSAPP else name
 
 
 def _int(value: str | None) -> int:
