@@ -46,7 +46,7 @@ def to_tenant(session: Session, contact: Contact, body: str) -> int:
 
 def _stopped(contact: Contact) -> bool:
     """The tenant sent STOP: nothing may be sent to their number."""
-    return contact.opted_out and contact.channel in ("sms", "whatsapp")
+    return contact.stopped
 
 
 def send(session: Session, staff: Staff, handoff_id: int, body: str) -> None:

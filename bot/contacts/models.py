@@ -13,6 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.core.clock import utcnow
 from bot.core.db import Base
 
+# Channels whose address is a phone number at Twilio: STOP there ends everything sent to
+# the number, and erasure reaches Twilio's own log of the messages.
+TWILIO_CHANNELS = ("sms", "whatsapp")
+
 
 class Contact(Base):
     __tablename__ = "contact"
@@ -32,6 +36,11 @@ class Contact(Base):
     @property
     def opted_out(self) -> bool:
         return self.opted_out_at is not None
+
+    @property
+    def stopped(self) -> bool:
+        """The tenant sent STOP on a Twilio channel: nothing may be sent to the number."""
+        return self.opted_out and self.channel in TWILIO_CHANNELS
 
 
 class InboundMessage(Base):

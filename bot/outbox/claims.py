@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.contacts.models import Contact
+from bot.contacts.models import TWILIO_CHANNELS, Contact
 from bot.core.clock import as_utc
 from bot.core.db import rowcount
 from bot.outbox.delivery import Delivery
@@ -22,7 +22,6 @@ from bot.outbox.store import HELD, WAITING
 from bot.outbox.whatsapp_window import claimed_notice, notice_sent_since, window_open
 
 log = logging.getLogger("bot.outbox.worker")
-OPT_OUT_CHANNELS = ("sms", "whatsapp")  # STOP ends everything to the number
 
 # what a claim reads of each waiting message (plain values: the rows change under it)
 WAITING_COLUMNS = (
@@ -84,7 +83,7 @@ def claim_due(
             OutboxMessage.status == row.status,
             OutboxMessage.attempts == row.attempts,
         )
-        if row.channel in OPT_OUT_CHANNELS and row.opted_out_at is not None:
+        if row.channel in TWILIO_CHANNELS and row.opted_out_at is not None:
             session.execute(
                 unchanged.values(status="cancelled", last_error="opted out", lease_until=None)
             )
