@@ -105,11 +105,9 @@ class UnitOfWork:
         self._after_commit.append(then)
 
     async def commit(self) -> None:
-        if self._session is not None and self._wrote:
+        if self._session is not None:  # a read-only one too: its slot (and lock) is freed
             await run_in_threadpool(self._session.commit)
-            self.commits += 1
-        elif self._session is not None:  # read only: end it, so its slot (and lock) is free
-            await run_in_threadpool(self._session.commit)
+            self.commits += self._wrote
         self._free_slot()
         self._wrote = False
         waiting, self._after_commit = self._after_commit, []
