@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -33,7 +34,7 @@ from bot.devtools.gateway_process import running_gateway
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
 from bot.devtools.processes import free_port, running_rasa
 from bot.devtools.stats import percentile
-from bot.devtools.whatsapp_form import whatsapp_form, whatsapp_signature
+from bot.devtools.whatsapp_form import whatsapp_form
 from bot.sms_rules import measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,32 @@ SCRIPT = [
 _ids = itertools.count(1)
 
 
+async def twilio_turns(
+    session: aiohttp.ClientSession,
+    gateway: str,
+    path: str,
+    form_of: Callable[[str, str], dict[str, str]],
+    latencies: list[float],
+) -> list[list[str]]:
+    """The script posted, signed, to the gateway's Twilio webhook at `path` (`form_of(sid,
+    typed)` gives the fields); each turn's messages as the tenant reads them."""
+    validator = RequestValidator(DEV_TWILIO_AUTH_TOKEN)
+    turns = []
+    for typed, _ in SCRIPT:
+        params = form_of(f"SM{next(_ids):032x}", typed)
+        signature = validator.compute_signature(f"{PUBLIC_URL}{path}", params)
+        start = time.perf_counter()
+        async with session.post(
+            f"{gateway}{path}", data=params, headers={"X-Twilio-Signature": signature}
+        ) as response:
+            body = await response.text()
+        latencies.append((time.perf_counter() - start) * 1000)
+        turns.append(
+            [html.unescape(part.split("</Message>")[0]) for part in body.split("<Message>")[1:]]
+        )
+    return turns
+
+
 async def sms_conversation(
     session: aiohttp.ClientSession,
     gateway: str,
@@ -62,25 +89,18 @@ async def sms_conversation(
     latencies: list[float],
     segments: list[int],
 ) -> None:
-    validator = RequestValidator(DEV_TWILIO_AUTH_TOKEN)
-    for typed, _ in SCRIPT:
-        params = {
-            "MessageSid": f"SM{next(_ids):032x}",
+    def form(sid: str, typed: str) -> dict[str, str]:
+        return {
+            "MessageSid": sid,
             "From": number,
             "Body": typed,
             "To": "+32460000000",
             "NumMedia": "0",
             "AccountSid": "AC" + "3" * 32,
         }
-        signature = validator.compute_signature(f"{PUBLIC_URL}/webhooks/sms", params)
-        start = time.perf_counter()
-        async with session.post(
-            f"{gateway}/webhooks/sms", data=params, headers={"X-Twilio-Signature": signature}
-        ) as response:
-            body = await response.text()
-        latencies.append((time.perf_counter() - start) * 1000)
-        for message in body.split("<Message>")[1:]:
-            segments.append(measure(message.split("</Message>")[0]).segments)
+
+    for turn in await twilio_turns(session, gateway, "/webhooks/sms", form, latencies):
+        segments.extend(measure(message).segments for message in turn)
 
 
 async def whatsapp_conversation(
@@ -92,21 +112,13 @@ async def whatsapp_conversation(
     messages: list[int],
 ) -> None:
     """The same script as WhatsApp messages: Twilio's WhatsApp webhook fields, signed."""
-    for typed, _ in SCRIPT:
-        sid = f"SM{next(_ids):032x}"
-        params = whatsapp_form(sid, number, WHATSAPP_SENDER, typed, "AC" + "3" * 32, "Bench")
-        signature = whatsapp_signature(DEV_TWILIO_AUTH_TOKEN, PUBLIC_URL, params)
-        start = time.perf_counter()
-        async with session.post(
-            f"{gateway}/webhooks/whatsapp", data=params, headers={"X-Twilio-Signature": signature}
-        ) as response:
-            body = await response.text()
-        latencies.append((time.perf_counter() - start) * 1000)
-        parts = [
-            html.unescape(message.split("</Message>")[0]) for message in body.split("<Message>")[1:]
-        ]
-        messages.append(len(parts))
-        characters.extend(len(part) for part in parts)
+
+    def form(sid: str, typed: str) -> dict[str, str]:
+        return whatsapp_form(sid, number, WHATSAPP_SENDER, typed, "AC" + "3" * 32, "Bench")
+
+    for turn in await twilio_turns(session, gateway, "/webhooks/whatsapp", form, latencies):
+        messages.append(len(turn))
+        characters.extend(len(message) for message in turn)
 
 
 async def rasa_conversation(
