@@ -6,7 +6,7 @@ same but some training example of the same language scores at least NEAR_SCORE w
 rapidfuzz's `ratio` (normalised Indel similarity, 0-100) on the folded texts. Both are left
 out of the blind figures (benchmarks/blind_v2.py reads `kept()`); this report says how many.
 The blind crisis sets (v3, v4, v5) are compared with what the danger classifier learns: the
-intents' examples and the development crisis sets (v1, v2, v6); they are reported, not
+intents' examples and the development crisis sets (v1, v2, v6, v7); they are reported, not
 filtered. Writes var/results/blind_overlap.md and .json."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from benchmarks.crisis import (
     load_blind_v5,
     load_v2,
     load_v6,
+    load_v7,
 )
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, blind_examples, load_examples
@@ -84,7 +85,12 @@ def danger_training_texts() -> dict[str, set[str]]:
     crisis sets."""
     texts = training_texts()
     for language in LANGUAGES:
-        development = [*load(language), *load_v2(language), *load_v6(language)]
+        development = [
+            *load(language),
+            *load_v2(language),
+            *load_v6(language),
+            *load_v7(language),
+        ]
         texts[language] |= {folded(m["text"]) for m in development}
     return texts
 

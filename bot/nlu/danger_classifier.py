@@ -2,9 +2,9 @@
 
 The intent classifier learns urgent_help from its 100 examples per language among 30
 intents; this one learns danger against everything else from those examples, the other
-intents' examples and the development crisis sets (tests/data/crisis/, crisis_v2/ and
-crisis_v6/, the last mostly indirect suicide: hundreds of danger messages and of
-near-misses that borrow danger words).
+intents' examples and the development crisis sets (tests/data/crisis/, crisis_v2/,
+crisis_v6/, mostly indirect suicide, and crisis_v7/, everyday housing trouble told with
+strong words: hundreds of danger messages and of near-misses that borrow danger words).
 Chosen on those sets, each author's set held out in turn (`make bench-danger`): it caught
 91% and 93% of the held-out danger messages with 8% and 11% false alarms on the
 near-misses, where the intent classifier's urgent_help (at its former threshold, 0.4)
@@ -48,10 +48,12 @@ ROOT = Path(__file__).resolve().parents[2]
 DANGER_PROBABILITY = "danger_probability"
 DANGER_SITUATION = "danger_situation"
 # The probability from which there is danger. Chosen on development data only (`make
-# bench-danger`): with each author's crisis set held out in turn, 0.6 caught 91% and 93%
-# of its danger messages and alarmed on 5 of the 163 ordinary turns of the main
-# conversation set (0.4: 95% and 97%, but 13 of 163).
-DANGER_THRESHOLD = 0.6
+# bench-danger`, each author's crisis set held out in turn), recall first: the highest
+# threshold at which no held-out set catches fewer of its danger messages than before the
+# set v7 was learnt (0.6 then: v1 92.9%, v2 95.6%, v6 72.9%). 0.55 catches 94.6%, 95.6%,
+# 76.4% and v7's 95.5%, with 7.8%, 10.1%, 8.5% and 25.1% false alarms on the near-misses;
+# 0.6 would lose one message each of v1 and v2.
+DANGER_THRESHOLD = 0.55
 URGENT_INTENT = "urgent_help"
 MODEL_FILE = "danger_classifier.skops"
 SITUATION_MODEL_FILE = "danger_situation.skops"
@@ -121,7 +123,12 @@ class DangerClassifier(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {
             # development sets only: the blind sets (crisis_v3, v4, v5) measure this
-            "crisis_sets": ["tests/data/crisis", "tests/data/crisis_v2", "tests/data/crisis_v6"],
+            "crisis_sets": [
+                "tests/data/crisis",
+                "tests/data/crisis_v2",
+                "tests/data/crisis_v6",
+                "tests/data/crisis_v7",
+            ],
             "C": 10.0,
             "word_ngrams": [1, 2],
             "char_ngrams": [2, 5],

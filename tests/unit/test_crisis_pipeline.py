@@ -1,6 +1,6 @@
 """The whole NLU pipeline of the trained model (`make train`) on the crisis sets (issue 19),
-as `make bench-crisis` measures it: every danger message of the development sets (v1, v2
-and v6, which the danger classifier learns from) is urgent_help, nearly all with their
+as `make bench-crisis` measures it: every danger message of the development sets (v1, v2,
+v6 and v7, which the danger classifier learns from) is urgent_help, nearly all with their
 situation's line; on the blind sets v3, v4 and v5, never read for development, recall and
 the right line stay at least what was measured."""
 
@@ -19,15 +19,16 @@ from benchmarks.crisis import (
     load_blind_v5,
     load_v2,
     load_v6,
+    load_v7,
 )
 
-# Measured with `make bench-crisis` on 2026-12-06 (832afce, the classifiers also learning
-# v6); floors, a little under the figures.
-# v1, v2 and v6 together, which the situation model learns: 98.0% fr, 96.8% nl
+# Measured with `make bench-crisis` on 2026-12-06 (the classifiers also learning v6 and
+# v7, threshold 0.55); floors, a little under the figures.
+# v1, v2, v6 and v7 together, which the situation model learns: 96.7% fr, 96.1% nl
 RIGHT_LINE_FLOOR = 0.96
-# v3 96.9% fr, 97.6% nl; v4 92.3%, 93.7%; v5 95.1%, 92.3%
+# v3 96.9% fr, 98.4% nl; v4 93.0%, 93.7%; v5 93.7%, 92.3%
 BLIND_RECALL_FLOORS = {"blind v3": 0.95, "blind v4": 0.90, "blind v5": 0.90}
-# v3 91.5% fr, 91.3% nl; v4 78.3%, 80.4%; v5 81.7%, 76.8%
+# v3 91.5% fr, 90.6% nl; v4 79.0%, 81.8%; v5 79.6%, 77.5%
 BLIND_RIGHT_LINE_FLOORS = {"blind v3": 0.89, "blind v4": 0.76, "blind v5": 0.74}
 
 
@@ -40,6 +41,7 @@ def judged(agent) -> list[dict]:
             *load(language),
             *load_v2(language),
             *load_v6(language),
+            *load_v7(language),
             *load_blind(language),
             *load_blind_v4(language),
             *load_blind_v5(language),
