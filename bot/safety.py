@@ -2,7 +2,8 @@
 
 Runs on every tenant message, next to the intent classifier in Rasa and on its own in the
 gateway while a caseworker owns the conversation. It can only raise an alarm; nothing
-lowers one, except a message that tells of the danger as past and over. The patterns live
+lowers one, except a message that tells of the danger as past and over, or that denies a
+fire or a gas smell in so many words. The patterns live
 in bot/lexicon/danger.yml.
 
 When the classifier raised the alarm and no phrase matched, `likely_situation` chooses the
@@ -50,7 +51,8 @@ def _compiled() -> CompiledCategories:
 # came and all is fine now; who paints the wall?") is no alarm, unless the message also
 # says it may come back or the tenant is afraid now.
 PAST = re.compile(
-    r"\b(la semaine (passee|derniere)|le mois (passe|dernier)|l an(nee)? (passee?|derniere)|"
+    r"\b(hier|avant hier|gisteren|eergisteren|la semaine (passee|derniere)|"
+    r"le mois (passe|dernier)|l an(nee)? (passee?|derniere)|"
     r"il y a (\w+ )?(jours|semaines|mois|ans|an)|(lundi|mardi|mercredi|jeudi|vendredi|samedi|"
     r"dimanche) (passe|dernier)|en (janvier|fevrier|mars|avril|mai|juin|juillet|aout|"
     r"septembre|octobre|novembre|decembre)|vorige (week|maand|jaar|maandag|dinsdag|woensdag|"
@@ -64,7 +66,9 @@ OVER = re.compile(
     r"gaat (nu )?(weer )?goed|alles (is )?(hersteld|opgelost)|is (nu )?terug thuis|est rentree?|"
     r"goed verlopen|m a sorti|m ont sorti|(haalde|haalden) (\w+ ){0,2}(me|mij) eruit|"
     r"(heeft|hebben) (me|mij) eruit gehaald|sindsdien (\w+ ){0,3}(niets|niks|geen|alles)|"
-    r"depuis (\w+ ){0,3}(plus rien|il n y a plus|tout va))\b"
+    r"depuis (\w+ ){0,3}(plus rien|il n y a plus|tout va)|(c|tout) est eteint|l ont eteint|"
+    r"(c est|c etait|est|etait) regle|"
+    r"(is|werd) (\w+ ){0,2}opgelost|(alles )?geblust|va mieux|gaat (\w+ )?beter)\b"
 )
 STILL = re.compile(
     r"\b(peur|bang|revient|reviendra|reviennent|komt terug|terug te komen|terugkomen|ce soir|"
@@ -110,6 +114,13 @@ def _past_and_over(folded: str) -> bool:
     return bool(PAST.search(folded) and OVER.search(folded) and not STILL.search(folded))
 
 
+# A fire or a gas smell the tenant denies in so many words ("pas d'incendie bien sûr",
+# "rien n'a pris feu", "geen brand hoor", "ça ne sent pas le gaz") raises no phrase alarm:
+# the classifier still can. Only these two: "je ne veux plus vivre" is a denial too.
+DENIED = re.compile(r"\b(pas d|pas de|pas du|aucun|aucune|sans|rien n|rien n a|ne|geen|niet)\s*$")
+DENIABLE = ("fire", "gas")
+
+
 def detect_danger(text: str) -> DangerSignal | None:
     """The first danger category whose phrases occur in the message, or None."""
     folded = fold(text)  # once: every pattern and the past-and-over check read it
@@ -117,8 +128,9 @@ def detect_danger(text: str) -> DangerSignal | None:
         return None
     for category, patterns in _compiled():
         for pattern in patterns:
-            found = pattern.search(folded)
-            if found:
+            for found in pattern.finditer(folded):
+                if category in DENIABLE and DENIED.search(folded[: found.start()]):
+                    continue
                 return DangerSignal(category, found.group())
     return None
 

@@ -13,6 +13,9 @@ PAST_AND_OVER = [
     "Le mois passé mon voisin a fait un malaise, il va bien. Il voudrait une sonnette d'alarme.",
     "Vorige maand was er een brand in de kelder, alles is voorbij. Wie schildert de muur?",
     "Vorige week zat ik vast in de lift, de technieker haalde me eruit. Wordt hij gecontroleerd?",
+    "Hier la poubelle du local vélos a brûlé, les pompiers l'ont éteint. Qui nettoie les murs ?",
+    "Gisteren was er een brandje op de derde, de brandweer heeft alles geblust. Wie kuist de trap?",
+    "Il y a eu une odeur de gaz lundi passé, Sibelga est venu et c'était réglé. Qui paie ?",
 ]
 STILL_GOING_ON = [
     "La semaine passée il m'a frappée, ça va mieux, mais il revient ce soir et j'ai peur.",
@@ -86,3 +89,30 @@ def test_the_classifier_raises_no_alarm_on_a_harmless_smell_but_a_phrase_still_d
     layer.process([mould, gas])
     assert mould.get("alarm") is None
     assert gas.get("alarm")["by"] == "phrase"
+
+
+# A fire or a gas smell denied in so many words raises no phrase alarm (the classifier
+# still may); a denial never silences the other situations, nor a fire said elsewhere.
+DENIED = [
+    "Le four fait sauter le compteur, rien n'a pris feu, mais je n'ose plus l'utiliser.",
+    "Ça pue dans le hall à cause des poubelles, pas d'incendie bien sûr.",
+    "Ça ne sent pas le gaz, c'est l'évier qui sent mauvais.",
+    "Het stinkt in de gang naar wierook, geen brand hoor, gewoon sterk.",
+]
+NOT_DENIED = [
+    ("Pas de fumée dans la cuisine mais ça sent le gaz très fort", "gas"),
+    ("Geen brand te zien, maar er komt rook uit het stopcontact", "fire"),
+    ("Je ne veux plus vivre, je n'en peux plus", "suicide"),
+    ("Ik wil niet meer leven", "suicide"),
+]
+
+
+@pytest.mark.parametrize("text", DENIED)
+def test_a_fire_or_gas_the_tenant_denies_raises_no_phrase_alarm(text):
+    assert detect_danger(text) is None
+
+
+@pytest.mark.parametrize(("text", "category"), NOT_DENIED)
+def test_a_denial_silences_neither_a_danger_said_elsewhere_nor_other_situations(text, category):
+    signal = detect_danger(text)
+    assert signal is not None and signal.category == category
