@@ -24,6 +24,7 @@ from benchmarks.crisis import (
     load_blind,
     load_blind_v4,
     load_blind_v5,
+    load_blind_v8,
     load_v2,
     load_v6,
     load_v7,
@@ -70,7 +71,12 @@ def training_texts() -> dict[str, set[str]]:
 
 
 def crisis_blind_sets() -> list[tuple[str, list[BlindMessage]]]:
-    sets = (("crisis v3", load_blind), ("crisis v4", load_blind_v4), ("crisis v5", load_blind_v5))
+    sets = (
+        ("crisis v3", load_blind),
+        ("crisis v4", load_blind_v4),
+        ("crisis v5", load_blind_v5),
+        ("crisis v8", load_blind_v8),
+    )
     return [
         (
             name,

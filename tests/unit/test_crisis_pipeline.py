@@ -1,7 +1,7 @@
 """The whole NLU pipeline of the trained model (`make train`) on the crisis sets (issue 19),
 as `make bench-crisis` measures it: every danger message of the development sets (v1, v2,
 v6 and v7, which the danger classifier learns from) is urgent_help, nearly all with their
-situation's line; on the blind sets v3, v4 and v5, never read for development, recall and
+situation's line; on the blind sets v3, v4, v5 and v8, never read for development, recall and
 the right line stay at least what was measured."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from benchmarks.crisis import (
     load_blind,
     load_blind_v4,
     load_blind_v5,
+    load_blind_v8,
     load_v2,
     load_v6,
     load_v7,
@@ -26,10 +27,15 @@ from benchmarks.crisis import (
 # v7, threshold 0.55); floors, a little under the figures.
 # v1, v2, v6 and v7 together, which the situation model learns: 96.7% fr, 96.1% nl
 RIGHT_LINE_FLOOR = 0.96
-# v3 96.9% fr, 98.4% nl; v4 93.0%, 93.7%; v5 93.7%, 92.3%
-BLIND_RECALL_FLOORS = {"blind v3": 0.95, "blind v4": 0.90, "blind v5": 0.90}
-# v3 91.5% fr, 90.6% nl; v4 79.0%, 81.8%; v5 79.6%, 77.5%
-BLIND_RIGHT_LINE_FLOORS = {"blind v3": 0.89, "blind v4": 0.76, "blind v5": 0.74}
+# v3 96.9% fr, 98.4% nl; v4 93.0%, 93.7%; v5 93.7%, 92.3%; v8 (read first then) 97.8%, 94.0%
+BLIND_RECALL_FLOORS = {"blind v3": 0.95, "blind v4": 0.90, "blind v5": 0.90, "blind v8": 0.92}
+# v3 91.5% fr, 90.6% nl; v4 79.0%, 81.8%; v5 79.6%, 77.5%; v8 88.8%, 78.4%
+BLIND_RIGHT_LINE_FLOORS = {
+    "blind v3": 0.89,
+    "blind v4": 0.76,
+    "blind v5": 0.74,
+    "blind v8": 0.76,
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +51,7 @@ def judged(agent) -> list[dict]:
             *load_blind(language),
             *load_blind_v4(language),
             *load_blind_v5(language),
+            *load_blind_v8(language),
         ]
         if m["danger"]
     ]
