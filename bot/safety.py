@@ -116,8 +116,9 @@ def _past_and_over(folded: str) -> bool:
 
 # A fire or a gas smell the tenant denies in so many words ("pas d'incendie bien sûr",
 # "rien n'a pris feu", "geen brand hoor", "ça ne sent pas le gaz") raises no phrase alarm:
-# the classifier still can. Only these two: "je ne veux plus vivre" is a denial too.
-DENIED = re.compile(r"\b(pas d|pas de|pas du|aucun|aucune|sans|rien n|rien n a|ne|geen|niet)\s*$")
+# the classifier still can. Only these two: "je ne veux plus vivre" is a denial too. Not
+# "niet": "ik durf niet brandweer te bellen" is no denial of a fire.
+DENIED = re.compile(r"\b(pas d|pas de|pas du|aucun|aucune|sans|rien n|rien n a|ne|geen)\s*$")
 DENIABLE = ("fire", "gas")
 
 

@@ -104,6 +104,7 @@ NOT_DENIED = [
     ("Geen brand te zien, maar er komt rook uit het stopcontact", "fire"),
     ("Je ne veux plus vivre, je n'en peux plus", "suicide"),
     ("Ik wil niet meer leven", "suicide"),
+    ("ik durf niet brandweer te bellen", "fire"),
 ]
 
 
