@@ -52,7 +52,9 @@ DANGER_SITUATION = "danger_situation"
 # threshold at which no held-out set catches fewer of its danger messages than before the
 # set v7 was learnt (0.6 then: v1 92.9%, v2 95.6%, v6 72.9%). 0.55 catches 94.6%, 95.6%,
 # 76.4% and v7's 95.5%, with 7.8%, 10.1%, 8.5% and 25.1% false alarms on the near-misses;
-# 0.6 would lose one message each of v1 and v2.
+# 0.6 would lose one message each of v1 and v2. The cost: a long polite French opening
+# before an ordinary question raises the alarm more often (README, bench-robustness); the
+# fix belongs in the training data, not here, since a missed alarm comes first.
 DANGER_THRESHOLD = 0.55
 URGENT_INTENT = "urgent_help"
 MODEL_FILE = "danger_classifier.skops"
