@@ -32,7 +32,7 @@ from bot.channels.media import media_kinds
 from bot.channels.rasa_turn import ask_rasa, without_the_bot
 from bot.channels.sms_render import SmsReply, render_turn
 from bot.channels.tenant_text import as_tenant_text
-from bot.channels.twilio_keywords import keyword_answer
+from bot.channels.twilio_keywords import WHATSAPP, keyword_answer
 from bot.channels.whatsapp_render import render_whatsapp_turn
 from bot.contacts import store as contacts
 from bot.contacts.pending_turns import hold, release
@@ -52,7 +52,6 @@ from bot.texts import text
 log = logging.getLogger(__name__)
 router = APIRouter()
 CHANNEL = "sms"
-WHATSAPP = "whatsapp"
 ERASE_PAYLOAD = "/delete_my_data"
 DIGIT = re.compile(r"^\s*(\d)\s*\.?\s*$")
 MAX_BODY = 2000  # longer messages are cut; Twilio's own limit is 1,600 characters

@@ -128,7 +128,7 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
     audit(session, staff, "view", handoff.id)
     return {
         "handoff": HandoffShown.of(handoff),
-        "opted_out": contact.stopped,
+        "stopped": contact.stopped,
         "holder": Colleague(holder.id, holder.name) if holder else None,
         "entries": [
             {
