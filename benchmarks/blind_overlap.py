@@ -20,14 +20,10 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from benchmarks.crisis import (
+    BLIND_SETS,
+    DEVELOPMENT_SETS,
     load,
-    load_blind,
-    load_blind_v4,
-    load_blind_v5,
-    load_blind_v8,
-    load_v2,
-    load_v6,
-    load_v7,
+    load_set,
 )
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, blind_examples, load_examples
@@ -71,18 +67,16 @@ def training_texts() -> dict[str, set[str]]:
 
 
 def crisis_blind_sets() -> list[tuple[str, list[BlindMessage]]]:
-    sets = (
-        ("crisis v3", load_blind),
-        ("crisis v4", load_blind_v4),
-        ("crisis v5", load_blind_v5),
-        ("crisis v8", load_blind_v8),
-    )
     return [
         (
-            name,
-            [BlindMessage(lang, "crisis", m["text"]) for lang in LANGUAGES for m in loader(lang)],
+            part.replace("blind", "crisis"),
+            [
+                BlindMessage(lang, "crisis", m["text"])
+                for lang in LANGUAGES
+                for m in load_set(part, lang)
+            ],
         )
-        for name, loader in sets
+        for part in sorted(BLIND_SETS)
     ]
 
 
@@ -93,9 +87,7 @@ def danger_training_texts() -> dict[str, set[str]]:
     for language in LANGUAGES:
         development = [
             *load(language),
-            *load_v2(language),
-            *load_v6(language),
-            *load_v7(language),
+            *(m for part in DEVELOPMENT_SETS for m in load_set(part, language)),
         ]
         texts[language] |= {folded(m["text"]) for m in development}
     return texts

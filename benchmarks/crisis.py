@@ -31,15 +31,21 @@ from benchmarks.figures_io import publish
 from bot.safety import detect_danger
 
 ROOT = Path(__file__).resolve().parents[1]
-CRISIS = ROOT / "tests" / "data" / "crisis"
-V2 = ROOT / "tests" / "data" / "crisis_v2"
-V6 = ROOT / "tests" / "data" / "crisis_v6"  # development: written to be trained on
-V7 = ROOT / "tests" / "data" / "crisis_v7"  # development: everyday trouble, strong words
-BLIND = ROOT / "tests" / "data" / "crisis_v3"
-BLIND_V4 = ROOT / "tests" / "data" / "crisis_v4"
-BLIND_V5 = ROOT / "tests" / "data" / "crisis_v5"
-BLIND_V8 = ROOT / "tests" / "data" / "crisis_v8"
-PARTS = ("blind v8", "blind v5", "blind v4", "blind v3", "v7", "v6", "v2", "v1 test", "v1 tuning")
+DATA = ROOT / "tests" / "data"
+CRISIS = DATA / "crisis"  # v1, split in two halves (below)
+# Every other set: its part's name in the tables and its folder under tests/data.
+FOLDERS = {
+    "v2": "crisis_v2",
+    "v6": "crisis_v6",  # development: written to be trained on
+    "v7": "crisis_v7",  # development: everyday trouble, strong words
+    "blind v3": "crisis_v3",
+    "blind v4": "crisis_v4",
+    "blind v5": "crisis_v5",
+    "blind v8": "crisis_v8",
+}
+DEVELOPMENT_SETS = ("v7", "v6", "v2")  # with v1, learnt by the danger classifier
+BLIND_SETS = ("blind v8", "blind v5", "blind v4", "blind v3")  # only reported
+PARTS = (*BLIND_SETS, *DEVELOPMENT_SETS, "v1 test", "v1 tuning")
 MODEL = ROOT / "models" / "tenant-assistant.tar.gz"
 LANGUAGES = ("fr", "nl")
 URGENT = "urgent_help"
@@ -73,51 +79,17 @@ def load(language: str) -> list[dict[str, Any]]:
     return [{**m, "half": half(m["text"])} for m in _read(CRISIS, language)]
 
 
-def load_v2(language: str) -> list[dict[str, Any]]:
-    return [{**m, "half": "v2"} for m in _read(V2, language)]
-
-
-def load_v6(language: str) -> list[dict[str, Any]]:
-    """The development set v6 (indirect suicide above all), trained on."""
-    return [{**m, "half": "v6"} for m in _read(V6, language)]
-
-
-def load_v7(language: str) -> list[dict[str, Any]]:
-    """The development set v7 (everyday housing trouble told with strong words), trained on."""
-    return [{**m, "half": "v7"} for m in _read(V7, language)]
-
-
-def load_blind(language: str) -> list[dict[str, Any]]:
-    """The blind crisis set v3 (part "blind v3"): for reports only."""
-    return [{**m, "half": "blind v3"} for m in _read(BLIND, language)]
-
-
-def load_blind_v4(language: str) -> list[dict[str, Any]]:
-    """The blind crisis set v4 (part "blind v4"): for reports only."""
-    return [{**m, "half": "blind v4"} for m in _read(BLIND_V4, language)]
-
-
-def load_blind_v5(language: str) -> list[dict[str, Any]]:
-    """The blind crisis set v5 (part "blind v5"): for reports only."""
-    return [{**m, "half": "blind v5"} for m in _read(BLIND_V5, language)]
-
-
-def load_blind_v8(language: str) -> list[dict[str, Any]]:
-    """The blind crisis set v8 (part "blind v8"): for reports only."""
-    return [{**m, "half": "blind v8"} for m in _read(BLIND_V8, language)]
+def load_set(part: str, language: str) -> list[dict[str, Any]]:
+    """The messages of one set other than v1 ("v2", "blind v3"...) in one language."""
+    return [{**m, "half": part} for m in _read(DATA / FOLDERS[part], language)]
 
 
 def load_all(language: str) -> list[dict[str, Any]]:
     """Every set's messages; "half" names the part: blind v8, blind v5, blind v4, blind v3,
     v7, v6, v2, v1 test, v1 tuning."""
     v1 = [{**m, "half": f"v1 {m['half']}"} for m in load(language)]
-    blind = [
-        *load_blind_v8(language),
-        *load_blind_v5(language),
-        *load_blind_v4(language),
-        *load_blind(language),
-    ]
-    return [*blind, *load_v7(language), *load_v6(language), *load_v2(language), *v1]
+    others = [m for part in BLIND_SETS + DEVELOPMENT_SETS for m in load_set(part, language)]
+    return [*others, *v1]
 
 
 def danger_category(parsed: dict[str, Any]) -> str | None:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from functools import partial
 from typing import Any
 
 import numpy as np
 import yaml
 
-from benchmarks.crisis import MODEL, load, load_v2, load_v6, load_v7, percent
+from benchmarks.crisis import MODEL, load, load_set, percent
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, load_examples
 from bot.lexicon.folding import fold
@@ -41,7 +42,7 @@ from bot.nlu.intent_overrides import URGENT_BY_INTENT
 from bot.safety import detect_danger, likely_situation
 
 THRESHOLDS = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7)
-HELD_OUT = {"v1": load, "v2": load_v2, "v6": load_v6, "v7": load_v7}
+HELD_OUT = {"v1": load, **{part: partial(load_set, part) for part in ("v2", "v6", "v7")}}
 CONVERSATIONS = ROOT / "tests" / "conversations"
 # long polite messages by another author, never learnt: what a polite opening costs
 POLITE = "tests/data/crisis_v9"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.crisis import CATEGORY_OF, load, load_v2
+from benchmarks.crisis import CATEGORY_OF, load, load_set
 from bot.safety import detect_danger
 
 # Measured on 2026-12-06 (v1 test half 80.6% fr, 79.0% nl; v2 77.2% fr, 78.7% nl): floors.
@@ -21,7 +21,7 @@ def _half(language: str, half: str) -> list[dict]:
 
 
 def _part(language: str, part: str) -> list[dict]:
-    return load_v2(language) if part == "v2" else _half(language, part.removeprefix("v1 "))
+    return load_set("v2", language) if part == "v2" else _half(language, part.removeprefix("v1 "))
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])
@@ -40,7 +40,7 @@ def test_every_tuning_danger_message_gets_its_situations_line(language):
 def test_no_near_miss_of_the_development_sets_raises_an_alarm(language):
     alarms = [
         (found.category, found.matched[-60:], message["text"])
-        for message in [*load(language), *load_v2(language)]
+        for message in [*load(language), *load_set("v2", language)]
         if not message["danger"] and (found := detect_danger(message["text"])) is not None
     ]
     assert alarms == []

@@ -12,15 +12,10 @@ import pytest
 
 from benchmarks.crisis import (
     CATEGORY_OF,
+    FOLDERS,
     danger_category,
     load,
-    load_blind,
-    load_blind_v4,
-    load_blind_v5,
-    load_blind_v8,
-    load_v2,
-    load_v6,
-    load_v7,
+    load_set,
 )
 
 # Measured with `make bench-crisis` on 2026-12-07 (the danger classifier also learning the
@@ -43,16 +38,7 @@ def judged(agent) -> list[dict]:
     messages = [
         m
         for language in ("fr", "nl")
-        for m in [
-            *load(language),
-            *load_v2(language),
-            *load_v6(language),
-            *load_v7(language),
-            *load_blind(language),
-            *load_blind_v4(language),
-            *load_blind_v5(language),
-            *load_blind_v8(language),
-        ]
+        for m in [*load(language), *(n for part in FOLDERS for n in load_set(part, language))]
         if m["danger"]
     ]
 
