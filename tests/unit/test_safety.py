@@ -46,6 +46,13 @@ DANGER = [
     ("mijn kind heeft pillen ingeslikt", "poison"),
     ("AU SECOURS", "other"),
     ("ik ben in gevaar", "other"),
+    # a missing child, a hissing gas pipe: behind a polite opening the classifier missed them
+    ("ma fille a disparu depuis ce matin", "other"),
+    ("mon fils de 6 ans est parti, je le trouve nulle part", "other"),
+    ("mijn dochter van 8 is al twee uur vermist", "other"),
+    ("Goedendag, sorry dat ik stoor. Mijn zoontje is weg, ik vind hem nergens", "other"),
+    ("le tuyau de gaz siffle derrière la cuisinière", "gas"),
+    ("Dag mevrouw. De gasleiding in de kelder sist al een kwartier", "gas"),
 ]
 
 SAFE = [
@@ -58,6 +65,13 @@ SAFE = [
     "1",
     "ma société ne répond pas au téléphone",
     "",
+    # lost objects and pets are no missing child
+    "la photo de ma fille a disparu de mon téléphone",
+    "le petit chat a disparu",
+    "je ne retrouve pas le bulletin de mon fils",
+    "mijn zoon zijn fiets is verdwenen",
+    "het speelgoed van mijn dochter is verdwenen",
+    "mijn dochter is op kamp tot vrijdag",
 ]
 
 
