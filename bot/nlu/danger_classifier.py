@@ -57,8 +57,8 @@ DANGER_SITUATION = "danger_situation"
 # bench-danger`, each author's crisis set held out in turn), recall first: the highest
 # threshold at which no held-out set catches fewer of its danger messages than before the
 # polite openings were learnt (0.55 then: v1 94.6%, v2 95.6%, v6 76.4%, v7 95.5%). At 0.55
-# v1 and v6 would each lose a message; 0.5 loses none. The polite openings' development set
-# (crisis_v9, never learnt) and the README give what it costs and what it saves.
+# v6 would lose four of its danger messages (75.0%); 0.5 loses none on any set. The polite
+# set (crisis_v9, never learnt) and the README give what it costs and what it saves.
 DANGER_THRESHOLD = 0.5
 URGENT_INTENT = "urgent_help"
 MODEL_FILE = "danger_classifier.skops"
