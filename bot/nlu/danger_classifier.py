@@ -15,11 +15,6 @@ the tenant gets) from the crisis sets' danger messages: with one development set
 in turn (`make bench-danger`), the situation it names was right for more of the messages
 no danger phrase matched than the count of cue words that chose it before.
 
-Every intent example is also learnt once more behind a polite opening of its language
-(data/polite_openings.yml), with its own label: learnt from the examples alone, the
-opening "Bonjour, excusez-moi de vous déranger, je ne sais plus trop à qui demander..." read
-as danger by itself, and most polite French first messages raised the alarm.
-
 It only sets `danger_probability` and `danger_situation` on the message;
 bot/nlu/intent_overrides.SafetyLayer decides."""
 
@@ -43,8 +38,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from bot.lexicon import language_function_words
-from bot.lexicon.folding import fold, folded_words
+from bot.lexicon.folding import fold
 from bot.nlu.stored_models import FEATURE_TYPES, load_trusted, word_and_char_features
 from bot.safety import DANGER_CATEGORIES
 
@@ -56,14 +50,15 @@ DANGER_SITUATION = "danger_situation"
 # The probability from which there is danger. Chosen on development data only (`make
 # bench-danger`, each author's crisis set held out in turn), recall first: the highest
 # threshold at which no held-out set catches fewer of its danger messages than before the
-# polite openings were learnt (0.55 then: v1 94.6%, v2 95.6%, v6 76.4%, v7 95.5%). At 0.55
-# v6 would lose four of its danger messages (75.0%); 0.5 loses none on any set. The polite
-# set (crisis_v9, never learnt) and the README give what it costs and what it saves.
-DANGER_THRESHOLD = 0.5
+# set v7 was learnt (0.6 then: v1 92.9%, v2 95.6%, v6 72.9%). 0.55 catches 94.6%, 95.6%,
+# 76.4% and v7's 95.5%, with 7.8%, 10.1%, 8.5% and 25.1% false alarms on the near-misses;
+# 0.6 would lose one message each of v1 and v2. The cost: a long polite French opening
+# before an ordinary question raises the alarm more often (README, bench-robustness); the
+# fix belongs in the training data, not here, since a missed alarm comes first.
+DANGER_THRESHOLD = 0.55
 URGENT_INTENT = "urgent_help"
 MODEL_FILE = "danger_classifier.skops"
 SITUATION_MODEL_FILE = "danger_situation.skops"
-OPENINGS_FILE = "data/polite_openings.yml"
 # Types the stored model may hold (bot/nlu/stored_models.py says why a list).
 _TRUSTED_TYPES = [*FEATURE_TYPES, "sklearn.linear_model._logistic.LogisticRegression"]
 
@@ -96,46 +91,6 @@ def situation_examples(folders: list[str]) -> list[tuple[str, str]]:
         for m in crisis_messages(folders)
         if m["danger"]
     ]
-
-
-def polite_openings(path: str = OPENINGS_FILE) -> dict[str, list[str]]:
-    """The polite openings of each language, from the repository's file."""
-    openings: dict[str, list[str]] = yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
-    return openings
-
-
-def _language_of(text: str) -> str:
-    """French or Dutch, by the grammar words only one of them uses (French on a tie: an
-    example too short to tell gets a French opening, which still teaches the point)."""
-    words = folded_words(text)
-    vocabularies = language_function_words()
-    dutch = sum(word in vocabularies["nl"] for word in words)
-    french = sum(word in vocabularies["fr"] for word in words)
-    return "nl" if dutch > french else "fr"
-
-
-def behind_openings(
-    examples: list[tuple[str, bool]], openings: dict[str, list[str]]
-) -> list[tuple[str, bool]]:
-    """Each example behind a polite opening of its language, with its label; the text's
-    hash picks the opening, so training gives the same model every time."""
-    result = []
-    for text, danger in examples:
-        choices = openings[_language_of(text)]
-        digest = hashlib.sha256(text.encode("utf-8")).digest()
-        opening = choices[int.from_bytes(digest[:8], "big") % len(choices)]
-        result.append((f"{opening} {text}", danger))
-    return result
-
-
-def danger_training_set(
-    intent_examples: list[tuple[str, bool]],
-    crisis: list[tuple[str, bool]],
-    openings: dict[str, list[str]],
-) -> list[tuple[str, bool]]:
-    """What the danger model learns: the intents' examples (danger: urgent_help), the same
-    behind polite openings, and the crisis sets' messages."""
-    return intent_examples + behind_openings(intent_examples, openings) + crisis
 
 
 def danger_pipeline(config: dict[str, Any]) -> Pipeline:
@@ -176,7 +131,6 @@ class DangerClassifier(GraphComponent):
                 "tests/data/crisis_v6",
                 "tests/data/crisis_v7",
             ],
-            "openings": OPENINGS_FILE,
             "C": 10.0,
             "word_ngrams": [1, 2],
             "char_ngrams": [2, 5],
@@ -186,15 +140,13 @@ class DangerClassifier(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """The crisis sets and the openings are read from files, not given by Rasa: a change
-        to them must train the component again."""
+        """The crisis sets are read from files, not given by Rasa: a change to them must
+        train the component again."""
         digest = hashlib.sha256()
-        defaults = cls.get_default_config()
-        folders = config.get("crisis_sets", defaults["crisis_sets"])
+        folders = config.get("crisis_sets", cls.get_default_config()["crisis_sets"])
         for folder in folders:
             for path in sorted((ROOT / folder).glob("*.yml")):
                 digest.update(path.read_bytes())
-        digest.update((ROOT / config.get("openings", defaults["openings"])).read_bytes())
         return digest.hexdigest()
 
     def __init__(
@@ -222,10 +174,7 @@ class DangerClassifier(GraphComponent):
             for e in training_data.intent_examples
             if e.get(INTENT) and e.get(TEXT)
         ]
-        openings = polite_openings(self.config["openings"])
-        examples = danger_training_set(
-            examples, crisis_examples(self.config["crisis_sets"]), openings
-        )
+        examples += crisis_examples(self.config["crisis_sets"])
         if not any(danger for _, danger in examples):
             return self._resource
         self.clf = danger_pipeline(self.config)

@@ -18,13 +18,13 @@ from benchmarks.crisis import (
     load_set,
 )
 
-# Measured with `make bench-crisis` on 2026-12-07 (the danger classifier also learning the
-# polite openings, threshold 0.5); floors, a little under the figures.
+# Measured with `make bench-crisis` on 2026-12-06 (the classifiers also learning v6 and
+# v7, threshold 0.55); floors, a little under the figures.
 # v1, v2, v6 and v7 together, which the situation model learns: 96.7% fr, 96.1% nl
 RIGHT_LINE_FLOOR = 0.96
-# v3 97.7% fr, 98.4% nl; v4 94.4%, 94.4%; v5 96.5%, 92.3%; v8 97.8%, 94.0%
+# v3 96.9% fr, 98.4% nl; v4 93.0%, 93.7%; v5 93.7%, 92.3%; v8 (read first then) 97.8%, 94.0%
 BLIND_RECALL_FLOORS = {"blind v3": 0.95, "blind v4": 0.90, "blind v5": 0.90, "blind v8": 0.92}
-# v3 92.2% fr, 90.6% nl; v4 80.4%, 82.5%; v5 82.4%, 77.5%; v8 88.8%, 78.4%
+# v3 91.5% fr, 90.6% nl; v4 79.0%, 81.8%; v5 79.6%, 77.5%; v8 88.8%, 78.4%
 BLIND_RIGHT_LINE_FLOORS = {
     "blind v3": 0.89,
     "blind v4": 0.76,
