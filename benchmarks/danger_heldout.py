@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from benchmarks.crisis import MODEL, load, load_set, percent
+from benchmarks.crisis import DEVELOPMENT_SETS, MODEL, load, load_set, percent
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, load_examples
 from bot.lexicon.folding import fold
@@ -39,7 +39,7 @@ from bot.nlu.intent_overrides import URGENT_BY_INTENT
 from bot.safety import detect_danger, likely_situation
 
 THRESHOLDS = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7)
-HELD_OUT = {"v1": load, **{part: partial(load_set, part) for part in ("v2", "v6", "v7")}}
+HELD_OUT = {"v1": load, **{part: partial(load_set, part) for part in sorted(DEVELOPMENT_SETS)}}
 CONVERSATIONS = ROOT / "tests" / "conversations"
 
 
