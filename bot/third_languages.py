@@ -170,3 +170,8 @@ def unsupported_text(language: str) -> str:
     """The line "I speak French and Dutch. To talk to a person, send PERSONNE." in the
     language."""
     return _language(language).unsupported
+
+
+def all_third_language_texts() -> list[str]:
+    """Every safety message of the seven languages."""
+    return [text for entry in _languages().values() for text in entry.safety.values()]

@@ -6,8 +6,9 @@ must reach it; everywhere else (Rasa, logs, signals) the contact is its pseudony
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import utcnow
@@ -21,7 +22,7 @@ TWILIO_CHANNELS = ("sms", "whatsapp")
 class Contact(Base):
     __tablename__ = "contact"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    channel: Mapped[str] = mapped_column(String(16))  # "sms" | "whatsapp" | "telegram"
+    channel: Mapped[str] = mapped_column(String(16))  # "sms" | "whatsapp" | "telegram" | "voice"
     address: Mapped[str] = mapped_column(String(64))  # E.164, "whatsapp:+32...", or a chat id
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str | None] = mapped_column(String(2))
@@ -83,3 +84,23 @@ class PendingTurn(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # runs taken over
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_pending_turn"),)
+
+
+class VoiceCall(Base):
+    """One phone call while it lasts (bot/channels/voice.py): the housing company's number
+    the tenant called, how often the caller was not understood or said nothing, and the
+    results being read one at a time with what was said last (to repeat it, or to send it
+    by SMS). No recording and no transcript: what the caller said is in Rasa's tracker only.
+    Purged with the bot's data (bot/privacy/retention.py) and with the contact."""
+
+    __tablename__ = "voice_call"
+    call_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    company_number: Mapped[str | None] = mapped_column(String(40))
+    not_understood: Mapped[int] = mapped_column(Integer, default=0)
+    silences: Mapped[int] = mapped_column(Integer, default=0)
+    turns: Mapped[int] = mapped_column(Integer, default=0)  # Rasa turns: each its message id
+    items: Mapped[list[Any] | None] = mapped_column(JSON)  # results, each as spoken pieces
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    last_said: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the last turn, rendered
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -141,3 +141,13 @@ def menu_payload(session: Session, contact_id: int, key: str) -> str | None:
     return session.scalar(
         select(MenuOption.payload).where(MenuOption.contact_id == contact_id, MenuOption.key == key)
     )
+
+
+def menu_options(session: Session, contact_id: int) -> list[tuple[str, str, str]]:
+    """The latest menu: (key, payload, title) by key."""
+    rows = session.execute(
+        select(MenuOption.key, MenuOption.payload, MenuOption.title)
+        .where(MenuOption.contact_id == contact_id)
+        .order_by(MenuOption.key)
+    )
+    return [(key, payload, title) for key, payload, title in rows]

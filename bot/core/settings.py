@@ -105,6 +105,17 @@ class Settings(BaseSettings):
     whatsapp_template_reminder_nl: str = ""
     whatsapp_template_waiting_fr: str = ""
     whatsapp_template_waiting_nl: str = ""
+    # The phone line (bot/channels/voice.py): Twilio Voice. Voices and recognisers per
+    # language (README, "Phone line"): Amazon Polly's Belgian neural voices, and Twilio's
+    # recognisers (nl-BE; no fr-BE is offered, so fr-FR). Below `voice_min_confidence` a
+    # recognised sentence is asked again rather than acted on.
+    voice_say_fr: str = "Polly.Isabelle-Neural"
+    voice_say_nl: str = "Polly.Lisa-Neural"
+    voice_say_language_fr: str = "fr-BE"
+    voice_say_language_nl: str = "nl-BE"
+    voice_listen_fr: str = "fr-FR"
+    voice_listen_nl: str = "nl-BE"
+    voice_min_confidence: float = 0.4
     # Answer in the webhook's response when Rasa replies within this time (Twilio waits 15 s);
     # later replies go out through the outbox.
     sms_reply_deadline_seconds: float = 8.0

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQL
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.channels import sms, telegram, whatsapp
+from bot.channels import sms, telegram, voice, whatsapp
 from bot.channels.sms_recovery import PendingTurnRecovery
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
@@ -142,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "sms": twilio,
             "whatsapp": whatsapp_sender,
             "telegram": TelegramSender(app.state.telegram_bot),
+            "voice": twilio,  # what a caller gets in writing goes by SMS to their number
         }
 
         async def send_now(channel: str, address: str, body: str) -> None:
@@ -224,6 +225,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(directory_api.router)
     app.include_router(sms.router)
     app.include_router(whatsapp.router)
+    app.include_router(voice.router)
     app.include_router(telegram.router)
     app.include_router(internal_api.router)
     app.include_router(reminders_api.router)

@@ -30,6 +30,8 @@ class HousingCompany(Base):
     # What a tenant whose request nobody took is told to call, and after how long
     phone: Mapped[str | None] = mapped_column(String(40))
     unclaimed_limit_hours: Mapped[int | None] = mapped_column(Integer)
+    # Where the phone line transfers a caller who asks for a person in office hours (E.164)
+    transfer_number: Mapped[str | None] = mapped_column(String(40))
 
 
 class StaffUser(Base):
@@ -50,6 +52,8 @@ class StaffUser(Base):
     # The last 30-second step a code was accepted for: a code is good once (no replay).
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The phone a callback rings first (E.164); shown to nobody but the staff member
+    phone: Mapped[str | None] = mapped_column(String(40))
 
 
 class StaffSession(Base):

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.safety import detect_danger
-from bot.third_languages import detect_third_language_danger, safety_text
+from bot.third_languages import all_third_language_texts, detect_third_language_danger, safety_text
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domain.yml"
 
@@ -28,6 +28,19 @@ def safety_message(category: str, language: str) -> str:
         ):
             return variation["text"]
     return variations[0]["text"]
+
+
+@cache
+def safety_texts() -> frozenset[str]:
+    """Every safety message the assistant can send (the domain's, both languages, and the
+    seven other languages'): how a channel tells a safety message from other answers."""
+    found = {
+        variation["text"]
+        for name, variations in _responses().items()
+        if name.startswith("utter_urgent_") and name != "utter_urgent_handoff"
+        for variation in variations
+    }
+    return frozenset(found | set(all_third_language_texts()))
 
 
 def danger_reply(message: str, language: str) -> tuple[str, str] | None:

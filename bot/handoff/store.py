@@ -49,7 +49,13 @@ def load_companies(session: Session, path: Path) -> int:
         numbers += [
             "whatsapp:" + _number(row["id"], value) for value in row.get("whatsapp_numbers") or []
         ]
-        company.sites = [str(site) for site in row.get("sites") or []] + numbers
+        # the numbers tenants call: usually the SMS ones (one Twilio number does both)
+        numbers += [_number(row["id"], value) for value in row.get("voice_numbers") or []]
+        company.sites = list(
+            dict.fromkeys([str(site) for site in row.get("sites") or []] + numbers)
+        )
+        transfer = row.get("transfer_number")
+        company.transfer_number = _number(row["id"], transfer) if transfer else None
         company.phone = str(row["phone"])[:40] if row.get("phone") else None
         limit = row.get("unclaimed_limit_hours")
         company.unclaimed_limit_hours = int(limit) if limit else None

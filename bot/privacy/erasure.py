@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, delete, inspect, select, text
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from bot.contacts.models import TWILIO_CHANNELS, Contact, MenuOption, PendingTurn
+from bot.contacts.models import TWILIO_CHANNELS, Contact, MenuOption, PendingTurn, VoiceCall
 from bot.core.clock import utcnow
 from bot.core.services import Services
 from bot.core.unit_of_work import UnitOfWork
@@ -61,6 +61,7 @@ def erase_gateway_records(session: Session, contact_id: int) -> int:
     session.execute(delete(Reminder).where(Reminder.contact_id == contact_id))
     session.execute(delete(MenuOption).where(MenuOption.contact_id == contact_id))
     session.execute(delete(PendingTurn).where(PendingTurn.contact_id == contact_id))
+    session.execute(delete(VoiceCall).where(VoiceCall.contact_id == contact_id))
     contact = session.get(Contact, contact_id)
     if contact is not None and contact.channel in TWILIO_CHANNELS:
         # Twilio's log of the tenant's messages, deleted through its API (twilio_erasure.py;

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import create_engine, delete, exists, select, text
 from sqlalchemy.orm import Session
 
-from bot.contacts.models import Contact, InboundMessage, MenuOption, PendingTurn
+from bot.contacts.models import Contact, InboundMessage, MenuOption, PendingTurn, VoiceCall
 from bot.core.db import rowcount
 from bot.handoff.models import (
     OPEN_STATUSES,
@@ -62,6 +62,9 @@ class Purged:
     broker_events: int = 0  # unread events of Rasa's SQL event broker
     staff_sessions: int = 0  # console sessions revoked or past their lifetime
     login_failures: int = 0  # failed console logins too old to count
+
+
+VOICE_CALL_KEPT = timedelta(days=1)
 
 
 def kept_senders(session: Session, handoff_cutoff: datetime) -> set[str]:
@@ -106,12 +109,15 @@ def purge_gateway(
         ~exists().where(Handoff.contact_id == Contact.id),
         ~exists().where(OutboxMessage.contact_id == Contact.id),
     )
+    # a call's state serves while the call lasts: a day is far more than any call
+    session.execute(delete(VoiceCall).where(VoiceCall.created_at < now - VOICE_CALL_KEPT))
     # a turn is pending for minutes; one older than the bot's data is dropped with them
     session.execute(delete(PendingTurn).where(PendingTurn.created_at < bot_cutoff))
     idle_ids = list(session.scalars(idle))
     if idle_ids:
         session.execute(delete(PendingTurn).where(PendingTurn.contact_id.in_(idle_ids)))
         session.execute(delete(MenuOption).where(MenuOption.contact_id.in_(idle_ids)))
+        session.execute(delete(VoiceCall).where(VoiceCall.contact_id.in_(idle_ids)))
         session.execute(delete(Contact).where(Contact.id.in_(idle_ids)))
     return len(old_handoffs), outbox or 0, menus or 0, inbound or 0, len(idle_ids)
 

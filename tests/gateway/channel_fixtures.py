@@ -7,7 +7,7 @@ import itertools
 import json
 import re
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -35,6 +35,7 @@ TELEGRAM_DATA = Path(__file__).resolve().parents[1] / "data" / "telegram"
 WHATSAPP_DATA = Path(__file__).resolve().parents[1] / "data" / "whatsapp"
 WHATSAPP_TENANT = f"whatsapp:{TENANT}"
 _sids = itertools.count(1)
+Script = Callable[[str, str], list[dict[str, Any]]]
 
 
 def scripted_reply(sender: str, text: str) -> list[dict[str, Any]]:
@@ -155,8 +156,11 @@ def replies(response: httpx.Response) -> list[str]:
 
 
 @contextmanager
-def running_channels(tmp_path: Path, **overrides: Any) -> Iterator[Channels]:
-    rasa, twilio, telegram = ScriptedRasa(scripted_reply), FakeTwilio(), FakeTelegram()
+def running_channels(
+    tmp_path: Path, script: Script = scripted_reply, **overrides: Any
+) -> Iterator[Channels]:
+    """The gateway against loopback servers; `script` answers for Rasa."""
+    rasa, twilio, telegram = ScriptedRasa(script), FakeTwilio(), FakeTelegram()
     for server in (rasa, twilio, telegram):
         server.start()
     url, sessions = migrated_sessions(tmp_path / "gateway.db")
