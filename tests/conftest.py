@@ -91,15 +91,31 @@ CLOSED_COMPANY = {
     "name": "Société toujours fermée / Altijd gesloten maatschappij (TEST)",
     "sites": ["foyer-ferme"],
     "sms_numbers": ["+32460000077"],
+    "voice_numbers": ["+32460000077"],
+    "transfer_number": "+3220000077",
     "office_hours": {},
     "holidays": [],
 }
 CLOSED_COMPANY_NUMBER = "+32460000077"
+# A company whose social service is always open and takes transferred calls (phone line).
+OPEN_COMPANY = {
+    "id": "open-company",
+    "name": "Société toujours ouverte / Altijd open maatschappij (TEST)",
+    "sites": ["foyer-ouvert"],
+    "voice_numbers": ["+32460000078"],
+    "transfer_number": "+3220000078",
+    "phone": "02 000 00 78",
+    "office_hours": {
+        day: [["00:00", "23:59"]] for day in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    },
+    "holidays": [],
+}
+OPEN_COMPANY_NUMBER = "+32460000078"
 SAMPLE_COMPANIES = Path(__file__).parents[1] / "data" / "housing_companies.yml"
 
 
 def e2e_companies(directory: Path) -> Path:
-    companies = yaml.safe_load(SAMPLE_COMPANIES.read_text()) + [CLOSED_COMPANY]
+    companies = yaml.safe_load(SAMPLE_COMPANIES.read_text()) + [CLOSED_COMPANY, OPEN_COMPANY]
     path = directory / "housing_companies.yml"
     path.write_text(yaml.safe_dump(companies, allow_unicode=True))
     return path

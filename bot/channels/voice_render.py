@@ -14,8 +14,9 @@ from bot.channels.voice_speech import MENU_LINE, PHONE, plain, results, sentence
 from bot.channels.voice_texts import voice_text
 from bot.handoff.safety_texts import safety_texts
 
-# A hint for screens ("(Nederlands? Typ NL)"): on the phone the language is chosen by key.
-LANGUAGE_HINT = re.compile(r"\((?:Nederlands|Français|Francais)\s*\?[^)]*\)")
+# A hint for screens, "(Nederlands? Typ NL)" or "(FRANÇAIS: tapez FR)": on the phone the
+# language is chosen by key.
+LANGUAGE_HINT = re.compile(r"\([^()]*\b(?:NL|FR)\s*\)")
 
 
 @dataclass
@@ -62,7 +63,16 @@ def spoken_turn(messages: list[dict[str, Any]], language: str) -> SpokenTurn:
 
 def option_sentences(options: list[tuple[str, str, str]], language: str) -> list[str]:
     return [
-        voice_text("option", language, words=plain(title, language).rstrip("."), key=key)
+        voice_text("option", language, words=_in_sentence(plain(title, language)), key=key)
         for key, _, title in options
         if title
     ]
+
+
+def _in_sentence(title: str) -> str:
+    """A button's title inside a sentence: "Me le rappeler" -> "me le rappeler" (an
+    acronym such as "EPN" keeps its capitals)."""
+    title = title.rstrip(".")
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper():
+        return title[0].lower() + title[1:]
+    return title

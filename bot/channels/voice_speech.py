@@ -22,6 +22,8 @@ MENU_LINE = re.compile(r"^\s*\d\s+\S.*$", re.MULTILINE)
 # A numbered result ("1. Club de foot"): read one at a time.
 RESULT_START = re.compile(r"^\s*(\d{1,2})\.\s+", re.MULTILINE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# "envoyez PERSONNE", "Stuur STOP HERINNERING", "tapez FR": a keyword typed on a keyboard.
+KEYWORD_INSTRUCTION = re.compile(r"\b(?i:envoyez|écrivez|tapez|stuur|schrijf|typ)\s+[A-Z]{2,}")
 # Hours and dates as the results write them ("14h30", "14.30", "7/12"), said in words.
 HOUR_FR = re.compile(r"(?<![\d.])(\d{1,2})h(\d{2})?(?!\d)")
 HOUR_NL = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
@@ -118,16 +120,19 @@ def _is_emoji(character: str) -> bool:
 
 
 def sentences(text: str, language: str) -> list[str]:
-    """One spoken sentence per line or sentence end, without empty ones."""
+    """One spoken sentence per line or sentence end, without empty ones, and without the
+    instructions for a keyboard ("envoyez STOP RAPPEL"): the call offers its own keys."""
     found = []
     for line in plain(text, language).split("\n"):
         found += [part.strip() for part in SENTENCE_END.split(line) if part.strip()]
-    return [_with_end(sentence) for sentence in found]
+    return [_with_end(sentence) for sentence in found if not KEYWORD_INSTRUCTION.search(sentence)]
 
 
 def _with_end(sentence: str) -> str:
-    """A sentence ends with a stop, so that the voice pauses after it."""
-    return sentence if sentence[-1] in ".!?:" else sentence + "."
+    """A sentence ends with a stop, so that the voice pauses after it (a heading's colon
+    too: "Sport à Jette :" is said as a sentence)."""
+    sentence = re.sub(r"\s*:$", ".", sentence)
+    return sentence if sentence[-1] in ".!?" else sentence + "."
 
 
 def results(text: str) -> tuple[str, list[str]]:

@@ -29,9 +29,10 @@ VOICE_TEXTS: dict[str, dict[str, str]] = {
         "fr": "Pour le menu, tapez 0.",
         "nl": "Voor het menu, druk op 0.",
     },
+    # two short sentences: "for X, press 1 or say X" without a 16-word sentence
     "option": {
-        "fr": "Pour {words}, tapez {key} ou dites {words}.",
-        "nl": "Voor {words}, druk op {key} of zeg {words}.",
+        "fr": "Pour {words}, tapez {key}. Ou dites : {words}.",
+        "nl": "Voor {words}, druk op {key}. Of zeg: {words}.",
     },
     "result_count": {
         "fr": "J'ai trouvé {count} activités. Voici la première.",

@@ -215,7 +215,7 @@ def test_results_are_read_one_at_a_time_and_go_by_sms(line: Channels) -> None:
     assert "Pour la suivante, tapez 1." in spoken
     assert "Pour réécouter, tapez 2." in spoken
     assert "Pour les recevoir par SMS, tapez 3." in spoken
-    assert "Pour Plus de résultats, tapez 9 ou dites Plus de résultats." in spoken
+    assert "Pour plus de résultats, tapez 9. Ou dites : plus de résultats." in spoken
     second = pressed(line, call_sid, "1")
     assert "Les Cartables" in second.listened() and "Devoirs Plus" not in second.listened()
     again = pressed(line, call_sid, "2")
@@ -271,8 +271,8 @@ def test_keys_map_to_the_options_and_a_menu_is_read_key_and_words(line: Channels
     call_sid = start_call(line)
     menu = said(line, call_sid, "choices please")
     spoken = menu.listened()
-    assert "Pour Oui, tapez 1 ou dites Oui." in spoken
-    assert "Pour Non, tapez 2 ou dites Non." in spoken
+    assert "Pour oui, tapez 1. Ou dites : oui." in spoken
+    assert "Pour non, tapez 2. Ou dites : non." in spoken
     assert "/affirm" not in spoken and "/deny" not in spoken
     pressed(line, call_sid, "1")
     assert line.rasa.messages()[-1]["message"] == "/affirm"
@@ -287,7 +287,7 @@ def test_the_menu_drops_the_screen_hint_and_reads_each_option(line: Channels) ->
     call_sid = start_call(line)
     spoken = pressed(line, call_sid, "0").listened()
     assert "Typ NL" not in spoken
-    assert "Pour Parler à une personne, tapez 4 ou dites Parler à une personne." in spoken
+    assert "Pour parler à une personne, tapez 4. Ou dites : parler à une personne." in spoken
 
 
 def test_no_url_emoji_or_symbol_is_spoken(line: Channels) -> None:
@@ -387,10 +387,10 @@ def test_not_understood_is_asked_again_then_the_keypad_menu_then_a_person(line: 
     assert "Je n'ai pas compris. Dites-le autrement, en quelques mots." in first.listened()
     second = said(line, call_sid, "mumble", confidence="0.2")
     assert "Utilisez les touches du téléphone." in second.listened()
-    assert "Pour Activités près de chez vous, tapez 1" in second.listened()
+    assert "Pour activités près de chez vous, tapez 1" in second.listened()
     assert line.rasa.messages()[-1]["message"] == MENU_PAYLOAD
     third = said(line, call_sid, "mumble", confidence="0.1")
-    assert "Pour une personne, tapez 1 ou dites une personne." in third.listened()
+    assert "Pour une personne, tapez 1. Ou dites : une personne." in third.listened()
     pressed(line, call_sid, "1")
     assert line.rasa.messages()[-1]["message"] == "/human_handoff"
 
