@@ -25,7 +25,7 @@ export RASA_TELEMETRY_ENABLED := false
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
 	@echo "make chat   talk to the running assistant in this terminal, as an SMS tenant"
-	@echo "            (CHANNEL=whatsapp: as a WhatsApp tenant; CHANNEL=telegram: as a Telegram tenant)"
+	@echo "            (CHANNEL=whatsapp / telegram / voice: as a WhatsApp or Telegram tenant, or a phone caller)"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  NLU quality and speed against Rasa's default pipeline, directory speed"
 	@echo "make bench-load  throughput, latency, lost/duplicated messages on the production profile"
@@ -130,7 +130,9 @@ run: $(MODEL) migrate
 	$(RASA_VENV)/bin/honcho start -f Procfile -c release=0
 
 # A tenant in the terminal, over the gateway's SMS webhook (CHANNEL=whatsapp for WhatsApp,
-# CHANNEL=telegram for Telegram).
+# CHANNEL=telegram for Telegram, CHANNEL=voice for a caller of the phone line: what would be
+# said is printed; ARGS=--speak says it with espeak-ng if installed, ARGS="--audio-dir DIR"
+# writes it as WAV files).
 chat: $(GATEWAY_VENV)/.installed
 	$(GATEWAY_PY) -m bot.devtools.chat --channel $(or $(CHANNEL),sms) $(ARGS)
 

@@ -1,6 +1,7 @@
 """Sending SMS and WhatsApp messages through Twilio's REST API (the twilio library, async),
 for the outbox. On WhatsApp outside its 24-hour window a message goes as its approved
-template (ContentSid and ContentVariables) instead of its body."""
+template (ContentSid and ContentVariables) instead of its body. Also the calls the console
+places for a caseworker's callback (bot/console/callbacks.py)."""
 
 from __future__ import annotations
 
@@ -76,11 +77,7 @@ class TwilioSender:
                 **content,
             )
         except TwilioRestException as error:
-            if refusal_of(error.code) is not None:  # retrying changes nothing
-                raise PermanentFailure(refusal_error(error.code)) from error
-            if error.status >= 500 or error.status == 429:
-                raise TemporaryFailure(f"Twilio {error.status}") from error
-            raise PermanentFailure(f"Twilio {error.status} code {error.code}") from error
+            raise _refused(error) from error
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             raise TemporaryFailure(f"Twilio unreachable: {type(error).__name__}") from error
         except json.JSONDecodeError as error:  # a garbled answer (a proxy's error page)
@@ -88,6 +85,21 @@ class TwilioSender:
         except (TypeError, ValueError) as error:  # a malformed address or body
             raise PermanentFailure(f"Twilio: malformed message ({type(error).__name__})") from error
         return str(message.sid)
+
+    async def place_call(self, to: str, from_: str, url: str) -> str:
+        """A call Twilio places: it rings `to` showing `from_`, then asks `url` (TwiML) what
+        to do once answered; the call's Sid. Errors as `send` maps them."""
+        try:
+            call = await self.client.calls.create_async(to=to, from_=from_, url=url)
+        except TwilioRestException as error:
+            raise _refused(error) from error
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            raise TemporaryFailure(f"Twilio unreachable: {type(error).__name__}") from error
+        except json.JSONDecodeError as error:
+            raise TemporaryFailure("Twilio: unreadable answer") from error
+        except (TypeError, ValueError) as error:  # a malformed number
+            raise PermanentFailure(f"Twilio: malformed call ({type(error).__name__})") from error
+        return str(call.sid)
 
     async def find_sent(self, delivery: Delivery, since: datetime) -> str | None:
         """A message with this body that Twilio accepted for this number since `since` (the
@@ -107,3 +119,12 @@ class TwilioSender:
 
     async def close(self) -> None:
         await self.http.close()
+
+
+def _refused(error: TwilioRestException) -> PermanentFailure | TemporaryFailure:
+    """Twilio's refusal: worth retrying (5xx, rate limit) or not."""
+    if refusal_of(error.code) is not None:  # retrying changes nothing
+        return PermanentFailure(refusal_error(error.code))
+    if error.status >= 500 or error.status == 429:
+        return TemporaryFailure(f"Twilio {error.status}")
+    return PermanentFailure(f"Twilio {error.status} code {error.code}")

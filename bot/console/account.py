@@ -1,6 +1,7 @@
-"""A staff member's own account (changing the password) and an admin's care of their
-company's accounts (sign a colleague out everywhere, reset a lost second factor). Each of
-these ends the sessions concerned at once (bot/console/sessions.py) and is audited."""
+"""A staff member's own account (changing the password, their phone for callbacks) and an
+admin's care of their company's accounts (sign a colleague out everywhere, reset a lost
+second factor). Each of these is audited; all but the phone end the sessions concerned at
+once (bot/console/sessions.py)."""
 
 from __future__ import annotations
 
@@ -42,9 +43,41 @@ def password_problem(password: str, confirmation: str, known: list[str]) -> str 
     return None
 
 
+def _own_phone(session: Session, staff_id: int) -> str | None:
+    return session.get_one(StaffUser, staff_id).phone
+
+
 @router.get("/account/password", response_class=HTMLResponse)
-async def password_page(request: Request, staff: AnyStaff) -> Response:
-    return render(request, "account_password.html", staff, problem=None)
+async def password_page(request: Request, staff: AnyStaff, work: UnitOfWorkDep) -> Response:
+    phone = await work.run(_own_phone, staff.id)
+    return render(request, "account_password.html", staff, problem=None, phone=phone)
+
+
+def _set_phone(session: Session, staff_id: int, phone: str | None) -> None:
+    user = session.get_one(StaffUser, staff_id)
+    user.phone = phone
+    store.audit(session, user, "phone_changed" if phone else "phone_removed")  # no number
+
+
+@router.post("/account/phone", dependencies=[CSRF])
+async def change_phone(
+    request: Request, staff: AnyStaff, work: UnitOfWorkDep, phone: str = Form("")
+) -> Response:
+    """The staff member's own phone, which a callback rings first (empty: removed)."""
+    typed = phone.strip()[:40]
+    number = store.normalised_number(typed) if typed else None
+    if typed and (number is None or number.startswith("whatsapp:")):
+        return render(
+            request,
+            "account_password.html",
+            staff,
+            400,
+            problem=None,
+            phone=typed,
+            phone_problem="phone_bad",
+        )
+    await work.run(_set_phone, staff.id, number)
+    return RedirectResponse("/console/account/password?phone=saved#phone", 303)
 
 
 def _change_password(
@@ -75,7 +108,8 @@ async def change_password(
 ) -> Response:
     problem = await work.run(_change_password, staff.id, current, new, confirmation)
     if problem is not None:
-        return render(request, "account_password.html", staff, 400, problem=problem)
+        phone = await work.run(_own_phone, staff.id)
+        return render(request, "account_password.html", staff, 400, problem=problem, phone=phone)
     await work.run(start_session, request, staff.id)  # this browser goes on, in a new session
     return RedirectResponse("/console/account/password?done=1", 303)
 

@@ -46,6 +46,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "continue": ("Continuer", "Verder"),
     "change_password": ("Changer mon mot de passe", "Mijn wachtwoord wijzigen"),
+    "my_account": ("Mon compte", "Mijn account"),
     "current_password": ("Mot de passe actuel", "Huidig wachtwoord"),
     "new_password": (
         "Nouveau mot de passe (12 caractères au moins)",
@@ -79,6 +80,23 @@ WORDS: dict[str, tuple[str, str]] = {
         "Ce mot de passe est trop courant ou trop facile à deviner. Choisissez-en un autre.",
         "Dit wachtwoord is te gewoon of te makkelijk te raden. Kies een ander.",
     ),
+    # the staff member's own phone, for callbacks (bot/console/account.py)
+    "my_phone": ("Mon téléphone pour les rappels", "Mijn telefoon voor terugbellen"),
+    "my_phone_hint": (
+        "Quand vous rappelez un locataire, ce téléphone sonne d'abord. Seul vous voyez ce "
+        "numéro. Format international, par exemple +32 470 00 00 00. Laissez vide pour "
+        "l'effacer.",
+        "Als u een huurder terugbelt, gaat eerst deze telefoon. Alleen u ziet dit nummer. "
+        "Internationaal formaat, bijvoorbeeld +32 470 00 00 00. Laat leeg om het te wissen.",
+    ),
+    "save": ("Enregistrer", "Opslaan"),
+    "phone_bad": (
+        "Ce numéro n'est pas valable. Tapez-le au format international, par exemple "
+        "+32 470 00 00 00. Rien n'a été enregistré.",
+        "Dit nummer is niet geldig. Typ het in internationaal formaat, bijvoorbeeld "
+        "+32 470 00 00 00. Er werd niets opgeslagen.",
+    ),
+    "phone_saved": ("Votre téléphone est enregistré.", "Uw telefoon is opgeslagen."),
     "accounts": ("Comptes", "Accounts"),
     "name": ("Nom", "Naam"),
     "role": ("Rôle", "Rol"),
@@ -208,6 +226,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "media_audio": ("message vocal reçu (non conservé)", "spraakbericht ontvangen (niet bewaard)"),
     "media_video": ("vidéo reçue (non conservée)", "video ontvangen (niet bewaard)"),
     "media_file": ("fichier reçu (non conservé)", "bestand ontvangen (niet bewaard)"),
+    # calling back a tenant who called the phone line (bot/console/callbacks.py)
+    "call_back": ("Rappeler le locataire", "Huurder terugbellen"),
+    "call_back_hint": (
+        "Votre téléphone sonne d'abord, puis celui du locataire. Le locataire voit le numéro "
+        "de la société de logement, pas le vôtre.",
+        "Eerst gaat uw telefoon, dan die van de huurder. De huurder ziet het nummer van de "
+        "huisvestingsmaatschappij, niet het uwe.",
+    ),
+    "call_started": (
+        "Appel en cours : votre téléphone va sonner.",
+        "Oproep bezig: uw telefoon gaat rinkelen.",
+    ),
+    "call_no_phone": (
+        "Aucun appel : votre téléphone n'est pas encore enregistré. Ajoutez-le ici :",
+        "Geen oproep: uw telefoon is nog niet opgeslagen. Voeg hem hier toe:",
+    ),
+    "call_failed": (
+        "L'appel n'a pas pu partir. Réessayez dans quelques minutes.",
+        "De oproep kon niet vertrekken. Probeer het over enkele minuten opnieuw.",
+    ),
     "not_yours": (
         "Cette conversation est prise par quelqu'un d'autre.",
         "Dit gesprek is door iemand anders genomen.",
@@ -220,6 +258,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "delete": ("Supprimer", "Verwijderen"),
     "reason_asked": ("demande une personne", "vraagt een mens"),
     "reason_danger": ("danger", "gevaar"),
+    "reason_callback": ("à rappeler (téléphone)", "terugbellen (telefoon)"),
     "reason_not_understood": ("l'assistant n'a pas compris", "assistent begreep het niet"),
     "reason_search_failed": ("recherche impossible", "zoeken lukte niet"),
     "reason_no_results": ("aucune activité trouvée", "geen activiteit gevonden"),

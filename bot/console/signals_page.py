@@ -61,7 +61,9 @@ def label(dimension: str, value: str, language: str) -> str:
         return topic_labels().get(value, {}).get(language, value)
     if dimension == "handoff":
         return reason_label(value, language)
-    return {"sms": "SMS", "telegram": "Telegram", "whatsapp": "WhatsApp"}.get(value, value.upper())
+    phone = "Telefoon" if language == "nl" else "Téléphone"
+    names = {"sms": "SMS", "telegram": "Telegram", "whatsapp": "WhatsApp", "voice": phone}
+    return names.get(value, value.upper())
 
 
 def _most_frequent(table: dict[str, list[Cell]]) -> dict[str, list[Cell]]:

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.console import account, canned, claims, conversation, login, queue_page, replies
+from bot.console import (
+    account,
+    callbacks,
+    canned,
+    claims,
+    conversation,
+    login,
+    queue_page,
+    replies,
+)
 
 router = APIRouter()
-for job in (login, account, queue_page, conversation, claims, replies, canned):
+for job in (login, account, queue_page, conversation, claims, replies, callbacks, canned):
     router.include_router(job.router)

@@ -43,6 +43,9 @@ class Services:
     # Sends (channel, address, text) at once, not through the outbox: for the last answer
     # to a tenant whose data were just erased (nothing of them may stay, not even there).
     send_now: Callable[[str, str, str], Awaitable[None]] | None = None
+    # Places a call through Twilio (to, from_, TwiML url) and returns its Sid: a
+    # caseworker's callback (bot/console/callbacks.py). None: no phone line.
+    place_call: Callable[[str, str, str], Awaitable[str]] | None = None
 
 
 async def in_session(services: Services, work: Callable[..., T], *args: Any) -> T:

@@ -16,7 +16,11 @@ the console says why nothing went. A digit picks a menu option, as on SMS.
 
 Telegram (`make chat CHANNEL=telegram`): each line is sent as a Telegram update with the
 secret token; the gateway's messages arrive at a loopback "Telegram Bot API" this tool runs.
-A digit presses the matching button of the last keyboard."""
+A digit presses the matching button of the last keyboard.
+
+Voice (`make chat CHANNEL=voice`): the terminal is the caller of the phone line; what
+would be said is printed, optionally also said by a local synthesiser (`--speak`,
+`--audio-dir`): bot/devtools/voice_chat.py."""
 
 from __future__ import annotations
 
@@ -30,11 +34,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 from typing import Any
 
 from twilio.request_validator import RequestValidator
 
 from bot.core.settings import Settings
+from bot.devtools import voice_chat
 from bot.devtools.loopback import FakeTelegram, FakeTwilio, Recorded
 from bot.devtools.whatsapp_form import WEBHOOK, whatsapp_form, whatsapp_signature
 from bot.sms_rules import measure
@@ -176,13 +182,23 @@ def telegram_loop(settings: Settings, gateway: str, api: PrintingTelegram, langu
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make chat", description=__doc__.split("\n")[0])
-    parser.add_argument("--channel", choices=["sms", "whatsapp", "telegram"], default="sms")
+    parser.add_argument(
+        "--channel", choices=["sms", "whatsapp", "telegram", "voice"], default="sms"
+    )
     parser.add_argument("--gateway", default=None, help="default: the configured gateway")
     parser.add_argument("--number", default="+32470000000", help="the tenant's (made-up) number")
     parser.add_argument("--language", default="fr", help="Telegram's language_code")
+    parser.add_argument(
+        "--speak", action="store_true", help="voice: say each text with espeak-ng or espeak"
+    )
+    parser.add_argument(
+        "--audio-dir", type=Path, metavar="DIR", help="voice: write WAV files there, not play"
+    )
     args = parser.parse_args(argv)
     settings = Settings()
     gateway = args.gateway or f"http://127.0.0.1:{settings.gateway_port}"
+    if args.channel == "voice":
+        return voice_chat.main(settings, gateway, args.number, args.speak, args.audio_dir)
     print("Écrivez un message / Schrijf een bericht. Ctrl-D pour quitter / om te stoppen.")
     try:
         if args.channel in ("sms", "whatsapp"):

@@ -1,5 +1,5 @@
 """Loopback servers that speak the wire formats of what tests and `make chat` cannot
-reach: Twilio's REST API (Messages.json) and Telegram's Bot API (sendMessage,
+reach: Twilio's REST API (Messages.json, Calls.json) and Telegram's Bot API (sendMessage,
 answerCallbackQuery, getMe), plus a scripted stand-in for Rasa's REST channel for the
 gateway's own tests (the end-to-end tests use the real Rasa). Standard library only, so
 both virtual environments can use them."""
@@ -120,6 +120,8 @@ class FakeTwilio(LoopbackServer):
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
         if method == "DELETE" and path.endswith(".json") and "/Messages/" in path:
             return self._delete(path.rsplit("/", 1)[1].removesuffix(".json"))
+        if method == "POST" and path.endswith("/Calls.json"):
+            return self._call(path, body)
         if not path.endswith("/Messages.json"):
             return 404, {"code": 20404, "message": "not found", "status": 404}
         if method == "GET":  # the list of messages, filtered by To and From as Twilio's is
@@ -131,17 +133,9 @@ class FakeTwilio(LoopbackServer):
                 ]
             return 200, {"messages": [_message(m) for m in listed], "page": 0}
         with self._count_lock:
-            if self.fail_next > 0:
-                self.fail_next -= 1
-                return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
-            if self.refuse_next:
-                code = self.refuse_next.pop(0)
-                return 400, {
-                    "code": code,
-                    "message": f"refused with error {code}",
-                    "more_info": f"https://www.twilio.com/docs/errors/{code}",
-                    "status": 400,
-                }
+            failed = self._failure()
+            if failed is not None:
+                return failed
             self._count += 1
             sid = f"SM{self._count:032d}"
             self._accepted.append({**body, "Sid": sid})
@@ -153,6 +147,44 @@ class FakeTwilio(LoopbackServer):
             with self._count_lock:
                 self.sending_from.discard(port)
         return 201, {**_message({**body, "Sid": sid}), "account_sid": path.split("/")[3]}
+
+    def _call(self, path: str, body: dict[str, Any]) -> tuple[int, dict]:
+        with self._count_lock:
+            failed = self._failure()
+            if failed is not None:
+                return failed
+            self._count += 1
+            sid = f"CA{self._count:032d}"
+        return 201, {
+            "sid": sid,
+            "account_sid": path.split("/")[3],
+            "status": "queued",
+            "to": body.get("To"),
+            "from": body.get("From"),
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "uri": f"{path.removesuffix('.json')}/{sid}.json",
+        }
+
+    def _failure(self) -> tuple[int, dict] | None:
+        """The answer of a send or call that `fail_next` or `refuse_next` turns down."""
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+        if self.refuse_next:
+            code = self.refuse_next.pop(0)
+            return 400, {
+                "code": code,
+                "message": f"refused with error {code}",
+                "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                "status": 400,
+            }
+        return None
+
+    def calls(self) -> list[dict[str, Any]]:
+        """Every call request (POST .../Calls.json), refused ones included."""
+        posts = (r for r in self.requests if r.method == "POST")
+        return [r.body for r in posts if r.path.endswith("/Calls.json")]
 
     def _delete(self, sid: str) -> tuple[int, dict]:
         with self._count_lock:

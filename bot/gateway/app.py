@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQL
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.channels import sms, telegram, voice, whatsapp
+from bot.channels import sms, telegram, voice, voice_callback, whatsapp
 from bot.channels.sms_recovery import PendingTurnRecovery
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             limiter,
             metrics,
             send_now,
+            twilio.place_call,
         )
         await _load_companies(app.state.services, Path(settings.housing_companies_file))
         worker = asyncio.create_task(outbox.run())
@@ -226,6 +227,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sms.router)
     app.include_router(whatsapp.router)
     app.include_router(voice.router)
+    app.include_router(voice_callback.router)
     app.include_router(telegram.router)
     app.include_router(internal_api.router)
     app.include_router(reminders_api.router)

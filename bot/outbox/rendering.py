@@ -18,7 +18,7 @@ WHATSAPP_LIMIT = 4096  # characters in one WhatsApp message
 
 def bodies_for(channel: str, text: str) -> list[str]:
     """The message bodies `text` becomes on `channel`, in the order they are sent."""
-    if channel == "sms":
+    if channel in ("sms", "voice"):  # a caller gets what is written to them by SMS
         return split_sms(to_gsm7(text))
     if channel == "whatsapp":
         return split_whatsapp(text)

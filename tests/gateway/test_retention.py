@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from bot.contacts.models import Contact, InboundMessage, MenuOption
+from bot.contacts.models import Contact, InboundMessage, MenuOption, VoiceCall
 from bot.gateway.migrate import upgrade_to_head
 from bot.handoff.models import Handoff, HandoffEntry, HousingCompany
 from bot.outbox.models import OutboxMessage
@@ -297,3 +297,23 @@ def test_a_busy_rasa_store_never_keeps_the_gateway_waiting(sessions, tmp_path):
     assert outcome == [None]
     with sessions() as session:  # the idle contact is gone (the gateway part was committed)
         assert session.scalar(select(func.count()).select_from(Contact)) == 0
+
+
+def test_a_phone_call_state_is_kept_a_day_only(sessions, tmp_path):
+    """The phone line's state of a call (its counts, the results being read) serves while
+    the call lasts: after a day it goes, though its caller's data stay."""
+    store = rasa_store(tmp_path / "tracker.db")
+    with sessions() as session:
+        caller = contact(session, "+32470000001", NOW - DAY)
+        session.add_all(
+            [
+                VoiceCall(call_sid="CA-old", contact_id=caller.id, created_at=NOW - 2 * DAY),
+                VoiceCall(call_sid="CA-now", contact_id=caller.id, created_at=NOW - DAY / 2),
+            ]
+        )
+        session.commit()
+        purge(session, store, 30, 365, now=NOW)
+        session.commit()
+        kept = sorted(session.scalars(select(VoiceCall.call_sid)))
+        assert session.get(Contact, caller.id) is not None
+    assert kept == ["CA-now"]

@@ -13,6 +13,7 @@ STATE_CHANGING = {
     "/console/handoffs/{handoff_id}/reply": ("caseworker", "supervisor", "admin"),
     "/console/handoffs/{handoff_id}/note": ("caseworker", "supervisor", "admin"),
     "/console/handoffs/{handoff_id}/close": ("caseworker", "supervisor", "admin"),
+    "/console/handoffs/{handoff_id}/callback": ("caseworker", "supervisor", "admin"),
     "/console/canned": ("admin",),
     "/console/canned/{reply_id}/delete": ("admin",),
     "/console/staff/{staff_id}/sign-out": ("admin",),
@@ -25,7 +26,12 @@ OWN_ACCOUNT = {
     "/console/second-factor/setup",
     "/console/logout",
     "/console/account/password",
+    "/console/account/phone",
 }
+# Forms whose accepted use needs a phone call (a handoff from the phone line, Twilio): the
+# refusals are tested with the others; what the right staff change is tested in
+# tests/gateway/test_voice_callback.py.
+PHONE_LINE_ONLY = {"/console/handoffs/{handoff_id}/callback"}
 # Counts the SMS parts of a draft: reads, changes nothing.
 READ_ONLY_POSTS = {"/console/segments"}
 # Every page (GET) of the console: the header tests open each of them.
