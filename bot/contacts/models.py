@@ -15,7 +15,8 @@ from bot.core.clock import utcnow
 from bot.core.db import Base
 
 # Channels whose address is a phone number at Twilio: STOP there ends everything sent to
-# the number, and erasure reaches Twilio's own log of the messages.
+# the number, and erasure reaches Twilio's own log of the messages. Not "voice": a caller
+# cannot send STOP (the SMS contact of their number holds it); erasure adds it itself.
 TWILIO_CHANNELS = ("sms", "whatsapp")
 
 

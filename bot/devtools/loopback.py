@@ -104,7 +104,12 @@ class FakeTwilio(LoopbackServer):
     process is in the middle of a send). `refuse_next` holds Twilio error codes (63016:
     outside WhatsApp's window, ...) that the next sends are refused with, one each (400 and
     Twilio's error JSON). WhatsApp sends carry `whatsapp:` addresses, and a template send
-    `ContentSid` and `ContentVariables` instead of `Body`."""
+    `ContentSid` and `ContentVariables` instead of `Body`.
+
+    Its call log holds the calls it placed (POST .../Calls.json) and those `log_call` adds
+    (inbound calls are not made through the API). GET .../Calls.json lists them by To and
+    From, a page of `PageSize` at a time; DELETE .../Calls/{Sid}.json removes one, refused
+    as Twilio does (error 20009) while the call is not over (`end_call`)."""
 
     def __init__(self, port: int = 0, accept_delay_seconds: float = 0.0) -> None:
         self.fail_next = 0
@@ -115,11 +120,17 @@ class FakeTwilio(LoopbackServer):
         self._count_lock = threading.Lock()
         self._accepted: list[dict[str, Any]] = []
         self.deleted: list[str] = []  # the Sids of the messages deleted (DELETE)
+        self._call_log: list[dict[str, str]] = []  # "sid", "to", "from", "status"
+        self.deleted_calls: list[str] = []  # the Sids of the calls deleted (DELETE)
         super().__init__(self._answer, port)
 
     def _answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict]:
         if method == "DELETE" and path.endswith(".json") and "/Messages/" in path:
             return self._delete(path.rsplit("/", 1)[1].removesuffix(".json"))
+        if method == "DELETE" and path.endswith(".json") and "/Calls/" in path:
+            return self._delete_call(path.rsplit("/", 1)[1].removesuffix(".json"))
+        if method == "GET" and path.endswith("/Calls.json"):
+            return self._list_calls(path, body)
         if method == "POST" and path.endswith("/Calls.json"):
             return self._call(path, body)
         if not path.endswith("/Messages.json"):
@@ -155,6 +166,9 @@ class FakeTwilio(LoopbackServer):
                 return failed
             self._count += 1
             sid = f"CA{self._count:032d}"
+            # logged as over at once: no call is really placed, so none would ever end
+            to, sender = str(body.get("To")), str(body.get("From"))
+            self._call_log.append({"sid": sid, "to": to, "from": sender, "status": "completed"})
         return 201, {
             "sid": sid,
             "account_sid": path.split("/")[3],
@@ -196,6 +210,61 @@ class FakeTwilio(LoopbackServer):
                 return 404, {"code": 20404, "message": "not found", "status": 404}
             self._accepted = kept
             self.deleted.append(sid)
+        return 204, {}
+
+    def log_call(self, sid: str, from_: str, to: str, status: str = "completed") -> None:
+        """A call Twilio logs that was not placed through the API (a tenant calling the
+        line), with its status ("in-progress": not deletable yet)."""
+        with self._count_lock:
+            self._call_log.append({"sid": sid, "to": to, "from": from_, "status": status})
+
+    def end_call(self, sid: str) -> None:
+        with self._count_lock:
+            for call in self._call_log:
+                if call["sid"] == sid:
+                    call["status"] = "completed"
+
+    def logged_calls(self) -> list[dict[str, str]]:
+        """The call log as it stands (deleted calls gone)."""
+        with self._count_lock:
+            return [dict(call) for call in self._call_log]
+
+    def _list_calls(self, path: str, query: dict[str, Any]) -> tuple[int, dict]:
+        """A page of the call log, filtered by To and From, in Twilio's JSON shape (the
+        next page by `next_page_uri`, as Twilio's paging is followed)."""
+        size, number = int(query.get("PageSize", 50)), int(query.get("Page", 0))
+        with self._count_lock:
+            listed = [
+                dict(call)
+                for call in self._call_log
+                if all(call[key.lower()] == query[key] for key in ("To", "From") if key in query)
+            ]
+        page = listed[number * size : (number + 1) * size]
+        following = None
+        if (number + 1) * size < len(listed):
+            params = {**query, "PageSize": size, "Page": number + 1}
+            following = f"{path}?{urllib.parse.urlencode(params)}"
+        return 200, {
+            "calls": page,
+            "page": number,
+            "page_size": size,
+            "next_page_uri": following,
+            "uri": path,
+        }
+
+    def _delete_call(self, sid: str) -> tuple[int, dict]:
+        with self._count_lock:
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+            call = next((c for c in self._call_log if c["sid"] == sid), None)
+            if call is None:
+                return 404, {"code": 20404, "message": "not found", "status": 404}
+            if call["status"] in ("queued", "ringing", "in-progress"):
+                message = "Cannot delete this resource before it is complete"
+                return 409, {"code": 20009, "message": message, "status": 409}
+            self._call_log.remove(call)
+            self.deleted_calls.append(sid)
         return 204, {}
 
     def log_inbound(self, sid: str, sender: str, to: str, body: str) -> None:

@@ -1,8 +1,9 @@
 """Erasure on request ("delete my data", confirmed in the conversation): the contact, its
 menus, outbox messages, reminders, handoffs and their transcripts in the gateway, and the
 conversation's events in Rasa's tracker store, and its anonymous signal rows of the
-weeks whose key still exists (bot/signals/privacy.py); an SMS tenant's messages in
-Twilio's log are queued for deletion there (bot/privacy/twilio_erasure.py).
+weeks whose key still exists (bot/signals/privacy.py); an SMS or WhatsApp tenant's or a
+caller's messages and calls in Twilio's logs are queued for deletion there
+(bot/privacy/twilio_erasure.py).
 
 The action server only asks (POST /internal/erasure); the erasure runs when the turn that
 asked is over, so that Rasa does not write that turn's events back afterwards, and before
@@ -29,6 +30,9 @@ from bot.reminders.models import Reminder
 from bot.signals.privacy import erase_signals
 
 log = logging.getLogger(__name__)
+# Whose number Twilio logs: a caller's too, though "voice" is not a TWILIO_CHANNEL (a
+# caller sends no STOP; theirs is their SMS contact's, bot/contacts/voice_calls.py)
+ERASED_AT_TWILIO = (*TWILIO_CHANNELS, "voice")
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,9 @@ def erase_gateway_records(session: Session, contact_id: int) -> int:
     session.execute(delete(PendingTurn).where(PendingTurn.contact_id == contact_id))
     session.execute(delete(VoiceCall).where(VoiceCall.contact_id == contact_id))
     contact = session.get(Contact, contact_id)
-    if contact is not None and contact.channel in TWILIO_CHANNELS:
-        # Twilio's log of the tenant's messages, deleted through its API (twilio_erasure.py;
-        # WhatsApp's are listed by their `whatsapp:` address the same way)
+    if contact is not None and contact.channel in ERASED_AT_TWILIO:
+        # Twilio's logs of the number's messages and calls, deleted through its API
+        # (twilio_erasure.py; WhatsApp's are listed by their `whatsapp:` address the same way)
         session.add(TwilioErasure(address=contact.address))
     session.execute(delete(Contact).where(Contact.id == contact_id))
     return len(handoffs)

@@ -1,12 +1,15 @@
-"""Twilio's copies of an erased tenant's SMS, deleted through Twilio's REST API: every
-message to or from the tenant's number in the account's log (the tenant's own, our TwiML
-answers and the outbox's sends alike) is listed (`GET .../Messages.json?To=` and `?From=`)
-and deleted (`DELETE .../Messages/{Sid}.json`).
+"""Twilio's copies of an erased tenant's SMS and phone calls, deleted through Twilio's REST
+API: every message to or from the tenant's number in the account's log (the tenant's own,
+our TwiML answers and the outbox's sends alike) and every call from or to it (the tenant's
+calls to the phone line, our callbacks) is listed (`GET .../Messages.json` and
+`.../Calls.json`, `?To=` and `?From=`, every page) and deleted (`DELETE
+.../Messages/{Sid}.json`, `.../Calls/{Sid}.json`).
 
 Erasure queues the number (TwilioErasure) in the transaction that erases the contact; this
 worker runs the queue, so a Twilio outage delays the deletion but loses nothing. A message
-Twilio is still sending cannot be deleted yet: the row stays and is tried again later, with
-a growing pause. The row, and with it the number, goes once nothing is left at Twilio."""
+Twilio is still sending, or a call still in progress (the caller asked for erasure during
+it), cannot be deleted yet: the row stays and is tried again later, with a growing pause.
+The row, and with it the number, goes once nothing is left at Twilio."""
 
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 100
+# Twilio's logs that hold a number: each resource with the key of its list in the JSON
+LOGS = (("Messages", "messages"), ("Calls", "calls"))
 MAX_PAUSE = timedelta(hours=6)
 
 
@@ -40,29 +45,35 @@ class TwilioLogEraser:
     async def close(self) -> None:
         await self.client.aclose()
 
-    async def _sids(self, address: str) -> set[str]:
+    async def _sids(self, resource: str, key: str, address: str) -> set[str]:
         sids: set[str] = set()
         for side in ("To", "From"):
-            url: str | None = f"{self.base}/Messages.json"
+            url: str | None = f"{self.base}/{resource}.json"
             params: dict[str, str | int] | None = {side: address, "PageSize": PAGE_SIZE}
             while url:
                 answer = await self.client.get(url, params=params)
                 answer.raise_for_status()
                 page = answer.json()
-                sids |= {message["sid"] for message in page.get("messages", [])}
+                sids |= {entry["sid"] for entry in page.get(key, [])}
                 following = page.get("next_page_uri")
                 url = f"{self.base.split('/2010-04-01')[0]}{following}" if following else None
                 params = None
         return sids
 
     async def erase(self, address: str) -> int:
-        """Deletes every message of the number; how many. Raises on anything left."""
-        sids = await self._sids(address)
-        for sid in sorted(sids):
-            answer = await self.client.delete(f"{self.base}/Messages/{sid}.json")
-            if answer.status_code != 404:  # already gone is fine
-                answer.raise_for_status()
-        return len(sids)
+        """Deletes every message and call of the number; how many. Raises on anything left
+        (Twilio answers 4xx for a message still being sent or a call still in progress)."""
+        deleted = 0
+        for resource, key in LOGS:
+            if resource == "Calls" and address.startswith("whatsapp:"):
+                continue  # calls are logged by phone number, never a WhatsApp address
+            sids = await self._sids(resource, key, address)
+            for sid in sorted(sids):
+                answer = await self.client.delete(f"{self.base}/{resource}/{sid}.json")
+                if answer.status_code != 404:  # already gone is fine
+                    answer.raise_for_status()
+            deleted += len(sids)
+        return deleted
 
 
 def due(session: Session) -> list[tuple[int, str]]:
@@ -103,7 +114,7 @@ async def erase_due(sessions: sessionmaker[Session], eraser: TwilioLogEraser) ->
             await run_in_threadpool(_in_session, sessions, failed, erasure_id, reason)
             continue
         await run_in_threadpool(_in_session, sessions, done, erasure_id)
-        log.info("twilio erasure %d: %d messages deleted at Twilio", erasure_id, deleted)
+        log.info("twilio erasure %d: %d messages and calls deleted at Twilio", erasure_id, deleted)
         cleared += 1
     return cleared
 
@@ -117,7 +128,7 @@ def _in_session(sessions: sessionmaker[Session], work: Callable[..., T], *args: 
 
 class TwilioErasureWorker:
     """The queue's loop in each gateway process (idempotent: two processes deleting the
-    same messages at once only meet 404s)."""
+    same messages or calls at once only meet 404s)."""
 
     def __init__(
         self, sessions: sessionmaker[Session], eraser: TwilioLogEraser, poll_seconds: float
