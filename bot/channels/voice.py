@@ -27,24 +27,15 @@ from twilio.twiml.voice_response import VoiceResponse
 from bot.channels import voice_flow as flow
 from bot.channels.sms import services_of, signed_form
 from bot.channels.sms_company import site_for_number
-from bot.channels.voice_twiml import VoiceSetup
+from bot.channels.voice_twiml import voice_setup
 from bot.contacts import store as contacts
 from bot.contacts import voice_calls
 from bot.contacts.store import ContactView
 from bot.core.deps import UnitOfWorkDep
-from bot.core.settings import Settings
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 CHANNEL = "voice"
-
-
-def voice_setup(settings: Settings) -> VoiceSetup:
-    return VoiceSetup(
-        {"fr": settings.voice_say_fr, "nl": settings.voice_say_nl},
-        {"fr": settings.voice_say_language_fr, "nl": settings.voice_say_language_nl},
-        {"fr": settings.voice_listen_fr, "nl": settings.voice_listen_nl},
-    )
 
 
 def xml(response: VoiceResponse) -> Response:
@@ -54,6 +45,17 @@ def xml(response: VoiceResponse) -> Response:
 def refused() -> Response:
     log.warning("voice: rejected a request without a valid Twilio signature")
     return PlainTextResponse("invalid signature", status_code=403)
+
+
+async def call_form(request: Request) -> dict[str, str] | Response:
+    """The webhook's fields if Twilio signed them and they name the call and the caller;
+    else the refusal to answer with."""
+    params = await signed_form(request)
+    if params is None:
+        return refused()
+    if not params.get("CallSid") or not params.get("From"):
+        return PlainTextResponse("CallSid and From are required", status_code=400)
+    return params
 
 
 async def _caller(
@@ -78,11 +80,9 @@ async def _caller(
 
 @router.post("/webhooks/voice")
 async def incoming_call(request: Request, work: UnitOfWorkDep) -> Response:
-    params = await signed_form(request)
-    if params is None:
-        return refused()
-    if not params.get("CallSid") or not params.get("From"):
-        return PlainTextResponse("CallSid and From are required", status_code=400)
+    params = await call_form(request)
+    if isinstance(params, Response):
+        return params
     services = services_of(request)
     services.metrics.messages_in.labels(CHANNEL).inc()
     contact, _ = await _caller(request, work, params)
@@ -101,11 +101,9 @@ async def incoming_call(request: Request, work: UnitOfWorkDep) -> Response:
 
 @router.post("/webhooks/voice/language")
 async def language_chosen(request: Request, work: UnitOfWorkDep) -> Response:
-    params = await signed_form(request)
-    if params is None:
-        return refused()
-    if not params.get("CallSid") or not params.get("From"):
-        return PlainTextResponse("CallSid and From are required", status_code=400)
+    params = await call_form(request)
+    if isinstance(params, Response):
+        return params
     services = services_of(request)
     setup, urls = voice_setup(services.settings), flow.urls(services.settings)
     contact, call_sid = await _caller(request, work, params)
@@ -121,11 +119,9 @@ async def language_chosen(request: Request, work: UnitOfWorkDep) -> Response:
 
 @router.post("/webhooks/voice/turn")
 async def caller_turn(request: Request, work: UnitOfWorkDep) -> Response:
-    params = await signed_form(request)
-    if params is None:
-        return refused()
-    if not params.get("CallSid") or not params.get("From"):
-        return PlainTextResponse("CallSid and From are required", status_code=400)
+    params = await call_form(request)
+    if isinstance(params, Response):
+        return params
     services = services_of(request)
     contact, call_sid = await _caller(request, work, params)
     heard = flow.Heard(
@@ -139,11 +135,9 @@ async def caller_turn(request: Request, work: UnitOfWorkDep) -> Response:
 @router.post("/webhooks/voice/transferred")
 async def transfer_over(request: Request, work: UnitOfWorkDep) -> Response:
     """The `<Dial>`'s action: the transfer ended (answered or not)."""
-    params = await signed_form(request)
-    if params is None:
-        return refused()
-    if not params.get("CallSid") or not params.get("From"):
-        return PlainTextResponse("CallSid and From are required", status_code=400)
+    params = await call_form(request)
+    if isinstance(params, Response):
+        return params
     services = services_of(request)
     contact, _ = await _caller(request, work, params)
     handoff_id = _int(request.query_params.get("handoff"))

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from bot.channels.sms import services_of, signed_form
-from bot.channels.voice import refused, voice_setup, xml
+from bot.channels.voice import refused, xml
 from bot.channels.voice_speech import segments, sentences
 from bot.channels.voice_texts import voice_text
-from bot.channels.voice_twiml import VoiceSetup, say
+from bot.channels.voice_twiml import VoiceSetup, say, voice_setup
 from bot.contacts.models import Contact
 from bot.core.deps import UnitOfWorkDep
 from bot.handoff.models import OPEN_STATUSES, Handoff, StaffUser

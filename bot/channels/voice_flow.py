@@ -24,7 +24,7 @@ from bot.channels.voice_person import (
 from bot.channels.voice_render import SpokenTurn, option_sentences, spoken_turn
 from bot.channels.voice_speech import segments, sentences
 from bot.channels.voice_texts import voice_text
-from bot.channels.voice_twiml import VoiceSetup, gather, say
+from bot.channels.voice_twiml import VoiceSetup, gather, say, voice_setup
 from bot.contacts import store as contacts
 from bot.contacts import voice_calls
 from bot.contacts.store import ContactView
@@ -68,10 +68,6 @@ class Urls:
 def urls(settings: Settings) -> Urls:
     base = settings.public_url.rstrip("/") + "/webhooks/voice"
     return Urls(f"{base}/language", f"{base}/turn", f"{base}/transferred")
-
-
-def _said(*texts: str) -> list[list]:
-    return [segments(sentence) for text in texts for sentence in sentences(text, "fr")]
 
 
 def _sentences(texts: list[str], language: str) -> list[list]:
@@ -153,7 +149,7 @@ async def answer(
     services: Services, work: UnitOfWork, contact: ContactView, call_sid: str, heard: Heard
 ) -> VoiceResponse:
     """What the call does with what the caller said or typed."""
-    setup, links = _setup(services.settings), urls(services.settings)
+    setup, links = voice_setup(services.settings), urls(services.settings)
     language = contact.language or "fr"
     if not heard.digits and not heard.speech:
         silences = await work.run(voice_calls.count, call_sid, "silences")
@@ -175,14 +171,6 @@ async def answer(
         return await _not_understood(services, work, contact, call_sid, setup, links)
     await work.run(voice_calls.reset, call_sid, "not_understood")
     return await turn(services, work, contact, call_sid, message, heard.speech, setup, links)
-
-
-def _setup(settings: Settings) -> VoiceSetup:
-    return VoiceSetup(
-        {"fr": settings.voice_say_fr, "nl": settings.voice_say_nl},
-        {"fr": settings.voice_say_language_fr, "nl": settings.voice_say_language_nl},
-        {"fr": settings.voice_listen_fr, "nl": settings.voice_listen_nl},
-    )
 
 
 def _folded(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
 from bot.channels.voice_speech import Segment, Sentence
+from bot.core.settings import Settings
 
 GATHER_TIMEOUT_SECONDS = 6  # silence before the gather gives up (then "silence" handling)
 
@@ -26,6 +27,14 @@ class VoiceSetup:
     say_voice: dict[str, str]
     say_language: dict[str, str]
     listen_language: dict[str, str]
+
+
+def voice_setup(settings: Settings) -> VoiceSetup:
+    return VoiceSetup(
+        {"fr": settings.voice_say_fr, "nl": settings.voice_say_nl},
+        {"fr": settings.voice_say_language_fr, "nl": settings.voice_say_language_nl},
+        {"fr": settings.voice_listen_fr, "nl": settings.voice_listen_nl},
+    )
 
 
 def say(

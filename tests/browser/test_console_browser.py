@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -57,18 +59,21 @@ def sms(gateway: str, body: str) -> list[str]:
     return [m.text or "" for m in ElementTree.fromstring(response.text).iter("Message")]
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+@contextmanager
+def console_stack(
+    workdir: Path, companies: Path, email: str, company: str
+) -> Iterator[tuple[str, FakeTwilio]]:
+    """Loopback Twilio and Telegram, the gateway, Rasa and its action server, and one
+    caseworker account (`email`, PASSWORD) of `company`; the gateway's URL and the Twilio."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the CI script does)")
-    workdir = tmp_path_factory.mktemp("stack")
     rasa_port = free_port()
     with running(FakeTwilio()) as twilio, running(FakeTelegram()) as telegram:
         env = {
             "TWILIO_API_URL": twilio.url,
             "TELEGRAM_API_URL": f"{telegram.url}/bot",
             "PUBLIC_URL": PUBLIC_URL,
-            "HOUSING_COMPANIES_FILE": str(COMPANIES),
+            "HOUSING_COMPANIES_FILE": str(companies),
         }
         with (
             running_gateway(workdir, f"http://127.0.0.1:{rasa_port}", env) as gateway,
@@ -80,13 +85,13 @@ def stack(tmp_path_factory):
                     "-m",
                     "bot.console",
                     "create-user",
-                    "ana@a.example",
+                    email,
                     "--name",
-                    "Ana",
+                    email.split("@")[0].capitalize(),
                     "--role",
                     "caseworker",
                     "--company",
-                    "company-a",
+                    company,
                 ],
                 input=f"{PASSWORD}\n",
                 capture_output=True,
@@ -96,11 +101,19 @@ def stack(tmp_path_factory):
                     **os.environ,
                     "PYTHONPATH": str(ROOT),
                     "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}",
-                    "HOUSING_COMPANIES_FILE": str(COMPANIES),
+                    "HOUSING_COMPANIES_FILE": str(companies),
                 },
             )
             assert created.returncode == 0, created.stderr
             yield gateway, twilio
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    with console_stack(
+        tmp_path_factory.mktemp("stack"), COMPANIES, "ana@a.example", "company-a"
+    ) as running_stack:
+        yield running_stack
 
 
 def test_a_caseworker_takes_over_replies_and_hands_back(stack):

@@ -10,12 +10,8 @@ var/results/screenshots/ (console-voice-callback.png)."""
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,12 +19,16 @@ from playwright.sync_api import expect, sync_playwright
 from twilio.request_validator import RequestValidator
 
 from bot.dev_defaults import DEV_TWILIO_AUTH_TOKEN
-from bot.devtools.gateway_process import running_gateway
-from bot.devtools.loopback import FakeTelegram, FakeTwilio, running
-from bot.devtools.processes import ROOT, free_port, running_rasa
+from bot.devtools.processes import ROOT
 from tests.browser.console_login import sign_in
 from tests.browser.csp import csp_refusals
-from tests.browser.test_console_browser import CHROMIUM, PASSWORD, PUBLIC_URL, SCREENSHOTS
+from tests.browser.test_console_browser import (
+    CHROMIUM,
+    PASSWORD,
+    PUBLIC_URL,
+    SCREENSHOTS,
+    console_stack,
+)
 
 COMPANIES = ROOT / "tests" / "data" / "companies" / "voice_closed.yml"
 LINE = "+32460000000"  # voice_closed.yml's number
@@ -39,48 +39,10 @@ _ids = itertools.count(int(time.time()))
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the CI script does)")
-    workdir = tmp_path_factory.mktemp("voice-stack")
-    rasa_port = free_port()
-    with running(FakeTwilio()) as twilio, running(FakeTelegram()) as telegram:
-        env = {
-            "TWILIO_API_URL": twilio.url,
-            "TELEGRAM_API_URL": f"{telegram.url}/bot",
-            "PUBLIC_URL": PUBLIC_URL,
-            "HOUSING_COMPANIES_FILE": str(COMPANIES),
-        }
-        with (
-            running_gateway(workdir, f"http://127.0.0.1:{rasa_port}", env) as gateway,
-            running_rasa(workdir, rasa_port, gateway),
-        ):
-            created = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot.console",
-                    "create-user",
-                    "ana@voice.example",
-                    "--name",
-                    "Ana",
-                    "--role",
-                    "caseworker",
-                    "--company",
-                    "voice-company",
-                ],
-                input=f"{PASSWORD}\n",
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                env={
-                    **os.environ,
-                    "PYTHONPATH": str(ROOT),
-                    "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}",
-                    "HOUSING_COMPANIES_FILE": str(COMPANIES),
-                },
-            )
-            assert created.returncode == 0, created.stderr
-            yield gateway, twilio
+    with console_stack(
+        tmp_path_factory.mktemp("voice-stack"), COMPANIES, "ana@voice.example", "voice-company"
+    ) as running_stack:
+        yield running_stack
 
 
 class Caller:

@@ -9,22 +9,19 @@ import re
 import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from bot.core.settings import Settings
 from bot.directory.exporter import export_services
 from bot.directory.importer import import_records
 from bot.directory.remote import RemoteError, fetch_services
 from bot.directory.store import load
-from bot.gateway.app import create_app
 from tests.gateway.conftest import ROOT, migrated_sessions
+from tests.gateway.served import served_gateway
 from tests.gateway.test_directory_import import row_counts
 
 
@@ -33,20 +30,8 @@ def api_url(sample_database) -> Iterator[str]:
     """The gateway, on the sample directory, listening on a free loopback port."""
     url, _ = sample_database
     settings = Settings(_env_file=None, database_url=url, rasa_url="http://127.0.0.1:9")
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/hsds"
-    server.should_exit = True
-    thread.join(timeout=10)
-    listener.close()
+    with served_gateway(settings) as url:
+        yield f"{url}/hsds"
 
 
 def served_total(api_url: str) -> int:

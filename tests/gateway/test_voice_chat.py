@@ -11,20 +11,17 @@ from __future__ import annotations
 import os
 import re
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from bot.devtools import chat, voice_chat
 from bot.devtools.voice_chat import ENDED, Call, Speaker, run_call
-from bot.gateway.app import create_app
 from bot.sms_rules import MENU_PAYLOAD
 from tests.gateway.channel_fixtures import PUBLIC_URL, Channels
+from tests.gateway.served import served_gateway
 from tests.gateway.test_voice_channel import _line
 
 CALLER = "+32470000000"  # the chat tool's default, a made-up Belgian mobile
@@ -218,20 +215,8 @@ def test_speak_writes_each_text_with_the_dutch_voice_to_the_audio_dir(
 def served(line: Channels) -> Iterator[str]:
     """The same gateway (settings, database, scripted Rasa) listening on a free loopback
     port, as `make run` serves it."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(line.settings), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    listener.close()
+    with served_gateway(line.settings) as url:
+        yield url
 
 
 def test_make_chat_voice_calls_the_served_gateway_until_ctrl_d(
