@@ -349,7 +349,9 @@ async def turn(
     routed = await route_to_caseworker(work, contact, words) if words else None
     language = contact.language or "fr"
     if routed is not None and not routed.bot_answers:  # a caseworker holds the request
-        return listening(language, routed.replies, links, setup)
+        # what the gateway says itself (a safety message first: slowly, twice)
+        held = spoken_turn([{"text": reply} for reply in routed.replies], language)
+        return _spoken(held, None, language, setup, links, None, None)
     number = await work.run(voice_calls.count, call_sid, "turns")
     await work.commit()  # no write may wait on Rasa (bot/core/unit_of_work.py)
     try:

@@ -20,7 +20,7 @@ from bot.handoff.models import Handoff
 from bot.handoff.safety_texts import safety_message
 from bot.outbox.models import OutboxMessage
 from bot.sms_rules import MENU_PAYLOAD
-from tests.gateway.channel_fixtures import COMPANIES, Channels, running_channels
+from tests.gateway.channel_fixtures import COMPANIES, Channels, enrolled_staff, running_channels
 from tests.gateway.voice_fixtures import (
     CALLER,
     LANDLINE,
@@ -425,3 +425,26 @@ def test_the_caller_number_is_in_no_log(line: Channels, caplog: pytest.LogCaptur
     assert CALLER not in caplog.text
     assert CALLER.removeprefix("+") not in caplog.text
     assert "Schaerbeek" not in caplog.text
+
+
+def test_danger_while_a_caseworker_holds_the_request_is_still_read_slowly_twice(
+    closed_line: Channels,
+) -> None:
+    call_sid = start_call(closed_line)
+    said(closed_line, call_sid, "une personne")
+    handoff_id = _only_handoff(closed_line).id
+    with closed_line.sessions() as session:
+        staff = enrolled_staff(
+            email="ana@voice.example", name="Ana", role="caseworker", company_id="voice-company"
+        )
+        session.add(staff)
+        session.flush()
+        assert store.claim(session, handoff_id, staff.id)
+        session.commit()
+    asked = len(closed_line.rasa.messages())
+    answer = said(closed_line, call_sid, "je veux me suicider")
+    assert len(closed_line.rasa.messages()) == asked  # the caseworker's: Rasa is not asked
+    slow = [say for say in answer.root.findall("Say") if say.find("prosody") is not None]
+    assert len(slow) == 2
+    assert "112" in [element.text for element in slow[0].iter("say-as")]
+    assert _only_handoff(closed_line).urgent
