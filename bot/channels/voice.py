@@ -17,6 +17,7 @@ state (bot.contacts.models.VoiceCall) is purged with the bot's data."""
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from typing import Any
 
@@ -32,10 +33,13 @@ from bot.contacts import store as contacts
 from bot.contacts import voice_calls
 from bot.contacts.store import ContactView
 from bot.core.deps import UnitOfWorkDep
+from bot.handoff.store import normalised_number
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 CHANNEL = "voice"
+CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
+MAX_ADDRESS = 40  # E.164 is at most 16 characters; longer is no caller's number
 
 
 def xml(response: VoiceResponse) -> Response:
@@ -53,8 +57,13 @@ async def call_form(request: Request) -> dict[str, str] | Response:
     params = await signed_form(request)
     if params is None:
         return refused()
-    if not params.get("CallSid") or not params.get("From"):
-        return PlainTextResponse("CallSid and From are required", status_code=400)
+    if not CALL_SID.fullmatch(params.get("CallSid", "")):
+        return PlainTextResponse("CallSid must be a Twilio call id (CA...)", status_code=400)
+    caller = params.get("From", "")
+    if not caller or len(caller) > MAX_ADDRESS:
+        return PlainTextResponse("From is required (a phone number)", status_code=400)
+    if len(params.get("To", "")) > MAX_ADDRESS:
+        params["To"] = ""  # not one of our numbers: the company is found as for SMS
     return params
 
 
@@ -64,6 +73,8 @@ async def _caller(
     """The caller's contact (registered on the first call) and the call's row."""
     services = services_of(request)
     call_sid, caller, called = params["CallSid"], params["From"], params.get("To", "")
+    if normalised_number(caller) is None:  # a hidden number ("anonymous"): one call, one
+        caller = f"{voice_calls.HIDDEN}{call_sid}"  # contact, never another caller's conversation
     site = await work.run(site_for_number, called)
     contact = await work.run(
         contacts.find_or_register,

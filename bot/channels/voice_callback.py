@@ -20,6 +20,7 @@ from bot.channels.voice import refused, xml
 from bot.channels.voice_speech import segments, sentences
 from bot.channels.voice_texts import voice_text
 from bot.channels.voice_twiml import VoiceSetup, say, voice_setup
+from bot.contacts import voice_calls
 from bot.contacts.models import Contact
 from bot.core.deps import UnitOfWorkDep
 from bot.handoff.models import OPEN_STATUSES, Handoff, StaffUser
@@ -46,7 +47,7 @@ def bridge_of(session: Session, handoff_id: int) -> Bridge | None:
     if handoff is None or handoff.status not in OPEN_STATUSES or handoff.channel != "voice":
         return None
     contact = session.get(Contact, handoff.contact_id)
-    if contact is None or contact.channel != "voice":
+    if contact is None or contact.channel != "voice" or voice_calls.is_hidden(contact.address):
         return None
     holder = session.get(StaffUser, handoff.claimed_by) if handoff.claimed_by else None
     return Bridge(contact.address, holder.language if holder else handoff.language)

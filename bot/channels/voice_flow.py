@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import phonenumbers
@@ -307,6 +307,8 @@ async def _send_by_sms(
     text = str((call.last_said or {}).get("sms") or "") if call else ""
     if not text:
         reply = voice_text("sms_nothing", language)
+    elif voice_calls.is_hidden(contact.address):
+        reply = voice_text("sms_hidden", language)
     elif not can_receive_sms(contact.address):
         reply = voice_text("sms_landline", language)
     elif await work.run(voice_calls.stopped_sms, contact.address):
@@ -371,6 +373,8 @@ async def turn(
         await record_waiting_turn(work, routed, words, [spoken.sms])
     await work.run(contacts.replace_menu, contact.id, spoken.options)
     step = await work.run(after_turn, contact.id, before_handoff, utcnow())
+    if step is not None and step.kind != "transfer" and voice_calls.is_hidden(contact.address):
+        step = replace(step, kind="callback_hidden")  # nobody can call a hidden number
     await work.run(voice_calls.remember, call_sid, {"sms": spoken.sms}, spoken.items)
     call = await work.run(voice_calls.find, call_sid)
     caller_id = call.company_number if call is not None else None
@@ -410,7 +414,11 @@ def _spoken(
         dial.number(step.number)
         return response
     texts = list(before or [])
-    person = {"callback": "callback", "callback_urgent": "callback_urgent"}
+    person = {
+        "callback": "callback",
+        "callback_urgent": "callback_urgent",
+        "callback_hidden": "hidden_number",
+    }
     spoken_blocks = (
         [sentence for block in others for sentence in block if not _says_here(sentence)]
         if step is not None

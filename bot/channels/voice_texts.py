@@ -66,6 +66,10 @@ VOICE_TEXTS: dict[str, dict[str, str]] = {
         "fr": "Vous appelez d'un téléphone fixe. Il ne reçoit pas de SMS.",
         "nl": "U belt met een vaste telefoon. Die krijgt geen sms.",
     },
+    "sms_hidden": {
+        "fr": "Votre numéro est masqué. Je ne peux pas vous envoyer de SMS.",
+        "nl": "Uw nummer is verborgen. Ik kan u geen sms sturen.",
+    },
     "sms_stopped": {
         "fr": "Vous avez demandé de ne plus recevoir de SMS.",
         "nl": "U vroeg om geen sms meer te krijgen.",
@@ -106,6 +110,10 @@ VOICE_TEXTS: dict[str, dict[str, str]] = {
     "callback": {
         "fr": "Le service social vous rappellera à ce numéro.",
         "nl": "De sociale dienst belt u terug op dit nummer.",
+    },
+    "hidden_number": {
+        "fr": "Votre numéro est masqué. Le service social ne peut pas vous rappeler.",
+        "nl": "Uw nummer is verborgen. De sociale dienst kan u niet terugbellen.",
     },
     "callback_urgent": {
         "fr": "Le service social vous rappellera dès que possible.",

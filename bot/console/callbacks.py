@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from bot.console.access import audit, held_handoff
 from bot.console.deps import CAN_ACT, CSRF, Staff, require_role
-from bot.contacts.models import VoiceCall
+from bot.contacts import voice_calls
+from bot.contacts.models import Contact, VoiceCall
 from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.handoff.models import StaffUser
 from bot.outbox.delivery import PermanentFailure, TemporaryFailure
@@ -42,6 +43,9 @@ def plan(session: Session, staff: Staff, handoff_id: int, line: str) -> CallPlan
     handoff = held_handoff(session, staff, handoff_id)
     if handoff.channel != "voice":
         raise HTTPException(409, "only a request made on the phone line is called back")
+    tenant = session.get_one(Contact, handoff.contact_id)
+    if voice_calls.is_hidden(tenant.address):
+        raise HTTPException(409, "the caller hid their number: it cannot be called back")
     phone = session.get_one(StaffUser, staff.id).phone
     if not phone:
         return None

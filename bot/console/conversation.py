@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.console.access import audit, own_handoff
 from bot.console.deps import CAN_ACT, CAN_READ, Staff, require_role
 from bot.console.pages import render
+from bot.contacts import voice_calls
 from bot.contacts.models import Contact
 from bot.core.clock import as_utc
 from bot.core.deps import ServicesDep, UnitOfWorkDep
@@ -129,6 +130,7 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
     return {
         "handoff": HandoffShown.of(handoff),
         "stopped": contact.stopped,
+        "number_hidden": voice_calls.is_hidden(contact.address),  # no callback possible
         "holder": Colleague(holder.id, holder.name) if holder else None,
         "entries": [
             {

@@ -234,6 +234,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Eerst gaat uw telefoon, dan die van de huurder. De huurder ziet het nummer van de "
         "huisvestingsmaatschappij, niet het uwe.",
     ),
+    "call_hidden": (
+        "Le locataire a masqué son numéro : il ne peut pas être rappelé.",
+        "De huurder verborg zijn nummer: hij kan niet teruggebeld worden.",
+    ),
     "call_started": (
         "Appel en cours : votre téléphone va sonner.",
         "Oproep bezig: uw telefoon gaat rinkelen.",

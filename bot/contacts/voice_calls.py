@@ -10,6 +10,13 @@ from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact, VoiceCall
 
+HIDDEN = "anonymous:"  # the address of a caller whose number is hidden: one per call
+
+
+def is_hidden(address: str) -> bool:
+    """A caller who hid their number: no SMS, no callback."""
+    return address.startswith(HIDDEN)
+
 
 def start(session: Session, call_sid: str, contact_id: int, company_number: str | None) -> None:
     """The call's row, once (Twilio may post the call's first webhook again)."""

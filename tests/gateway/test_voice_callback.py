@@ -315,3 +315,19 @@ def test_a_staff_member_sets_and_removes_their_own_phone(desk: Channels) -> None
             select(StaffUser.phone).where(StaffUser.email == "nophone@voice.example")
         ).one()
         assert phone is None
+
+
+def test_a_caller_who_hid_their_number_cannot_be_called_back(desk: Channels) -> None:
+    call_sid = start_call(desk, caller="anonymous")
+    said(desk, call_sid, "une personne", caller="anonymous")
+    with desk.sessions() as session:
+        handoff_id = session.scalars(select(Handoff.id)).one()
+    page = claimed_by(desk, "cw@voice.example", handoff_id)
+    shown = desk.client.get(page).text
+    assert "Le locataire a masqué son numéro" in shown and "/callback" not in shown
+    refused = post(desk, page, f"{page}/callback")
+    assert refused.status_code == 409
+    assert desk.twilio.calls() == []
+    assert audits(desk, "callback", "callback_failed") == []
+    dialled = Twiml.of(bridge(desk, handoff_id))
+    assert dialled.root.find("Dial") is None and dialled.hangs_up()

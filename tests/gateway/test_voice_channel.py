@@ -448,3 +448,46 @@ def test_danger_while_a_caseworker_holds_the_request_is_still_read_slowly_twice(
     assert len(slow) == 2
     assert "112" in [element.text for element in slow[0].iter("say-as")]
     assert _only_handoff(closed_line).urgent
+
+
+def test_hidden_numbers_are_one_conversation_per_call_with_no_sms_or_callback(
+    closed_line: Channels,
+) -> None:
+    first, second = start_call(closed_line, caller="anonymous"), new_call_sid()
+    start = voice(closed_line, call_sid=second, caller="anonymous")  # a new caller: choose
+    assert "Pour le français, tapez 1." in Twiml.of(start).spoken()
+    Twiml.of(
+        voice(
+            closed_line, "/webhooks/voice/language", call_sid=second, caller="anonymous", Digits="1"
+        )
+    )
+    senders = set()
+    for call_sid in (first, second):
+        Twiml.of(
+            voice(
+                closed_line,
+                "/webhooks/voice/turn",
+                call_sid=call_sid,
+                caller="anonymous",
+                SpeechResult="école de devoirs à schaerbeek",
+                Confidence="0.9",
+            )
+        )
+        senders.add(closed_line.rasa.messages()[-1]["sender"])
+    assert len(senders) == 2  # never another caller's conversation
+    sms = Twiml.of(
+        voice(closed_line, "/webhooks/voice/turn", call_sid=first, caller="anonymous", Digits="3")
+    )
+    assert "Votre numéro est masqué. Je ne peux pas vous envoyer de SMS." in sms.listened()
+    person = Twiml.of(
+        voice(
+            closed_line,
+            "/webhooks/voice/turn",
+            call_sid=first,
+            caller="anonymous",
+            SpeechResult="une personne",
+            Confidence="0.9",
+        )
+    )
+    assert "Le service social ne peut pas vous rappeler." in person.listened()
+    assert "vous rappellera" not in person.listened()
