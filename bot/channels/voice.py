@@ -27,7 +27,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from bot.channels import voice_flow as flow
 from bot.channels.sms import services_of, signed_form
-from bot.channels.sms_company import site_for_number
+from bot.channels.sms_company import companies_of_number, needs_company_choice, site_for_number
 from bot.channels.voice_twiml import voice_setup
 from bot.contacts import store as contacts
 from bot.contacts import voice_calls
@@ -105,9 +105,23 @@ async def incoming_call(request: Request, work: UnitOfWorkDep) -> Response:
     if contact.language is None:
         await work.run(contacts.set_language, contact.id, language)
     log.info("voice: %s called", contact.pseudonym)
-    return xml(
-        flow.greeting(language, flow.urls(services.settings), voice_setup(services.settings))
-    )
+    return xml(await _welcome(request, work, contact, language, params))
+
+
+async def _welcome(
+    request: Request,
+    work: UnitOfWorkDep,
+    contact: ContactView,
+    language: str,
+    params: dict[str, str],
+) -> VoiceResponse:
+    """The greeting, or first, on a number several companies share, which company."""
+    settings = services_of(request).settings
+    called = params.get("To", "")
+    if await work.run(needs_company_choice, contact.id, called):
+        companies = await work.run(companies_of_number, called)
+        return flow.company_choice(companies, language, flow.urls(settings), voice_setup(settings))
+    return flow.greeting(language, flow.urls(settings), voice_setup(settings))
 
 
 @router.post("/webhooks/voice/language")
@@ -122,10 +136,33 @@ async def language_chosen(request: Request, work: UnitOfWorkDep) -> Response:
     if chosen is not None:
         await work.run(contacts.set_language, contact.id, chosen)
         await work.run(voice_calls.reset, call_sid, "silences", "not_understood")
-        return xml(flow.greeting(chosen, urls, setup))
+        return xml(await _welcome(request, work, contact, chosen, params))
     if not params.get("Digits") and await work.run(voice_calls.count, call_sid, "silences") >= 2:
         return xml(await flow.goodbye(services, work, contact, None, setup))
     return xml(flow.language_choice(urls, setup))
+
+
+@router.post("/webhooks/voice/company")
+async def company_chosen(request: Request, work: UnitOfWorkDep) -> Response:
+    """The key of the caller's housing company on a shared number; no valid key twice:
+    the call goes on without it (as an SMS tenant's, the request then goes to the first
+    company), never stuck on the question."""
+    params = await call_form(request)
+    if isinstance(params, Response):
+        return params
+    services = services_of(request)
+    setup, urls = voice_setup(services.settings), flow.urls(services.settings)
+    contact, call_sid = await _caller(request, work, params)
+    language = contact.language or "fr"
+    companies = await work.run(companies_of_number, params.get("To", ""))
+    key = params.get("Digits", "").strip()
+    if key.isdigit() and 1 <= int(key) <= len(companies):
+        await work.run(contacts.touch, contact.id, companies[int(key) - 1].id)
+        return xml(flow.greeting(language, urls, setup))
+    if await work.run(voice_calls.count, call_sid, "not_understood") >= 2 or not companies:
+        await work.run(voice_calls.reset, call_sid, "not_understood")
+        return xml(flow.greeting(language, urls, setup))
+    return xml(flow.company_choice(companies, language, urls, setup))
 
 
 @router.post("/webhooks/voice/turn")

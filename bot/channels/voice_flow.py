@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from bot.channels.rasa_turn import ask_rasa
+from bot.channels.sms_company import company_name
 from bot.channels.tenant_text import as_tenant_text
 from bot.channels.voice_person import (
     PersonStep,
@@ -34,6 +35,7 @@ from bot.core.services import Services
 from bot.core.settings import Settings
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
+from bot.handoff.models import HousingCompany
 from bot.handoff.routing import record_waiting_turn, route_to_caseworker
 from bot.handoff.safety_texts import danger_reply
 from bot.handoff.store import company_for
@@ -63,11 +65,12 @@ class Urls:
     language: str
     turn: str
     transferred: str
+    company: str
 
 
 def urls(settings: Settings) -> Urls:
     base = settings.public_url.rstrip("/") + "/webhooks/voice"
-    return Urls(f"{base}/language", f"{base}/turn", f"{base}/transferred")
+    return Urls(f"{base}/language", f"{base}/turn", f"{base}/transferred", f"{base}/company")
 
 
 def _sentences(texts: list[str], language: str) -> list[list]:
@@ -92,6 +95,21 @@ def language_choice(urls: Urls, setup: VoiceSetup) -> VoiceResponse:
         say(
             listen, _sentences([voice_text("choose_language", language)], language), language, setup
         )
+    return response
+
+
+def company_choice(
+    companies: list[HousingCompany], language: str, urls: Urls, setup: VoiceSetup
+) -> VoiceResponse:
+    """A number several housing companies share: which one the caller rents from, by key
+    (asked once; the handoffs then go to that company's queue)."""
+    response = VoiceResponse()
+    listen = gather(response, urls.company, language, setup, speech=False)
+    texts = [voice_text("company_question", language)] + [
+        voice_text("company_option", language, company=company_name(company, language), key=key)
+        for key, company in enumerate(companies, start=1)
+    ]
+    say(listen, _sentences(texts, language), language, setup)
     return response
 
 

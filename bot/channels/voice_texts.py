@@ -9,6 +9,14 @@ VOICE_TEXTS: dict[str, dict[str, str]] = {
         "fr": "Pour le français, tapez 1.",
         "nl": "Voor Nederlands, druk op 2.",
     },
+    "company_question": {
+        "fr": "Chez quelle société de logement êtes-vous locataire ?",
+        "nl": "Bij welke huisvestingsmaatschappij huurt u?",
+    },
+    "company_option": {
+        "fr": "Pour {company}, tapez {key}.",
+        "nl": "Voor {company}, druk op {key}.",
+    },
     "not_recorded": {
         "fr": "Cet appel n'est pas enregistré.",
         "nl": "Dit gesprek wordt niet opgenomen.",

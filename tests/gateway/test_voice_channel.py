@@ -491,3 +491,34 @@ def test_hidden_numbers_are_one_conversation_per_call_with_no_sms_or_callback(
     )
     assert "Le service social ne peut pas vous rappeler." in person.listened()
     assert "vous rappellera" not in person.listened()
+
+
+def test_a_shared_line_asks_the_company_once_and_the_request_goes_to_its_queue(
+    tmp_path: Path,
+) -> None:
+    for desk in _line(tmp_path, "voice_shared.yml"):
+        call_sid = new_call_sid()
+        voice(desk, call_sid=call_sid)
+        question = Twiml.of(voice(desk, "/webhooks/voice/language", call_sid=call_sid, Digits="2"))
+        assert question.gather is not None
+        assert question.gather.get("action", "").endswith("/webhooks/voice/company")
+        assert question.gather.get("input") == "dtmf"
+        spoken = question.listened()
+        assert "Bij welke huisvestingsmaatschappij huurt u?" in spoken
+        assert "Voor Woning Alfa, druk op 1." in spoken
+        assert "Voor Haard Beta, druk op 2." in spoken  # no bracketed remark
+        greeting = Twiml.of(voice(desk, "/webhooks/voice/company", call_sid=call_sid, Digits="2"))
+        assert "Hallo." in greeting.listened()
+        said(desk, call_sid, "une personne")
+        assert _only_handoff(desk).company_id == "company-b"
+        again = Twiml.of(voice(desk, call_sid=new_call_sid()))  # the next call: not asked
+        assert "Hallo." in again.listened()
+
+
+def test_a_shared_line_goes_on_without_a_company_when_no_key_comes(tmp_path: Path) -> None:
+    for desk in _line(tmp_path, "voice_shared.yml"):
+        call_sid = start_call(desk)
+        first = Twiml.of(voice(desk, "/webhooks/voice/company", call_sid=call_sid))
+        assert "Chez quelle société de logement êtes-vous locataire ?" in first.listened()
+        second = Twiml.of(voice(desk, "/webhooks/voice/company", call_sid=call_sid, Digits="7"))
+        assert "Bonjour." in second.listened()  # never stuck on the question

@@ -23,6 +23,7 @@ FUZZ = settings(
 PATHS = (
     "/webhooks/voice",
     "/webhooks/voice/language",
+    "/webhooks/voice/company",
     "/webhooks/voice/turn",
     "/webhooks/voice/transferred?handoff=1",
 )

@@ -23,7 +23,13 @@ SCREEN_WORDS = {
     "fr": re.compile(r"\b(?:[ée]crivez|cliquez|(?:envoyez|tapez) [A-Z]{2,})"),
     "nl": re.compile(r"\b(?:[Ss]chrijf\b|[Kk]lik|(?:[Ss]tuur|[Tt]yp) [A-Z]{2,})"),
 }
-FILLED = {"key": "1", "words": "une personne", "count": "3", "phone": "02 000 00 10"}
+FILLED = {
+    "key": "1",
+    "words": "une personne",
+    "count": "3",
+    "phone": "02 000 00 10",
+    "company": "Logis Alpha",
+}
 
 
 def _emoji(text: str) -> bool:
