@@ -182,7 +182,8 @@ async def answer(
     three_free = heard.digits == "3" and not await work.run(contacts.menu_payload, contact.id, "3")
     if three_free or (heard.speech and _folded(heard.speech) in SMS_WORDS):
         return await _send_by_sms(services, work, contact, call_sid, setup, links)
-    if heard.speech and heard.confidence < services.settings.voice_min_confidence:
+    unsure = heard.speech and heard.confidence < services.settings.voice_min_confidence
+    if unsure and danger_reply(heard.speech, language) is None:  # danger is never asked again
         return await _not_understood(services, work, contact, call_sid, setup, links)
     message = await _message(work, contact, heard)
     if message is None:

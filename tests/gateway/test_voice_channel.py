@@ -522,3 +522,12 @@ def test_a_shared_line_goes_on_without_a_company_when_no_key_comes(tmp_path: Pat
         assert "Chez quelle société de logement êtes-vous locataire ?" in first.listened()
         second = Twiml.of(voice(desk, "/webhooks/voice/company", call_sid=call_sid, Digits="7"))
         assert "Bonjour." in second.listened()  # never stuck on the question
+
+
+def test_a_danger_sentence_recognised_with_low_confidence_is_not_asked_again(
+    line: Channels,
+) -> None:
+    call_sid = start_call(line)
+    answer = said(line, call_sid, "je ne veux plus vivre", confidence="0.2")
+    assert "Je n'ai pas compris" not in answer.spoken()
+    assert len([say for say in answer.root.findall("Say") if say.find("prosody") is not None]) == 2
