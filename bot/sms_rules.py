@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import smsutil
 
@@ -116,3 +117,25 @@ def render(text: str, button_titles: Iterable[str] = (), keys: Iterable[str] | N
     """A bot message as the tenant's phone shows it."""
     menu = numbered_menu(button_titles, keys)
     return normalise("\n".join(part for part in (text, menu) if part))
+
+
+def turn_blocks(
+    messages: list[dict[str, Any]],
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Each message's text with its buttons as a numbered menu, and the menu's options
+    (one numbering across the turn): what the tenant's phone shows, and what each digit
+    picks (the channels, and the console's transcript)."""
+    buttons = [button for message in messages for button in message.get("buttons") or []]
+    keys = iter(menu_keys(button.get("payload", "") for button in buttons))
+    options: list[tuple[str, str, str]] = []
+    blocks = []
+    for message in messages:
+        own = message.get("buttons") or []
+        own_keys = [next(keys) for _ in own]
+        options += [
+            (key, button.get("payload", ""), button.get("title", ""))
+            for key, button in zip(own_keys, own, strict=True)
+        ]
+        menu = numbered_menu([button.get("title", "") for button in own], own_keys)
+        blocks.append("\n".join(part for part in (message.get("text") or "", menu) if part))
+    return blocks, options

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.outbox.rendering import split_sms
-from bot.sms_rules import measure, menu_keys, numbered_menu, to_gsm7
+from bot.sms_rules import measure, to_gsm7, turn_blocks
 
 
 @dataclass
@@ -26,24 +26,3 @@ def render_turn(messages: list[dict[str, Any]]) -> SmsReply:
     blocks, options = turn_blocks(messages)
     body = to_gsm7("\n".join(block for block in blocks if block)).strip()
     return SmsReply(split_sms(body) if body else [], options)
-
-
-def turn_blocks(
-    messages: list[dict[str, Any]],
-) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """Each message's text with its buttons as a numbered menu, and the menu's options
-    (one numbering across the turn)."""
-    buttons = [button for message in messages for button in message.get("buttons") or []]
-    keys = iter(menu_keys(button.get("payload", "") for button in buttons))
-    options: list[tuple[str, str, str]] = []
-    blocks = []
-    for message in messages:
-        own = message.get("buttons") or []
-        own_keys = [next(keys) for _ in own]
-        options += [
-            (key, button.get("payload", ""), button.get("title", ""))
-            for key, button in zip(own_keys, own, strict=True)
-        ]
-        menu = numbered_menu([button.get("title", "") for button in own], own_keys)
-        blocks.append("\n".join(part for part in (message.get("text") or "", menu) if part))
-    return blocks, options

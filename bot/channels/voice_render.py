@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.channels.sms_render import turn_blocks
 from bot.channels.voice_speech import MENU_LINE, PHONE, plain, results, sentences
 from bot.channels.voice_texts import voice_text
 from bot.handoff.safety_texts import safety_texts
+from bot.sms_rules import turn_blocks
 
 # A hint for screens, "(Nederlands? Typ NL)" or "(FRANÇAIS: tapez FR)": on the phone the
 # language is chosen by key.

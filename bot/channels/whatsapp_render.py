@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.channels.sms_render import SmsReply, turn_blocks
+from bot.channels.sms_render import SmsReply
 from bot.outbox.rendering import split_whatsapp
+from bot.sms_rules import turn_blocks
 
 
 def render_whatsapp_turn(messages: list[dict[str, Any]]) -> SmsReply:

@@ -19,6 +19,8 @@ from bot.handoff import store
 from bot.handoff.models import OPEN_STATUSES, Handoff, StaffUser
 
 CLOSED = "this conversation is closed"
+NOT_HOLDER = "claim the conversation first"
+OTHER_COMPANY = "this conversation belongs to another housing company"
 
 
 def own_handoff(
@@ -30,7 +32,7 @@ def own_handoff(
     if handoff is None:
         raise HTTPException(404, "no such conversation")
     if handoff.company_id != staff.company_id:
-        raise HTTPException(403, "this conversation belongs to another housing company")
+        raise HTTPException(403, OTHER_COMPANY)
     return handoff
 
 
@@ -49,7 +51,7 @@ def held_handoff(session: Session, staff: Staff, handoff_id: int) -> Handoff:
     if handoff.status != "claimed" or (
         handoff.claimed_by != staff.id and staff.role not in CAN_REASSIGN
     ):
-        raise HTTPException(409, "claim the conversation first")
+        raise HTTPException(409, NOT_HOLDER)
     return handoff
 
 

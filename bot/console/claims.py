@@ -1,6 +1,7 @@
 """Who holds a conversation: claiming it from the queue (one winner when two claim at once),
-putting it back in the queue, and handing it to a colleague; never once it is closed
-(409, nothing changed: a closed conversation is not reopened)."""
+putting it back in the queue, and handing it to a colleague (each written in the
+transcript; the colleague's open console tells them, bot/console/alerts.py); never once it
+is closed (409, nothing changed: a closed conversation is not reopened)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.console.access import (
     reassignable_handoff,
 )
 from bot.console.deps import CAN_ACT, CSRF, Staff, redirect_with_flash, require_role
+from bot.console.transcript_entries import record_event
 from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.core.services import in_background
 from bot.handoff import store
@@ -37,6 +39,7 @@ def take(session: Session, staff: Staff, handoff_id: int) -> tuple[str | None, s
     handoff = own_handoff(session, staff, handoff_id)
     if store.claim(session, handoff.id, staff.id):
         audit(session, staff, "claim", handoff.id)
+        record_event(session, handoff.id, "claimed", staff.id)
         return None, handoff.sender_id
     session.refresh(handoff)
     if handoff.status not in OPEN_STATUSES:
@@ -62,6 +65,7 @@ def give_back(session: Session, staff: Staff, handoff_id: int) -> str:
     if not store.release(session, handoff):
         raise not_moved()
     audit(session, staff, "release", handoff.id)
+    record_event(session, handoff.id, "released", staff.id)
     return handoff.sender_id
 
 
@@ -83,6 +87,7 @@ def hand_over(session: Session, staff: Staff, handoff_id: int, colleague: int) -
     if not store.reassign(session, handoff, target.id):
         raise not_moved()
     audit(session, staff, "reassign", handoff.id, f"to staff {target.id}")
+    record_event(session, handoff.id, "reassigned", staff.id, target.id)
     return handoff.sender_id
 
 

@@ -18,19 +18,20 @@ from sqlalchemy.orm import Session
 from bot.console.access import audit, own_handoff
 from bot.console.deps import CAN_ACT, CAN_READ, Staff, require_role
 from bot.console.pages import render
+from bot.console.summary_words import summary_in_words
+from bot.console.transcript import bot_transcript
+from bot.console.transcript_entries import entries_of
 from bot.contacts import voice_calls
 from bot.contacts.models import Contact
 from bot.core.clock import as_utc
 from bot.core.deps import ServicesDep, UnitOfWorkDep
-from bot.core.rasa_client import RasaClient
-from bot.handoff.models import CannedReply, Handoff, HandoffEntry, StaffUser
+from bot.handoff.models import CannedReply, Handoff, StaffUser
 from bot.outbox.models import OutboxMessage
 from bot.outbox.refusals import reason_of_error
 from bot.outbox.whatsapp_window import window_closes
 
 router = APIRouter(prefix="/console")
 Reader = Annotated[Staff, Depends(require_role(*CAN_READ))]
-BOT_SLACK_SECONDS = 5  # the bot's last turns may be stamped just after the handoff opened
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class HandoffShown:
     sender_id: str
     opened_at: datetime
     overdue: bool = False  # nobody took it within the company's limit
+    closed_at: datetime | None = None
+    close_reason: str | None = None
 
     @classmethod
     def of(cls, handoff: Handoff) -> HandoffShown:
@@ -61,6 +64,8 @@ class HandoffShown:
             handoff.sender_id,
             as_utc(handoff.opened_at),
             handoff.overdue_at is not None,
+            as_utc(handoff.closed_at) if handoff.closed_at else None,
+            handoff.close_reason,
         )
 
 
@@ -74,6 +79,7 @@ class Colleague:
 class Undelivered:
     """A message to the tenant that never reached them (the outbox gave up on it)."""
 
+    id: int  # the outbox row, for "send again"
     text: str
     channel: str
     written_at: datetime
@@ -91,13 +97,6 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
     """The page's human part, read in the request's unit of work (and audited)."""
     handoff = own_handoff(session, staff, handoff_id)
     contact = session.get_one(Contact, handoff.contact_id)
-    entries = session.execute(
-        select(HandoffEntry, StaffUser.name, OutboxMessage.status, OutboxMessage.delivery_status)
-        .outerjoin(StaffUser, StaffUser.id == HandoffEntry.staff_id)
-        .outerjoin(OutboxMessage, OutboxMessage.id == HandoffEntry.outbox_id)
-        .where(HandoffEntry.handoff_id == handoff.id)
-        .order_by(HandoffEntry.id)
-    )
     earlier = session.scalars(
         select(Handoff)
         .where(
@@ -121,43 +120,39 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
         .where(CannedReply.company_id == staff.company_id, CannedReply.language == handoff.language)
         .order_by(CannedReply.title)
     )
-    undelivered = session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.contact_id == contact.id, OutboxMessage.status == "failed")
-        .order_by(OutboxMessage.id)
-    )
     audit(session, staff, "view", handoff.id)
     return {
         "handoff": HandoffShown.of(handoff),
         "stopped": contact.stopped,
         "number_hidden": voice_calls.is_hidden(contact.address),  # no callback possible
         "holder": Colleague(holder.id, holder.name) if holder else None,
-        "entries": [
-            {
-                "author": e.author,
-                "text": e.text,
-                "staff": name,
-                "at": as_utc(e.created_at),
-                "sent": sent,
-                "delivered": delivered,
-            }
-            for e, name, sent, delivered in entries
-        ],
-        "undelivered": [
-            Undelivered(
-                m.body,
-                m.channel,
-                as_utc(m.created_at),
-                as_utc(m.failed_at) if m.failed_at else None,
-                reason_of_error(m.last_error),
-            )
-            for m in undelivered
-        ],
+        "entries": entries_of(session, handoff.id),
+        "summary": summary_in_words(handoff.summary or {}, staff.language),
+        "undelivered": undelivered_of(session, contact.id),
         "window": whatsapp_window(contact, handoff.status),
         "earlier": [HandoffShown.of(other) for other in earlier],
         "colleagues": [Colleague(c.id, c.name) for c in colleagues],
         "canned": [Canned(c.title, c.text) for c in canned],
     }
+
+
+def undelivered_of(session: Session, contact_id: int) -> list[Undelivered]:
+    messages = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.contact_id == contact_id, OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.id)
+    )
+    return [
+        Undelivered(
+            m.id,
+            m.body,
+            m.channel,
+            as_utc(m.created_at),
+            as_utc(m.failed_at) if m.failed_at else None,
+            reason_of_error(m.last_error),
+        )
+        for m in messages
+    ]
 
 
 def whatsapp_window(contact: Contact, status: str) -> dict[str, Any] | None:
@@ -169,26 +164,6 @@ def whatsapp_window(contact: Contact, status: str) -> dict[str, Any] | None:
     return {"closes": closes, "open": closes is not None and closes > datetime.now(timezone.utc)}
 
 
-async def bot_transcript(rasa: RasaClient, sender_id: str, until: datetime) -> list[dict[str, Any]]:
-    """Tenant and bot turns read from Rasa, up to the handoff (empty if Rasa is down)."""
-    try:
-        events = await rasa.events(sender_id)
-    except Exception:  # the page still works without the bot's part
-        return []
-    limit = as_utc(until).timestamp() + BOT_SLACK_SECONDS
-    return [
-        {
-            "author": "tenant" if event["event"] == "user" else "bot",
-            "text": event.get("text") or "",
-            "at": datetime.fromtimestamp(event.get("timestamp", 0), timezone.utc),
-        }
-        for event in events
-        if event.get("event") in ("user", "bot")
-        and event.get("text")
-        and event.get("timestamp", 0) <= limit
-    ]
-
-
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
 async def conversation_page(
     request: Request, handoff_id: int, staff: Reader, services: ServicesDep, work: UnitOfWorkDep
@@ -197,9 +172,32 @@ async def conversation_page(
     await work.commit()  # the "view" audit: written before the page waits on Rasa
     handoff: HandoffShown = data["handoff"]
     bot_part = await work.outside(
-        bot_transcript(services.rasa, handoff.sender_id, handoff.opened_at)
+        bot_transcript(services.rasa, handoff.sender_id, handoff.opened_at, handoff.language)
     )
     window = data["window"]
     if window is not None:  # the reply can go as a template after 24 hours, if configured
         window["template"] = services.settings.whatsapp_template("waiting", handoff.language)
     return render(request, "handoff.html", staff, bot_part=bot_part, **data)
+
+
+def newer_entries(session: Session, staff: Staff, handoff_id: int, after: int) -> dict[str, Any]:
+    """What the page's live update appends: the entries after `after` (not audited: the
+    page's opening was)."""
+    handoff = own_handoff(session, staff, handoff_id)
+    contact = session.get_one(Contact, handoff.contact_id)
+    return {
+        "handoff": HandoffShown.of(handoff),
+        "entries": entries_of(session, handoff.id, after),
+        "undelivered": undelivered_of(session, contact.id),
+        "stopped": contact.stopped,
+    }
+
+
+@router.get("/handoffs/{handoff_id}/entries", response_class=HTMLResponse)
+async def live_entries(
+    request: Request, handoff_id: int, staff: Reader, work: UnitOfWorkDep, after: int = 0
+) -> Response:
+    """The entries written since the page was drawn, as HTML to append (`partial`: the
+    page's polling, which does not keep an idle session alive)."""
+    data = await work.run(newer_entries, staff, handoff_id, after)
+    return render(request, "transcript_entries.html", staff, **data)

@@ -6,6 +6,7 @@ to the queue (`Flash`, `redirect_with_flash`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,13 +60,16 @@ def _active_staff(session: Session, token: str, idle: timedelta, activity: bool)
     return Staff(user.id, user.name, user.role, user.company_id, user.language)
 
 
+BACKGROUND_PATHS = re.compile(r"/console/(|alerts|handoffs/\d+/entries)")
+
+
 def is_background(request: Request) -> bool:
-    """The queue's own refresh every 10 s (queue.html), which must not keep an idle
-    session alive; told apart by its route and parameter, not by a header."""
-    return request.url.path == "/console/" and request.query_params.get("partial") in (
-        "1",
-        "true",
-    )
+    """The pages' own polling (the queue's table, the alerts, a conversation's new entries),
+    which must not keep an idle session alive; told apart by its route and parameter, not
+    by a header."""
+    return bool(BACKGROUND_PATHS.fullmatch(request.url.path)) and request.query_params.get(
+        "partial"
+    ) in ("1", "true")
 
 
 async def current_staff(request: Request, services: ServicesDep, work: UnitOfWorkDep) -> Staff:
@@ -81,6 +85,7 @@ async def current_staff(request: Request, services: ServicesDep, work: UnitOfWor
         await work.commit()  # the expired session's revocation
         request.session.clear()
         raise _to_login()
+    request.state.staff = staff  # an error page is drawn in their language (errors.py)
     return staff
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.lexicon import topic_labels
+
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("Console du service social", "Console van de sociale dienst"),
     "email": ("Adresse e-mail", "E-mailadres"),
@@ -168,6 +170,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "channel_sms": ("par SMS", "via sms"),
     "channel_telegram": ("par Telegram", "via Telegram"),
     "channel_whatsapp": ("par WhatsApp", "via WhatsApp"),
+    "channel_name_sms": ("SMS", "Sms"),
+    "channel_name_telegram": ("Telegram", "Telegram"),
+    "channel_name_whatsapp": ("WhatsApp", "WhatsApp"),
+    "channel_name_voice": ("Téléphone", "Telefoon"),
     # why a message could not reach the tenant (bot/outbox/refusals.py, last_error)
     "refusal_window": (
         "WhatsApp le refuse : le locataire n'a pas écrit depuis plus de 24 heures.",
@@ -314,13 +320,84 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_data": ("Rien pour ces semaines.", "Niets voor deze weken."),
     "handed_over": ("Passé à une personne", "Doorgegeven aan een mens"),
     "scope": ("Société de logement", "Huisvestingsmaatschappij"),
+    # the conversation page as the tenant lived it (bot/console/transcript*.py)
+    "chose": ("a choisi", "koos"),
+    "event_claimed": ("a pris la conversation", "nam het gesprek"),
+    "event_released": ("a remis la conversation dans la file", "zette het gesprek terug in de rij"),
+    "event_reassigned": ("a passé la conversation à", "gaf het gesprek door aan"),
+    "delivery_pending": ("envoi en cours", "wordt verzonden"),
+    "delivery_sent": ("envoyé", "verzonden"),
+    "delivery_delivered": ("reçu par le téléphone", "ontvangen door de telefoon"),
+    "delivery_read": ("lu", "gelezen"),
+    "failed_alert": (
+        "Un message n'a pas atteint le locataire. Renvoyez-le ou appelez le locataire.",
+        "Een bericht bereikte de huurder niet. Verstuur het opnieuw of bel de huurder.",
+    ),
+    "retry": ("Renvoyer ce message", "Dit bericht opnieuw versturen"),
+    "retried": ("Le message repart.", "Het bericht wordt opnieuw verstuurd."),
+    "opened_on": ("Ouverte le", "Geopend op"),
+    "closed_on": ("Clôturée le", "Afgesloten op"),
+    "new_tenant_message": ("Nouveau message du locataire", "Nieuw bericht van de huurder"),
+    "canned_replace": (
+        "Remplacer votre texte par la réponse toute prête ?",
+        "Uw tekst vervangen door het kant-en-klare antwoord?",
+    ),
+    # errors, as a page in the staff member's language that keeps what they typed
+    "error_title": ("Cela n'a pas marché", "Dat lukte niet"),
+    "error_not_holder": (
+        "Un·e collègue suit maintenant cette conversation. Votre message n'est pas parti.",
+        "Een collega volgt dit gesprek nu. Uw bericht is niet verstuurd.",
+    ),
+    "error_closed": (
+        "Cette conversation est clôturée. Rien n'a été changé.",
+        "Dit gesprek is afgesloten. Er is niets veranderd.",
+    ),
+    "error_stopped": (
+        "Le locataire a envoyé STOP : on ne peut plus rien lui envoyer.",
+        "De huurder stuurde STOP: er kan niets meer naar hem of haar.",
+    ),
+    "error_other_company": (
+        "Cette conversation est celle d'une autre société de logement.",
+        "Dit gesprek hoort bij een andere huisvestingsmaatschappij.",
+    ),
+    "error_not_found": ("Cette page n'existe pas.", "Deze pagina bestaat niet."),
+    "error_forbidden": (
+        "Votre rôle ne permet pas cette action.",
+        "Uw rol laat deze actie niet toe.",
+    ),
+    "error_expired": (
+        "La page était trop ancienne. Rechargez-la, puis recommencez.",
+        "De pagina was te oud. Laad ze opnieuw en probeer nog eens.",
+    ),
+    "error_other": (
+        "Une erreur est survenue. Réessayez dans un moment.",
+        "Er ging iets mis. Probeer het zo dadelijk opnieuw.",
+    ),
+    "kept_text": (
+        "Votre texte est gardé ici. Copiez-le avant de quitter la page :",
+        "Uw tekst is hier bewaard. Kopieer hem voor u de pagina verlaat:",
+    ),
+    "back_to_conversation": ("Retour à la conversation", "Terug naar het gesprek"),
+    # notifications in the open console (console.js), never with tenant content
+    "alerts_on": ("Activer le son et les notifications", "Geluid en meldingen aanzetten"),
+    "alerts_enabled": ("Son et notifications activés", "Geluid en meldingen staan aan"),
+    "alert_new": ("Nouvelle demande", "Nieuwe vraag"),
+    "alert_urgent": ("Demande URGENTE", "DRINGENDE vraag"),
+    "alert_assigned": ("Une conversation vous a été passée", "Er werd u een gesprek doorgegeven"),
+    "queue_status": ("en attente", "wachtend"),
+    "queue_urgent": ("urgentes", "dringend"),
+    "skip_to_content": ("Aller au contenu", "Naar de inhoud"),
 }
 
 
 def reason_label(reason: str, language: str) -> str:
-    """A handoff's reason in words; a topic (rent_question...) stays as it is."""
+    """A handoff's reason in words: the console's own, else the topic's label the tenant
+    was offered (bot/lexicon/topics.yml), else the code as it is."""
     pair = WORDS.get(f"reason_{reason}")
-    return pair[1 if language == "nl" else 0] if pair else reason
+    if pair:
+        return pair[1 if language == "nl" else 0]
+    topic = topic_labels().get(reason)
+    return (topic.get(language) or topic["fr"]) if topic else reason
 
 
 def words(language: str) -> dict[str, str]:

@@ -1,8 +1,10 @@
 """The console's HTML pages: one Jinja environment, and what every page is given (the
-staff member's words, the CSRF token for its forms, the handoff reasons' names)."""
+staff member's words, the CSRF token for its forms, the handoff reasons' names). Times are
+shown in Brussels time, as tenants are told, whatever the server's clock zone."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,17 @@ from fastapi.templating import Jinja2Templates
 from bot.console.deps import Staff
 from bot.console.i18n import reason_label, words
 from bot.console.security import csrf_token
+from bot.hsds_profile import TIME_ZONE
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def brussels(moment: datetime | None, pattern: str = "%d/%m %H:%M") -> str:
+    """A stored (UTC) time as the wall clock in Brussels shows it."""
+    return moment.astimezone(TIME_ZONE).strftime(pattern) if moment else ""
+
+
+templates.env.filters["brussels"] = brussels
 
 
 def render(

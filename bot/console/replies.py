@@ -6,6 +6,7 @@ closed conversation is answered or closed no more (409, bot/console/access.py)."
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.console.access import audit, held_handoff, not_moved, own_handoff
 from bot.console.deps import CAN_ACT, CAN_READ, CSRF, Staff, require_role
+from bot.console.errors import KeptText
 from bot.contacts.models import Contact
 from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.core.services import in_background
@@ -33,6 +35,15 @@ NoteWriter = Annotated[
 ]
 MAX_REPLY = 1600
 MAX_NOTE = 4000
+
+
+async def kept_on_refusal(step: Awaitable[None], text: str, handoff_id: int) -> None:
+    """Runs `step`; a refusal (the conversation passed to a colleague, closed, STOP) comes
+    back as a page that shows the staff member's text, so nothing they typed is lost."""
+    try:
+        await step
+    except HTTPException as refusal:
+        raise KeptText(refusal, text, f"/console/handoffs/{handoff_id}") from None
 
 
 def to_tenant(session: Session, contact: Contact, body: str) -> int:
@@ -72,7 +83,7 @@ async def reply(
 ) -> Response:
     body = message.strip()[:MAX_REPLY]
     if body:
-        await work.run(send, staff, handoff_id, body)
+        await kept_on_refusal(work.run(send, staff, handoff_id, body), body, handoff_id)
         await work.commit()  # the outbox worker must find the rows it is woken for
         services.outbox.wake()
     return RedirectResponse(f"/console/handoffs/{handoff_id}", status_code=303)
@@ -89,7 +100,8 @@ def write_note(session: Session, staff: Staff, handoff_id: int, text: str) -> No
 async def note(
     handoff_id: int, staff: NoteWriter, work: UnitOfWorkDep, message: str = Form("")
 ) -> Response:
-    await work.run(write_note, staff, handoff_id, message.strip()[:MAX_NOTE])
+    text = message.strip()[:MAX_NOTE]
+    await kept_on_refusal(work.run(write_note, staff, handoff_id, text), text, handoff_id)
     return RedirectResponse(f"/console/handoffs/{handoff_id}", status_code=303)
 
 

@@ -17,6 +17,7 @@ from bot.console.sessions import open_session
 _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown e-mail as slow as a real one.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+CSRF_REFUSED = "CSRF token missing or wrong: reload the page"
 
 
 def hash_password(password: str) -> str:
@@ -40,7 +41,7 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get("csrf", "")
     if not expected or not hmac.compare_digest(expected, submitted or ""):
-        raise HTTPException(403, "CSRF token missing or wrong: reload the page")
+        raise HTTPException(403, CSRF_REFUSED)
 
 
 def start_session(session: Session, request: Request, staff_id: int) -> None:

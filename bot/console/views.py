@@ -10,15 +10,28 @@ from fastapi import APIRouter
 
 from bot.console import (
     account,
+    alerts,
     callbacks,
     canned,
     claims,
     conversation,
     login,
     queue_page,
+    redelivery,
     replies,
 )
 
 router = APIRouter()
-for job in (login, account, queue_page, conversation, claims, replies, callbacks, canned):
+for job in (
+    login,
+    account,
+    queue_page,
+    conversation,
+    claims,
+    replies,
+    redelivery,
+    callbacks,
+    canned,
+    alerts,
+):
     router.include_router(job.router)

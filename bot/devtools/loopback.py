@@ -364,8 +364,14 @@ class ScriptedRasa(LoopbackServer):
             sender, replies = body["sender"], self.reply(body["sender"], body["message"])
             log = self.events.setdefault(sender, [])
             log.append({"event": "user", "text": body["message"], "timestamp": time.time()})
-            log += [
-                {"event": "bot", "text": r.get("text"), "timestamp": time.time()} for r in replies
+            log += [  # as Rasa keeps a bot event: the buttons under "data"
+                {
+                    "event": "bot",
+                    "text": r.get("text"),
+                    "data": {"buttons": r["buttons"]} if r.get("buttons") else {},
+                    "timestamp": time.time(),
+                }
+                for r in replies
             ]
             return 200, replies
         if path.startswith("/conversations/") and path.endswith("/tracker/events"):

@@ -22,6 +22,7 @@ from bot.channels import sms, telegram, voice, voice_callback, whatsapp
 from bot.channels.sms_recovery import PendingTurnRecovery
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
+from bot.console import errors as console_errors
 from bot.console import signals_page as console_signals
 from bot.console import views as console
 from bot.console.headers import SecurityHeaders
@@ -247,6 +248,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ListenerSplit, internal_port=settings.internal_port)
     app.add_middleware(BodyLimit)  # outermost: before the session cookie or any parsing
+
+    console_errors.install(app)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

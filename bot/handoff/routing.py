@@ -83,7 +83,10 @@ def _route(session: Session, contact_id: int, body: str, language: str) -> Route
         handoff.urgent = True
         replies = [danger[1]]
         notice = closed_notice(session, handoff, language)
-        return Routed(handoff.id, replies + ([notice] if notice else []))
+        replies += [notice] if notice else []
+        for reply in replies:  # the caseworker reads what the tenant was told
+            store.add_entry(session, handoff.id, "bot", reply)
+        return Routed(handoff.id, replies)
     if handoff.status != "waiting":  # a caseworker holds it: for their eyes only
         store.add_entry(session, handoff.id, "tenant", body)
         return Routed(handoff.id, [])

@@ -111,3 +111,31 @@ def record_delivery_status(
         message.failed_at = utcnow()
         message.last_error = refusal_error(error_code)
     return True
+
+
+def send_again(session: Session, message_id: int, contact_id: int) -> bool:
+    """A message that never reached the tenant, due again now (a caseworker's "send again"):
+    True once; False when it is not the tenant's, or is no longer failed (already sent
+    again by a double click or a colleague), so one press sends it once."""
+    return bool(
+        rowcount(
+            session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == message_id,
+                    OutboxMessage.contact_id == contact_id,
+                    OutboxMessage.status == "failed",
+                )
+                .values(
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=utcnow(),
+                    failed_at=None,
+                    last_error=None,
+                    delivery_status=None,
+                    provider_id=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        )
+    )

@@ -129,9 +129,9 @@ def test_a_caseworker_takes_over_replies_and_hands_back(stack):
         refused = csp_refusals(page)  # the queue's refresh and the SMS counter are scripts
         sign_in(page, gateway, "ana@a.example", PASSWORD)
 
-        row = page.locator("tr[data-handoff]").first
+        row = page.locator("li[data-handoff]").first
         expect(row).to_contain_text("demande une personne")
-        expect(row).to_contain_text("sms")
+        expect(row).to_contain_text("SMS")
         page.screenshot(path=str(SCREENSHOTS / "console-queue.png"), full_page=True)
         row.get_by_role("button", name="Prendre en charge").click()
 

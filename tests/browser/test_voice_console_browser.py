@@ -106,7 +106,7 @@ def test_a_dutch_caller_out_of_hours_is_called_back_from_the_console(stack):
         expect(page.get_by_role("status")).to_contain_text("Votre téléphone est enregistré.")
 
         page.goto(f"{gateway}/console/")
-        row = page.locator("tr[data-handoff]").first
+        row = page.locator("li[data-handoff]").first
         expect(row).to_contain_text("à rappeler (téléphone)")
         row.get_by_role("button", name="Prendre en charge").click()
         page.get_by_role("button", name="Rappeler le locataire").click()

@@ -70,9 +70,9 @@ def test_a_whatsapp_tenant_asks_for_a_person_and_the_caseworkers_reply_reaches_w
         refused = csp_refusals(page)
         sign_in(page, gateway, "ana@a.example", PASSWORD)
 
-        row = page.locator("tr[data-handoff]").first
+        row = page.locator("li[data-handoff]").first
         expect(row).to_contain_text("demande une personne")
-        expect(row).to_contain_text("whatsapp")
+        expect(row).to_contain_text("WhatsApp")
         expect(row).to_contain_text("FR")
         row.get_by_role("button", name="Prendre en charge").click()
 

@@ -39,7 +39,7 @@ def handoffs(desk: Channels) -> list[Handoff]:
 def urgent_in_the_console(desk: Channels, handoff_id: int) -> bool:
     sign_in(desk, "ana@a.example")
     queue = desk.client.get("/console/").text
-    row = re.search(rf'<tr class="([^"]*)" data-handoff="{handoff_id}"', queue)
+    row = re.search(rf'<li class="([^"]*)" data-handoff="{handoff_id}"', queue)
     return row is not None and "urgent" in row.group(1)
 
 

@@ -9,7 +9,7 @@ import pytest
 from bot.devtools.gateway_process import GatewayProcess, running_gateway_process
 from tests.conftest import PUBLIC_URL
 from tests.security.console_client import ConsoleClient, create_staff, sql
-from tests.security.tenants import open_conversation
+from tests.security.tenants import failed_message, open_conversation
 
 
 @pytest.fixture
@@ -51,6 +51,7 @@ def desk(tmp_path_factory):
         assert admin.post("/console/canned", canned).status_code == 303
         ids = {
             "handoff_id": handoff_id,
+            "message_id": failed_message(gateway, handoff_id),
             "reply_id": sql(gateway, "SELECT id FROM canned_reply")[0][0],
             "staff_id": sql(gateway, "SELECT id FROM staff_user WHERE email = 'cw@own.example'")[0][
                 0

@@ -11,7 +11,7 @@ import pytest
 
 from tests.security.console_client import ConsoleClient, create_staff, database_of, sql
 from tests.security.console_routes import PHONE_LINE_ONLY, STATE_CHANGING
-from tests.security.tenants import open_conversation
+from tests.security.tenants import failed_message, open_conversation
 
 FORMS = {
     "/console/handoffs/{handoff_id}/reassign": {"colleague": "{staff_id}"},
@@ -72,6 +72,7 @@ ENTRIES = "SELECT count(*) FROM handoff_entry WHERE handoff_id = :handoff_id"
 CANNED = "SELECT count(*) FROM canned_reply"
 SESSIONS = "SELECT count(*) FROM staff_session WHERE staff_id = :staff_id AND revoked_at IS NULL"
 SECOND_FACTOR = "SELECT totp_secret, totp_confirmed_at FROM staff_user WHERE id = :staff_id"
+OUTBOX = "SELECT status FROM outbox_message WHERE id = :message_id"
 
 
 def read(gateway, query: str, what: dict[str, int]) -> list[tuple]:  # noqa: ANN001
@@ -93,6 +94,7 @@ def test_the_same_forms_from_the_right_staff_change_what_they_should(desk) -> No
     caseworker, admin = ConsoleClient(gateway.url), browsers["adm@own.example"]
     caseworker.login("cw2@own.example")
     (colleague,) = sql(gateway, "SELECT id FROM staff_user WHERE email = 'cw2@own.example'")[0]
+    failed = failed_message(gateway, handoff_id)
     h = "/console/handoffs/{handoff_id}"
     holder = str(ids["staff_id"])  # the desk's caseworker of the same company
     # (who, route, form, what must change: a query on the gateway's database)
@@ -100,6 +102,7 @@ def test_the_same_forms_from_the_right_staff_change_what_they_should(desk) -> No
         (caseworker, h + "/claim", {}, CONVERSATION),
         (caseworker, h + "/note", FORMS[h + "/note"], ENTRIES),
         (caseworker, h + "/reply", FORMS[h + "/reply"], ENTRIES),
+        (caseworker, h + "/undelivered/{message_id}/retry", {}, OUTBOX),
         (admin, h + "/reassign", {"colleague": holder}, CONVERSATION),
         (admin, h + "/release", {}, CONVERSATION),
         (caseworker, h + "/claim", {}, CONVERSATION),
@@ -112,8 +115,10 @@ def test_the_same_forms_from_the_right_staff_change_what_they_should(desk) -> No
     assert {route for _, route, *_ in steps} == set(STATE_CHANGING) - PHONE_LINE_ONLY
     for browser, route, form, query in steps:
         newest_reply = sql(gateway, "SELECT max(id) FROM canned_reply")[0][0]
-        path = route.format(handoff_id=handoff_id, reply_id=newest_reply, staff_id=colleague)
-        what = {"handoff_id": handoff_id, "staff_id": colleague}
+        path = route.format(
+            handoff_id=handoff_id, reply_id=newest_reply, staff_id=colleague, message_id=failed
+        )
+        what = {"handoff_id": handoff_id, "staff_id": colleague, "message_id": failed}
         before = read(gateway, query, what)
         answer = browser.http.post(
             gateway.url + path,
