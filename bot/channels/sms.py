@@ -27,6 +27,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import sms_company
+from bot.channels.form_values import int_or_zero
 from bot.channels.keywords import Keyword, keyword
 from bot.channels.media import media_kinds
 from bot.channels.rasa_turn import ask_rasa, without_the_bot
@@ -127,7 +128,7 @@ async def incoming_message(request: Request, work: UnitOfWorkDep, only: str | No
         params["MessageSid"],
         params["From"],
         params.get("Body", "")[:MAX_BODY],
-        _int(params.get("NumMedia")),
+        int_or_zero(params.get("NumMedia")),
         params.get("To", ""),
         channel,
         media_kinds(params),
@@ -370,13 +371,6 @@ async def sms_status(request: Request, work: UnitOfWorkDep) -> Response:
     sid, status = params.get("MessageSid"), params.get("MessageStatus")
     if not sid or not status:
         return PlainTextResponse("MessageSid and MessageStatus are required", status_code=400)
-    error_code = _int(params.get("ErrorCode")) or None
+    error_code = int_or_zero(params.get("ErrorCode")) or None
     await work.run(record_delivery_status, sid, status[:32], error_code)
     return Response(status_code=204)
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0

@@ -15,8 +15,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from bot.channels.sms import services_of, signed_form
-from bot.channels.voice import refused, xml
+from bot.channels.form_values import int_or_zero
+from bot.channels.sms import services_of
+from bot.channels.voice import xml
+from bot.channels.voice_request import SignedForm, VoiceRoute
 from bot.channels.voice_speech import segments, sentences
 from bot.channels.voice_texts import voice_text
 from bot.channels.voice_twiml import VoiceSetup, say, voice_setup
@@ -26,7 +28,7 @@ from bot.core.deps import UnitOfWorkDep
 from bot.handoff.models import OPEN_STATUSES, Handoff, StaffUser
 
 log = logging.getLogger(__name__)
-router = APIRouter()
+router = APIRouter(route_class=VoiceRoute)
 DIAL_TIMEOUT_SECONDS = 30
 # What the caseworker hears when the request is no longer there to call back.
 GONE = {
@@ -75,16 +77,10 @@ def _say(response: VoiceResponse, text: str, language: str, setup: VoiceSetup) -
 
 
 @router.post("/webhooks/voice/callback-bridge")
-async def callback_bridge(request: Request, work: UnitOfWorkDep) -> Response:
-    params = await signed_form(request)
-    if params is None:
-        return refused()
+async def callback_bridge(params: SignedForm, request: Request, work: UnitOfWorkDep) -> Response:
     settings = services_of(request).settings
     setup = voice_setup(settings)
-    try:
-        handoff_id = int(request.query_params.get("handoff") or 0)
-    except ValueError:
-        handoff_id = 0
+    handoff_id = int_or_zero(request.query_params.get("handoff"))
     bridge = await work.run(bridge_of, handoff_id) if handoff_id > 0 else None
     if bridge is None:
         log.info("voice: callback bridge for handoff %s: no open phone request", handoff_id)

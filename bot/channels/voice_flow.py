@@ -1,5 +1,6 @@
-"""The call flow of the phone line (bot/channels/voice.py has the webhooks): what to say
-and what to listen for next, as TwiML, for each thing a caller can do."""
+"""The call flow of the phone line (bot/channels/voice.py has the webhooks): what each
+thing a caller does leads to (a Rasa turn, the next result, an SMS, asked again, a
+goodbye), with the call's state; what is then said is bot/channels/voice_prompts.py."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cache
 
 import phonenumbers
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
+from bot.channels import voice_prompts as prompts
 from bot.channels.rasa_turn import ask_rasa
-from bot.channels.sms_company import company_name
 from bot.channels.tenant_text import as_tenant_text
 from bot.channels.voice_person import (
     PersonStep,
@@ -22,24 +22,22 @@ from bot.channels.voice_person import (
     handoff_state,
     transfer_ended,
 )
+from bot.channels.voice_prompts import Urls
 from bot.channels.voice_render import SpokenTurn, option_sentences, spoken_turn
-from bot.channels.voice_speech import segments, sentences
+from bot.channels.voice_speech import sentences
 from bot.channels.voice_texts import voice_text
-from bot.channels.voice_twiml import VoiceSetup, gather, say, voice_setup
+from bot.channels.voice_twiml import VoiceSetup, voice_setup
 from bot.contacts import store as contacts
 from bot.contacts import voice_calls
 from bot.contacts.store import ContactView
 from bot.core.clock import utcnow
 from bot.core.rasa_client import RasaUnavailable
 from bot.core.services import Services
-from bot.core.settings import Settings
 from bot.core.unit_of_work import UnitOfWork
 from bot.handoff.direct import open_from_gateway
-from bot.handoff.models import HousingCompany
 from bot.handoff.routing import record_waiting_turn, route_to_caseworker
 from bot.handoff.safety_texts import danger_reply
 from bot.handoff.store import company_for
-from bot.lexicon import categories, communes
 from bot.outbox.rendering import split_sms
 from bot.outbox.store import enqueue
 from bot.privacy.erasure import erase_if_requested
@@ -60,79 +58,6 @@ class Heard:
     confidence: float
 
 
-@dataclass(frozen=True)
-class Urls:
-    language: str
-    turn: str
-    transferred: str
-    company: str
-
-
-def urls(settings: Settings) -> Urls:
-    base = settings.public_url.rstrip("/") + "/webhooks/voice"
-    return Urls(f"{base}/language", f"{base}/turn", f"{base}/transferred", f"{base}/company")
-
-
-def _sentences(texts: list[str], language: str) -> list[list]:
-    return [segments(sentence) for text in texts for sentence in sentences(text, language)]
-
-
-@cache
-def hints(language: str) -> tuple[str, ...]:
-    """Words the recogniser should expect: the communes and the activity categories."""
-    names = [commune.name(language) for commune in communes().values()]
-    labels = [
-        re.sub(r"\s*\(.*?\)", "", category.label(language)) for category in categories().values()
-    ]
-    return tuple(dict.fromkeys(names + labels))
-
-
-def language_choice(urls: Urls, setup: VoiceSetup) -> VoiceResponse:
-    """The first call of a number: each sentence in its own language's voice."""
-    response = VoiceResponse()
-    listen = gather(response, urls.language, "fr", setup, speech=False)
-    for language in ("fr", "nl"):
-        say(
-            listen, _sentences([voice_text("choose_language", language)], language), language, setup
-        )
-    return response
-
-
-def company_choice(
-    companies: list[HousingCompany], language: str, urls: Urls, setup: VoiceSetup
-) -> VoiceResponse:
-    """A number several housing companies share: which one the caller rents from, by key
-    (asked once; the handoffs then go to that company's queue)."""
-    response = VoiceResponse()
-    listen = gather(response, urls.company, language, setup, speech=False)
-    texts = [voice_text("company_question", language)] + [
-        voice_text("company_option", language, company=company_name(company, language), key=key)
-        for key, company in enumerate(companies, start=1)
-    ]
-    say(listen, _sentences(texts, language), language, setup)
-    return response
-
-
-def greeting(language: str, urls: Urls, setup: VoiceSetup) -> VoiceResponse:
-    response = VoiceResponse()
-    listen = gather(response, urls.turn, language, setup, hints(language))
-    texts = [
-        voice_text(name, language)
-        for name in ("welcome", "not_recorded", "danger_first", "ask", "menu_hint")
-    ]
-    say(listen, _sentences(texts, language), language, setup)
-    return response
-
-
-def listening(
-    language: str, texts: list[str], urls: Urls, setup: VoiceSetup, speech: bool = True
-) -> VoiceResponse:
-    response = VoiceResponse()
-    listen = gather(response, urls.turn, language, setup, hints(language), speech=speech)
-    say(listen, _sentences(texts, language), language, setup)
-    return response
-
-
 async def goodbye(
     services: Services,
     work: UnitOfWork,
@@ -141,19 +66,9 @@ async def goodbye(
     setup: VoiceSetup,
     before: list[str] | None = None,
 ) -> VoiceResponse:
-    """Goodbye with how to reach a person: the housing company's number when it has one
-    (in both languages when the caller chose none)."""
+    """The call ends with how to reach a person (prompts.farewell)."""
     phone = await work.run(_company_phone, contact.site)
-    response = VoiceResponse()
-    for each in [language] if language else ["fr", "nl"]:
-        words = (
-            voice_text("goodbye_number", each, phone=phone)
-            if phone
-            else voice_text("goodbye", each)
-        )
-        say(response, _sentences((before or []) + [words], each), each, setup)
-    response.hangup()
-    return response
+    return prompts.farewell(language, phone, setup, before)
 
 
 def _company_phone(session: Session, site: str | None) -> str | None:
@@ -167,13 +82,13 @@ async def answer(
     services: Services, work: UnitOfWork, contact: ContactView, call_sid: str, heard: Heard
 ) -> VoiceResponse:
     """What the call does with what the caller said or typed."""
-    setup, links = voice_setup(services.settings), urls(services.settings)
+    setup, links = voice_setup(services.settings), prompts.urls(services.settings)
     language = contact.language or "fr"
     if not heard.digits and not heard.speech:
         silences = await work.run(voice_calls.count, call_sid, "silences")
         if silences >= 2:
             return await goodbye(services, work, contact, language, setup)
-        return listening(language, [voice_text("silence", language)], links, setup)
+        return prompts.listening(language, [voice_text("silence", language)], links, setup)
     await work.run(voice_calls.reset, call_sid, "silences")
     call = await work.run(voice_calls.find, call_sid)
     move = _results_move(heard, bool(call and call.items))
@@ -240,7 +155,7 @@ async def _not_understood(
     language = contact.language or "fr"
     times = await work.run(voice_calls.count, call_sid, "not_understood")
     if times == 1:
-        return listening(language, [voice_text("again", language)], links, setup)
+        return prompts.listening(language, [voice_text("again", language)], links, setup)
     if times == 2:
         return await turn(
             services,
@@ -257,7 +172,7 @@ async def _not_understood(
     await work.run(contacts.replace_menu, contact.id, [("1", PERSON_PAYLOAD, title)])
     await work.run(voice_calls.reset, call_sid, "not_understood")
     offer = option_sentences([("1", PERSON_PAYLOAD, title)], language)
-    return listening(language, offer, links, setup)
+    return prompts.listening(language, offer, links, setup)
 
 
 async def _results_step(
@@ -281,34 +196,10 @@ async def _results_step(
         options = await work.run(contacts.menu_options, contact.id)
         texts = [voice_text("result_last", language)] + option_sentences(options, language)
         texts.append(voice_text("result_sms", language))
-        return listening(language, texts, links, setup)
+        return prompts.listening(language, texts, links, setup)
     await work.run(voice_calls.move_to, call_sid, position)
     options = await work.run(contacts.menu_options, contact.id)
-    return _reading(language, items[position], position, len(items), options, setup, links)
-
-
-def _reading(
-    language: str,
-    item: list[str],
-    position: int,
-    count: int,
-    options: list[tuple[str, str, str]],
-    setup: VoiceSetup,
-    links: Urls,
-    before: list[str] | None = None,
-) -> VoiceResponse:
-    """One result, then what the caller can do: next, again, by SMS, the answer's own
-    options (more results, a reminder)."""
-    response = VoiceResponse()
-    listen = gather(response, links.turn, language, setup, hints(language))
-    if before:
-        say(listen, _sentences(before, language), language, setup)
-    say(listen, [segments(sentence) for sentence in item], language, setup)
-    moves = [voice_text("result_next", language)] if position + 1 < count else []
-    moves += [voice_text("result_repeat", language), voice_text("result_sms", language)]
-    moves += option_sentences([o for o in options if o[0] not in "123"], language)
-    say(listen, _sentences(moves, language), language, setup)
-    return response
+    return prompts.reading(language, items[position], position, len(items), options, setup, links)
 
 
 async def _send_by_sms(
@@ -338,7 +229,7 @@ async def _send_by_sms(
         work.after_commit(services.outbox.wake)
         log.info("voice: %s gets what was said by SMS", contact.pseudonym)
         reply = voice_text("sms_sent", language)
-    return listening(language, [reply, voice_text("ask", language)], links, setup)
+    return prompts.listening(language, [reply, voice_text("ask", language)], links, setup)
 
 
 def can_receive_sms(number: str) -> bool:
@@ -372,7 +263,7 @@ async def turn(
     if routed is not None and not routed.bot_answers:  # a caseworker holds the request
         # what the gateway says itself (a safety message first: slowly, twice)
         held = spoken_turn([{"text": reply} for reply in routed.replies], language)
-        return _spoken(held, None, language, setup, links, None, None)
+        return prompts.speak_turn(held, None, language, setup, links, None, None)
     number = await work.run(voice_calls.count, call_sid, "turns")
     await work.commit()  # no write may wait on Rasa (bot/core/unit_of_work.py)
     try:
@@ -397,83 +288,7 @@ async def turn(
     await work.run(voice_calls.remember, call_sid, {"sms": spoken.sms}, spoken.items)
     call = await work.run(voice_calls.find, call_sid)
     caller_id = call.company_number if call is not None else None
-    return _spoken(spoken, step, language, setup, links, before, caller_id)
-
-
-def _spoken(
-    spoken: SpokenTurn,
-    step: PersonStep | None,
-    language: str,
-    setup: VoiceSetup,
-    links: Urls,
-    before: list[str] | None,
-    caller_id: str | None,
-) -> VoiceResponse:
-    """The turn as TwiML: safety first (slowly, twice, not interruptible), then a transfer,
-    or the answer with its options while listening."""
-    response = VoiceResponse()
-    safety = [block for block, is_safety in spoken.said if is_safety]
-    for block in safety:  # not interruptible, slowly, twice
-        said = [segments(sentence) for sentence in block]
-        say(response, said, language, setup, slow=True)
-        say(
-            response,
-            _sentences([voice_text("repeat_numbers", language)], language),
-            language,
-            setup,
-        )
-        say(response, said, language, setup, slow=True)
-    others = [block for block, is_safety in spoken.said if not is_safety]
-    if step is not None and step.kind == "transfer":
-        say(response, _sentences([voice_text("transfer", language)], language), language, setup)
-        # the number the tenant called shows, never the tenant's own
-        dial = response.dial(
-            action=f"{links.transferred}?handoff={step.handoff_id}", timeout=30, caller_id=caller_id
-        )
-        dial.number(step.number)
-        return response
-    texts = list(before or [])
-    person = {
-        "callback": "callback",
-        "callback_urgent": "callback_urgent",
-        "callback_hidden": "hidden_number",
-    }
-    spoken_blocks = (
-        [sentence for block in others for sentence in block if not _says_here(sentence)]
-        if step is not None
-        else [sentence for block in others for sentence in block]
-    )
-    if step is not None:
-        spoken_blocks.append(voice_text(person[step.kind], language))
-    if spoken.items:
-        return _reading(
-            language,
-            spoken.items[0],
-            0,
-            len(spoken.items),
-            spoken.options,
-            setup,
-            links,
-            before=texts
-            + spoken_blocks
-            + [voice_text("result_count", language, count=len(spoken.items))],
-        )
-    texts += spoken_blocks
-    texts += option_sentences(spoken.options, language)
-    if spoken.worth_keeping and not any(key == "3" for key, _, _ in spoken.options):
-        texts.append(voice_text("keep_sms", language))
-    listen = gather(response, links.turn, language, setup, hints(language))
-    say(listen, _sentences(texts, language), language, setup)
-    return response
-
-
-HERE = re.compile(r"\b(ici|hier)\b|PERSONNE|MENS\b", re.IGNORECASE)
-
-
-def _says_here(sentence: str) -> bool:
-    """A sentence written for a chat ("a person answers you here", "send PERSONNE"): the
-    call says what happens on the phone instead."""
-    return bool(HERE.search(sentence))
+    return prompts.speak_turn(spoken, step, language, setup, links, before, caller_id)
 
 
 async def _without_the_bot(
@@ -495,7 +310,9 @@ async def _without_the_bot(
         )
     await open_from_gateway(services, work, contact, "danger", urgent=True, language=language)
     spoken = SpokenTurn(said=[(sentences(found[1], language), True)])
-    return _spoken(spoken, PersonStep("callback_urgent", 0), language, setup, links, None, None)
+    return prompts.speak_turn(
+        spoken, PersonStep("callback_urgent", 0), language, setup, links, None, None
+    )
 
 
 async def after_transfer(

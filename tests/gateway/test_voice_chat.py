@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.devtools import chat, voice_chat
+from bot.devtools import chat
+from bot.devtools.voice_caller import CallerError
 from bot.devtools.voice_chat import ENDED, Call, Speaker, run_call
 from bot.sms_rules import MENU_PAYLOAD
 from tests.gateway.channel_fixtures import PUBLIC_URL, Channels
@@ -273,6 +274,6 @@ def test_a_signature_the_gateway_refuses_is_explained(line: Channels) -> None:
         settings.twilio_number,
         post=post,
     )
-    with pytest.raises(voice_chat.VoiceChatError, match="PUBLIC_URL .* TWILIO_AUTH_TOKEN"):
+    with pytest.raises(CallerError, match="PUBLIC_URL .* TWILIO_AUTH_TOKEN"):
         run_call(wrong)
     assert line.rasa.messages() == []
