@@ -161,6 +161,17 @@ class Settings(BaseSettings):
     # The console's session cookie is signed with this; sessions end after idle minutes.
     console_secret: SecretStr = SecretStr(DEV_CONSOLE_SECRET)
     console_idle_minutes: int = 30
+    # Staff e-mails (bot/notify): a new request reaches the staff on duty, an urgent one
+    # nobody took escalates to supervisors. No SMTP_HOST: no e-mails. They never carry
+    # tenant content, only the request's number, the company and a link to the console.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "console@localhost"
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    staff_notice_poll_seconds: float = 30.0
+    staff_escalation_minutes: int = 10
 
     @property
     def sql_event_broker_url(self) -> str | None:

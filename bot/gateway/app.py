@@ -41,6 +41,8 @@ from bot.handoff.store import load_companies
 from bot.hsds_api import routes as directory_api
 from bot.internal_api import handoffs as internal_api
 from bot.internal_api import reminders as reminders_api
+from bot.notify.mail import mailer_from
+from bot.notify.watcher import StaffNoticeWatcher
 from bot.outbox.delivery import Delivery, Sender
 from bot.outbox.store import depth, gauges
 from bot.outbox.worker import OutboxWorker
@@ -186,6 +188,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         twilio_erasure_task = asyncio.create_task(twilio_erasure.run())
         overdue = OverdueWatcher(app.state.sessions, outbox.wake, settings.overdue_poll_seconds)
         overdue_task = asyncio.create_task(overdue.run())
+        staff_notices = StaffNoticeWatcher(
+            app.state.sessions,
+            mailer_from(settings),
+            settings.staff_notice_poll_seconds,
+            public_url=settings.public_url,
+            escalation_minutes=settings.staff_escalation_minutes,
+        )
+        staff_notices_task = asyncio.create_task(staff_notices.run())
         recovery = PendingTurnRecovery(
             app.state.services,
             settings.late_turn_lease_seconds,
@@ -199,12 +209,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             reminders.stop()
             twilio_erasure.stop()
             overdue.stop()
+            staff_notices.stop()
             recovery.stop()
             retention.cancel()
             await worker
             await reminder_task
             await twilio_erasure_task
             await overdue_task
+            await staff_notices_task
             await recovery_task
             await eraser.close()
             for task in list(app.state.services.background):

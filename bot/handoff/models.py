@@ -117,6 +117,10 @@ class Handoff(Base):
     closed_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When nobody had taken it within the company's limit: the tenant was told, supervisors see it
     overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When staff on duty were e-mailed about it (or it was settled before; bot/notify)
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When an urgent one nobody took was e-mailed to the company's supervisors
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         Index("ix_handoff_queue", "company_id", "status", "urgent", "opened_at"),
         Index("ix_handoff_contact_status", "contact_id", "status"),
