@@ -37,10 +37,10 @@ PASSWORD = "a long and honest passphrase"
 _ids = itertools.count(int(time.time()))
 
 
-def sms(gateway: str, body: str) -> list[str]:
+def sms(gateway: str, body: str, sender: str = TENANT) -> list[str]:
     params = {
         "MessageSid": f"SM{next(_ids):032x}",
-        "From": TENANT,
+        "From": sender,
         "To": "+32460000000",
         "Body": body,
         "NumMedia": "0",
@@ -61,10 +61,15 @@ def sms(gateway: str, body: str) -> list[str]:
 
 @contextmanager
 def console_stack(
-    workdir: Path, companies: Path, email: str, company: str
+    workdir: Path,
+    companies: Path,
+    email: str,
+    company: str,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, FakeTwilio]]:
-    """Loopback Twilio and Telegram, the gateway, Rasa and its action server, and one
-    caseworker account (`email`, PASSWORD) of `company`; the gateway's URL and the Twilio."""
+    """Loopback Twilio and Telegram, the gateway (with `extra_env`), Rasa and its action
+    server, and one caseworker account (`email`, PASSWORD) of `company`; the gateway's URL
+    and the Twilio."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the CI script does)")
     rasa_port = free_port()
@@ -74,38 +79,46 @@ def console_stack(
             "TELEGRAM_API_URL": f"{telegram.url}/bot",
             "PUBLIC_URL": PUBLIC_URL,
             "HOUSING_COMPANIES_FILE": str(companies),
+            **(extra_env or {}),
         }
         with (
             running_gateway(workdir, f"http://127.0.0.1:{rasa_port}", env) as gateway,
             running_rasa(workdir, rasa_port, gateway),
         ):
-            created = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot.console",
-                    "create-user",
-                    email,
-                    "--name",
-                    email.split("@")[0].capitalize(),
-                    "--role",
-                    "caseworker",
-                    "--company",
-                    company,
-                ],
-                input=f"{PASSWORD}\n",
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                env={
-                    **os.environ,
-                    "PYTHONPATH": str(ROOT),
-                    "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}",
-                    "HOUSING_COMPANIES_FILE": str(companies),
-                },
-            )
-            assert created.returncode == 0, created.stderr
+            create_staff(workdir, companies, email, company)
             yield gateway, twilio
+
+
+def create_staff(
+    workdir: Path, companies: Path, email: str, company: str, role: str = "caseworker"
+) -> None:
+    """A console account (`email`, PASSWORD) made with the console's own command."""
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.console",
+            "create-user",
+            email,
+            "--name",
+            email.split("@")[0].capitalize(),
+            "--role",
+            role,
+            "--company",
+            company,
+        ],
+        input=f"{PASSWORD}\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": f"sqlite:///{workdir / 'gateway.db'}",
+            "HOUSING_COMPANIES_FILE": str(companies),
+        },
+    )
+    assert created.returncode == 0, created.stderr
 
 
 @pytest.fixture(scope="module")
