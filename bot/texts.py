@@ -78,6 +78,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "L'assistant automatique est de retour. Envoyez 0 pour le menu.",
         "nl": "De automatische assistent is terug. Stuur 0 voor het menu.",
     },
+    # After a caseworker handed back (bot/handoff/satisfaction.py): one question, then thanks
+    "survey_question": {
+        "fr": "Est-ce que notre aide vous a servi ? Répondez :\n1 oui\n2 un peu\n3 non",
+        "nl": "Had u iets aan onze hulp? Antwoord:\n1 ja\n2 een beetje\n3 nee",
+    },
+    "survey_thanks": {
+        "fr": "Merci pour votre réponse.",
+        "nl": "Bedankt voor uw antwoord.",
+    },
     "slow_down": {
         "fr": "Vous envoyez beaucoup de messages. Attendez une minute, puis réessayez.",
         "nl": "U stuurt veel berichten. Wacht een minuut en probeer dan opnieuw.",

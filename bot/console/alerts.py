@@ -30,7 +30,24 @@ def alerts_for(session: Session, staff: Staff) -> dict[str, Any]:
         "waiting": [id_ for id_, _ in waiting],
         "urgent": [id_ for id_, urgent in waiting if urgent],
         "mine": sorted(id_ for id_, status, _, holder in rows if holder == staff.id),
+        "again": wrote_again(session, staff),
     }
+
+
+def wrote_again(session: Session, staff: Staff) -> list[int]:
+    """The closed conversations this staff member held whose tenant wrote again since."""
+    return list(
+        session.scalars(
+            select(Handoff.id)
+            .where(
+                Handoff.company_id == staff.company_id,
+                Handoff.claimed_by == staff.id,
+                Handoff.status == "closed",
+                Handoff.wrote_again_at.is_not(None),
+            )
+            .order_by(Handoff.id)
+        )
+    )
 
 
 @router.get("/alerts")

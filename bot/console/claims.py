@@ -98,8 +98,11 @@ async def reassign(
     work: UnitOfWorkDep,
     services: ServicesDep,
     colleague: int = Form(...),
+    back: str = Form(""),
 ) -> Response:
+    """`back=queue`: a supervisor assigned a waiting request from the queue, and stays there."""
     sender_id = await work.run(hand_over, staff, handoff_id, colleague)
     # a waiting request assigned to a colleague is held from now on
     work.after_commit(lambda: in_background(services, pause_rasa(services, sender_id, handoff_id)))
-    return RedirectResponse(f"/console/handoffs/{handoff_id}", status_code=303)
+    target = "/console/" if back == "queue" else f"/console/handoffs/{handoff_id}"
+    return RedirectResponse(target, status_code=303)

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console.access import audit, own_handoff
-from bot.console.deps import CAN_ACT, CAN_READ, Staff, require_role
+from bot.console.colleagues import colleagues_with_workload
+from bot.console.deps import CAN_READ, Staff, require_role
+from bot.console.labels import company_labels
 from bot.console.pages import render
 from bot.console.summary_words import summary_in_words
 from bot.console.transcript import bot_transcript
@@ -25,7 +27,8 @@ from bot.contacts import voice_calls
 from bot.contacts.models import Contact
 from bot.core.clock import as_utc
 from bot.core.deps import ServicesDep, UnitOfWorkDep
-from bot.handoff.models import CannedReply, Handoff, StaffUser
+from bot.handoff import after_close
+from bot.handoff.models import CannedReply, Handoff, HandoffLabel, StaffUser
 from bot.outbox.models import OutboxMessage
 from bot.outbox.refusals import reason_of_error
 from bot.outbox.whatsapp_window import window_closes
@@ -107,13 +110,6 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
         )
         .order_by(Handoff.opened_at.desc())
     )
-    colleagues = session.scalars(
-        select(StaffUser).where(
-            StaffUser.company_id == staff.company_id,
-            StaffUser.role.in_(CAN_ACT),
-            StaffUser.active,
-        )
-    )
     holder = session.get(StaffUser, handoff.claimed_by) if handoff.claimed_by else None
     canned = session.scalars(
         select(CannedReply)
@@ -121,7 +117,14 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
         .order_by(CannedReply.title)
     )
     audit(session, staff, "view", handoff.id)
+    after_close.seen(session, handoff.id, staff.id)
     return {
+        "labels": company_labels(session, staff),
+        "chosen_labels": set(
+            session.scalars(
+                select(HandoffLabel.label_id).where(HandoffLabel.handoff_id == handoff.id)
+            )
+        ),
         "handoff": HandoffShown.of(handoff),
         "stopped": contact.stopped,
         "number_hidden": voice_calls.is_hidden(contact.address),  # no callback possible
@@ -131,7 +134,7 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
         "undelivered": undelivered_of(session, contact.id),
         "window": whatsapp_window(contact, handoff.status),
         "earlier": [HandoffShown.of(other) for other in earlier],
-        "colleagues": [Colleague(c.id, c.name) for c in colleagues],
+        "colleagues": colleagues_with_workload(session, staff),
         "canned": [Canned(c.title, c.text) for c in canned],
     }
 

@@ -387,6 +387,108 @@ WORDS: dict[str, tuple[str, str]] = {
     "queue_status": ("en attente", "wachtend"),
     "queue_urgent": ("urgentes", "dringend"),
     "skip_to_content": ("Aller au contenu", "Naar de inhoud"),
+    # finding a conversation again (bot/console/search.py), labels (bot/console/labels.py)
+    "find_nav": ("Rechercher", "Zoeken"),
+    "find_title": ("Retrouver une conversation", "Een gesprek terugvinden"),
+    "filters": ("Filtres", "Filters"),
+    "search_words": (
+        "Mots (motif, étiquette, note, motif de clôture)",
+        "Woorden (reden, label, notitie, reden van afsluiten)",
+    ),
+    "all": ("Tous", "Alle"),
+    "status_waiting": ("en attente", "wacht"),
+    "status_claimed": ("pris en charge", "genomen"),
+    "status_closed": ("clôturé", "afgesloten"),
+    "label": ("Étiquette", "Label"),
+    "labels": ("Étiquettes", "Labels"),
+    "labels_intro": (
+        "Les étiquettes aident à retrouver des conversations. Le locataire ne les voit pas.",
+        "Labels helpen om gesprekken terug te vinden. De huurder ziet ze niet.",
+    ),
+    "no_labels": ("Pas encore d'étiquette.", "Nog geen labels."),
+    "label_name": ("Nouvelle étiquette", "Nieuw label"),
+    "save_labels": ("Enregistrer les étiquettes", "Labels opslaan"),
+    "since": ("Ouverte depuis le", "Geopend vanaf"),
+    "until": ("Ouverte jusqu'au", "Geopend tot en met"),
+    "only_urgent": ("Seulement les urgentes", "Alleen dringende"),
+    "assigned_to_me": ("Seulement les miennes", "Alleen de mijne"),
+    "search_number": ("Numéro du locataire (en entier)", "Nummer van de huurder (volledig)"),
+    "search_number_hint": (
+        "Avec ou sans +32. Le numéro n'est ni gardé ni affiché.",
+        "Met of zonder +32. Het nummer wordt niet bewaard of getoond.",
+    ),
+    "search": ("Chercher", "Zoeken"),
+    "bad_number": (
+        "Ce n'est pas un numéro de téléphone complet. Vérifiez et réessayez.",
+        "Dit is geen volledig telefoonnummer. Controleer en probeer opnieuw.",
+    ),
+    "results": ("Résultats", "Resultaten"),
+    "by_number": ("par numéro", "op nummer"),
+    "nothing_found": (
+        "Aucune conversation ne correspond. Essayez avec moins de filtres.",
+        "Geen gesprek gevonden. Probeer met minder filters.",
+    ),
+    "pages": ("Pages", "Pagina's"),
+    "previous": ("Précédents", "Vorige"),
+    "next": ("Suivants", "Volgende"),
+    "assign_to": ("Confier la demande", "Vraag toewijzen"),
+    "assign": ("Confier", "Toewijzen"),
+    "held_now": ("en cours", "lopend"),
+    "past_target": ("DÉLAI DÉPASSÉ", "TERMIJN OVERSCHREDEN"),
+    "alert_again": (
+        "Un locataire a réécrit après la clôture",
+        "Een huurder schreef opnieuw na het afsluiten",
+    ),
+    "wrote_again": (
+        "Ces locataires ont réécrit après la clôture (l'assistant leur a répondu) :",
+        "Deze huurders schreven opnieuw na het afsluiten (de assistent antwoordde):",
+    ),
+    "shortcuts": ("Raccourcis clavier", "Sneltoetsen"),
+    "key_help": ("cette liste", "deze lijst"),
+    "key_find": ("retrouver une conversation", "een gesprek terugvinden"),
+    "key_next": ("demande suivante / précédente", "volgende / vorige vraag"),
+    "key_claim": ("prendre en charge la demande choisie", "de gekozen vraag nemen"),
+    "key_open": ("ouvrir la demande choisie", "de gekozen vraag openen"),
+    "key_reply": ("écrire la réponse", "het antwoord schrijven"),
+    "key_note": ("écrire une note interne", "een interne notitie schrijven"),
+    "key_close": ("clôturer (le motif)", "afsluiten (de reden)"),
+    "key_queue": ("retour à la file d'attente", "terug naar de wachtrij"),
+    "close_dialog": ("Fermer", "Sluiten"),
+    "shortcuts_off": (
+        "Désactiver les raccourcis à une lettre",
+        "Sneltoetsen van één letter uitzetten",
+    ),
+    "shortcuts_on": (
+        "Réactiver les raccourcis à une lettre",
+        "Sneltoetsen van één letter weer aanzetten",
+    ),
+    "main_menu": ("Menu principal", "Hoofdmenu"),
+    "actions": ("Actions", "Acties"),
+    "office_time": ("(heures d'ouverture)", "(openingsuren)"),
+    "week_late": (
+        "Ces 7 jours, demandes prises après leur délai",
+        "Deze 7 dagen, vragen genomen na hun termijn",
+    ),
+    # the satisfaction question after a person's help, on the signals page (issue 18)
+    "satisfaction": (
+        "Satisfaction après l'aide d'une personne",
+        "Tevredenheid na de hulp van een mens",
+    ),
+    "satisfaction_intro": (
+        "La question posée au locataire quand une personne le rend à l'assistant. "
+        "Par semaine de la question.",
+        "De vraag aan de huurder als een mens hem teruggeeft aan de assistent. "
+        "Per week van de vraag.",
+    ),
+    "survey_small_note": (
+        "« <5 » : moins de 5. Le nombre est caché.",
+        "„<5”: minder dan 5. Het getal is verborgen.",
+    ),
+    "survey_asked": ("Questions posées", "Vragen gesteld"),
+    "survey_answered": ("Réponses", "Antwoorden"),
+    "survey_yes": ("Oui", "Ja"),
+    "survey_little": ("Un peu", "Een beetje"),
+    "survey_no": ("Non", "Nee"),
 }
 
 

@@ -11,12 +11,23 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.console.deps import CAN_READ, NOTICES, Flash, Notice, Staff, require_role
+from bot.console.alerts import wrote_again
+from bot.console.colleagues import colleagues_with_workload
+from bot.console.deps import (
+    CAN_READ,
+    CAN_REASSIGN,
+    NOTICES,
+    Flash,
+    Notice,
+    Staff,
+    require_role,
+)
 from bot.console.i18n import words
 from bot.console.pages import render
-from bot.core.clock import as_utc
+from bot.console.response_times import breaches_this_week, wait_of
+from bot.core.clock import as_utc, utcnow
 from bot.core.deps import UnitOfWorkDep
-from bot.handoff.models import Handoff, StaffUser
+from bot.handoff.models import Handoff, HousingCompany, StaffUser
 
 router = APIRouter(prefix="/console")
 # A coordinator has no queue: the console's home page sends them to the signals.
@@ -33,6 +44,8 @@ def queue_rows(session: Session, staff: Staff, language: str | None) -> list[dic
     )
     if language in ("fr", "nl"):
         statement = statement.where(Handoff.language == language)
+    company = session.get_one(HousingCompany, staff.company_id)
+    now = utcnow()
     return [
         {
             "id": h.id,
@@ -44,6 +57,7 @@ def queue_rows(session: Session, staff: Staff, language: str | None) -> list[dic
             "language": h.language,
             "claimed_by": name,
             "opened_at": as_utc(h.opened_at),
+            "wait": wait_of(company, h, now) if h.status == "waiting" else None,
         }
         for h, name in session.execute(statement)
     ]
@@ -70,12 +84,23 @@ async def queue_page(
     partial: bool = False,
 ) -> Response:
     rows = await work.run(queue_rows, staff, language)
+    again = await work.run(wrote_again, staff)
+    supervising = staff.role in CAN_REASSIGN
+    colleagues = await work.run(colleagues_with_workload, staff) if supervising else []
+    late = (
+        await work.run(breaches_this_week, staff.company_id, utcnow())
+        if supervising and not partial
+        else None
+    )
     notice = await work.run(notice_text, staff, message) if message else None
     return render(
         request,
         "queue_table.html" if partial else "queue.html",
         staff,
         rows=rows,
+        colleagues=colleagues,
+        late=late,
+        again=again,
         language=language or "",
         now=datetime.now(timezone.utc),
         message=notice,

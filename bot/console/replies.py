@@ -19,7 +19,7 @@ from bot.console.errors import KeptText
 from bot.contacts.models import Contact
 from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.core.services import in_background
-from bot.handoff import store
+from bot.handoff import satisfaction, store
 from bot.handoff.rasa_pause import resume_rasa
 from bot.outbox.rendering import bodies_for
 from bot.outbox.store import enqueue
@@ -113,7 +113,8 @@ def finish(session: Session, staff: Staff, handoff_id: int, reason: str, hand_ba
         raise not_moved()
     contact = session.get_one(Contact, handoff.contact_id)
     if hand_back and not _stopped(contact):
-        to_tenant(session, contact, tenant_text("bot_back", handoff.language))
+        back = tenant_text("bot_back", handoff.language)
+        to_tenant(session, contact, satisfaction.ask(session, handoff, contact, back))  # + question
     audit(session, staff, "close_hand_back" if hand_back else "close", handoff.id)
     return handoff.sender_id
 

@@ -1,10 +1,15 @@
 """The coordinators' signals page and its CSV export: anonymous weekly counts for the staff
 member's housing company, small cells suppressed (bot/signals/summary.py). Coordinators and
-admins see it; coordinators see nothing else of the console."""
+admins see it; coordinators see nothing else of the console.
+
+A separate section of the page counts the satisfaction question asked after a person's
+help (bot/handoff/satisfaction.py): per week of the question, the handoffs of the staff
+member's company, with the signals' suppression (the page only, not the CSV)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from collections import Counter
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -17,10 +22,11 @@ from bot.console.headers import with_style_hashes
 from bot.console.i18n import reason_label, words
 from bot.console.pages import render
 from bot.core.deps import UnitOfWorkDep
+from bot.handoff.satisfaction import ANSWERS, asked_between
 from bot.lexicon import communes, topic_labels
 from bot.signals.charts import line_chart
-from bot.signals.summary import Cell, Summary, summarise, to_csv
-from bot.signals.weeks import week_of
+from bot.signals.summary import Cell, Summary, protect_column, shown, summarise, to_csv
+from bot.signals.weeks import BRUSSELS, week_of
 
 router = APIRouter(prefix="/console")
 SignalsReader = Annotated[Staff, Depends(require_role(*CAN_SEE_SIGNALS))]
@@ -49,6 +55,37 @@ def _summary(session: Session, staff: Staff, start: date, end: date, action: str
     summary = summarise(session, start, end, staff.company_id)
     audit(session, staff, action, detail=f"{summary.first}..{summary.last}")
     return summary
+
+
+def satisfaction_counts(
+    session: Session, company_id: str, weeks: list[date]
+) -> dict[str, list[Cell]]:
+    """Per week of the question: asked, answered, then each answer ("yes", "little", "no"),
+    suppressed as the signals are. The answers add up to "answered", so a lone hidden
+    answer in a week is covered as in a breakdown table (protect_column)."""
+    start, end = (
+        datetime.combine(monday, time(), BRUSSELS).astimezone(timezone.utc)
+        for monday in (weeks[0], weeks[-1] + timedelta(weeks=1))
+    )
+    counts: Counter[tuple[date, str]] = Counter()
+    for asked in asked_between(session, company_id, start, end):
+        week = week_of(asked.asked_at)
+        counts[(week, "asked")] += 1
+        if asked.answer is not None:
+            counts[(week, "answered")] += 1
+            counts[(week, asked.answer)] += 1
+    columns = []
+    for week in weeks:
+        answers = {answer: counts[(week, answer)] for answer in ANSWERS}
+        cells = protect_column({a: shown(n) for a, n in answers.items()}, answers)
+        columns.append(
+            {
+                "asked": shown(counts[(week, "asked")]),
+                "answered": shown(counts[(week, "answered")]),
+                **cells,
+            }
+        )
+    return {row: [column[row] for column in columns] for row in ("asked", "answered", *ANSWERS)}
 
 
 def label(dimension: str, value: str, language: str) -> str:
@@ -142,6 +179,7 @@ async def signals_page(
             request, "signals.html", staff, status_code=422, error=True, first=first, last=last
         )
     context = page_context(summary, staff.language)
+    satisfaction = await work.run(satisfaction_counts, staff.company_id, summary.weeks)
     page = render(
         request,
         "signals.html",
@@ -149,6 +187,7 @@ async def signals_page(
         error=False,
         first=summary.first,
         last=summary.last,
+        satisfaction=satisfaction,
         **context,
     )
     return with_style_hashes(page)

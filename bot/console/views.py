@@ -15,6 +15,8 @@ from bot.console import (
     canned,
     claims,
     conversation,
+    conversations_page,
+    labels,
     login,
     queue_page,
     redelivery,
@@ -33,5 +35,7 @@ for job in (
     callbacks,
     canned,
     alerts,
+    conversations_page,
+    labels,
 ):
     router.include_router(job.router)

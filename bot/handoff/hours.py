@@ -51,3 +51,23 @@ def say_when(moment: datetime, language: str) -> str:
     if language == "nl":
         return f"{day} {local.day}/{local.month} om {local.hour}.{local.minute:02d}"
     return f"{day} {local.day}/{local.month} à {local.hour}h{local.minute:02d}"
+
+
+def office_minutes_between(
+    office_hours: dict[str, Any], holidays: list[str], start: datetime, end: datetime
+) -> int:
+    """The whole minutes of office time between two moments: how long a request waited
+    while someone could have taken it (nights, weekends and holidays do not count)."""
+    if end <= start:
+        return 0
+    first, last = start.astimezone(TIME_ZONE), end.astimezone(TIME_ZONE)
+    seconds = 0.0
+    day = first.date()
+    while day <= last.date():
+        for opens, closes in _periods(office_hours, day, holidays):
+            period_start = datetime.combine(day, opens, tzinfo=TIME_ZONE)
+            period_end = datetime.combine(day, closes, tzinfo=TIME_ZONE)
+            overlap = min(period_end, last) - max(period_start, first)
+            seconds += max(overlap.total_seconds(), 0)
+        day += timedelta(days=1)
+    return int(seconds // 60)

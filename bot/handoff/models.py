@@ -32,6 +32,10 @@ class HousingCompany(Base):
     unclaimed_limit_hours: Mapped[int | None] = mapped_column(Integer)
     # Where the phone line transfers a caller who asks for a person in office hours (E.164)
     transfer_number: Mapped[str | None] = mapped_column(String(40))
+    # Response targets, in office minutes: an urgent request taken within 15, any other
+    # within one working day (7 office hours); the console shows each wait against them
+    target_urgent_minutes: Mapped[int] = mapped_column(Integer, server_default="15")
+    target_other_minutes: Mapped[int] = mapped_column(Integer, server_default="420")
 
 
 class StaffUser(Base):
@@ -121,6 +125,14 @@ class Handoff(Base):
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When an urgent one nobody took was e-mailed to the company's supervisors
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the tenant wrote again soon after the close: flagged to the last caseworker
+    # until they open the conversation (bot/handoff/after_close.py)
+    wrote_again_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the handed-back tenant was asked if the help served them (bot/handoff/satisfaction.py)
+    survey_asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    survey_answer: Mapped[str | None] = mapped_column(String(8))  # "yes" | "little" | "no"
+    # When the question was settled: answered, or passed over by another message (no answer)
+    survey_answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         Index("ix_handoff_queue", "company_id", "status", "urgent", "opened_at"),
         Index("ix_handoff_contact_status", "contact_id", "status"),
@@ -170,3 +182,25 @@ class CannedReply(Base):
     language: Mapped[str] = mapped_column(String(2))
     title: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+
+
+class Label(Base):
+    """A label a housing company's admins define ("loyer", "à rappeler"...), put on its
+    conversations to find them again; never seen by the tenant."""
+
+    __tablename__ = "label"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey("housing_company.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    __table_args__ = (Index("uq_label_company_name", "company_id", "name", unique=True),)
+
+
+class HandoffLabel(Base):
+    __tablename__ = "handoff_label"
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoff.id", ondelete="CASCADE"), primary_key=True
+    )
+    label_id: Mapped[int] = mapped_column(
+        ForeignKey("label.id", ondelete="CASCADE"), primary_key=True
+    )
+    __table_args__ = (Index("ix_handoff_label_label", "label_id"),)

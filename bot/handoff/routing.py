@@ -6,7 +6,12 @@ Who answers depends on the handoff's state. While it waits in the queue the assi
 answers general questions, under a line saying the request stays in the queue: a tenant
 is never stuck for days with one notice. Once a caseworker has claimed it, the messages go
 to the caseworker only and the bot stays silent. Out of office hours the tenant is told
-when a person will answer, once per waiting period, in the contact's language."""
+when a person will answer, once per waiting period, in the contact's language.
+
+Once it is closed and the tenant handed back, their next message may be the answer to the
+satisfaction question (bot/handoff/satisfaction.py): it is thanked and kept from the bot.
+Anything else soon after the close goes to the bot and flags the conversation to its last
+caseworker (bot/handoff/after_close.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from sqlalchemy.orm import Session
 from bot.contacts.store import ContactView
 from bot.core.clock import utcnow
 from bot.core.unit_of_work import UnitOfWork
-from bot.handoff import store
+from bot.handoff import after_close, satisfaction, store
 from bot.handoff.hours import is_open, next_opening, say_when
 from bot.handoff.models import Handoff, HousingCompany
 from bot.handoff.safety_texts import danger_reply
@@ -37,6 +42,8 @@ class Routed:
     # on Rasa, bot/core/unit_of_work.py).
     bot_answers: bool = False
     closed_notice_said: bool = False
+    # The answer to the satisfaction question of a closed handoff: thanks, and no bot turn
+    survey_answer: bool = False
 
 
 def out_of_hours_text(company: HousingCompany, language: str, now: datetime) -> str | None:
@@ -75,7 +82,11 @@ def closed_notice(session: Session, handoff: Handoff, language: str) -> str | No
 
 def _route(session: Session, contact_id: int, body: str, language: str) -> Routed | None:
     handoff = store.open_handoff_of(session, contact_id)
-    if handoff is None:
+    if handoff is None:  # the bot answers, unless this answers the satisfaction question
+        taken = satisfaction.take_answer(session, contact_id, body)
+        if taken:
+            return Routed(taken.handoff_id, [taken.thanks], survey_answer=True)
+        after_close.flag_if_recent(session, contact_id)  # the last caseworker is told
         return None
     danger = danger_reply(body, language)
     if danger is not None:  # a person is needed now, whatever the state: no bot turn
@@ -97,9 +108,14 @@ def _route(session: Session, contact_id: int, body: str, language: str) -> Route
 
 async def route_to_caseworker(work: UnitOfWork, contact: ContactView, body: str) -> Routed | None:
     """None when no handoff is open (the bot answers); else what to send now, and whether
-    the assistant answers too."""
+    the assistant answers too. With no handoff open, the answer to the satisfaction
+    question of the last one is taken here: thanks, and the bot hears nothing."""
     routed = await work.run(_route, contact.id, body, contact.language or "fr")
-    if routed is not None:
+    if routed is None and work.wrote:  # a question passed over, a close flagged: settled before
+        await work.commit()  # the bot's turn (no write may wait on Rasa)
+    if routed is not None and routed.survey_answer:
+        log.info("handoff %s: the satisfaction question was answered", routed.handoff_id)
+    elif routed is not None:
         log.info("handoff %s: tenant message kept for the caseworker", routed.handoff_id)
     return routed
 

@@ -59,6 +59,9 @@ def load_companies(session: Session, path: Path) -> int:
         company.phone = str(row["phone"])[:40] if row.get("phone") else None
         limit = row.get("unclaimed_limit_hours")
         company.unclaimed_limit_hours = int(limit) if limit else None
+        targets = row.get("response_targets_minutes") or {}
+        company.target_urgent_minutes = int(targets.get("urgent", 15))
+        company.target_other_minutes = int(targets.get("other", 420))
         session.add(company)
     return len(rows)
 

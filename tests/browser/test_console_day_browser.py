@@ -225,6 +225,8 @@ def test_the_conversation_page_lives_and_keeps_what_was_typed(day):
 
 def test_the_queue_refresh_keeps_keyboard_focus(day):
     gateway, _, _, database = day
+    sms(gateway, "je veux parler à une personne", sender="+32470555222")
+    wait_until(lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting'"))
     with sync_playwright() as playwright:
         browser, page = open_browser(playwright)
         sign_in(page, gateway, "sam@a.example", PASSWORD)
@@ -237,4 +239,132 @@ def test_the_queue_refresh_keeps_keyboard_focus(day):
         focused = page.evaluate("document.activeElement.id")
         assert focused == link_id
         expect(page.locator("#queue-status")).to_contain_text("en attente")
+        browser.close()
+
+
+def test_a_closed_conversation_is_found_by_label_and_by_the_tenants_number(day):
+    gateway, _, _, database = day
+    number = "+32470555999"
+    create_staff(day[3].parent, COMPANIES, "ada@a.example", "company-a", role="admin")
+    sms(gateway, "je veux parler à une personne", sender=number)
+    (handoff_id,) = wait_until(
+        lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting' ORDER BY id DESC")
+    )[0]
+    with sync_playwright() as playwright:
+        browser, page = open_browser(playwright)
+        refused = csp_refusals(page)
+        sign_in(page, gateway, "ada@a.example", PASSWORD)
+        page.get_by_role("link", name="Étiquettes").click()
+        page.get_by_label("Nouvelle étiquette").fill("loyer impayé")
+        page.get_by_role("button", name="Ajouter").click()
+        expect(page.locator("main")).to_contain_text("loyer impayé")
+
+        page.goto(f"{gateway}/console/handoffs/{handoff_id}")
+        page.get_by_role("button", name="Prendre en charge").click()
+        page.get_by_label("loyer impayé").check()
+        page.get_by_role("button", name="Enregistrer les étiquettes").click()
+        page.get_by_label("Motif de clôture").fill("plan de paiement proposé")
+        page.get_by_role("button", name="Clôturer").click()
+
+        page.get_by_role("link", name="Rechercher").click()
+        page.get_by_label("Étiquette", exact=True).select_option(label="loyer impayé")
+        page.get_by_label("État", exact=True).select_option(label="clôturé")
+        page.get_by_role("button", name="Filtrer").click()
+        found = page.locator("li[data-handoff]")
+        expect(found).to_have_count(1)
+        expect(found.first).to_have_attribute("data-handoff", str(handoff_id))
+        expect(found.first).to_contain_text("plan de paiement proposé")
+        page.screenshot(path=str(SCREENSHOTS / "console-search-label.png"), full_page=True)
+
+        page.get_by_label("Numéro du locataire (en entier)").fill("0470 55 59 99")
+        page.get_by_role("button", name="Chercher").click()
+        expect(found).to_have_count(1)
+        expect(found.first).to_have_attribute("data-handoff", str(handoff_id))
+        assert "470555999" not in page.content() and "55 59 99" not in page.content()
+        assert "555999" not in page.url
+        page.screenshot(path=str(SCREENSHOTS / "console-search-number.png"), full_page=True)
+        browser.close()
+    assert not refused, "\n".join(refused)
+
+
+def test_keyboard_shortcuts_take_a_request_and_start_a_reply(day):
+    gateway, _, _, database = day
+    sms(gateway, "je veux parler à une personne", sender="+32470555444")
+    wait_until(lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting'"))
+    with sync_playwright() as playwright:
+        browser, page = open_browser(playwright)
+        sign_in(page, gateway, "ana@a.example", PASSWORD)
+        page.wait_for_load_state("load")  # the shortcuts' script is deferred
+        page.keyboard.press("Shift+Slash")  # "?"
+        expect(page.locator("#shortcuts")).to_be_visible()
+        expect(page.locator("#shortcuts")).to_contain_text("prendre en charge la demande choisie")
+        page.screenshot(path=str(SCREENSHOTS / "console-shortcuts.png"), full_page=True)
+        page.keyboard.press("Escape")
+        expect(page.locator("#shortcuts")).to_be_hidden()
+        first = page.locator("li[data-handoff]").first
+        handoff_id = first.get_attribute("data-handoff")
+        expect(first.get_by_role("button", name="Prendre en charge")).to_be_visible()
+        page.keyboard.press("j")  # the first request of the queue
+        assert page.evaluate("document.activeElement.closest('li').dataset.handoff") == handoff_id
+        page.keyboard.press("c")
+        expect(page).to_have_url(re.compile(rf"/console/handoffs/{handoff_id}$"))
+        page.keyboard.press("r")
+        assert page.evaluate("document.activeElement.id") == "reply"
+        page.keyboard.type("Bonjour, je m'occupe de votre demande.")
+        expect(page.locator("#reply")).to_have_value("Bonjour, je m'occupe de votre demande.")
+        browser.close()
+
+
+def test_the_satisfaction_question_reaches_the_tenant_and_the_answer_the_metrics(day):
+    gateway, twilio, _, database = day
+    tenant = "+32470555333"
+    sms(gateway, "je veux parler à une personne", sender=tenant)
+    (handoff_id,) = wait_until(
+        lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting' ORDER BY id DESC")
+    )[0]
+    with sync_playwright() as playwright:
+        browser, page = open_browser(playwright)
+        sign_in(page, gateway, "ana@a.example", PASSWORD)
+        page.goto(f"{gateway}/console/handoffs/{handoff_id}")
+        page.get_by_role("button", name="Prendre en charge").click()
+        page.get_by_label("Motif de clôture").fill("information donnée")
+        page.get_by_role("button", name="Clôturer").click()  # hands back (checked)
+        browser.close()
+
+    def question() -> str | None:
+        return next(
+            (
+                r.body["Body"]
+                for r in twilio.requests
+                if r.path.endswith("Messages.json")
+                and r.body.get("To") == tenant
+                and "notre aide vous a servi" in r.body.get("Body", "")
+            ),
+            None,
+        )
+
+    assert "1 oui\n2 un peu\n3 non" in wait_until(question)
+    assert sms(gateway, "1", sender=tenant) == ["Merci pour votre réponse."]
+    assert sql(database, "SELECT survey_answer FROM handoff WHERE id = ?", handoff_id) == [("yes",)]
+    # four more answers this week (SAMPLE rows): five, no longer hidden as a small number
+    (contact,) = sql(database, "SELECT contact_id FROM handoff WHERE id = ?", handoff_id)[0]
+    for _ in range(4):
+        sql(
+            database,
+            "INSERT INTO handoff (contact_id, company_id, sender_id, reason, urgent, status,"
+            " language, channel, summary, opened_at, closed_at, handed_back,"
+            " joined_notice_sent, survey_asked_at, survey_answer, survey_answered_at)"
+            " VALUES (?, 'company-a', 'sample', 'asked', 0, 'closed', 'fr', 'sms', '{}',"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 1, CURRENT_TIMESTAMP, 'yes',"
+            " CURRENT_TIMESTAMP)",
+            contact,
+        )
+    with sync_playwright() as playwright:
+        browser, page = open_browser(playwright)
+        sign_in(page, gateway, "ada@a.example", PASSWORD)
+        page.goto(f"{gateway}/console/signals")
+        table = page.locator("table[data-table='satisfaction']")
+        expect(table.locator("tr", has_text="Réponses")).to_contain_text("5")
+        expect(table.locator("tr", has_text="Oui")).to_contain_text("5")
+        page.locator("#satisfaction").screenshot(path=str(SCREENSHOTS / "console-satisfaction.png"))
         browser.close()

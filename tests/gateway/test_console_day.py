@@ -9,7 +9,7 @@ console polls (numbers only, never tenant content)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
@@ -248,10 +248,76 @@ def test_the_alerts_hold_numbers_only(desk) -> None:
     calm = open_for_tenant(desk)
     login(desk)
     alerts = desk.client.get("/console/alerts?partial=1")
-    assert alerts.json() == {"waiting": [calm], "urgent": [], "mine": []}
+    assert alerts.json() == {"waiting": [calm], "urgent": [], "mine": [], "again": []}
     with desk.sessions() as session:
         session.execute(update(Handoff).values(urgent=True))
         session.commit()
     assert desk.client.get("/console/alerts").json()["urgent"] == [calm]
     login(desk, "carla@b.example")
-    assert desk.client.get("/console/alerts").json() == {"waiting": [], "urgent": [], "mine": []}
+    assert desk.client.get("/console/alerts").json() == {
+        "waiting": [],
+        "urgent": [],
+        "mine": [],
+        "again": [],
+    }
+
+
+def test_a_supervisor_assigns_a_waiting_request_from_the_queue(desk) -> None:
+    handoff_id = open_for_tenant(desk)
+    with desk.sessions() as session:
+        session.execute(update(StaffUser).values(role="supervisor").where(StaffUser.name == "Ana"))
+        bob = session.scalar(select(StaffUser.id).where(StaffUser.name == "Bob"))
+        session.commit()
+    login(desk)
+    queue = desk.client.get("/console/").text
+    assert "Bob (FR, 0 en cours)" in queue  # the colleague's language and load
+    assigned = desk.client.post(
+        f"/console/handoffs/{handoff_id}/reassign",
+        data={"colleague": bob, "back": "queue", "csrf": csrf_of(desk)},
+        follow_redirects=False,
+    )
+    assert assigned.status_code == 303 and assigned.headers["location"] == "/console/"
+    with desk.sessions() as session:
+        handoff = session.get_one(Handoff, handoff_id)
+        assert (handoff.status, handoff.claimed_by) == ("claimed", bob)
+    assert "Bob (FR, 1 en cours)" in desk.client.get(PAGE.format(handoff_id)).text
+    login(desk, "bob@a.example")
+    assert desk.client.get("/console/alerts").json()["mine"] == [handoff_id]
+    assert "Confier la demande" not in desk.client.get("/console/").text  # a caseworker
+
+
+def close_conversation(desk, handoff_id: int) -> None:  # noqa: ANN001
+    path = PAGE.format(handoff_id)
+    closed = desk.client.post(
+        f"{path}/close", data={"reason": "réglé", "hand_back": "true", "csrf": csrf_of(desk, path)}
+    )
+    assert closed.status_code == 200
+
+
+def test_a_tenant_writing_again_after_the_close_is_flagged_to_the_last_caseworker(desk) -> None:
+    handoff_id = open_for_tenant(desk)
+    claim_for_ana(desk, handoff_id)
+    close_conversation(desk, handoff_id)
+    desk.sms("où est la piscine la plus proche ?")  # the bot answers as usual
+    assert desk.client.get("/console/alerts").json()["again"] == [handoff_id]
+    queue = desk.client.get("/console/").text
+    assert 'id="wrote-again"' in queue and f'href="/console/handoffs/{handoff_id}"' in queue
+    assert "piscine" not in queue  # the flag, never the text
+    login(desk, "bob@a.example")
+    assert desk.client.get("/console/alerts").json()["again"] == []
+    login(desk)
+    desk.client.get(PAGE.format(handoff_id))  # Ana reads it: the flag is down
+    assert desk.client.get("/console/alerts").json()["again"] == []
+
+
+def test_a_tenant_writing_days_after_the_close_is_not_flagged(desk) -> None:
+    handoff_id = open_for_tenant(desk)
+    claim_for_ana(desk, handoff_id)
+    close_conversation(desk, handoff_id)
+    with desk.sessions() as session:
+        session.execute(
+            update(Handoff).values(closed_at=datetime.now(timezone.utc) - timedelta(days=4))
+        )
+        session.commit()
+    desk.sms("bonjour")
+    assert desk.client.get("/console/alerts").json()["again"] == []

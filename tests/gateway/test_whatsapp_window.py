@@ -54,7 +54,7 @@ TEMPLATES = {
     "whatsapp_template_reminder_nl": REMINDER_NL,
 }
 JOINED = "Une personne du service social a rejoint la conversation."
-HELD = "[en attente : part dès que le locataire écrit (WhatsApp, 24 heures)]"
+HELD = "en attente : part dès que le locataire écrit (WhatsApp, 24 heures)"
 WINDOW_CLOSED = "Il reçoit : « Un message de votre société de logement vous attend »"
 NO_TEMPLATE = "aucun n'est configuré : votre réponse ne peut pas partir maintenant"
 REFUSED = "WhatsApp le refuse : le locataire n'a pas écrit depuis plus de 24 heures."

@@ -49,10 +49,12 @@ def desk(tmp_path_factory):
         admin.login("adm@own.example")
         canned = {"language": "fr", "title": "Horaires", "text": "Nous sommes ouverts le matin."}
         assert admin.post("/console/canned", canned).status_code == 303
+        assert admin.post("/console/labels", {"name": "loyer"}).status_code == 303
         ids = {
             "handoff_id": handoff_id,
             "message_id": failed_message(gateway, handoff_id),
             "reply_id": sql(gateway, "SELECT id FROM canned_reply")[0][0],
+            "label_id": sql(gateway, "SELECT id FROM label")[0][0],
             "staff_id": sql(gateway, "SELECT id FROM staff_user WHERE email = 'cw@own.example'")[0][
                 0
             ],

@@ -19,6 +19,9 @@ STATE_CHANGING = {
         "supervisor",
         "admin",
     ),
+    "/console/handoffs/{handoff_id}/labels": ("caseworker", "supervisor", "admin"),
+    "/console/labels": ("admin",),
+    "/console/labels/{label_id}/delete": ("admin",),
     "/console/canned": ("admin",),
     "/console/canned/{reply_id}/delete": ("admin",),
     "/console/staff/{staff_id}/sign-out": ("admin",),
@@ -38,7 +41,9 @@ OWN_ACCOUNT = {
 # tests/gateway/test_voice_callback.py.
 PHONE_LINE_ONLY = {"/console/handoffs/{handoff_id}/callback"}
 # Counts the SMS parts of a draft: reads, changes nothing.
-READ_ONLY_POSTS = {"/console/segments"}
+# Finds conversations by a tenant's number (posted: never in a URL): reads, changes nothing
+# but the audit trail.
+READ_ONLY_POSTS = {"/console/segments", "/console/conversations/by-number"}
 # Every page (GET) of the console: the header tests open each of them.
 PAGES = (
     "/console/login",
@@ -52,6 +57,8 @@ PAGES = (
     "/console/handoffs/{handoff_id}/entries",
     "/console/alerts",
     "/console/canned",
+    "/console/conversations",
+    "/console/labels",
     "/console/signals",
     "/console/signals.csv",
 )

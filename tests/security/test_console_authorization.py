@@ -19,6 +19,8 @@ FORMS = {
     "/console/handoffs/{handoff_id}/note": {"message": "note"},
     "/console/handoffs/{handoff_id}/close": {"reason": "done"},
     "/console/canned": {"language": "fr", "title": "X", "text": "Un texte."},
+    "/console/labels": {"name": "travaux"},
+    "/console/handoffs/{handoff_id}/labels": {"label": "{label_id}"},
 }
 
 
@@ -73,6 +75,8 @@ CANNED = "SELECT count(*) FROM canned_reply"
 SESSIONS = "SELECT count(*) FROM staff_session WHERE staff_id = :staff_id AND revoked_at IS NULL"
 SECOND_FACTOR = "SELECT totp_secret, totp_confirmed_at FROM staff_user WHERE id = :staff_id"
 OUTBOX = "SELECT status FROM outbox_message WHERE id = :message_id"
+LABELS = "SELECT count(*) FROM label"
+LABELLED = "SELECT label_id FROM handoff_label WHERE handoff_id = :handoff_id"
 
 
 def read(gateway, query: str, what: dict[str, int]) -> list[tuple]:  # noqa: ANN001
@@ -109,15 +113,24 @@ def test_the_same_forms_from_the_right_staff_change_what_they_should(desk) -> No
         (caseworker, h + "/close", FORMS[h + "/close"], CONVERSATION),
         (admin, "/console/canned", FORMS["/console/canned"], CANNED),
         (admin, "/console/canned/{reply_id}/delete", {}, CANNED),
+        (admin, "/console/labels", FORMS["/console/labels"], LABELS),
+        (caseworker, h + "/labels", {"label": "{label_id}"}, LABELLED),
+        (admin, "/console/labels/{label_id}/delete", {}, LABELS),
         (admin, "/console/staff/{staff_id}/sign-out", {}, SESSIONS),
         (admin, "/console/staff/{staff_id}/second-factor/reset", {}, SECOND_FACTOR),
     ]
     assert {route for _, route, *_ in steps} == set(STATE_CHANGING) - PHONE_LINE_ONLY
     for browser, route, form, query in steps:
         newest_reply = sql(gateway, "SELECT max(id) FROM canned_reply")[0][0]
+        newest_label = sql(gateway, "SELECT max(id) FROM label")[0][0]
         path = route.format(
-            handoff_id=handoff_id, reply_id=newest_reply, staff_id=colleague, message_id=failed
+            handoff_id=handoff_id,
+            reply_id=newest_reply,
+            staff_id=colleague,
+            message_id=failed,
+            label_id=newest_label,
         )
+        form = {name: str(value).format(label_id=newest_label) for name, value in form.items()}
         what = {"handoff_id": handoff_id, "staff_id": colleague, "message_id": failed}
         before = read(gateway, query, what)
         answer = browser.http.post(

@@ -56,6 +56,13 @@ async function poll() {
       tell(`${body.dataset.alertAssigned} #${id}`, `mine-${id}`, now.urgent.includes(id));
     }
   }
+  const again = remembered("alerts:again");
+  if (again !== null) {
+    for (const id of now.again.filter((id) => !again.has(id))) {
+      tell(`${body.dataset.alertAgain} #${id}`, `again-${id}`, false);
+    }
+  }
+  remember("alerts:again", new Set(now.again));
   // what this staff member claims themselves is theirs without a notification
   remember("alerts:waiting", new Set([...(seen || []), ...now.waiting]));
   remember("alerts:mine", new Set(now.mine));
