@@ -134,21 +134,27 @@ def page_context(summary: Summary, language: str) -> dict[str, Any]:
         w["urgent_count"]: summary.urgent,
     }
     charts = [
-        line_chart(w["chart_overview"], weeks, overview, note),
+        line_chart(w["chart_overview"], weeks, overview, note, w["no_data"]),
         line_chart(
             w["handoffs"],
             weeks,
             {name: [r.cell for r in rates] for name, rates in handoffs.items()},
             note,
+            w["no_data"],
         ),
         line_chart(
-            w["chart_topics"], weeks, named("topic", _most_frequent(breakdowns["topic"])), note
+            w["chart_topics"],
+            weeks,
+            named("topic", _most_frequent(breakdowns["topic"])),
+            note,
+            w["no_data"],
         ),
         line_chart(
             w["chart_communes"],
             weeks,
             named("commune", _most_frequent(breakdowns["commune"])),
             note,
+            w["no_data"],
         ),
         line_chart(
             w["chart_languages"],
@@ -158,6 +164,7 @@ def page_context(summary: Summary, language: str) -> dict[str, Any]:
                 **named("channel", breakdowns["channel"]),
             },
             note,
+            w["no_data"],
         ),
     ]
     return {"summary": summary, "tables": tables, "handoffs": handoffs, "charts": charts}

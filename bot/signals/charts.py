@@ -33,11 +33,17 @@ STYLE = Style(
 
 
 def line_chart(
-    title: str, weeks: Sequence[date], series: Mapping[str, Sequence[Cell]], description: str
+    title: str,
+    weeks: Sequence[date],
+    series: Mapping[str, Sequence[Cell]],
+    description: str,
+    no_data: str = "No data",
 ) -> Markup:
-    """One SVG line chart, a line per series, one point per shown week's count."""
+    """One SVG line chart, a line per series, one point per shown week's count; `no_data`:
+    what it says when every count is hidden or missing (in the reader's language)."""
     chart = pygal.Line(
         title=title,
+        no_data_text=no_data,
         style=STYLE,
         js=(),
         disable_xml_declaration=True,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from tests.browser.test_console_browser import (
     sms,
 )
 from tests.gateway.smtp_fixtures import SmtpServer
+from tests.gateway.test_handoff import wait_for
 
 TENANT = "+32470555666"
 OTHER_TENANT = "+32470555777"
@@ -47,18 +47,13 @@ window.Notification = RecordedNotification;
 """
 
 
+def eventually(check):  # noqa: ANN001, ANN201
+    """What `check` returns once it is true (a real stack: up to 30 seconds)."""
+    return wait_for(check, seconds=30)
+
+
 def notifications(page: Page) -> list[str]:
     return page.evaluate("window.__notifications")
-
-
-def wait_until(check, seconds: float = 30):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +107,8 @@ def test_an_urgent_request_alerts_the_open_console_mails_staff_and_escalates(day
 
         told = " ".join(sms(gateway, DANGER, sender=TENANT))
         assert "112" in told
-        (handoff_id,) = wait_until(lambda: sql(database, "SELECT id FROM handoff"))[0]
-        wait_until(lambda: f"Demande URGENTE #{handoff_id}" in notifications(page))
+        (handoff_id,) = eventually(lambda: sql(database, "SELECT id FROM handoff"))[0]
+        eventually(lambda: f"Demande URGENTE #{handoff_id}" in notifications(page))
         expect(page).to_have_title(re.compile(r"^\(1\) "))
         page.screenshot(path=str(SCREENSHOTS / "console-urgent-alert.png"), full_page=True)
         browser.close()
@@ -143,7 +138,7 @@ def test_an_urgent_request_alerts_the_open_console_mails_staff_and_escalates(day
 def test_the_conversation_page_lives_and_keeps_what_was_typed(day):
     gateway, twilio, _, database = day
     sms(gateway, "je veux parler à une personne", sender=OTHER_TENANT)
-    (handoff_id,) = wait_until(
+    (handoff_id,) = eventually(
         lambda: sql(
             database,
             "SELECT id FROM handoff WHERE urgent = 0 AND status = 'waiting' ORDER BY id DESC",
@@ -166,13 +161,15 @@ def test_the_conversation_page_lives_and_keeps_what_was_typed(day):
         # the tenant writes again: on the page without a reload, with a notification
         sms(gateway, "je suis toujours là, merci", sender=OTHER_TENANT)
         expect(transcript).to_contain_text("je suis toujours là, merci", timeout=15000)
-        wait_until(lambda: f"Nouveau message du locataire #{handoff_id}" in notifications(page))
+        eventually(
+            lambda: f"Nouveau message du locataire #{handoff_id}" in notifications(page), seconds=30
+        )
 
         # a reply the provider refused: an alert, and "send again" sends it once
         page.get_by_label("Répondre au locataire").fill("Votre rendez-vous est jeudi.")
         page.get_by_role("button", name="Envoyer").click()
         expect(transcript).to_contain_text("Votre rendez-vous est jeudi.")
-        wait_until(
+        eventually(
             lambda: sql(
                 database,
                 "SELECT id FROM outbox_message WHERE body = ? AND status = 'sent'",
@@ -196,7 +193,7 @@ def test_the_conversation_page_lives_and_keeps_what_was_typed(day):
         )
         page.get_by_role("button", name="Renvoyer ce message").click()
         expect(page.locator("#retried")).to_contain_text("Le message repart.")
-        wait_until(
+        eventually(
             lambda: (
                 sum(
                     1
@@ -226,7 +223,7 @@ def test_the_conversation_page_lives_and_keeps_what_was_typed(day):
 def test_the_queue_refresh_keeps_keyboard_focus(day):
     gateway, _, _, database = day
     sms(gateway, "je veux parler à une personne", sender="+32470555222")
-    wait_until(lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting'"))
+    eventually(lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting'"))
     with sync_playwright() as playwright:
         browser, page = open_browser(playwright)
         sign_in(page, gateway, "sam@a.example", PASSWORD)
@@ -247,7 +244,7 @@ def test_a_closed_conversation_is_found_by_label_and_by_the_tenants_number(day):
     number = "+32470555999"
     create_staff(day[3].parent, COMPANIES, "ada@a.example", "company-a", role="admin")
     sms(gateway, "je veux parler à une personne", sender=number)
-    (handoff_id,) = wait_until(
+    (handoff_id,) = eventually(
         lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting' ORDER BY id DESC")
     )[0]
     with sync_playwright() as playwright:
@@ -290,7 +287,7 @@ def test_a_closed_conversation_is_found_by_label_and_by_the_tenants_number(day):
 def test_keyboard_shortcuts_take_a_request_and_start_a_reply(day):
     gateway, _, _, database = day
     sms(gateway, "je veux parler à une personne", sender="+32470555444")
-    wait_until(lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting'"))
+    eventually(lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting'"))
     with sync_playwright() as playwright:
         browser, page = open_browser(playwright)
         sign_in(page, gateway, "ana@a.example", PASSWORD)
@@ -319,7 +316,7 @@ def test_the_satisfaction_question_reaches_the_tenant_and_the_answer_the_metrics
     gateway, twilio, _, database = day
     tenant = "+32470555333"
     sms(gateway, "je veux parler à une personne", sender=tenant)
-    (handoff_id,) = wait_until(
+    (handoff_id,) = eventually(
         lambda: sql(database, "SELECT id FROM handoff WHERE status = 'waiting' ORDER BY id DESC")
     )[0]
     with sync_playwright() as playwright:
@@ -343,7 +340,7 @@ def test_the_satisfaction_question_reaches_the_tenant_and_the_answer_the_metrics
             None,
         )
 
-    assert "1 oui\n2 un peu\n3 non" in wait_until(question)
+    assert "1 oui\n2 un peu\n3 non" in eventually(question)
     assert sms(gateway, "1", sender=tenant) == ["Merci pour votre réponse."]
     assert sql(database, "SELECT survey_answer FROM handoff WHERE id = ?", handoff_id) == [("yes",)]
     # four more answers this week (SAMPLE rows): five, no longer hidden as a small number

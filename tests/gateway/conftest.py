@@ -1,5 +1,6 @@
 """Fixtures of the gateway tests: a migrated SQLite database per test, and the sample
-directory imported once per session (read-only tests share it)."""
+directory imported once per session (read-only tests share it); `desk`, the console with
+two housing companies and their staff."""
 
 from __future__ import annotations
 
@@ -67,3 +68,20 @@ def sample_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, sess
 
 
 from tests.gateway.channel_fixtures import channels  # noqa: E402, F401  (a fixture)
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """The gateway with two always-open housing companies and a staff member in each."""
+    from tests.gateway.channel_fixtures import console_with_staff  # it imports this module
+
+    with console_with_staff(
+        tmp_path,
+        [
+            ("ana@a.example", "company-a", "caseworker", "fr"),
+            ("bob@a.example", "company-a", "caseworker", "fr"),
+            ("carla@b.example", "company-b", "caseworker", "fr"),
+            ("dirk@a.example", "company-a", "auditor", "fr"),
+        ],
+    ) as running:
+        yield running

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from bot.console.transcript import bot_turns
 from bot.handoff.models import Handoff, HandoffEntry, StaffUser
 from bot.outbox.models import OutboxMessage
-from tests.gateway.channel_fixtures import console_with_staff, replies
+from tests.gateway.channel_fixtures import replies
 from tests.gateway.test_handoff import (
     claim_for_ana,
     csrf_of,
@@ -27,23 +27,6 @@ from tests.gateway.test_handoff import (
 )
 
 PAGE = "/console/handoffs/{}"
-
-
-@pytest.fixture
-def desk(tmp_path):
-    """Two always-open housing companies: Ana and Bob at A, Carla at B."""
-    with console_with_staff(
-        tmp_path,
-        [
-            ("ana@a.example", "company-a", "caseworker", "fr"),
-            ("bob@a.example", "company-a", "caseworker", "fr"),
-            ("carla@b.example", "company-b", "caseworker", "fr"),
-        ],
-    ) as running:
-        yield running
-
-
-HTML = {"Accept": "text/html,application/xhtml+xml"}
 
 
 def entry_times(page: str) -> list[str]:
@@ -321,3 +304,13 @@ def test_a_tenant_writing_days_after_the_close_is_not_flagged(desk) -> None:
         session.commit()
     desk.sms("bonjour")
     assert desk.client.get("/console/alerts").json()["again"] == []
+
+
+def test_empty_charts_say_so_in_the_staff_members_language(desk) -> None:
+    with desk.sessions() as session:
+        session.execute(update(StaffUser).values(role="admin").where(StaffUser.name == "Ana"))
+        session.commit()
+    login(desk)
+    page = desk.client.get("/console/signals").text
+    assert page.count("Rien pour ces semaines.") >= 5  # each of the five charts
+    assert "No data" not in page

@@ -10,7 +10,6 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.contacts.models import Contact
@@ -25,27 +24,11 @@ from tests.gateway.channel_fixtures import (
     INTERNAL,
     STAFF_PASSWORD,
     TENANT,
-    console_with_staff,
     enrolled_staff,
     replies,
     running_channels,
     sign_in,
 )
-
-
-@pytest.fixture
-def desk(tmp_path):
-    """The gateway with two always-open housing companies and a staff member in each."""
-    with console_with_staff(
-        tmp_path,
-        [
-            ("ana@a.example", "company-a", "caseworker", "fr"),
-            ("bob@a.example", "company-a", "caseworker", "fr"),
-            ("carla@b.example", "company-b", "caseworker", "fr"),
-            ("dirk@a.example", "company-a", "auditor", "fr"),
-        ],
-    ) as running:
-        yield running
 
 
 def internal(desk, payload: dict, secret: str | None = None):

@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 from bot.handoff.hours import office_minutes_between
 from bot.handoff.models import Handoff, StaffUser
 from bot.hsds_profile import TIME_ZONE
-from tests.gateway.test_console_day import desk  # noqa: F401  (the fixture)
 from tests.gateway.test_handoff import login, open_for_tenant
 
 WEEKDAYS = {day: [["09:00", "12:00"], ["13:00", "17:00"]] for day in ("MO", "TU", "WE", "TH", "FR")}
@@ -33,7 +32,7 @@ def test_office_minutes_leave_out_lunch_nights_weekends_and_holidays() -> None:
     assert office_minutes_between(WEEKDAYS, [], brussels(3, 13), brussels(3, 12)) == 0
 
 
-def test_the_queue_shows_the_wait_against_the_target(desk) -> None:  # noqa: F811
+def test_the_queue_shows_the_wait_against_the_target(desk) -> None:
     urgent = open_for_tenant(desk, urgent=True)
     with desk.sessions() as session:  # always open: 20 minutes are 20 office minutes
         session.execute(
@@ -49,7 +48,7 @@ def test_the_queue_shows_the_wait_against_the_target(desk) -> None:  # noqa: F81
         assert session.scalar(select(Handoff.id)) == urgent
 
 
-def test_a_request_within_its_target_is_not_marked(desk) -> None:  # noqa: F811
+def test_a_request_within_its_target_is_not_marked(desk) -> None:
     open_for_tenant(desk)
     login(desk)
     queue = desk.client.get("/console/").text
