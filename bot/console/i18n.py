@@ -463,6 +463,17 @@ WORDS: dict[str, tuple[str, str]] = {
         "Sneltoetsen van één letter weer aanzetten",
     ),
     "main_menu": ("Menu principal", "Hoofdmenu"),
+    "response_times": ("Délais de réponse", "Reactietijden"),
+    "response_times_intro": (
+        "Par semaine d'arrivée : les demandes, et celles prises en charge après leur délai "
+        "(compté en heures d'ouverture ; 15 minutes pour une urgence, un jour ouvrable pour "
+        "les autres, sauf réglage de la société).",
+        "Per week van aankomst: de vragen, en die genomen na hun termijn (geteld in "
+        "openingsuren; 15 minuten voor een dringende, één werkdag voor de andere, tenzij de "
+        "maatschappij het anders instelt).",
+    ),
+    "response_requests": ("Demandes", "Vragen"),
+    "response_late": ("Prises après leur délai", "Genomen na hun termijn"),
     "actions": ("Actions", "Acties"),
     "office_time": ("(heures d'ouverture)", "(openingsuren)"),
     "week_late": (

@@ -21,6 +21,7 @@ from bot.console.deps import CAN_SEE_SIGNALS, Staff, require_role
 from bot.console.headers import with_style_hashes
 from bot.console.i18n import reason_label, words
 from bot.console.pages import render
+from bot.console.response_times import weekly_breaches
 from bot.core.deps import UnitOfWorkDep
 from bot.handoff.satisfaction import ANSWERS, asked_between
 from bot.lexicon import communes, topic_labels
@@ -187,6 +188,7 @@ async def signals_page(
         )
     context = page_context(summary, staff.language)
     satisfaction = await work.run(satisfaction_counts, staff.company_id, summary.weeks)
+    response_times = await work.run(weekly_breaches, staff.company_id, summary.weeks, week_of)
     page = render(
         request,
         "signals.html",
@@ -195,6 +197,7 @@ async def signals_page(
         first=summary.first,
         last=summary.last,
         satisfaction=satisfaction,
+        response_times=response_times,
         **context,
     )
     return with_style_hashes(page)

@@ -4,6 +4,7 @@ supervisors see how many of the week's requests were taken past it."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
@@ -54,3 +55,24 @@ def test_a_request_within_its_target_is_not_marked(desk) -> None:
     queue = desk.client.get("/console/").text
     assert "/ 420 min" in queue and "DÉLAI DÉPASSÉ" not in queue
     assert "Ces 7 jours" not in queue  # a caseworker: no summary
+
+
+def test_the_signals_page_counts_each_weeks_requests_taken_past_their_target(desk) -> None:
+    late = open_for_tenant(desk, urgent=True)
+    with desk.sessions() as session:
+        session.execute(
+            update(Handoff)
+            .where(Handoff.id == late)
+            .values(opened_at=datetime.now(timezone.utc) - timedelta(minutes=30))
+        )
+        session.execute(update(StaffUser).values(role="admin").where(StaffUser.name == "Ana"))
+        session.commit()
+    login(desk)
+    page = desk.client.get("/console/signals").text
+    table = page[page.index('data-table="response-times"') :]
+    table = table[: table.index("</table>")]
+    rows = {
+        name: cells.split("</td><td>")[-1]
+        for name, cells in re.findall(r'<th scope="row">([^<]+)</th><td>(.*?)</td></tr>', table)
+    }
+    assert rows == {"Demandes": "1", "Prises après leur délai": "1"}  # this week's column
