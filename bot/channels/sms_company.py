@@ -102,9 +102,7 @@ def needs_company_choice(session: Session, contact_id: int, to_number: str | Non
 def company_name(company: HousingCompany, language: str | None) -> str:
     """The company's name in a language: the file's `name` is "French / Dutch" (or one
     name for both), without a bracketed remark."""
-    parts = [part.strip() for part in company.name.split(" / ")]
-    name = parts[1] if language == "nl" and len(parts) > 1 else parts[0]
-    return to_gsm7(re.sub(r"\s*\([^)]*\)", "", name).strip()) or company.id
+    return to_gsm7(company.name_in(language)) or company.id
 
 
 def choice_prompt(companies: list[HousingCompany], language: str | None) -> str:

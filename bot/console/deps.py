@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.console.security import check_csrf, session_token
 from bot.console.sessions import end_every_session, live_staff_id
 from bot.core.deps import ServicesDep, UnitOfWorkDep
-from bot.handoff.models import ROLES, StaffUser
+from bot.handoff.models import ROLES, HousingCompany, StaffUser
 
 # Who takes, answers and closes conversations.
 CAN_ACT = ("caseworker", "supervisor", "admin")
@@ -43,6 +43,7 @@ class Staff:
     role: str
     company_id: str
     language: str
+    company_name: str = ""  # as staff read it (the id when unknown)
 
 
 def _to_login() -> HTTPException:
@@ -57,7 +58,9 @@ def _active_staff(session: Session, token: str, idle: timedelta, activity: bool)
     if user is None or not user.active:
         end_every_session(session, staff_id)
         return None
-    return Staff(user.id, user.name, user.role, user.company_id, user.language)
+    company = session.get(HousingCompany, user.company_id)
+    company_name = company.name_in(user.language) if company else user.company_id
+    return Staff(user.id, user.name, user.role, user.company_id, user.language, company_name)
 
 
 BACKGROUND_PATHS = re.compile(r"/console/(|alerts|handoffs/\d+/entries)")

@@ -475,6 +475,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "response_requests": ("Demandes", "Vragen"),
     "response_late": ("Prises après leur délai", "Genomen na hun termijn"),
     "actions": ("Actions", "Acties"),
+    "role_caseworker": ("assistant·e social·e", "maatschappelijk werker"),
+    "role_supervisor": ("responsable d'équipe", "teamverantwoordelijke"),
+    "role_admin": ("administrateur·rice", "beheerder"),
+    "role_auditor": ("auditeur·rice", "auditor"),
+    "role_coordinator": ("coordinateur·rice", "coördinator"),
     "office_time": ("(heures d'ouverture)", "(openingsuren)"),
     "week_late": (
         "Ces 7 jours, demandes prises après leur délai",

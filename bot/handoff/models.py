@@ -3,6 +3,7 @@ entries, and the audit trail of what staff did."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,13 @@ class HousingCompany(Base):
     # within one working day (7 office hours); the console shows each wait against them
     target_urgent_minutes: Mapped[int] = mapped_column(Integer, server_default="15")
     target_other_minutes: Mapped[int] = mapped_column(Integer, server_default="420")
+
+    def name_in(self, language: str | None) -> str:
+        """The name in a language: the file's `name` is "French / Dutch" (or one name for
+        both), without a bracketed remark."""
+        parts = [part.strip() for part in self.name.split(" / ")]
+        name = parts[1] if language == "nl" and len(parts) > 1 else parts[0]
+        return re.sub(r"\s*\([^)]*\)", "", name).strip() or self.id
 
 
 class StaffUser(Base):

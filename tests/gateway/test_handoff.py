@@ -209,7 +209,7 @@ def test_login_needs_the_right_password_and_a_csrf_token(desk):
     assert desk.client.get("/console/", follow_redirects=False).status_code == 303
     assert login(desk).status_code == 303
     page = desk.client.get("/console/")
-    assert "Ana (caseworker, company-a)" in page.text
+    assert "Ana (assistant·e social·e, Test company A)" in page.text
     assert '<label for="email">' not in page.text  # logged in: the queue, not the form
     with desk.sessions() as session:
         actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
