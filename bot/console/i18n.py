@@ -156,12 +156,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "summary": ("Ce que l'assistant a recueilli", "Wat de assistent verzamelde"),
     "earlier": ("Demandes précédentes", "Eerdere aanvragen"),
-    "delivery": ("Remise", "Levering"),
     # messages the outbox gave up on (bot/console/conversation.py)
-    "undelivered": (
-        "Messages qui n'ont pas atteint le locataire",
-        "Berichten die de huurder niet bereikt hebben",
-    ),
     "not_delivered": (
         "n'a pas atteint le locataire",
         "heeft de huurder niet bereikt",

@@ -50,7 +50,9 @@ def test_a_caseworker_enrols_a_second_factor_and_signs_in_with_it(gateway):
         page = browser.new_page(viewport={"width": 1024, "height": 900})
         refused = csp_refusals(page)  # the QR code is an inline SVG image
         sign_in(page, gateway, "nora@a.example", PASSWORD, str(SCREENSHOTS / "second-factor"))
-        expect(page.locator("header")).to_contain_text("Nora (assistant·e social·e, Test company A)")
+        expect(page.locator("header")).to_contain_text(
+            "Nora (assistant·e social·e, Test company A)"
+        )
         expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
 
         page.get_by_role("button", name="Se déconnecter").click()
@@ -65,6 +67,8 @@ def test_a_caseworker_enrols_a_second_factor_and_signs_in_with_it(gateway):
         page.get_by_label("Code à 6 chiffres").fill(code_for("nora@a.example"))
         page.screenshot(path=str(SCREENSHOTS / "second-factor-code.png"), full_page=True)
         page.get_by_role("button", name="Confirmer").click()
-        expect(page.locator("header")).to_contain_text("Nora (assistant·e social·e, Test company A)")
+        expect(page.locator("header")).to_contain_text(
+            "Nora (assistant·e social·e, Test company A)"
+        )
         browser.close()
     assert not refused, "\n".join(refused)

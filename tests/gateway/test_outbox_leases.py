@@ -427,13 +427,15 @@ def test_failed_messages_show_on_the_conversation_page_and_in_the_metrics(tmp_pa
         wait_for(all_failed, seconds=20)
         assert len(desk.twilio.sent()) == 2 * MAX_ATTEMPTS
         page = desk.client.get(path).text
-        assert page.count("n&#39;a pas atteint le locataire") == 1 + 2  # reply; the list
-        assert "Messages qui n&#39;ont pas atteint le locataire" in page
+        # the alert's title, the reply in the transcript, each message of the list
+        assert page.count("n&#39;a pas atteint le locataire") == 1 + 1 + 2
+        assert "Un message n&#39;a pas atteint le locataire. Renvoyez-le" in page
+        assert page.count("Renvoyer ce message") == 2
         assert page.count("par SMS") == 2 and "Bonjour, ici Ana." in page
         desk.client.cookies.clear()  # another staff member's browser
         login(desk, "bob@a.example")
         page_nl = desk.client.get(path).text
-        assert "Berichten die de huurder niet bereikt hebben" in page_nl
+        assert "Een bericht bereikte de huurder niet" in page_nl
         assert page_nl.count("via sms") == 2
 
         body = desk.client.get(f"{INTERNAL}/metrics").text
