@@ -30,7 +30,7 @@ from tests.browser.test_console_browser import (
     sms,
 )
 from tests.gateway.smtp_fixtures import SmtpServer
-from tests.gateway.test_handoff import wait_for
+from tests.polling import wait_for
 
 TENANT = "+32470555666"
 OTHER_TENANT = "+32470555777"

@@ -29,6 +29,7 @@ from tests.gateway.channel_fixtures import (
     running_channels,
     sign_in,
 )
+from tests.polling import wait_for
 
 
 def internal(desk, payload: dict, secret: str | None = None):
@@ -66,16 +67,6 @@ def login(desk, email: str = "ana@a.example", password: str = STAFF_PASSWORD):
 
 def csrf_of(desk, path: str = "/console/") -> str:
     return re.search(r'name="csrf" value="([^"]+)"', desk.client.get(path).text).group(1)
-
-
-def wait_for(check, seconds: float = 5):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 # --- internal API and the tenant's side ----------------------------------------------
