@@ -161,9 +161,7 @@ def test_the_conversation_page_lives_and_keeps_what_was_typed(day):
         # the tenant writes again: on the page without a reload, with a notification
         sms(gateway, "je suis toujours là, merci", sender=OTHER_TENANT)
         expect(transcript).to_contain_text("je suis toujours là, merci", timeout=15000)
-        eventually(
-            lambda: f"Nouveau message du locataire #{handoff_id}" in notifications(page), seconds=30
-        )
+        eventually(lambda: f"Nouveau message du locataire #{handoff_id}" in notifications(page))
 
         # a reply the provider refused: an alert, and "send again" sends it once
         page.get_by_label("Répondre au locataire").fill("Votre rendez-vous est jeudi.")
