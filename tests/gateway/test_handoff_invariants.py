@@ -41,6 +41,7 @@ from tests.gateway.channel_fixtures import (
     running_channels,
 )
 from tests.gateway.test_console_roles import csrf_of, login
+from tests.polling import wait_for
 
 STAFF = [
     ("ana@a.example", "company-a", "caseworker", "fr"),
@@ -104,16 +105,6 @@ def tenant(desk: Channels) -> str:
     desk.sms("bonjour")
     with desk.sessions() as session:
         return session.scalar(select(Contact.pseudonym))
-
-
-def wait_for(check: Any, seconds: float = 10) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def last_state(rasa: ScriptedRasa, sender: str) -> str | None:
@@ -370,14 +361,14 @@ def test_a_closed_handoff_is_never_reopened_and_nothing_changes(desk):
     login(desk, "ana@a.example")
     path = f"/console/handoffs/{handoff_id}"
     desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk, "/console/")})
-    wait_for(lambda: desk.rasa.appended(sender) == ["pause"])
+    wait_for(lambda: desk.rasa.appended(sender) == ["pause"], seconds=10)
     closed = desk.client.post(
         f"{path}/close",
         data={"reason": "done", "csrf": csrf_of(desk, path)},
         follow_redirects=False,
     )
     assert closed.status_code == 303
-    wait_for(lambda: last_state(desk.rasa, sender) == "resume")
+    wait_for(lambda: last_state(desk.rasa, sender) == "resume", seconds=10)
     before, appended = everything(desk, handoff_id), list(desk.rasa.appended(sender))
     with desk.sessions() as session:
         bob = session.scalar(select(StaffUser.id).where(StaffUser.email == "bob@a.example"))
@@ -434,7 +425,7 @@ def test_a_close_racing_a_pause_leaves_rasa_resumed(desk):
     desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk, "/console/")})
     assert desk.rasa.pause_arrived.wait(5)  # the pause is on its way, the handoff held
     desk.client.post(f"{path}/close", data={"reason": "done", "csrf": csrf_of(desk, path)})
-    wait_for(lambda: "pause" in desk.rasa.appended(sender))
+    wait_for(lambda: "pause" in desk.rasa.appended(sender), seconds=10)
     time.sleep(0.5)
     assert desk.rasa.appended(sender)[0] == "pause"
     assert last_state(desk.rasa, sender) == "resume"
@@ -456,8 +447,8 @@ def test_a_pause_landing_after_another_process_resumed_is_followed_by_a_resume(d
         session.commit()
     httpx.post(f"{desk.rasa.url}/conversations/{sender}/tracker/events", json={"event": "resume"})
     assert desk.rasa.appended(sender) == ["resume"]  # the other worker's, before the pause
-    wait_for(lambda: desk.rasa.appended(sender)[:2] == ["resume", "pause"])
-    wait_for(lambda: desk.rasa.appended(sender) == ["resume", "pause", "resume"])
+    wait_for(lambda: desk.rasa.appended(sender)[:2] == ["resume", "pause"], seconds=10)
+    wait_for(lambda: desk.rasa.appended(sender) == ["resume", "pause", "resume"], seconds=10)
 
 
 def test_a_resume_is_retried_while_rasa_is_briefly_down(desk):
@@ -466,10 +457,10 @@ def test_a_resume_is_retried_while_rasa_is_briefly_down(desk):
     login(desk, "ana@a.example")
     path = f"/console/handoffs/{handoff_id}"
     desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk, "/console/")})
-    wait_for(lambda: desk.rasa.appended(sender) == ["pause"])
+    wait_for(lambda: desk.rasa.appended(sender) == ["pause"], seconds=10)
     desk.rasa.down_for = 4
     desk.client.post(f"{path}/close", data={"reason": "done", "csrf": csrf_of(desk, path)})
-    wait_for(lambda: desk.rasa.appended(sender) == ["pause", "resume"])
+    wait_for(lambda: desk.rasa.appended(sender) == ["pause", "resume"], seconds=10)
     assert desk.rasa.refused == 4
     assert desk.sms("merci").text.count("echo: merci") == 1  # the bot answers again
 
@@ -480,7 +471,7 @@ def test_a_new_handoff_claimed_while_a_resume_is_retried_keeps_rasa_paused(desk)
     login(desk, "ana@a.example")
     path = f"/console/handoffs/{first}"
     desk.client.post(f"{path}/claim", data={"csrf": csrf_of(desk, "/console/")})
-    wait_for(lambda: desk.rasa.appended(sender) == ["pause"])
+    wait_for(lambda: desk.rasa.appended(sender) == ["pause"], seconds=10)
     desk.rasa.down_for = 3  # the resume waits ~0.7 s
     desk.client.post(f"{path}/close", data={"reason": "done", "csrf": csrf_of(desk, path)})
     second = internal(desk, sender)
@@ -512,7 +503,7 @@ def test_a_paused_conversation_with_a_handoff_held_stays_paused(desk):
     desk.client.post(
         f"/console/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(desk, "/console/")}
     )
-    wait_for(lambda: desk.rasa.appended(sender) == ["pause"])
+    wait_for(lambda: desk.rasa.appended(sender) == ["pause"], seconds=10)
     services = desk.client.app.state.services
     portal = desk.client.portal
     assert portal.call(rasa_pause.ensure_not_paused, services, sender) is False
