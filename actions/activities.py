@@ -3,6 +3,7 @@ which asks the gateway's directory (/hsds/services), never the database."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypedDict
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -21,6 +22,8 @@ from actions.tracker_utils import (
     response_text,
 )
 from bot import lexicon
+
+logger = logging.getLogger(__name__)
 
 MAX_RESULTS = 30  # fetched once per search; "more" pages through them
 
@@ -136,6 +139,18 @@ def _refined_label(
     return f"{label} ({', '.join(extras)})" if extras else label
 
 
+async def _report_shown(sender_id: str, page: list[dict[str, Any]]) -> None:
+    """Tell the gateway which services the tenant was just shown (the curators count them;
+    a caseworker can report one closed). Never at the cost of the tenant's answer."""
+    ids = [service["id"] for service in page if service.get("id")]
+    if not ids:
+        return
+    try:
+        await gateway.record_shown(sender_id, ids)
+    except gateway.GatewayUnavailable:
+        logger.warning("the services shown were not recorded: the gateway did not take them")
+
+
 def _without(params: dict[str, str], *names: str) -> dict[str, str]:
     return {key: value for key, value in params.items() if key not in names}
 
@@ -226,7 +241,7 @@ class ActionSearchActivities(Action):
             header += f"\n8 {reminders.BUTTON[lang]}"
         if explanation:
             header = f"{response_text(domain, explanation, lang, **names)}\n{header}"
-        return self._show(dispatcher, tracker, services, offset, names, lang, header)
+        return await self._show(dispatcher, tracker, services, offset, names, lang, header)
 
     @staticmethod
     def _explanation(page: dict[str, Any], other_days: bool, other_ages: bool) -> str | None:
@@ -242,7 +257,7 @@ class ActionSearchActivities(Action):
         return None
 
     @staticmethod
-    def _show(
+    async def _show(
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         services: list[dict[str, Any]],
@@ -260,6 +275,7 @@ class ActionSearchActivities(Action):
         buttons = [reminders.remind_button(lang)] if reminders.remindable(page) else []
         dispatcher.utter_message(response=response, results=text, buttons=buttons, **names)
         shown_now = reminders.shown_activities(page, offset + 1, lang)
+        await _report_shown(tracker.sender_id, page)
         return [
             SlotSet("search_offset", float(seen)),
             SlotSet(reminders.SLOT, shown_now),

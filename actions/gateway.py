@@ -1,8 +1,8 @@
 """The action server's client for the gateway's APIs (../shared/ARCHITECTURE.md): the
 directory (/hsds, on the gateway's public port, GATEWAY_URL) and the internal API
 (/internal, on its private listener, GATEWAY_INTERNAL_URL, with INTERNAL_API_TOKEN) for
-handoffs and erasure. The action server never touches the gateway's database, and never
-holds the key of the pseudonyms."""
+handoffs, erasure, reminders and the services shown. The action server never touches the
+gateway's database, and never holds the key of the pseudonyms."""
 
 from __future__ import annotations
 
@@ -71,3 +71,12 @@ async def search_services(params: dict[str, Any]) -> dict[str, Any]:
 
 async def create_reminder(payload: dict[str, Any]) -> dict[str, Any]:
     return await _request("POST", "/internal/reminders", json=payload)
+
+
+async def record_shown(sender_id: str, service_ids: list[str]) -> None:
+    """The directory's services the bot just showed this conversation (curation, issue 23)."""
+    await _request(
+        "POST",
+        "/internal/directory/shown",
+        json={"sender_id": sender_id, "service_ids": service_ids},
+    )

@@ -19,6 +19,7 @@ COPY bot/ bot/
 # directory (for `python -m bot.directory import`; see the deployment notes).
 COPY data/housing_companies.yml data/housing_companies.yml
 COPY data/activities/ data/activities/
+COPY data/school_holidays.yml data/school_holidays.yml
 
 # A non-root user; it owns nothing in /app (the code is read-only to it).
 RUN useradd --system --uid 1001 --no-create-home --home-dir /app gateway

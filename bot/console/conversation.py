@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console.access import audit, own_handoff
+from bot.console.closed_places import shown_places
 from bot.console.colleagues import colleagues_with_workload
 from bot.console.deps import CAN_READ, Staff, require_role
 from bot.console.labels import company_labels
@@ -136,6 +137,7 @@ def conversation(session: Session, staff: Staff, handoff_id: int) -> dict[str, A
         "earlier": [HandoffShown.of(other) for other in earlier],
         "colleagues": colleagues_with_workload(session, staff),
         "canned": [Canned(c.title, c.text) for c in canned],
+        "shown_places": shown_places(session, handoff, staff.language),
     }
 
 

@@ -30,10 +30,18 @@ CAN_READ = (*CAN_ACT, "auditor")
 CAN_REASSIGN = ("supervisor", "admin")
 CAN_SEE_SIGNALS = ("coordinator", "admin")
 ADMINS = ("admin",)
+# Who keeps the activities directory true (bot/console/curation*.py): a curator their
+# company's services, a regional curator every service.
+CURATORS = ("curator", "regional_curator")
+REGIONAL_CURATORS = ("regional_curator",)
 EVERY_ROLE = ROLES
 LOGIN_PAGE = "/console/login"
 # Where a role that has no queue lands when it opens the console's home page.
-HOME_OF = {"coordinator": "/console/signals"}
+HOME_OF = {
+    "coordinator": "/console/signals",
+    "curator": "/console/directory",
+    "regional_curator": "/console/directory",
+}
 
 
 @dataclass(frozen=True)

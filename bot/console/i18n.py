@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.console.curation_words import CURATION_WORDS
+from bot.console.transfer_words import TRANSFER_WORDS
 from bot.lexicon import topic_labels
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -475,6 +477,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "role_admin": ("administrateur·rice", "beheerder"),
     "role_auditor": ("auditeur·rice", "auditor"),
     "role_coordinator": ("coordinateur·rice", "coördinator"),
+    "role_curator": ("curateur·rice des activités", "curator van de activiteiten"),
+    "role_regional_curator": (
+        "curateur·rice régional·e des activités",
+        "gewestelijke curator van de activiteiten",
+    ),
     "office_time": ("(heures d'ouverture)", "(openingsuren)"),
     "week_late": (
         "Ces 7 jours, demandes prises après leur délai",
@@ -501,6 +508,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "survey_little": ("Un peu", "Een beetje"),
     "survey_no": ("Non", "Nee"),
 }
+
+WORDS.update(CURATION_WORDS)
+WORDS.update(TRANSFER_WORDS)
 
 
 def reason_label(reason: str, language: str) -> str:

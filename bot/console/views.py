@@ -14,8 +14,11 @@ from bot.console import (
     callbacks,
     canned,
     claims,
+    closed_places,
     conversation,
     conversations_page,
+    curation,
+    directory_transfer,
     labels,
     login,
     queue_page,
@@ -37,5 +40,8 @@ for job in (
     alerts,
     conversations_page,
     labels,
+    curation,
+    directory_transfer,
+    closed_places,
 ):
     router.include_router(job.router)

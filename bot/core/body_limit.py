@@ -3,7 +3,8 @@ Starlette's BaseHTTPMiddleware would buffer it). A declared Content-Length above
 is answered 413 without reading a byte; a body sent in chunks is counted as it arrives and
 cut at the limit (413, and the app is told the client went away). Every route of the
 gateway takes small bodies (an SMS webhook, a Telegram update, a console form), so one
-limit serves them all."""
+limit serves them all, but the few paths given a larger allowance (`larger`: the console's
+upload of a whole directory)."""
 
 from __future__ import annotations
 
@@ -22,15 +23,18 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, limit: int = BODY_LIMIT_BYTES) -> None:
-        self.app, self.limit = app, limit
+    def __init__(
+        self, app: ASGIApp, limit: int = BODY_LIMIT_BYTES, larger: dict[str, int] | None = None
+    ) -> None:
+        self.app, self.default, self.larger = app, limit, dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.default)
         declared = _declared_length(scope)
-        if declared is not None and (declared < 0 or declared > self.limit):
+        if declared is not None and (declared < 0 or declared > limit):
             await _too_large(scope, receive, send)
             return
         received = 0
@@ -43,7 +47,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     # Answered here, whatever the app does with the rest (a route may catch
                     # the disconnect and answer on its own: that answer is dropped).
                     refused = True

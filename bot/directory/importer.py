@@ -42,6 +42,7 @@ BATCH = 500  # services per flush; keeps memory flat on large imports
 class ImportReport:
     read: int = 0
     imported: int = 0
+    imported_ids: list[str] = field(default_factory=list)  # the services imported, in order
     organizations: int = 0  # organizations that came without services, kept alone
     rejected: list[SchemaProblem] = field(default_factory=list)
     unused_tables: list[str] = field(default_factory=list)
@@ -117,6 +118,8 @@ def import_records(
             elif _save_one(session, record, report, unchanged, earlier):
                 report.organizations += organization
                 report.imported += not organization
+                if not organization:
+                    report.imported_ids.append(str(record["id"]))
             if count % BATCH == 0:
                 session.flush()
                 session.expunge_all()

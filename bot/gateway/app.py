@@ -22,6 +22,7 @@ from bot.channels import sms, telegram, voice, voice_callback, whatsapp
 from bot.channels.sms_recovery import PendingTurnRecovery
 from bot.channels.telegram_sender import TelegramSender, make_bot
 from bot.channels.twilio_sender import TwilioSender
+from bot.console import directory_transfer
 from bot.console import errors as console_errors
 from bot.console import signals_page as console_signals
 from bot.console import views as console
@@ -39,6 +40,7 @@ from bot.core.unit_of_work import DatabaseBusy
 from bot.handoff.overdue import OverdueWatcher
 from bot.handoff.store import load_companies
 from bot.hsds_api import routes as directory_api
+from bot.internal_api import directory_shown as shown_api
 from bot.internal_api import handoffs as internal_api
 from bot.internal_api import reminders as reminders_api
 from bot.notify.mail import mailer_from
@@ -244,6 +246,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(telegram.router)
     app.include_router(internal_api.router)
     app.include_router(reminders_api.router)
+    app.include_router(shown_api.router)
     app.include_router(console.router)
     app.include_router(console_signals.router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
@@ -259,7 +262,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ListenerSplit, internal_port=settings.internal_port)
-    app.add_middleware(BodyLimit)  # outermost: before the session cookie or any parsing
+    # outermost: before the session cookie or any parsing
+    app.add_middleware(
+        BodyLimit, larger={directory_transfer.IMPORT_PATH: directory_transfer.MAX_UPLOAD_BYTES}
+    )
 
     console_errors.install(app)
 

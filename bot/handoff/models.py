@@ -13,7 +13,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.core.clock import utcnow
 from bot.core.db import Base
 
-ROLES = ("caseworker", "supervisor", "admin", "auditor", "coordinator")
+# A curator keeps their company's activities directory true; a regional curator, every
+# company's and the region's (issue 23).
+ROLES = (
+    "caseworker",
+    "supervisor",
+    "admin",
+    "auditor",
+    "coordinator",
+    "curator",
+    "regional_curator",
+)
 OPEN_STATUSES = ("waiting", "claimed")
 # The predicate of the partial unique index that holds "at most one open handoff per
 # contact" in the database itself (PostgreSQL and SQLite both index part of a table).

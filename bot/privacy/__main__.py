@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         f"idle contacts, {purged.rasa_events} Rasa events, "
         f"{purged.reminders} finished reminders, {purged.signals} signal rows, "
         f"{purged.broker_events} unread broker events, "
-        f"{purged.staff_sessions} console sessions, {purged.login_failures} login failures"
+        f"{purged.staff_sessions} console sessions, {purged.login_failures} login failures, "
+        f"{purged.shown} services-shown rows"
     )
     return 0
 

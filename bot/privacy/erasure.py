@@ -1,9 +1,9 @@
 """Erasure on request ("delete my data", confirmed in the conversation): the contact, its
-menus, outbox messages, reminders, handoffs and their transcripts in the gateway, and the
-conversation's events in Rasa's tracker store, and its anonymous signal rows of the
-weeks whose key still exists (bot/signals/privacy.py); an SMS or WhatsApp tenant's or a
-caller's messages and calls in Twilio's logs are queued for deletion there
-(bot/privacy/twilio_erasure.py).
+menus, outbox messages, reminders, handoffs and their transcripts in the gateway, which
+services the bot showed it (bot/curation/shown.py), and the conversation's events in
+Rasa's tracker store, and its anonymous signal rows of the weeks whose key still exists
+(bot/signals/privacy.py); an SMS or WhatsApp tenant's or a caller's messages and calls
+in Twilio's logs are queued for deletion there (bot/privacy/twilio_erasure.py).
 
 The action server only asks (POST /internal/erasure); the erasure runs when the turn that
 asked is over, so that Rasa does not write that turn's events back afterwards, and before
@@ -22,6 +22,7 @@ from bot.contacts.models import TWILIO_CHANNELS, Contact, MenuOption, PendingTur
 from bot.core.clock import utcnow
 from bot.core.services import Services
 from bot.core.unit_of_work import UnitOfWork
+from bot.curation import shown
 from bot.handoff.models import Handoff, HandoffEntry
 from bot.handoff.store import open_handoff_of
 from bot.outbox.models import OutboxMessage
@@ -67,6 +68,8 @@ def erase_gateway_records(session: Session, contact_id: int) -> int:
     session.execute(delete(PendingTurn).where(PendingTurn.contact_id == contact_id))
     session.execute(delete(VoiceCall).where(VoiceCall.contact_id == contact_id))
     contact = session.get(Contact, contact_id)
+    if contact is not None:
+        shown.erase(session, contact.pseudonym)  # the services the bot showed it
     if contact is not None and contact.channel in ERASED_AT_TWILIO:
         # Twilio's logs of the number's messages and calls, deleted through its API
         # (twilio_erasure.py; WhatsApp's are listed by their `whatsapp:` address the same way)

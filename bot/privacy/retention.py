@@ -10,6 +10,8 @@
   except those who sent STOP: their opt-out must outlive everything else.
 - Anonymous signals: rows after RETENTION_SIGNAL_WEEKS (104), a week's key a day after the
   week (bot/signals/privacy.py).
+- What the bot showed: which services a conversation was shown, after SHOWN_TO_DAYS (30);
+  the anonymous daily counts per service after COUNT_DAYS (400) (bot/curation/shown.py).
 - Console sign-in: sessions revoked or past their 12 hours (they open nothing any more),
   and login failures older than a day (the throttle counts only the last 15 minutes).
 - Rasa's SQL event broker table (the default profile): the signals' consumer empties it as it
@@ -29,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from bot.contacts.models import Contact, InboundMessage, MenuOption, PendingTurn, VoiceCall
 from bot.core.db import rowcount
+from bot.curation import shown
 from bot.handoff.models import (
     OPEN_STATUSES,
     Handoff,
@@ -62,6 +65,7 @@ class Purged:
     broker_events: int = 0  # unread events of Rasa's SQL event broker
     staff_sessions: int = 0  # console sessions revoked or past their lifetime
     login_failures: int = 0  # failed console logins too old to count
+    shown: int = 0  # services shown to conversations, and old daily counts (bot/curation)
 
 
 VOICE_CALL_KEPT = timedelta(days=1)
@@ -219,6 +223,11 @@ def purge(
     )
     signals = purge_signals(session, signal_weeks, now)
     staff_sessions, login_failures = purge_console_sign_in(session, now)
+    shown_rows = shown.prune(
+        session,
+        now - timedelta(days=shown.SHOWN_TO_DAYS),
+        shown.local_day(now) - timedelta(days=shown.COUNT_DAYS),
+    )
     if dry_run:
         session.rollback()
     else:
@@ -237,4 +246,5 @@ def purge(
         broker,
         staff_sessions,
         login_failures,
+        shown_rows,
     )

@@ -41,8 +41,14 @@ def desk(tmp_path_factory):
             ("coo@own.example", "coordinator", own),
             ("cw@other.example", "caseworker", other),
             ("adm@other.example", "admin", other),
+            ("cur@own.example", "curator", own),
+            ("cur@other.example", "curator", other),
+            ("reg@own.example", "regional_curator", own),
         ):
             create_staff(gateway, email, role, company)
+        # a service of the sample directory that the own company's curator keeps
+        (service_id,) = sql(gateway, "SELECT id FROM hsds_service ORDER BY id LIMIT 1")[0]
+        sql(gateway, "INSERT INTO curated_service VALUES (?, ?)", service_id, own)
         caseworker, admin = ConsoleClient(gateway.url), ConsoleClient(gateway.url)
         caseworker.login("cw@own.example")
         assert caseworker.post(f"/console/handoffs/{handoff_id}/claim").status_code == 303
@@ -55,6 +61,8 @@ def desk(tmp_path_factory):
             "message_id": failed_message(gateway, handoff_id),
             "reply_id": sql(gateway, "SELECT id FROM canned_reply")[0][0],
             "label_id": sql(gateway, "SELECT id FROM label")[0][0],
+            "service_id": service_id,
+            "number": 1,
             "staff_id": sql(gateway, "SELECT id FROM staff_user WHERE email = 'cw@own.example'")[0][
                 0
             ],
@@ -65,6 +73,9 @@ def desk(tmp_path_factory):
             "coo@own.example",
             "cw@other.example",
             "adm@other.example",
+            "cur@own.example",
+            "cur@other.example",
+            "reg@own.example",
         ):
             browsers[email] = ConsoleClient(gateway.url)
             browsers[email].login(email)

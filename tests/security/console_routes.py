@@ -26,6 +26,18 @@ STATE_CHANGING = {
     "/console/canned/{reply_id}/delete": ("admin",),
     "/console/staff/{staff_id}/sign-out": ("admin",),
     "/console/staff/{staff_id}/second-factor/reset": ("admin",),
+    # "this place was closed", from a conversation: one of the activities the bot showed
+    "/console/handoffs/{handoff_id}/closed-place": ("caseworker", "supervisor", "admin"),
+    # the activities directory: a curator their company's services, a regional one all
+    "/console/directory/new": ("curator", "regional_curator"),
+    "/console/directory/services/{service_id}": ("curator", "regional_curator"),
+    "/console/directory/services/{service_id}/confirm": ("curator", "regional_curator"),
+    "/console/directory/services/{service_id}/revert/{number}": (
+        "curator",
+        "regional_curator",
+    ),
+    # an import replaces services of every company: the region's curators only
+    "/console/directory/import": ("regional_curator",),
 }
 # Signing in and out, and one's own password: every role, for their own account only.
 OWN_ACCOUNT = {
@@ -61,4 +73,12 @@ PAGES = (
     "/console/labels",
     "/console/signals",
     "/console/signals.csv",
+    "/console/directory",
+    "/console/directory/new",
+    "/console/directory/services/{service_id}",
+    "/console/directory/transfer",
+    "/console/directory/export.json",
+    "/console/directory/export.zip",
 )
+# Pages only curators open (the header tests open them as the own company's curator).
+CURATOR_PAGES = {page for page in PAGES if page.startswith("/console/directory")}

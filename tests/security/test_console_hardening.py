@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.security.console_client import ConsoleClient, sql
-from tests.security.console_routes import PAGES
+from tests.security.console_routes import CURATOR_PAGES, PAGES
 
 EXPECTED = {
     "Content-Security-Policy": "script-src 'self'",
@@ -41,8 +41,8 @@ def check_headers(answer) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("page", PAGES)
 def test_every_console_page_carries_the_security_headers(desk, page) -> None:
     gateway, ids, browsers = desk
-    admin = browsers["adm@own.example"]
-    answer = admin.get(page.format(**ids))
+    reader = browsers["cur@own.example" if page in CURATOR_PAGES else "adm@own.example"]
+    answer = reader.get(page.format(**ids))
     check_headers(answer)
     if answer.status_code == 200 and "html" in answer.headers["Content-Type"]:
         assert inline_code(answer.text) is None, (page, inline_code(answer.text))
@@ -64,6 +64,8 @@ def test_the_main_pages_open_and_name_no_inline_code(desk) -> None:
         ("adm@own.example", "/console/staff"),
         ("coo@own.example", "/console/signals"),
         ("aud@own.example", "/console/account/password"),
+        ("cur@own.example", "/console/directory"),
+        ("cur@own.example", "/console/directory/services/{service_id}"),
     ):
         answer = browsers[email].get(page.format(**ids))
         assert answer.status_code == 200, (email, page)

@@ -16,6 +16,7 @@ from aiohttp import web
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import gateway
 from actions.activities import ActionSearchActivities, ValidateActivityForm, search_parameters
 from actions.fallback import ActionNotUnderstood
 from actions.handoff import ActionHumanHandoff, ActionOfferHandoff, ActionResolveOffer
@@ -23,6 +24,7 @@ from actions.safety import ActionUrgentHelp
 from actions.tracker_utils import response_text
 from actions.turn import ActionSessionStart, ActionTrackTurn
 from bot import texts
+from bot.dev_defaults import DEV_INTERNAL_API_TOKEN
 from bot.language_id import identify
 from bot.sms_rules import measure, to_gsm7
 from bot.third_languages import unsupported_text
@@ -500,6 +502,81 @@ def test_an_audience_is_enough_to_search(gateway_url, monkeypatch):
     )
     assert responses[-1].startswith("utter_search_results")
     assert messages[-1]["activity_label"] == "Activités pour enfants"
+    assert messages[-1]["results"].startswith("1. ")
+
+
+def search_reported(
+    gateway_url, monkeypatch, internal: str | int = 200, **slots: Any
+) -> tuple[list[dict], dict[str, Any], list[dict], list[dict]]:
+    """A search against the real gateway's directory, the services shown reported to a
+    loopback internal API answering `internal` (a status), or to nothing ("down"):
+    (messages, slots, the reports the internal API received, the search's full list)."""
+    received: list[dict] = []
+
+    async def scenario():
+        tracker = make_tracker(
+            slots={"language": "fr", **slots},
+            intent="more_results" if slots.get("search_offset") else "find_activity",
+            metadata={"channel": "sms"},
+        )
+        async with loopback_gateway(
+            received, int(internal) if internal != "down" else 200, {"recorded": 1}, SHOWN
+        ) as url:
+            monkeypatch.setenv("GATEWAY_URL", gateway_url)
+            down = f"http://127.0.0.1:{closed_port()}"
+            monkeypatch.setenv("GATEWAY_INTERNAL_URL", down if internal == "down" else url)
+            dispatcher = CollectingDispatcher()
+            events = await ActionSearchActivities().run(dispatcher, tracker, DOMAIN)
+            everything = await gateway.search_services(search_parameters(tracker))
+        return dispatcher.messages, slot_events(events), everything["contents"]
+
+    messages, slots_set, contents = asyncio.run(scenario())
+    return messages, slots_set, received, contents
+
+
+SHOWN = "/internal/directory/shown"
+MOLENBEEK_HOMEWORK = {"commune": "molenbeek-saint-jean", "activity_category": "homework_help"}
+
+
+def test_the_services_shown_and_only_those_are_reported(gateway_url, monkeypatch):
+    _, slots, received, contents = search_reported(gateway_url, monkeypatch, **MOLENBEEK_HOMEWORK)
+    seen = int(slots["search_offset"])
+    assert 0 < seen < len(contents)  # a page: not every result found
+    assert received == [
+        {
+            "auth": f"Bearer {DEV_INTERNAL_API_TOKEN}",
+            "sender_id": "sender-hmac-123",
+            "service_ids": [service["id"] for service in contents[:seen]],
+        }
+    ]
+    # "more": the next page's, not the first page's again
+    _, slots, received, contents = search_reported(
+        gateway_url, monkeypatch, search_offset=float(seen), **MOLENBEEK_HOMEWORK
+    )
+    later = int(slots["search_offset"])
+    assert later > seen
+    assert [r["service_ids"] for r in received] == [[s["id"] for s in contents[seen:later]]]
+
+
+def test_no_results_no_more_results_report_nothing(gateway_url, monkeypatch):
+    _, _, received, _ = search_reported(
+        gateway_url, monkeypatch, commune="auderghem", activity_category="homework_help"
+    )
+    assert received == []
+    _, _, received, _ = search_reported(
+        gateway_url, monkeypatch, search_offset=99.0, **MOLENBEEK_HOMEWORK
+    )
+    assert received == []
+
+
+@pytest.mark.parametrize("internal", [500, 422, "down"])
+def test_a_failed_report_still_gives_the_tenant_their_results(gateway_url, monkeypatch, internal):
+    expected, expected_slots, _, _ = search_reported(gateway_url, monkeypatch, **MOLENBEEK_HOMEWORK)
+    messages, slots, received, _ = search_reported(
+        gateway_url, monkeypatch, internal, **MOLENBEEK_HOMEWORK
+    )
+    assert len(received) == (0 if internal == "down" else 1)  # it was tried, and refused
+    assert messages == expected and slots == expected_slots
     assert messages[-1]["results"].startswith("1. ")
 
 

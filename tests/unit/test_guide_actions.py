@@ -316,6 +316,7 @@ def test_a_new_session_does_not_reopen_an_old_guide():
 def test_next_with_no_guide_open_right_after_search_results_is_more(gateway_url, monkeypatch):
     """After results, "volgende" is "more", whichever of the two intents the words got."""
     monkeypatch.setenv("GATEWAY_URL", gateway_url)
+    monkeypatch.setenv("GATEWAY_INTERNAL_URL", gateway_url.internal)  # the services shown
     after_results = [
         {"event": "action", "name": "action_search_activities"},
         {"event": "action", "name": "action_listen"},

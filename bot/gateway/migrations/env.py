@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import bot.contacts.models  # noqa: F401  (contacts, outbox...)
+import bot.curation.models  # noqa: F401  (directory curation: versions, reports)
 import bot.directory.models  # noqa: F401  (registers the directory's tables)
 import bot.handoff.models  # noqa: F401  (handoffs, staff, audit)
 import bot.privacy.models  # noqa: F401  (Twilio erasures to do)
