@@ -221,16 +221,15 @@ async def _submit(
     problem next to its field, when anything is wrong: nothing is stored then)."""
     fields = ServiceFields.from_form(form)
     choice = schedule_form.choice_from_form(form)
+    # A schedule the form cannot show (several rules, other times per day) is kept as it
+    # is unless the curator unticks "keep" and chooses a new one.
+    keep_schedule = (form.get("keep_schedule") or [""])[0] == "true" and service_id is not None
     wrong = {name: list(pair) for name, pair in problems(fields).items()}
-    wrong.update(
-        {
-            name: list(pair)
-            for name, pair in schedule_form.choice_problems(choice, today=today()).items()
-        }
-    )
+    if not keep_schedule:
+        found = schedule_form.choice_problems(choice, today=today())
+        wrong.update({name: list(pair) for name, pair in found.items()})
     previewing = (form.get("action") or [""])[0] == "preview"
     confirmed = (form.get("confirmed") or [""])[0] == "true"
-
     new_id = str(uuid.uuid4())  # a new service's id, which its schedules name
 
     def run(session: Session) -> dict[str, Any]:
@@ -242,11 +241,12 @@ async def _submit(
             "company_id": company_id,
             "companies": _companies(session),
         }
-        schedules = (
-            []
-            if "weekdays" in wrong or "opens_at" in wrong or "closes_at" in wrong
-            else _written_schedules(choice, stored["id"] if stored else new_id, stored, wrong)
-        )
+        if keep_schedule and stored is not None:
+            schedules = list(stored.get("schedules") or [])
+        else:
+            schedules = _written_schedules(
+                choice, stored["id"] if stored else new_id, stored, wrong
+            )
         result["schedules"] = schedules
         if previewing or wrong:
             return result
@@ -286,6 +286,7 @@ async def _submit(
         outcome["companies"],
         outcome["company_id"],
     )
+    context["keep_schedule"] = keep_schedule
     return render(
         request,
         "directory_service.html",

@@ -123,11 +123,12 @@ CURATION_WORDS: dict[str, tuple[str, str]] = {
     "cur_f_attributes": ("catégories et publics", "categorieën en doelgroepen"),
     "cur_schedule": ("Horaire", "Uurrooster"),
     "cur_schedule_unusual": (
-        "L'horaire actuel ne peut pas être montré dans ce formulaire. Si vous enregistrez, "
-        "l'horaire choisi ici le remplace.",
-        "Het huidige uurrooster kan niet in dit formulier getoond worden. Als u bewaart, "
-        "vervangt het uurrooster hier het oude.",
+        "Ce formulaire ne peut pas montrer l'horaire actuel. Il reste tel quel. "
+        "Pour le remplacer, décochez « Garder l'horaire actuel » et choisissez un horaire.",
+        "Dit formulier kan het huidige uurrooster niet tonen. Het blijft zoals het is. "
+        "Om het te vervangen: vink „Huidig uurrooster houden” uit en kies een uurrooster.",
     ),
+    "cur_keep_schedule": ("Garder l'horaire actuel", "Huidig uurrooster houden"),
     "cur_frequency": ("Quand revient-elle ?", "Hoe vaak?"),
     "cur_freq_weekly": ("Chaque semaine", "Elke week"),
     "cur_freq_fortnightly": ("Une semaine sur deux", "Om de twee weken"),

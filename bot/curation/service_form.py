@@ -52,6 +52,7 @@ SPOKEN: dict[str, tuple[str, str]] = {
     "pt": ("portugais", "Portugees"),
     "ro": ("roumain", "Roemeens"),
     "pl": ("polonais", "Pools"),
+    "it": ("italien", "Italiaans"),
 }
 TEXT_LIMIT = 2000
 NAME_LIMIT = 200

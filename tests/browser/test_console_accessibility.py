@@ -47,9 +47,16 @@ COLLEAGUE = "bo@a11y.example"
 ADMIN = "adm@a11y.example"
 COORDINATOR = "coo@a11y.example"
 KEYBOARD_USER = "kim@a11y.example"
+CURATOR = "cur@a11y.example"
 MAX_TABS_TO_QUEUE = 15
 # PAGES that are not HTML pages (see above)
-NOT_PAGES = {"/console/signals.csv", "/console/alerts", "/console/handoffs/{handoff_id}/entries"}
+NOT_PAGES = {
+    "/console/signals.csv",
+    "/console/alerts",
+    "/console/handoffs/{handoff_id}/entries",
+    "/console/directory/export.json",
+    "/console/directory/export.zip",
+}
 # the focused element is outlined (WCAG 2.4.7): console.css's :focus-visible
 VISIBLE_FOCUS = "getComputedStyle(el).outlineStyle !== 'none' && el.matches(':focus-visible')"
 
@@ -78,6 +85,7 @@ def console(tmp_path_factory):
                 (ADMIN, "admin"),
                 (COORDINATOR, "coordinator"),
                 (KEYBOARD_USER, "caseworker"),
+                (CURATOR, "regional_curator"),
             ):
                 create_staff(gateway, email, role, company, password=PASSWORD)
             # the canned reply, written by an admin of the HTTP client's own
@@ -108,7 +116,8 @@ class Audit:
         page.screenshot(path=str(SCREENSHOTS / f"a11y-{name}.png"), full_page=True)
         self.titles[name] = page.title()
         path = re.sub(r"^https?://[^/]+|[?#].*$", "", page.url)
-        self.routes.add(re.sub(r"/handoffs/\d+", "/handoffs/{handoff_id}", path))
+        path = re.sub(r"/handoffs/\d+", "/handoffs/{handoff_id}", path)
+        self.routes.add(re.sub(r"/services/[0-9a-f-]{36}", "/services/{service_id}", path))
         results = run_axe(page)
         self.found[name], self.undecided[name] = results["violations"], results["incomplete"]
 
@@ -212,6 +221,24 @@ def test_every_console_page_has_no_serious_or_critical_axe_violation(console):
         coordinator.goto(f"{gateway.url}/console/signals")
         expect(coordinator.locator("table").first).to_be_visible()
         audit.check(coordinator, "signals")
+
+        # a curator of the activities: the list, a service, its form refused, a new one,
+        # the import and export page
+        curator = browser.new_context().new_page()
+        sign_in(curator, gateway.url, CURATOR, PASSWORD)
+        expect(curator).to_have_url(f"{gateway.url}/console/directory")
+        audit.check(curator, "directory")
+        curator.locator("#services a").first.click()
+        expect(curator.locator("#service-form")).to_be_visible()
+        audit.check(curator, "directory-service")
+        curator.locator("#f-postcode").fill("1300")
+        curator.locator("#save").click()
+        expect(curator.locator("#err-postcode")).to_be_visible()
+        audit.check(curator, "directory-service-refused")
+        curator.goto(f"{gateway.url}/console/directory/new")
+        audit.check(curator, "directory-new")
+        curator.goto(f"{gateway.url}/console/directory/transfer")
+        audit.check(curator, "directory-transfer")
 
         # the caseworker's next login: the code of the second factor
         again = browser.new_context().new_page()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -477,3 +478,26 @@ def test_a_curator_of_another_company_does_not_see_the_report(desk):
     )
     login(desk, "bert@b.example")
     assert "Activité couture" not in desk.client.get("/console/directory").text
+
+
+def test_a_schedule_the_form_cannot_show_is_kept_unless_replaced(desk):
+    """Two rules (Monday and Thursday at other hours): the form keeps them as they are
+    when the curator changes something else, and replaces them when asked to."""
+    record = synthetic_service("two-rules", postcode="1190")
+    second = dict(record["schedules"][0], id=str(uuid.uuid4()), byday="TH", opens_at="10:00")
+    second["closes_at"] = "11:00"
+    record["schedules"].append(second)
+    imported(desk, record)
+    login(desk, "cleo@a.example")
+    path = f"/console/directory/services/{record['id']}"
+    page = desk.client.get(path).text
+    assert 'id="keep-schedule"' in page and "Ce formulaire ne peut pas montrer" in page
+    kept = forest_activity(name_fr="Nouveau nom", keep_schedule="true", weekdays=[], opens_at="")
+    assert post_form(desk, path, kept, path).status_code == 303
+    after = stored(desk, record["id"])
+    assert after["name"] == "Nouveau nom"
+    assert [item["byday"] for item in after["schedules"]] == ["MO", "TH"]
+    assert_valid_hsds(after)
+    replaced = forest_activity(name_fr="Nouveau nom")  # keep unticked: Tuesdays now
+    assert post_form(desk, path, replaced, path).status_code == 303
+    assert [item["byday"] for item in stored(desk, record["id"])["schedules"]] == ["TU"]

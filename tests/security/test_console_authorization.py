@@ -11,7 +11,6 @@ import sqlite3
 import pytest
 
 from bot.directory.synthetic import service as synthetic_service
-
 from tests.security.console_client import ConsoleClient, create_staff, database_of, sql
 from tests.security.console_routes import PHONE_LINE_ONLY, STATE_CHANGING
 from tests.security.tenants import failed_message, open_conversation
