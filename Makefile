@@ -122,11 +122,13 @@ $(MODEL): $(RASA_VENV)/.installed $(TRAINING_INPUTS) | var
 	$(RASA) train --quiet --fixed-model-name tenant-assistant --out models
 	@touch $@
 
-# Migrating, then importing (idempotent: the directory is brought up to date with
-# DIRECTORY_DATA each run), then the Procfile's processes; its `release` (the migration, for
-# a platform that runs Procfiles) has already run here.
+# Migrating, then importing DIRECTORY_DATA into an empty directory only (what curators
+# changed in the console survives a restart; `python -m bot.directory import FILE` or the
+# console's import brings a directory up to date with a file), then the Procfile's
+# processes; its `release` (the migration, for a platform that runs Procfiles) has already
+# run here.
 run: $(MODEL) migrate
-	$(GATEWAY_PY) -m bot.directory import $(DIRECTORY_DATA)
+	$(GATEWAY_PY) -m bot.directory import --if-empty $(DIRECTORY_DATA)
 	$(RASA_VENV)/bin/honcho start -f Procfile -c release=0
 
 # A tenant in the terminal, over the gateway's SMS webhook (CHANNEL=whatsapp for WhatsApp,

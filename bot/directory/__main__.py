@@ -1,6 +1,8 @@
 """Command line of the directory.
 
     python -m bot.directory import PATH [--dry-run]   HSDS JSON or a tabular package (dir)
+    python -m bot.directory import PATH --if-empty    only into an empty directory (make run:
+                                                      curators' changes survive a restart)
     python -m bot.directory import URL [--dry-run]    another HSDS 3.0 API (all its services)
     python -m bot.directory export PATH [--tabular]   HSDS JSON, or CSV + datapackage.json
 
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
@@ -23,6 +26,7 @@ from bot.core.schema import require_current_schema
 from bot.core.settings import get_settings
 from bot.directory.exporter import export_services
 from bot.directory.importer import ImportReport, SourceError, import_records, read_source
+from bot.directory.models import Service
 from bot.directory.remote import RemoteError, fetch_services, is_url
 from bot.directory.tabular import TabularError, write_package
 
@@ -40,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         require_current_schema(database_url)
         sessions = make_session_factory(make_engine(database_url))
+        if arguments.if_empty and _holds_services(sessions):
+            print("the directory holds services already: nothing imported (--if-empty)")
+            return 0
         return _import(sessions, source, arguments.dry_run)
     require_current_schema(database_url)
     sessions = make_session_factory(make_engine(database_url))
@@ -61,12 +68,22 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("path", help="a file, a tabular package's directory, or an API URL")
     importing.add_argument("--dry-run", action="store_true", help="check, write nothing")
     importing.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="import only into a directory without services (keeps what curators changed)",
+    )
+    importing.add_argument(
         "--per-page", type=int, default=100, help="services per request to an API (URL)"
     )
     exporting = commands.add_parser("export", help="export the directory as HSDS")
     exporting.add_argument("path")
     exporting.add_argument("--tabular", action="store_true", help="CSV + datapackage.json")
     return parser
+
+
+def _holds_services(sessions: sessionmaker[Session]) -> bool:
+    with sessions() as session:
+        return session.scalar(select(Service.id).limit(1)) is not None
 
 
 def _import(

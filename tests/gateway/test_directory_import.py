@@ -199,6 +199,41 @@ def test_the_command_line_reports_bad_records_and_exits_non_zero(tmp_path):
     assert [record["name"] for record in json.loads(exported.read_text())] == ["Activité cli-good"]
 
 
+def test_make_run_s_import_leaves_a_directory_with_services_as_it_is(tmp_path):
+    """`import --if-empty` (make run): the sample fills an empty directory once; a curator's
+    change then survives every restart."""
+    source = tmp_path / "services.json"
+    source.write_text(json.dumps([service("kept")]), encoding="utf-8")
+    database = f"sqlite:///{tmp_path / 'run.db'}"
+    upgrade_to_head(database)
+    command = [sys.executable, "-m", "bot.directory", "--database-url", database, "import"]
+    first = subprocess.run(
+        [*command, "--if-empty", str(source)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert first.returncode == 0 and "imported 1 of 1 services" in first.stdout
+    changed = service("kept") | {"name": "Changé par une curatrice"}
+    source.write_text(json.dumps([changed]), encoding="utf-8")
+    again = subprocess.run(
+        [*command, "--if-empty", str(source)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert again.returncode == 0 and "nothing imported (--if-empty)" in again.stdout
+    exported = tmp_path / "export.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.directory",
+            "--database-url",
+            database,
+            "export",
+            str(exported),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+    assert [record["name"] for record in json.loads(exported.read_text())] == ["Activité kept"]
+
+
 def test_an_unreadable_file_is_a_clear_error(tmp_path):
     source = tmp_path / "broken.json"
     source.write_text("{not json", encoding="utf-8")
