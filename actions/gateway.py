@@ -69,6 +69,15 @@ async def search_services(params: dict[str, Any]) -> dict[str, Any]:
     return await _request("GET", "/hsds/services", params=params)
 
 
+async def report_closed_place(sender_id: str, service_id: str) -> dict[str, Any]:
+    """Tell the gateway a tenant found a place the assistant proposed closed."""
+    return await _request(
+        "POST",
+        "/internal/directory/closed",
+        json={"sender_id": sender_id, "service_id": service_id},
+    )
+
+
 async def create_reminder(payload: dict[str, Any]) -> dict[str, Any]:
     return await _request("POST", "/internal/reminders", json=payload)
 

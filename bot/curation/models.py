@@ -1,7 +1,8 @@
 """Tables of directory curation. The HSDS records themselves stay in the directory's
 tables (bot/directory/models.py); these say who curates each service, keep every version
 a curator saved, the reports that a place was closed, and how often the bot showed a
-service (anonymous daily counts) and to whom lately (for a caseworker's one-click report)."""
+service (anonymous daily counts) and to whom lately (for a caseworker's one-click report),
+and which e-mails the curators were sent (bot/notify/curator_notices.py)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,21 @@ class ServiceShownTo(Base):
     sender_id: Mapped[str] = mapped_column(String(64), index=True)
     service_id: Mapped[str] = mapped_column(String(64))
     shown_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CuratorNotice(Base):
+    """An e-mail the curators were sent, at most once: "closed" for a report (`key`: the
+    report's id), "expired" for a service that fell out of the directory's window (`key`:
+    its assured_date, ISO, or "none"). The INSERT is the mark that decides which gateway
+    process sends it (the unique index refuses a second); giving it back deletes the row."""
+
+    __tablename__ = "curator_notice"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # closed, expired
+    service_id: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(64))
+    notified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("uq_curator_notice_kind_service_key", "kind", "service_id", "key", unique=True),
+    )

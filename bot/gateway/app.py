@@ -40,6 +40,7 @@ from bot.core.unit_of_work import DatabaseBusy
 from bot.handoff.overdue import OverdueWatcher
 from bot.handoff.store import load_companies
 from bot.hsds_api import routes as directory_api
+from bot.internal_api import closed_places as closed_places_api
 from bot.internal_api import directory_shown as shown_api
 from bot.internal_api import handoffs as internal_api
 from bot.internal_api import reminders as reminders_api
@@ -196,6 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.staff_notice_poll_seconds,
             public_url=settings.public_url,
             escalation_minutes=settings.staff_escalation_minutes,
+            assured_within_months=settings.directory_assured_within_months,
         )
         staff_notices_task = asyncio.create_task(staff_notices.run())
         recovery = PendingTurnRecovery(
@@ -247,6 +249,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(internal_api.router)
     app.include_router(reminders_api.router)
     app.include_router(shown_api.router)
+    app.include_router(closed_places_api.router)
     app.include_router(console.router)
     app.include_router(console_signals.router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")

@@ -1,6 +1,6 @@
 """Directory curation in the console (issue 23): who curates each service, its versions,
 "this place was closed" reports, and what the bot showed (daily counts; per conversation
-for a short time).
+for a short time), and the e-mails the curators were sent about them.
 
 Revision ID: 0022
 Revises: 0021
@@ -90,10 +90,25 @@ def upgrade() -> None:
         sa.Column("shown_at", WHEN, nullable=False),
     )
     op.create_index("ix_service_shown_to_sender_id", "service_shown_to", ["sender_id"])
+    op.create_table(
+        "curator_notice",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("service_id", sa.String(64), nullable=False),
+        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("notified_at", WHEN, nullable=False),
+    )
+    op.create_index(
+        "uq_curator_notice_kind_service_key",
+        "curator_notice",
+        ["kind", "service_id", "key"],
+        unique=True,
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "curator_notice",
         "service_shown_to",
         "service_shown_day",
         "service_closed_report",
