@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from tests.browser.a11y import blocking, describe, run_axe
 from tests.browser.console_login import sign_in
@@ -53,6 +53,12 @@ def sql(database: Path, statement: str, *params: object) -> list[tuple]:
     return rows
 
 
+def launch(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+    )
+
+
 def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"curation-{name}.png"), full_page=True)
@@ -87,9 +93,7 @@ def fill_activity(page: Page) -> None:
 def test_a_curator_adds_an_activity_that_the_assistant_proposes_in_french_and_dutch(stack):
     gateway, _, database = stack
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
+        browser = launch(playwright)
         page = browser.new_page()
         refused = csp_refusals(page)
         sign_in(page, gateway, CURATOR, PASSWORD)
@@ -132,9 +136,7 @@ def test_an_invalid_save_shows_the_field_problem_and_stores_nothing(stack):
     before = sql(database, "SELECT count(*) FROM hsds_service")[0][0]
     versions = sql(database, "SELECT count(*) FROM service_version")[0][0]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
+        browser = launch(playwright)
         page = browser.new_page()
         sign_in(page, gateway, CURATOR, PASSWORD)
         page.goto(f"{gateway}/console/directory/new")
@@ -158,9 +160,7 @@ def test_an_invalid_save_shows_the_field_problem_and_stores_nothing(stack):
 def test_a_revert_restores_the_previous_version(stack):
     gateway, _, database = stack
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
+        browser = launch(playwright)
         page = browser.new_page()
         sign_in(page, gateway, REGIONAL, PASSWORD)
         page.get_by_label("Chercher par nom").fill("Colibri")
@@ -186,9 +186,7 @@ def test_a_revert_restores_the_previous_version(stack):
 def test_confirmed_today_moves_a_service_out_of_the_stale_list(stack):
     gateway, _, _ = stack
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
+        browser = launch(playwright)
         page = browser.new_page()
         sign_in(page, gateway, REGIONAL, PASSWORD)
         stale = page.locator("#stale tbody tr")
@@ -217,9 +215,7 @@ def test_a_caseworker_s_closed_place_report_appears_in_the_curator_s_list(stack)
         sms(gateway, "je veux parler à une personne", sender=tenant)
     )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
+        browser = launch(playwright)
         page = browser.new_page()
         sign_in(page, gateway, CASEWORKER, PASSWORD)
         page.locator("li[data-handoff] a[id^='open-']").first.click()

@@ -9,8 +9,7 @@ a mail server that is down delays the e-mails, never loses them. Against the rea
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,14 +27,15 @@ from bot.hsds_profile import TIME_ZONE
 from bot.notify.curator_notices import CuratorPassReport, notify_curators
 from bot.notify.mail import mailer_from
 from tests.gateway.channel_fixtures import (
-    COMPANIES,
     PUBLIC_URL,
     Channels,
-    enrolled_staff,
-    running_channels,
 )
 from tests.gateway.smtp_fixtures import SmtpServer
-from tests.gateway.test_staff_notices import assert_nothing_of_the_tenant, open_request
+from tests.gateway.test_staff_notices import (
+    assert_nothing_of_the_tenant,
+    desk_with_mail,
+    open_request,
+)
 
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=TIME_ZONE)
 FRESH = "2026-10-01"  # within 12 months of MONDAY_10
@@ -55,44 +55,13 @@ STAFF = [  # email, company, role, language, active
 REGIONAL = ["rik@b.example", "rita@a.example"]
 
 
-@contextmanager
 def curation_desk(
     tmp_path: Path,
     staff: list[tuple[str, str, str, str, bool]] = STAFF,
-    *,
-    smtp: SmtpServer | None = None,
-    watch: bool = False,
-    **overrides: Any,
-) -> Iterator[tuple[Channels, SmtpServer]]:
-    """The gateway with these accounts and a running SMTP server (or `smtp`, as the caller
-    started it or not). `watch`: the gateway's own watch sends (every 0.2 s); otherwise
-    the tests run the passes themselves, at the moments they choose."""
-    server = smtp or SmtpServer().start()
-    try:
-        with running_channels(
-            tmp_path,
-            housing_companies_file=str(COMPANIES / "always_open.yml"),
-            smtp_host="127.0.0.1",
-            smtp_port=server.port,
-            staff_notice_poll_seconds=0.2 if watch else 3600,
-            **overrides,
-        ) as desk:
-            with desk.sessions() as session:
-                for address, company, role, language, active in staff:
-                    session.add(
-                        enrolled_staff(
-                            email=address,
-                            name=address.split("@")[0].capitalize(),
-                            company_id=company,
-                            role=role,
-                            language=language,
-                            active=active,
-                        )
-                    )
-                session.commit()
-            yield desk, server
-    finally:
-        server.stop()
+    **options: Any,
+) -> AbstractContextManager[tuple[Channels, SmtpServer]]:
+    """The staff e-mail desk (tests/gateway/test_staff_notices.py) with these accounts."""
+    return desk_with_mail(tmp_path, staff, **options)
 
 
 def add_service(desk: Channels, key: str, company: str | None = "company-a", **fields: Any) -> str:

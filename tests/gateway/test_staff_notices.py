@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 from alembic import command
@@ -61,6 +62,7 @@ def desk_with_mail(
     companies: Path = COMPANIES / "always_open.yml",
     smtp: SmtpServer | None = None,
     watch: bool = False,
+    **overrides: Any,
 ) -> Iterator[tuple[Channels, SmtpServer]]:
     """The gateway with these staff accounts and a running SMTP server (or `smtp`, as the
     caller started it or not). `watch`: the gateway's own watch sends (every 0.2 s);
@@ -73,6 +75,7 @@ def desk_with_mail(
             smtp_host="127.0.0.1",
             smtp_port=server.port,
             staff_notice_poll_seconds=0.2 if watch else 3600,
+            **overrides,
         ) as desk:
             with desk.sessions() as session:
                 for address, company, role, language, active in staff:

@@ -109,11 +109,12 @@ def run_with_gateway(
     status: int = 201,
     answer: dict | None = None,
     messages: list | None = None,
+    path: str = "/internal/handoffs",
 ):
     received: list[dict] = []
 
     async def scenario():
-        async with loopback_gateway(received, status, answer) as url:
+        async with loopback_gateway(received, status, answer, path) as url:
             monkeypatch.setenv("GATEWAY_URL", url)
             monkeypatch.setenv("GATEWAY_INTERNAL_URL", url)
             dispatcher = CollectingDispatcher()

@@ -20,7 +20,7 @@ from actions.activities import ActionSearchActivities
 from actions.closed_place import ActionReportClosedPlace
 from bot.channels.sms_render import render_turn
 from bot.dev_defaults import DEV_INTERNAL_API_TOKEN
-from tests.unit.test_actions import closed_port, loopback_gateway
+from tests.unit.test_actions import closed_port, run_with_gateway
 from tests.unit.test_reminder_actions import SHOWN, add_contact
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
@@ -42,17 +42,13 @@ def tracker(text: str, shown: list[dict] | None = SHOWN, lang: str = "fr", sende
 
 def report(monkeypatch, the_tracker: Tracker, status: int = 200) -> tuple[list[dict], list[dict]]:
     """(messages the action uttered, requests the gateway received)"""
-    received: list[dict] = []
-
-    async def scenario() -> list[dict]:
-        async with loopback_gateway(received, status, {"reported": True}, PATH) as url:
-            monkeypatch.setenv("GATEWAY_URL", url)
-            monkeypatch.setenv("GATEWAY_INTERNAL_URL", url)
-            dispatcher = CollectingDispatcher()
-            await ActionReportClosedPlace().run(dispatcher, the_tracker, DOMAIN)
-            return dispatcher.messages
-
-    return asyncio.run(scenario()), received
+    messages: list[dict] = []
+    action = ActionReportClosedPlace()
+    answer = {"reported": True}
+    _, _, received = run_with_gateway(
+        action, the_tracker, monkeypatch, status, answer, messages, path=PATH
+    )
+    return messages, received
 
 
 def test_the_place_named_by_its_number_is_reported_and_named_back(monkeypatch):
