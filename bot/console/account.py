@@ -43,14 +43,38 @@ def password_problem(password: str, confirmation: str, known: list[str]) -> str 
     return None
 
 
-def _own_phone(session: Session, staff_id: int) -> str | None:
-    return session.get_one(StaffUser, staff_id).phone
+def _own_settings(session: Session, staff_id: int) -> tuple[str | None, bool]:
+    user = session.get_one(StaffUser, staff_id)
+    return user.phone, user.email_notices
 
 
 @router.get("/account/password", response_class=HTMLResponse)
 async def password_page(request: Request, staff: AnyStaff, work: UnitOfWorkDep) -> Response:
-    phone = await work.run(_own_phone, staff.id)
-    return render(request, "account_password.html", staff, problem=None, phone=phone)
+    phone, email_notices = await work.run(_own_settings, staff.id)
+    return render(
+        request,
+        "account_password.html",
+        staff,
+        problem=None,
+        phone=phone,
+        email_notices=email_notices,
+    )
+
+
+def _set_email_notices(session: Session, staff_id: int, wanted: bool) -> None:
+    user = session.get_one(StaffUser, staff_id)
+    user.email_notices = wanted
+    store.audit(session, user, "email_notices_on" if wanted else "email_notices_off")
+
+
+@router.post("/account/notices", dependencies=[CSRF])
+async def change_email_notices(
+    staff: AnyStaff, work: UnitOfWorkDep, email_notices: str = Form("")
+) -> Response:
+    """The staff member's own choice: the console's e-mails, or none (the console and its
+    alerts show everything either way)."""
+    await work.run(_set_email_notices, staff.id, email_notices == "true")
+    return RedirectResponse("/console/account/password?notices=saved#notices", 303)
 
 
 def _set_phone(session: Session, staff_id: int, phone: str | None) -> None:
@@ -67,6 +91,7 @@ async def change_phone(
     typed = phone.strip()[:40]
     number = store.normalised_number(typed) if typed else None
     if typed and (number is None or number.startswith("whatsapp:")):
+        _, email_notices = await work.run(_own_settings, staff.id)
         return render(
             request,
             "account_password.html",
@@ -75,6 +100,7 @@ async def change_phone(
             problem=None,
             phone=typed,
             phone_problem="phone_bad",
+            email_notices=email_notices,
         )
     await work.run(_set_phone, staff.id, number)
     return RedirectResponse("/console/account/password?phone=saved#phone", 303)
@@ -108,8 +134,16 @@ async def change_password(
 ) -> Response:
     problem = await work.run(_change_password, staff.id, current, new, confirmation)
     if problem is not None:
-        phone = await work.run(_own_phone, staff.id)
-        return render(request, "account_password.html", staff, 400, problem=problem, phone=phone)
+        phone, email_notices = await work.run(_own_settings, staff.id)
+        return render(
+            request,
+            "account_password.html",
+            staff,
+            400,
+            problem=problem,
+            phone=phone,
+            email_notices=email_notices,
+        )
     await work.run(start_session, request, staff.id)  # this browser goes on, in a new session
     return RedirectResponse("/console/account/password?done=1", 303)
 

@@ -20,6 +20,7 @@ from bot.console.pages import render
 from bot.core.clock import utcnow
 from bot.core.deps import ServicesDep, UnitOfWorkDep
 from bot.curation import editing, listing, ownership, reports, schedule_form, versions
+from bot.curation.changes import Change, differences
 from bot.curation.service_form import SPOKEN, ServiceFields, fields_of, problems, write
 from bot.handoff.models import HousingCompany
 from bot.hsds_profile import AUDIENCE_LABELS, TIME_ZONE
@@ -181,6 +182,13 @@ async def service_page(
 
     found = await work.run(read)
     record = found["record"]
+    history = found["history"]  # newest first: each version against the one before it
+    changes: dict[int, list[Change]] = {
+        version.number: differences(
+            earlier.document if earlier else None, version.document, staff.language
+        )
+        for version, earlier in zip(history, [*history[1:], None], strict=True)
+    }
     schedules = record.get("schedules") or []
     context = _form_context(
         staff,
@@ -195,7 +203,8 @@ async def service_page(
         "directory_service.html",
         staff,
         service=record,
-        history=found["history"],
+        history=history,
+        changes=changes,
         report=found["report"],
         done=done if done in DONE else None,
         **context,

@@ -477,6 +477,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "role_admin": ("administrateur·rice", "beheerder"),
     "role_auditor": ("auditeur·rice", "auditor"),
     "role_coordinator": ("coordinateur·rice", "coördinator"),
+    "my_email_notices": ("E-mails de la console", "E-mails van de console"),
+    "email_notices_label": (
+        "Recevoir les e-mails de la console",
+        "E-mails van de console ontvangen",
+    ),
+    "email_notices_hint": (
+        "Nouvelles demandes, demandes urgentes, lieux signalés fermés. "
+        "La console montre tout, avec ou sans e-mail.",
+        "Nieuwe vragen, dringende vragen, gemelde gesloten plaatsen. "
+        "De console toont alles, met of zonder e-mail.",
+    ),
+    "email_notices_saved": ("Votre choix est enregistré.", "Uw keuze is bewaard."),
     "role_curator": ("curateur·rice des activités", "curator van de activiteiten"),
     "role_regional_curator": (
         "curateur·rice régional·e des activités",

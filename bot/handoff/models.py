@@ -7,7 +7,18 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import utcnow
@@ -76,6 +87,9 @@ class StaffUser(Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The phone a callback rings first (E.164); shown to nobody but the staff member
     phone: Mapped[str | None] = mapped_column(String(40))
+    # The console's e-mails (new requests, escalations, the directory's notices): the staff
+    # member's own choice on their account page; the console shows everything either way
+    email_notices: Mapped[bool] = mapped_column(Boolean, server_default=true(), default=True)
 
 
 class StaffSession(Base):

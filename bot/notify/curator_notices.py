@@ -110,8 +110,11 @@ class Curators:
         )
         self.by_company: dict[str, list[Recipient]] = {}
         regional: list[Recipient] = []
+        self.quiet: set[int] = set()  # who turned the e-mails off: still their services'
         for row in rows:
             person = Recipient(row.id, row.email, row.language, row.role)
+            if not row.email_notices:
+                self.quiet.add(row.id)
             if row.role == REGIONAL_ROLE:
                 regional.append(person)
             else:
@@ -122,7 +125,8 @@ class Curators:
         """Those of the company; the regional curators for the region's services, or when
         the company has no active curator."""
         own = self.by_company.get(company_id or "")
-        return tuple(own) if own else self.regional
+        group = own or self.regional
+        return tuple(person for person in group if person.staff_id not in self.quiet)
 
 
 def _chunks(values: Sequence[_T]) -> Iterator[Sequence[_T]]:

@@ -79,6 +79,7 @@ def _staff(session: Session, company_id: str, roles: tuple[str, ...]) -> tuple[R
         .where(
             StaffUser.company_id == company_id,
             StaffUser.active.is_(True),
+            StaffUser.email_notices.is_(True),
             StaffUser.role.in_(roles),
         )
         .order_by(StaffUser.id)

@@ -217,6 +217,10 @@ def test_a_revert_restores_the_previous_version(desk):
     assert stored(desk, service_id)["name"] == "Atelier couture (nouveau local)"
     history = desk.client.get(page).text
     assert re.search(r"changée : nom.*prix", history), history
+    # what the change was, before and after, in words (what a revert would bring back)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", history))
+    assert "Nom (français) : Atelier couture du mardi → Atelier couture (nouveau local)" in shown
+    assert "Prix : 0 € → 5 €" in shown
     reverted = desk.client.post(
         f"{page}/revert/1", data={"csrf": csrf_in(history)}, follow_redirects=False
     )
@@ -501,3 +505,20 @@ def test_a_schedule_the_form_cannot_show_is_kept_unless_replaced(desk):
     replaced = forest_activity(name_fr="Nouveau nom")  # keep unticked: Tuesdays now
     assert post_form(desk, path, replaced, path).status_code == 303
     assert [item["byday"] for item in stored(desk, record["id"])["schedules"]] == ["TU"]
+
+
+def test_a_version_shows_its_schedule_and_address_before_and_after(desk):
+    login(desk, "kees@a.example")  # in Dutch
+    service_id = created_id(post_form(desk, NEW, forest_activity()))
+    path = f"/console/directory/services/{service_id}"
+    moved = forest_activity(
+        weekdays=["TH"], street_fr="Rue du Curé 14", street_nl="Pastoorstraat 14"
+    )
+    assert post_form(desk, path, moved, path).status_code == 303
+    shown = html.unescape(re.sub(r"<[^>]+>", "", desk.client.get(path).text))
+    assert "Voor en na bekijken" in shown
+    assert (
+        "Uurrooster : Elke dinsdag, van 14:00 tot 16:00 → Elke donderdag, van 14:00 tot 16:00"
+        in shown
+    )
+    assert "Adres : Rue du Curé 12, 1190 Forest → Rue du Curé 14, 1190 Forest" in shown

@@ -8,6 +8,7 @@ a mail server that is down delays the e-mails, never loses them. Against the rea
 
 from __future__ import annotations
 
+import re
 import threading
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
@@ -362,3 +363,34 @@ def test_the_directory_window_setting_reaches_the_watch(tmp_path):
         (cleo,) = smtp.inbox.to("cleo@a.example")
         assert "pas confirmée depuis 2 mois." in cleo.text
         assert f"/console/directory/services/{service}" in cleo.text
+
+
+def test_a_staff_member_who_turned_the_emails_off_gets_none(tmp_path):
+    """The account page's switch: Kees (curator) and Ana (caseworker) turn the e-mails off;
+    their colleagues still get theirs, and the console still shows everything."""
+    from tests.gateway.channel_fixtures import csrf_in, sign_in
+    from tests.gateway.test_staff_notices import run_pass as run_staff_pass
+
+    with curation_desk(tmp_path) as (desk, smtp):
+        for address in ("kees@a.example", "ana@a.example"):
+            assert sign_in(desk, address).status_code == 303
+            page = desk.client.get("/console/account/password").text
+            assert 'id="email-notices" checked' in page  # on, until the staff member says
+            answer = desk.client.post(
+                "/console/account/notices", data={"csrf": csrf_in(page)}, follow_redirects=False
+            )
+            assert answer.status_code == 303
+            page = desk.client.get("/console/account/password?notices=saved").text
+            assert "Votre choix est enregistré." in page or "Uw keuze is bewaard." in page
+            assert re.search(r'id="email-notices"\s+aria-describedby', page)  # now unticked
+        with desk.sessions() as session:
+            quiet = session.scalars(select(StaffUser.email).where(~StaffUser.email_notices))
+            assert sorted(quiet) == ["ana@a.example", "kees@a.example"]
+        service = add_service(desk, "couture")
+        report_closed(desk, service)
+        run_pass(desk)
+        handoff = open_request(desk)
+        run_staff_pass(desk)
+        mails = smtp.inbox.wait_for(2)
+        assert addressees(mails) == ["cleo@a.example", "sam@a.example"]
+        assert handoff

@@ -47,6 +47,7 @@ OWN_ACCOUNT = {
     "/console/logout",
     "/console/account/password",
     "/console/account/phone",
+    "/console/account/notices",
 }
 # Forms whose accepted use needs a phone call (a handoff from the phone line, Twilio): the
 # refusals are tested with the others; what the right staff change is tested in
