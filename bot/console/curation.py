@@ -183,12 +183,12 @@ async def service_page(
     found = await work.run(read)
     record = found["record"]
     history = found["history"]  # newest first: each version against the one before it
-    changes: dict[int, list[Change]] = {
-        version.number: differences(
+    changes: dict[int, list[Change]] = {}
+    for position, version in enumerate(history):
+        earlier = history[position + 1] if position + 1 < len(history) else None
+        changes[version.number] = differences(
             earlier.document if earlier else None, version.document, staff.language
         )
-        for version, earlier in zip(history, [*history[1:], None], strict=True)
-    }
     schedules = record.get("schedules") or []
     context = _form_context(
         staff,
@@ -204,6 +204,7 @@ async def service_page(
         staff,
         service=record,
         history=history,
+        based_on=history[0].number if history else 0,
         changes=changes,
         report=found["report"],
         done=done if done in DONE else None,
@@ -239,6 +240,7 @@ async def _submit(
         wrong.update({name: list(pair) for name, pair in found.items()})
     previewing = (form.get("action") or [""])[0] == "preview"
     confirmed = (form.get("confirmed") or [""])[0] == "true"
+    based_on = _number((form.get("based_on") or [""])[0])
     new_id = str(uuid.uuid4())  # a new service's id, which its schedules name
 
     def run(session: Session) -> dict[str, Any]:
@@ -249,7 +251,13 @@ async def _submit(
             "stored": stored,
             "company_id": company_id,
             "companies": _companies(session),
+            "based_on": _latest_number(session, service_id) if service_id else 0,
+            "history": versions.history(session, service_id) if service_id else [],
         }
+        # Saved by someone else since this form was drawn: nothing is overwritten; the
+        # curator reads the alert, their typed values kept, and saves again knowingly.
+        if based_on is not None and based_on != result["based_on"] and not previewing:
+            result["conflict"] = True
         if keep_schedule and stored is not None:
             schedules = list(stored.get("schedules") or [])
         else:
@@ -257,7 +265,7 @@ async def _submit(
                 choice, stored["id"] if stored else new_id, stored, wrong
             )
         result["schedules"] = schedules
-        if previewing or wrong:
+        if previewing or wrong or result.get("conflict"):
             return result
         record = write(fields, schedules, stored, today(), confirmed, new_id)
         if stored is None:
@@ -296,17 +304,30 @@ async def _submit(
         outcome["company_id"],
     )
     context["keep_schedule"] = keep_schedule
+    context["based_on"] = outcome["based_on"]
+    conflict = bool(outcome.get("conflict")) and not errors
+    status = 409 if conflict else 200 if previewing and not errors else 422
     return render(
         request,
         "directory_service.html",
         staff,
-        status_code=200 if previewing and not errors else 422,
+        status_code=status,
+        conflict=conflict,
         service=outcome["stored"],
-        history=[],
+        history=outcome["history"],
         errors=errors,
         previewing=previewing,
         **context,
     )
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def _latest_number(session: Session, service_id: str) -> int:
+    latest = versions.latest(session, service_id)
+    return latest.number if latest else 0
 
 
 def _written_schedules(

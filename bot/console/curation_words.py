@@ -195,4 +195,12 @@ CURATION_WORDS: dict[str, tuple[str, str]] = {
     "cur_c_minimum_age": ("Âge minimum", "Minimumleeftijd"),
     "cur_c_maximum_age": ("Âge maximum", "Maximumleeftijd"),
     "cur_c_schedule": ("Horaire", "Uurrooster"),
+    "cur_conflict": (
+        "Quelqu'un a enregistré cette activité pendant que vous la changiez. "
+        "Rien n'est enregistré. Regardez les versions plus bas. Vos changements sont encore "
+        "dans le formulaire : enregistrez à nouveau pour les garder.",
+        "Iemand heeft deze activiteit bewaard terwijl u ze wijzigde. Er is niets bewaard. "
+        "Bekijk de versies hieronder. Uw wijzigingen staan nog in het formulier: "
+        "bewaar opnieuw om ze te houden.",
+    ),
 }

@@ -522,3 +522,28 @@ def test_a_version_shows_its_schedule_and_address_before_and_after(desk):
         in shown
     )
     assert "Adres : Rue du Curé 12, 1190 Forest → Rue du Curé 14, 1190 Forest" in shown
+
+
+def test_a_save_over_a_colleague_s_newer_version_overwrites_nothing_until_confirmed(desk):
+    login(desk, "cleo@a.example")
+    service_id = created_id(post_form(desk, NEW, forest_activity()))
+    path = f"/console/directory/services/{service_id}"
+    drawn = desk.client.get(path).text  # Cleo's form, drawn on version 1
+    based_on = re.search(r'name="based_on" value="(\d+)"', drawn).group(1)
+    assert based_on == "1"
+    login(desk, "kees@a.example")  # a colleague saves meanwhile: version 2
+    assert (
+        post_form(desk, path, forest_activity(name_fr="Changé par Kees"), path).status_code == 303
+    )
+    login(desk, "cleo@a.example")
+    late = forest_activity(name_fr="Changé par Cléo", based_on=based_on)
+    answer = post_form(desk, path, late, path)
+    assert answer.status_code == 409
+    assert "Quelqu&#39;un a enregistré cette activité" in answer.text
+    assert "Changé par Cléo" in answer.text  # what she typed is still in the form
+    assert stored(desk, service_id)["name"] == "Changé par Kees"
+    again = re.search(r'name="based_on" value="(\d+)"', answer.text).group(1)
+    assert again == "2"
+    resent = post_form(desk, path, {**late, "based_on": again}, path)
+    assert resent.status_code == 303
+    assert stored(desk, service_id)["name"] == "Changé par Cléo"
