@@ -89,7 +89,7 @@ class StaffUser(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     # The console's e-mails (new requests, escalations, the directory's notices): the staff
     # member's own choice on their account page; the console shows everything either way
-    email_notices: Mapped[bool] = mapped_column(Boolean, server_default=true(), default=True)
+    email_notices: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class StaffSession(Base):

@@ -15,10 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("staff_user") as table:
-        table.add_column(
-            sa.Column("email_notices", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # A plain ADD COLUMN (SQLite allows it with a constant default): a batch would copy the
+    # table, and dropping the old staff_user fails on the rows that refer to it.
+    op.add_column(
+        "staff_user",
+        sa.Column("email_notices", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
