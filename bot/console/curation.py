@@ -305,7 +305,7 @@ async def _submit(
     )
     context["keep_schedule"] = keep_schedule
     context["based_on"] = outcome["based_on"]
-    conflict = bool(outcome.get("conflict")) and not errors
+    conflict = bool(outcome.get("conflict"))  # said even with other problems to mend
     status = 409 if conflict else 200 if previewing and not errors else 422
     return render(
         request,
