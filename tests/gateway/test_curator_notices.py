@@ -9,7 +9,6 @@ a mail server that is down delays the e-mails, never loses them. Against the rea
 from __future__ import annotations
 
 import re
-import threading
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.core.clock import utcnow
-from bot.core.db import make_engine, make_session_factory
 from bot.curation import editing, reports
 from bot.curation.models import CuratedService, CuratorNotice
 from bot.directory.importer import import_records
@@ -36,6 +34,7 @@ from tests.gateway.test_staff_notices import (
     assert_nothing_of_the_tenant,
     desk_with_mail,
     open_request,
+    passes_at_once,
 )
 
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=TIME_ZONE)
@@ -212,25 +211,10 @@ def test_two_gateway_processes_at_once_send_one_email_per_curator(tmp_path):
         service = add_service(desk, "couture")
         expired = add_service(desk, "oubliee", assured_date=OLD)
         report = report_closed(desk, service)
-        mailer = mailer_from(desk.settings)
-        assert mailer is not None
-        start = threading.Barrier(2)
-        passes: list[CuratorPassReport] = []
-
-        def process() -> None:  # its own engine: as a separate gateway process
-            engine = make_engine(desk.settings.database_url)
-            start.wait()
-            passes.append(
-                notify_curators(make_session_factory(engine), mailer, PUBLIC_URL, 12, MONDAY_10)
-            )
-            engine.dispose()
-
-        workers = [threading.Thread(target=process) for _ in range(2)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(20)
-        assert len(passes) == 2
+        passes = passes_at_once(
+            desk,
+            lambda sessions, mailer: notify_curators(sessions, mailer, PUBLIC_URL, 12, MONDAY_10),
+        )
         assert sorted(found.closed for found in passes) == [[], [report]]
         assert sorted(found.expired for found in passes) == [[], [expired]]
         mails = smtp.inbox.wait_for(4)  # cleo and kees: the report, then the expiry

@@ -7,11 +7,11 @@ a mail server that is down delays the e-mails, never loses them. Against the rea
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from alembic import command
@@ -41,6 +41,8 @@ TENANT_WORDS = "Mon plafond s'effondre chez Mme Verhoeven"
 COMMUNE = "Ganshoren"
 # Always a weekday morning in Brussels (the test companies' hours do not depend on the date)
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=TIME_ZONE)
+
+T = TypeVar("T")
 
 STAFF = [  # email, company, role, language, active
     ("ana@a.example", "company-a", "caseworker", "fr", True),
@@ -170,27 +172,35 @@ def test_a_new_request_reaches_each_active_caseworker_and_supervisor_once(tmp_pa
         assert handoff(desk, number).notified_at is not None
 
 
+def passes_at_once(desk: Channels, one_pass: Callable[[Any, SmtpMailer], T]) -> list[T]:
+    """Two passes started at the same moment, each with its own engine, as two gateway
+    processes run them; what each returned."""
+    mailer = mailer_from(desk.settings)
+    assert mailer is not None
+    start = threading.Barrier(2)
+    results: list[T] = []
+
+    def process() -> None:
+        engine = make_engine(desk.settings.database_url)
+        start.wait()
+        results.append(one_pass(make_session_factory(engine), mailer))
+        engine.dispose()
+
+    workers = [threading.Thread(target=process) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(20)
+    assert len(results) == 2
+    return results
+
+
 def test_two_gateway_processes_at_once_send_one_email_per_person(tmp_path):
     with desk_with_mail(tmp_path) as (desk, smtp):
         number = open_request(desk)
-        mailer = mailer_from(desk.settings)
-        assert mailer is not None
-        start = threading.Barrier(2)
-        reports: list[PassReport] = []
-
-        def process() -> None:  # its own engine: as a separate gateway process
-            engine = make_engine(desk.settings.database_url)
-            start.wait()
-            reports.append(
-                notify_due(make_session_factory(engine), mailer, PUBLIC_URL, 10, MONDAY_10)
-            )
-            engine.dispose()
-
-        workers = [threading.Thread(target=process) for _ in range(2)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(20)
+        reports = passes_at_once(
+            desk, lambda sessions, mailer: notify_due(sessions, mailer, PUBLIC_URL, 10, MONDAY_10)
+        )
         assert sorted(report.notified for report in reports) == [[], [number]]
         assert len(smtp.inbox.wait_for(2)) == 2
         assert run_pass(desk, MONDAY_10) == PassReport()
