@@ -70,18 +70,26 @@ def _top(agent, text: str) -> dict:
 
 
 def test_the_question_sentence_is_read_apart_from_the_story(agent):
-    # would pass unchanged if the classifier read only the whole message: the question
-    # sentence must make the classifier surer than the whole message alone does
-    text = PREAMBLE["nl"] + "De verwarming werkt niet meer."
+    # The question sentence is read on its own: read whole, the story drowns it; with parts
+    # and no margin, the sentence's surer reading is the one kept. How much surer it must
+    # be in production is `part_margin`, tuned on the tuning split (make bench-robustness):
+    # this test checks the reading, not that one example clears the tuned margin.
+    question = "De verwarming werkt niet meer."
+    text = PREAMBLE["nl"] + question
     classifier = _classifier(agent)
-    with_parts = _top(agent, text)
-    classifier.config["message_parts"] = False
+    alone = _top(agent, question)
+    margin = classifier.config["part_margin"]
     try:
+        classifier.config["part_margin"] = 0.0
+        with_parts = _top(agent, text)
+        classifier.config["message_parts"] = False
         whole_only = _top(agent, text)
     finally:
         classifier.config["message_parts"] = True
-    assert with_parts["name"] == "report_repair"
-    assert with_parts["confidence"] > whole_only["confidence"]
+        classifier.config["part_margin"] = margin
+    assert with_parts["name"] == alone["name"] == "report_repair"
+    assert whole_only["confidence"] < alone["confidence"]
+    assert with_parts["confidence"] == pytest.approx(alone["confidence"], abs=1e-6)
 
 
 def test_the_trained_vocabulary_is_stored_with_the_model(agent):
