@@ -489,6 +489,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "De console toont alles, met of zonder e-mail.",
     ),
     "email_notices_saved": ("Votre choix est enregistré.", "Uw keuze is bewaard."),
+    "email_notices_save": ("Valider ce choix", "Deze keuze bevestigen"),
     "role_curator": ("curateur·rice des activités", "curator van de activiteiten"),
     "role_regional_curator": (
         "curateur·rice régional·e des activités",
