@@ -6,7 +6,6 @@ copied: the report holds the service, the conversation's number and who pressed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException
@@ -15,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from bot.console.access import audit, own_handoff
 from bot.console.deps import CAN_ACT, CSRF, Staff, require_role
-from bot.core.clock import utcnow
 from bot.core.deps import UnitOfWorkDep
 from bot.curation import reports, shown
 from bot.directory.store import load
@@ -36,8 +34,7 @@ class ShownPlace:
 
 
 def shown_places(session: Session, handoff: Handoff, language: str) -> list[ShownPlace]:
-    since = utcnow() - timedelta(days=shown.SHOWN_TO_DAYS)
-    ids = shown.shown_to(session, handoff.sender_id, since)
+    ids = shown.shown_lately(session, handoff.sender_id)
     records = load(session, "service", ids)
     flagged = reports.reported_for_handoff(session, handoff.id)
     return [
@@ -53,8 +50,7 @@ def shown_places(session: Session, handoff: Handoff, language: str) -> list[Show
 
 def report(session: Session, staff: Staff, handoff_id: int, service_id: str) -> None:
     handoff = own_handoff(session, staff, handoff_id, for_update=True)
-    since = utcnow() - timedelta(days=shown.SHOWN_TO_DAYS)
-    if service_id not in shown.shown_to(session, handoff.sender_id, since):
+    if service_id not in shown.shown_lately(session, handoff.sender_id):
         raise HTTPException(404, "the assistant did not show this activity in this conversation")
     reports.report_closed(session, service_id, "caseworker", handoff.id, staff.id)
     audit(session, staff, "closed_place", handoff.id)

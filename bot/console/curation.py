@@ -7,6 +7,7 @@ every service (403 otherwise, and nothing changes). Every change is audited."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -39,7 +40,7 @@ def scope(staff: Staff) -> str | None:
     return None if staff.role in REGIONAL_CURATORS else staff.company_id
 
 
-def today() -> Any:
+def today() -> date:
     return utcnow().astimezone(TIME_ZONE).date()
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.core.clock import as_utc
+from bot.core.clock import as_utc, utcnow
 from bot.core.db import rowcount
 from bot.curation.models import ServiceShownDay, ServiceShownTo
 from bot.hsds_profile import TIME_ZONE
@@ -107,6 +107,12 @@ def shown_to(session: Session, sender_id: str, since: datetime) -> list[str]:
         .order_by(ServiceShownTo.shown_at.desc(), ServiceShownTo.id.desc())
     )
     return list(dict.fromkeys(rows))
+
+
+def shown_lately(session: Session, sender_id: str) -> list[str]:
+    """What the conversation was shown within SHOWN_TO_DAYS (the only services a
+    closed-place report from it may name), most recently shown first."""
+    return shown_to(session, sender_id, utcnow() - timedelta(days=SHOWN_TO_DAYS))
 
 
 def prune(session: Session, before: datetime, counts_before: date | None = None) -> int:

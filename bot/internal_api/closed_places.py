@@ -5,14 +5,11 @@ conversation lately; the tenant's words are not passed on."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from bot.core.clock import utcnow
 from bot.core.deps import UnitOfWorkDep
 from bot.core.internal_auth import require_internal_token
 from bot.curation import reports, shown
@@ -26,8 +23,7 @@ class ClosedRequest(BaseModel):
 
 
 def _report(session: Session, body: ClosedRequest) -> bool:
-    since = utcnow() - timedelta(days=shown.SHOWN_TO_DAYS)
-    if body.service_id not in shown.shown_to(session, body.sender_id, since):
+    if body.service_id not in shown.shown_lately(session, body.sender_id):
         raise HTTPException(404, "the assistant did not show this service in this conversation")
     return reports.report_closed(session, body.service_id, "tenant")
 
