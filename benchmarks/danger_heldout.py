@@ -31,8 +31,8 @@ from benchmarks.split import LANGUAGES, ROOT, load_examples
 from bot.lexicon.folding import fold
 from bot.nlu.danger_classifier import (
     DangerClassifier,
-    danger_pipeline,
     line_of,
+    trained_danger_model,
     trained_situation_model,
 )
 from bot.nlu.intent_overrides import URGENT_BY_INTENT
@@ -74,9 +74,9 @@ async def _parse(texts: list[str]) -> list[dict[str, Any]]:
 
 def held_out(name: str, parsed: dict[str, dict[str, Any]]) -> dict[str, Any]:
     others = [m for other in HELD_OUT if other != name for m in _crisis(other)]
-    training = _intent_examples() + [(m["text"], bool(m["danger"])) for m in others]
-    model = danger_pipeline(DangerClassifier.get_default_config())
-    model.fit([fold(text) for text, _ in training], np.asarray([d for _, d in training]))
+    config = DangerClassifier.get_default_config()
+    crisis = [(m["text"], bool(m["danger"])) for m in others]
+    model = trained_danger_model(config, _intent_examples(), crisis)
     messages = _crisis(name)
     column = list(model.classes_).index(True)
     danger_probability = model.predict_proba([fold(m["text"]) for m in messages])[:, column]

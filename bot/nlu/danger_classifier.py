@@ -38,6 +38,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from bot.language_id import identify
 from bot.lexicon.folding import fold
 from bot.nlu.stored_models import FEATURE_TYPES, load_trusted, word_and_char_features
 from bot.safety import DANGER_CATEGORIES
@@ -53,8 +54,9 @@ DANGER_SITUATION = "danger_situation"
 # set v7 was learnt (0.6 then: v1 92.9%, v2 95.6%, v6 72.9%). 0.55 catches 94.6%, 95.6%,
 # 76.4% and v7's 95.5%, with 7.8%, 10.1%, 8.5% and 25.1% false alarms on the near-misses;
 # 0.6 would lose one message each of v1 and v2. The cost: a long polite French opening
-# before an ordinary question raises the alarm more often (README, bench-robustness); the
-# fix belongs in the training data, not here, since a missed alarm comes first.
+# before an ordinary question raises the alarm more often (README, bench-robustness); two
+# fixes in the training data were tried and left out (README), since a missed alarm comes
+# first and issue 2's held-out intent F1 must hold.
 DANGER_THRESHOLD = 0.55
 URGENT_INTENT = "urgent_help"
 MODEL_FILE = "danger_classifier.skops"
@@ -93,12 +95,56 @@ def situation_examples(folders: list[str]) -> list[tuple[str, str]]:
     ]
 
 
+def openings(folder: str) -> dict[str, list[str]]:
+    """The polite openings of tenants' first messages, per language (tests/data/openings/,
+    hand-typed by a helper session that never saw the benchmarks' own opening)."""
+    found = {}
+    for path in sorted((ROOT / folder).glob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found[str(raw["language"])] = [str(opening).strip() for opening in raw["openings"]]
+    return found
+
+
+def behind_openings(
+    examples: list[tuple[str, bool]], by_language: dict[str, list[str]], share: float
+) -> list[tuple[str, bool]]:
+    """The examples, a share of them (chosen by a hash of the text) behind a polite opening
+    of their language, with their own label. Without this, the classifier took a long
+    polite opening ("je ne sais plus trop à qui demander...") for distress: 370 alarms on
+    574 ordinary French questions behind one (`make bench-robustness`'s opening, on the
+    tuning split). One copy of each example, so the intents weigh what they weighed."""
+    if not by_language or share <= 0:
+        return examples
+    placed = []
+    for text, danger in examples:
+        key = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+        pool = by_language.get(identify(text).code or "") or by_language.get("fr") or []
+        if pool and key % 100 < share * 100:
+            text = f"{pool[key % len(pool)]} {text}"
+        placed.append((text, danger))
+    return placed
+
+
 def danger_pipeline(config: dict[str, Any]) -> Pipeline:
     """The untrained model: TF-IDF word and character n-grams, then logistic regression
     with the classes balanced (danger is the rarer)."""
     features = word_and_char_features(config)
     model = LogisticRegression(C=config["C"], class_weight="balanced", max_iter=2000)
     return Pipeline([("features", features), ("model", model)])
+
+
+def trained_danger_model(
+    config: dict[str, Any], intents: list[tuple[str, bool]], crisis: list[tuple[str, bool]]
+) -> Pipeline:
+    """The danger model trained on the intents' examples (a share behind polite openings,
+    each weighing `intent_weight`) and crisis messages (weight 1), both (text, is danger)."""
+    intents = behind_openings(intents, openings(config["openings"]), config["opening_share"])
+    texts = [fold(text) for text, _ in [*intents, *crisis]]
+    labels = np.asarray([danger for _, danger in [*intents, *crisis]])
+    weights = np.asarray([config["intent_weight"]] * len(intents) + [1.0] * len(crisis))
+    model = danger_pipeline(config)
+    model.fit(texts, labels, model__sample_weight=weights)
+    return model
 
 
 def trained_situation_model(config: dict[str, Any], examples: list[tuple[str, str]]) -> Pipeline:
@@ -124,13 +170,22 @@ class DangerClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
-            # development sets only: the blind sets (crisis_v3, v4, v5) measure this
+            # development sets only: the blind set (crisis_v10) measures this. Learning v3,
+            # v4, v5, v8 and v9 too was tried on 2026-12-07 and left out (README, "The
+            # safety layer on the crisis sets"): it cost issue 2's held-out intent F1.
             "crisis_sets": [
                 "tests/data/crisis",
                 "tests/data/crisis_v2",
                 "tests/data/crisis_v6",
                 "tests/data/crisis_v7",
             ],
+            # a quarter of the intents' examples behind a polite opening (behind_openings)
+            "openings": "tests/data/openings",
+            # Off: tried on 2026-12-07 with a quarter of the examples behind an opening and
+            # the intents weighing 2, it cut the polite-opening alarms but cost recall or
+            # issue 2's F1 (README). Kept to measure the next try (`make bench-danger`).
+            "opening_share": 0.0,
+            "intent_weight": 1.0,
             "C": 10.0,
             "word_ngrams": [1, 2],
             "char_ngrams": [2, 5],
@@ -143,7 +198,13 @@ class DangerClassifier(GraphComponent):
         """The crisis sets are read from files, not given by Rasa: a change to them must
         train the component again."""
         digest = hashlib.sha256()
-        folders = config.get("crisis_sets", cls.get_default_config()["crisis_sets"])
+        defaults = cls.get_default_config()
+        folders = [
+            *config.get("crisis_sets", defaults["crisis_sets"]),
+            config.get("openings", defaults["openings"]),
+        ]
+        for key in ("opening_share", "intent_weight"):
+            digest.update(str(config.get(key, defaults[key])).encode())
         for folder in folders:
             for path in sorted((ROOT / folder).glob("*.yml")):
                 digest.update(path.read_bytes())
@@ -174,11 +235,10 @@ class DangerClassifier(GraphComponent):
             for e in training_data.intent_examples
             if e.get(INTENT) and e.get(TEXT)
         ]
-        examples += crisis_examples(self.config["crisis_sets"])
-        if not any(danger for _, danger in examples):
+        crisis = crisis_examples(self.config["crisis_sets"])
+        if not any(danger for _, danger in [*examples, *crisis]):
             return self._resource
-        self.clf = danger_pipeline(self.config)
-        self.clf.fit([fold(text) for text, _ in examples], np.asarray([d for _, d in examples]))
+        self.clf = trained_danger_model(self.config, examples, crisis)
         situations = situation_examples(self.config["crisis_sets"])
         if len({line for _, line in situations}) > 1:
             self.situations = trained_situation_model(self.config, situations)

@@ -10,7 +10,13 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.danger_classifier import DangerClassifier, crisis_examples
+from bot.nlu.danger_classifier import (
+    DangerClassifier,
+    behind_openings,
+    crisis_examples,
+    openings,
+    trained_danger_model,
+)
 from bot.nlu.intent_overrides import SafetyLayer, UrgentHelpNeedsDanger
 from bot.safety import detect_danger, likely_situation
 from tests.unit.test_nlu_components import classified, context, create
@@ -98,6 +104,48 @@ def test_its_fingerprint_follows_the_crisis_files(tmp_path, monkeypatch):
     before = DangerClassifier.fingerprint_addon({"crisis_sets": ["set"]})
     path.write_text('messages: [{text: "au feu !", danger: true}]\n', encoding="utf-8")
     assert DangerClassifier.fingerprint_addon({"crisis_sets": ["set"]}) != before
+
+
+def test_the_fingerprint_follows_the_openings_and_their_share():
+    config = DangerClassifier.get_default_config()
+    other_share = {**config, "opening_share": 0.5}
+    heavier = {**config, "intent_weight": 3.0}
+    base = DangerClassifier.fingerprint_addon(config)
+    assert len({base, DangerClassifier.fingerprint_addon(other_share)}) == 2
+    assert DangerClassifier.fingerprint_addon(heavier) != base
+
+
+def test_the_hand_typed_openings_are_there_in_both_languages():
+    found = openings(DangerClassifier.get_default_config()["openings"])
+    assert set(found) == {"fr", "nl"}
+    assert all(len(lines) >= 50 for lines in found.values())
+
+
+def test_a_share_of_the_examples_comes_behind_an_opening_of_its_language_with_its_label():
+    by_language = {"fr": ["Bonjour madame, excusez-moi,"], "nl": ["Goeiedag mevrouw, sorry,"]}
+    examples = [(f"je voudrais changer de logement numero {n}", n % 7 == 0) for n in range(200)]
+    examples += [
+        (f"ik wil graag verhuizen naar een andere woning nummer {n}", False) for n in range(200)
+    ]
+    placed = behind_openings(examples, by_language, 0.25)
+    assert [danger for _, danger in placed] == [danger for _, danger in examples]
+    french = [text for text, _ in placed[:200] if text.startswith("Bonjour")]
+    dutch = [text for text, _ in placed[200:] if text.startswith("Goeiedag")]
+    assert 25 <= len(french) <= 75 and 25 <= len(dutch) <= 75  # about a quarter each
+    assert not any(text.startswith("Goeiedag") for text, _ in placed[:200])
+    assert behind_openings(examples, by_language, 0.0) == examples
+
+
+def test_heavier_intents_lower_the_danger_of_what_they_call_ordinary():
+    config = {**DangerClassifier.get_default_config(), "opening_share": 0.0}
+    intents = [("la fumee du barbecue du voisin entre chez moi", False)] * 3
+    intents += [("je veux mourir ce soir", True)] * 3
+    crisis = [("la fumee envahit la cage d escalier au secours", True)] * 6
+    light = trained_danger_model({**config, "intent_weight": 1.0}, intents, crisis)
+    heavy = trained_danger_model({**config, "intent_weight": 4.0}, intents, crisis)
+    text = ["la fumee du barbecue du voisin entre chez moi"]
+    column = list(light.classes_).index(True)
+    assert heavy.predict_proba(text)[0, column] < light.predict_proba(text)[0, column]
 
 
 def test_urgent_help_leaves_the_ranking_when_the_danger_classifier_sees_none(storage):
