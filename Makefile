@@ -20,7 +20,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry and crash reports would send data out (and there is no internet here).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-conversations bench-crisis bench-danger bench-overlap bench-blind bench-robustness bench-cv bench-load lint lint-ruff typecheck lint-imports audit clean
+.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-conversations bench-crisis bench-danger bench-danger-settings bench-overlap bench-blind bench-robustness bench-cv bench-load lint lint-ruff typecheck lint-imports audit clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -172,7 +172,7 @@ test: system-packages services $(MODEL) lint validate test-gateway | var
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-stories
 
-bench: bench-directory bench-channels bench-conversations bench-crisis bench-danger bench-overlap bench-blind bench-robustness bench-cv $(RASA_VENV)/.installed
+bench: bench-directory bench-channels bench-conversations bench-crisis bench-danger bench-danger-settings bench-overlap bench-blind bench-robustness bench-cv $(RASA_VENV)/.installed
 	$(PY) -m benchmarks.run
 
 # The multi-turn conversation set end to end (a few minutes): the main set, which `make test`
@@ -182,16 +182,22 @@ bench-conversations: $(MODEL) $(GATEWAY_VENV)/.installed | var
 	  CONVERSATION_SET=blind $(PY) -m pytest tests/e2e/test_conversation_set.py -q \
 	    -p no:cacheprovider; $(PY) -m benchmarks.conversations
 
-# The safety layer on the crisis sets: the blind v8, v5, v4 and v3 (tests/data/crisis_v8/ ...),
-# reported only, and the development sets v7, v6, v2 and v1: recall, the right line and false
-# alarms (a few minutes).
+# The safety layer on the crisis sets: the blind v10 (tests/data/crisis_v10/), reported only,
+# and the development sets v9 to v1: recall, the right line and false alarms; then the blind
+# set in seven other languages (tests/data/crisis_third/) (a few minutes).
 bench-crisis: $(MODEL) | var
 	$(PY) -m benchmarks.crisis
+	$(PY) -m benchmarks.crisis_third
 
 # The danger classifier against the intent classifier's urgent_help, each development
 # crisis set held out in turn (a minute): how its threshold was chosen.
 bench-danger: $(MODEL) | var
 	$(PY) -m benchmarks.danger_heldout
+
+# The danger classifier's shipped setting against those tried and left out, on the tuning
+# split and the crisis sets each learns, held out in turn (a few minutes).
+bench-danger-settings: $(RASA_VENV)/.installed | var
+	$(PY) -m benchmarks.danger_settings
 
 # How much of each blind set is the same as or near a training example (seconds).
 bench-overlap: $(RASA_VENV)/.installed | var

@@ -5,9 +5,11 @@ spaces, spaces collapsed), it equals a training example; as **near** when it is 
 same but some training example of the same language scores at least NEAR_SCORE with
 rapidfuzz's `ratio` (normalised Indel similarity, 0-100) on the folded texts. Both are left
 out of the blind figures (benchmarks/blind_v2.py reads `kept()`); this report says how many.
-The blind crisis sets (v3, v4, v5) are compared with what the danger classifier learns: the
-intents' examples and the development crisis sets (v1, v2, v6, v7); they are reported, not
-filtered. Writes var/results/blind_overlap.md and .json."""
+The blind crisis set (v10) is compared with what the danger classifier learns: the intents'
+examples and the development crisis sets (v1, v2, v6, v7); it is reported, not filtered. The
+blind set in seven other languages is compared, per file, with the development set in the
+same languages, from which the third-language phrases were written.
+Writes var/results/blind_overlap.md and .json."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from benchmarks.crisis import (
     load,
     load_set,
 )
+from benchmarks.crisis_third import FILES as THIRD_FILES
 from benchmarks.figures_io import publish
 from benchmarks.split import LANGUAGES, ROOT, blind_examples, load_examples
 from bot.lexicon.folding import fold
@@ -93,6 +96,22 @@ def danger_training_texts() -> dict[str, set[str]]:
     return texts
 
 
+def third_language_sets() -> tuple[list[tuple[str, list[BlindMessage]]], dict[str, set[str]]]:
+    """The blind third-language crisis set, per file, and the development set in the same
+    languages (tests/data/crisis_third_dev/), which the third-language phrases were written
+    from."""
+    blind, development = {}, {}
+    for name in THIRD_FILES:
+        for folder, into in (("crisis_third", blind), ("crisis_third_dev", development)):
+            path = ROOT / "tests" / "data" / folder / f"{name}.yml"
+            into[name] = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+    messages = [
+        BlindMessage(name, "crisis", m["text"]) for name in THIRD_FILES for m in blind[name]
+    ]
+    training = {name: {folded(m["text"]) for m in development[name]} for name in THIRD_FILES}
+    return [("crisis third", messages)], training
+
+
 def overlap(
     message: BlindMessage, training: dict[str, set[str]], pool: dict[str, list[str]]
 ) -> str:
@@ -120,6 +139,8 @@ def report() -> dict[str, dict[str, dict[str, int]]]:
         (crisis_blind_sets(), danger_training_texts()),
     ):
         _count(sets, training, results)
+    third, third_training = third_language_sets()
+    _count(third, third_training, results, tuple(THIRD_FILES))
     return results
 
 
@@ -127,11 +148,12 @@ def _count(
     sets: list[tuple[str, list[BlindMessage]]],
     training: dict[str, set[str]],
     results: dict[str, dict[str, dict[str, int]]],
+    languages: tuple[str, ...] = LANGUAGES,
 ) -> None:
     pool = {language: sorted(texts) for language, texts in training.items()}
     for name, messages in sets:
         results[name] = {}
-        for language in LANGUAGES:
+        for language in languages:
             counts = {"messages": 0, "same": 0, "near": 0, "new": 0}
             for message in (m for m in messages if m.language == language):
                 counts["messages"] += 1
