@@ -110,12 +110,17 @@ def danger_category(parsed: dict[str, Any]) -> str | None:
     return "other"
 
 
-async def judge(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def trained_agent() -> Any:
+    """The trained model's agent, quiet (no log line per parsed message)."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
-    configure_structlog(logging.WARNING)  # no line per parsed message
-    agent = Agent.load(str(MODEL))
+    configure_structlog(logging.WARNING)
+    return Agent.load(str(MODEL))
+
+
+async def judge(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    agent = trained_agent()
     judged = []
     for message in messages:
         phrase = detect_danger(message["text"])

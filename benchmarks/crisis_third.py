@@ -16,14 +16,13 @@ Writes var/results/crisis_third.json and crisis_third.md (and benchmarks/figures
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from benchmarks.crisis import CATEGORY_OF, MODEL, danger_category, percent
+from benchmarks.crisis import CATEGORY_OF, MODEL, danger_category, percent, trained_agent
 from benchmarks.figures_io import publish
 from bot.third_languages import THIRD_LANGUAGES, detect_third_language_danger
 
@@ -49,11 +48,7 @@ def load(name: str) -> list[dict[str, Any]]:
 
 
 async def judge(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(str(MODEL))
+    agent = trained_agent()
     judged = []
     for message in messages:
         parsed = await agent.parse_message(message["text"])

@@ -53,7 +53,7 @@ def crisis_set(name: str) -> list[dict[str, Any]]:
 def alarmed(text: str, probability: float, threshold: float) -> bool:
     if detect_danger(text) is not None:
         return True
-    return probability >= threshold and not dismisses_classifier_alarm(text)
+    return bool(probability >= threshold) and not dismisses_classifier_alarm(text)
 
 
 def danger_of(model: Any, texts: list[str]) -> np.ndarray:
