@@ -27,7 +27,9 @@ def test_the_generated_figures_exist():
     assert {path.stem for path in FIGURES} >= {
         "conversations",
         "crisis",
+        "crisis_third",
         "danger_heldout",
+        "danger_settings",
         "blind_overlap",
         "blind_v2",
         "robustness",
