@@ -110,17 +110,17 @@ def behind_openings(
 ) -> list[tuple[str, bool]]:
     """The examples, a share of them (chosen by a hash of the text) behind a polite opening
     of their language, with their own label. Without this, the classifier took a long
-    polite opening ("je ne sais plus trop à qui demander...") for distress: 370 alarms on
-    574 ordinary French questions behind one (`make bench-robustness`'s opening, on the
-    tuning split). One copy of each example, so the intents weigh what they weighed."""
+    polite opening ("je ne sais plus trop à qui demander...") for distress: 381 alarms on
+    574 ordinary French questions behind one (`make bench-danger-settings`). One copy of
+    each example, so the intents weigh what they weighed."""
     if not by_language or share <= 0:
         return examples
     placed = []
     for text, danger in examples:
         key = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
-        pool = by_language.get(identify(text).code or "") or by_language.get("fr") or []
-        if pool and key % 100 < share * 100:
-            text = f"{pool[key % len(pool)]} {text}"
+        if key % 100 < share * 100:  # the language is only identified for these
+            pool = by_language.get(identify(text).code or "") or by_language.get("fr") or []
+            text = f"{pool[key % len(pool)]} {text}" if pool else text
         placed.append((text, danger))
     return placed
 
