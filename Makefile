@@ -20,7 +20,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's telemetry and crash reports would send data out (and there is no internet here).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-conversations bench-crisis bench-danger bench-danger-settings bench-overlap bench-blind bench-robustness bench-cv bench-load lint lint-ruff typecheck lint-imports audit clean
+.PHONY: help setup system-packages services migrate train run chat telegram-polling test test-unit test-gateway test-browser test-faults test-stories validate bench bench-directory bench-channels bench-conversations bench-crisis bench-danger bench-danger-settings bench-overlap bench-blind bench-robustness bench-cv bench-load bench-load-short lint lint-ruff typecheck lint-imports audit clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa, action server and gateway (embedded defaults)"
@@ -29,6 +29,7 @@ help:
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make bench  NLU quality and speed against Rasa's default pipeline, directory speed"
 	@echo "make bench-load  throughput, latency, lost/duplicated messages on the production profile"
+	@echo "                 and CPU and memory per process against stock Rasa (bench-load-short: minutes)"
 	@echo "make lint   ruff, the type checker (mypy), the import layers (lint-imports), the advisory audit"
 	@echo "make setup | system-packages | services | migrate | train | clean"
 
@@ -229,6 +230,10 @@ bench-channels: $(MODEL) $(GATEWAY_VENV)/.installed
 # ARGS="--conversations 100" for a short run.
 bench-load: $(MODEL) $(GATEWAY_VENV)/.installed services | var
 	$(PY) -m benchmarks.load $(ARGS)
+
+# The same, short (a few minutes): 2 replicas, 30 conversations; before and after a change.
+bench-load-short: $(MODEL) $(GATEWAY_VENV)/.installed services | var
+	$(PY) -m benchmarks.load --short $(ARGS)
 
 # The directory's part alone (a few minutes): import rate and search latency, 20,000 services.
 bench-directory: $(GATEWAY_VENV)/.installed | var

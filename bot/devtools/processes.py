@@ -166,10 +166,19 @@ class RasaServer:
     """One Rasa server process serving the trained model; can be killed and started again
     on the same port (the fault tests do)."""
 
-    def __init__(self, workdir: Path, port: int, endpoints: Path, env: dict[str, str]) -> None:
-        if not MODEL.exists():
-            raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does it)")
+    def __init__(
+        self,
+        workdir: Path,
+        port: int,
+        endpoints: Path,
+        env: dict[str, str],
+        model: Path = MODEL,
+        project: Path = ROOT,  # another project (the load benchmark's starter bot): its own
+    ) -> None:  # credentials.yml, and its directory as the working directory
+        if not model.exists():
+            raise RuntimeError(f"{model} is missing: run `make train` (make test does it)")
         self.port, self.endpoints, self.env = port, endpoints, env
+        self.model, self.project = model, project
         self.url = f"http://127.0.0.1:{port}"
         self.token = env.get("RASA_TOKEN", DEV_RASA_TOKEN)
         self.log = workdir / f"rasa-{port}.log"
@@ -188,13 +197,13 @@ class RasaServer:
                 "--port",
                 str(self.port),
                 "--model",
-                str(MODEL),
+                str(self.model),
                 "--endpoints",
                 str(self.endpoints),
                 "--credentials",
-                str(ROOT / "credentials.yml"),
+                str(self.project / "credentials.yml"),
             ],
-            cwd=ROOT,
+            cwd=self.project,
             env=self.env,
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,

@@ -162,11 +162,11 @@ def production_stack(
         for server in servers:
             stack.callback(server.stop)
             server.start()
-        stack.callback(_delete_queue, queue)
+        stack.callback(delete_queue, queue)
         yield Stack(gateway, servers, actions, gateway_db, tracker_db, queue, workdir, process)
 
 
-def _delete_queue(queue: str) -> None:
+def delete_queue(queue: str) -> None:
     """The run's event queue holds every event of the run: not kept on the broker."""
 
     async def delete() -> None:
