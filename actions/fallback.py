@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -74,3 +74,21 @@ class ActionNotUnderstood(Action):
             buttons=choice_buttons(topics, language(tracker)),
         )
         return [SlotSet("failed_turns", float(failures))]
+
+
+class ActionCoreFallback(Action):
+    """Rasa's core fallback, run when no rule, story or form decides the next step
+    (RulePolicy's core_fallback_action_name). Stock Rasa's utters `utter_default`, which
+    this domain does not have: the tenant got no answer at all. Here the tenant gets what a
+    message not understood gets (choices, then a person). As stock does, the message is
+    taken back first, so that the next step is decided from the state before it; the
+    count of failures is set after that, so that it survives."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await ActionNotUnderstood().run(dispatcher, tracker, domain)
+        return [UserUtteranceReverted(), *events]

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import gateway
 from actions.activities import ActionSearchActivities, ValidateActivityForm, search_parameters
-from actions.fallback import ActionNotUnderstood
+from actions.fallback import ActionCoreFallback, ActionNotUnderstood
 from actions.handoff import ActionHumanHandoff, ActionOfferHandoff, ActionResolveOffer
 from actions.safety import ActionUrgentHelp
 from actions.tracker_utils import response_text
@@ -306,6 +306,24 @@ def test_second_failure_offers_a_person():
         "pending_offer": "handoff",
         "handoff_reason": "not_understood",
     }
+
+
+def test_a_step_nothing_decides_gets_choices_not_silence_and_counts_as_a_failure():
+    ranking = [{"name": "rent_question", "confidence": 0.4}]
+    tracker = make_tracker(intent="greet", ranking=ranking, slots={"failed_turns": 0.0})
+    responses, messages, events = run(ActionCoreFallback(), tracker)
+    assert ActionCoreFallback().name() == "action_default_fallback"  # replaces stock's
+    assert responses == ["utter_fallback_choices"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/rent_question", "/human_handoff"]
+    assert events[0] == {"event": "rewind", "timestamp": None}  # taken back first, as stock
+    assert slot_events(events[1:])["failed_turns"] == 1.0  # then counted: it survives
+
+
+def test_a_second_step_nothing_decides_offers_a_person():
+    tracker = make_tracker(intent="greet", slots={"failed_turns": 1.0})
+    responses, _, events = run(ActionCoreFallback(), tracker)
+    assert responses == ["utter_offer_person_after_failures"]
+    assert slot_events(events[1:])["handoff_reason"] == "not_understood"
 
 
 # --- activity form ------------------------------------------------------------------
