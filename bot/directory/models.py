@@ -135,3 +135,12 @@ MODELS: dict[str, type[HsdsRecord]] = {
     "cost_option": CostOption,
     "attribute": Attribute,
 }
+
+
+class DirectoryGeneration(Base):
+    """One row: a number raised by every write of the directory, in the writing transaction
+    (bot/directory/cache.py keeps records in memory while it stays the same)."""
+
+    __tablename__ = "directory_generation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(Integer, default=0)

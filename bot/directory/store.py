@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from bot.directory.cache import bump
 from bot.directory.indexing import search_columns
 from bot.directory.models import MODELS, OwnedRecord
 from bot.directory.repeats import Folded, Key, fingerprint, fold_repeats, restore_repeats
@@ -40,6 +41,7 @@ def save(
     records of this import's previous records to their fingerprints: one given again with
     other content is a ConflictingRecord, not an overwrite (it is updated across imports).
     A record repeated inside `record` is stored once (see repeats.py)."""
+    bump(session)  # every process's cached records are dropped once this commits
     known = unchanged if unchanged is not None else set()
     folded = fold_repeats(kind, record, unchanged=known, earlier=earlier)
     rows = _rows(kind, folded)

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.core.deps import UnitOfWorkDep
+from bot.directory.cache import cached_load
 from bot.directory.search import search
 from bot.directory.store import load
 from bot.hsds_api import shapes
@@ -46,7 +47,8 @@ async def list_services(
         kept = filters.kept(db)
         hits = [hit for hit in result.hits if kept is None or hit.service_id in kept]
         chosen = pages.window(hits, everything=minimal)
-        records = load(db, "service", [hit.service_id for hit in chosen])
+        # shared records (the cache's): service_item copies what it changes
+        records = cached_load(db, "service", [hit.service_id for hit in chosen])
         items = [
             shapes.minimal(records[hit.service_id])
             if minimal

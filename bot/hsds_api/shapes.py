@@ -33,8 +33,9 @@ def minimal(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def service_item(record: dict[str, Any], hit: Hit, full: bool) -> dict[str, Any]:
-    """A service of a search, with the extension `search_result` (commune, next session)."""
-    item = record if full else one_to_one(record)
+    """A service of a search, with the extension `search_result` (commune, next session).
+    `record` is left as it is (it may be the cache's, shared): the item is a new dict."""
+    item = dict(record) if full else one_to_one(record)
     item["search_result"] = {
         "commune": hit.commune_id,
         "neighbour": hit.neighbour,
