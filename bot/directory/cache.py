@@ -3,11 +3,11 @@ action server's searches ask for 30 full services each; loading them took a doze
 and most of the gateway's CPU per search).
 
 Every write of the directory (store.save: imports, the console's imports and curators'
-edits) adds one to `directory_generation` in its own transaction, so the number changes
-when, and only when, such a write commits, whichever process made it. A reader reads the
-generation first and the records after: what it loads is at least as new as the number it
-is kept under, never older. A process keeps its records while the generation stays the
-same and drops them all when it moves on.
+edits) adds one to the directory's generation in its own transaction (generation.py), so
+the number changes when, and only when, such a write commits, whichever process made it.
+A reader reads the generation first and the records after: what it loads is at least as
+new as the number it is kept under, never older. A process keeps its records while the
+generation stays the same and drops them all when it moves on.
 
 Only read-only work uses the cache (a transaction that wrote may read its own uncommitted
 records, which must not outlive it). The records handed out are shared: callers must not
@@ -22,28 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.directory.models import DirectoryGeneration
+from bot.directory import store
+from bot.directory.generation import generation
 
 MAX_RECORDS = 5000  # per process and database; the least recently used go first
 Key = tuple[str, str]  # kind, id
-
-
-def bump(session: Session) -> None:
-    """The directory changes in this transaction: its generation moves on when it commits
-    (rolled back with it, savepoints included)."""
-    session.execute(
-        update(DirectoryGeneration)
-        .values(generation=DirectoryGeneration.generation + 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def generation(session: Session) -> int | None:
-    """The directory's generation as this transaction sees it (None: no row, no caching)."""
-    return session.scalar(select(DirectoryGeneration.generation).limit(1))
 
 
 @dataclass
@@ -68,12 +54,10 @@ def _records_of(engine: Engine) -> _Records:
 def cached_load(session: Session, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """store.load's answer (records by id, in the order asked), from memory where the
     directory has not changed since; read-only: the records are shared."""
-    from bot.directory.store import load  # store imports this module (bump)
-
     wanted = list(dict.fromkeys(ids))
     current = None if session.info.get("flushed_writes") else generation(session)
     if current is None or not wanted:
-        return load(session, kind, wanted)
+        return store.load(session, kind, wanted)
     cache = _records_of(session.get_bind())  # type: ignore[arg-type]
     found: dict[str, dict[str, Any]] = {}
     with cache.lock:
@@ -88,7 +72,7 @@ def cached_load(session: Session, kind: str, ids: Iterable[str]) -> dict[str, di
                     found[record_id] = record
     missing = [record_id for record_id in wanted if record_id not in found]
     if missing:
-        fresh = load(session, kind, missing)
+        fresh = store.load(session, kind, missing)
         found.update(fresh)
         with cache.lock:
             if current == cache.generation:

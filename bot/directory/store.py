@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from bot.directory.cache import bump
+from bot.directory.generation import bump
 from bot.directory.indexing import search_columns
 from bot.directory.models import MODELS, OwnedRecord
 from bot.directory.repeats import Folded, Key, fingerprint, fold_repeats, restore_repeats

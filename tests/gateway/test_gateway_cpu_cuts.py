@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.db import make_engine, make_session_factory
 from bot.core.settings import Settings
 from bot.directory import cache
+from bot.directory import generation as directory_generation
 from bot.directory import store as directory_store
 from bot.directory.importer import import_records
 from bot.gateway.app import create_app
@@ -44,7 +45,7 @@ def client(directory):
 
 def generation(sessions: sessionmaker) -> int | None:
     with sessions() as session:
-        return cache.generation(session)
+        return directory_generation.generation(session)
 
 
 def test_a_committed_directory_write_raises_the_generation_and_a_dry_run_does_not(directory):
